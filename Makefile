@@ -1,0 +1,64 @@
+# apdocs: two commands.
+#   make run   set everything up (first time only) and serve on APDOCS_HOST:APDOCS_PORT (127.0.0.1:5000)
+#   make test  set everything up, run the whole suite on SQLite, then the database tests on PostgreSQL
+# Also: make bench (speed figures as JSON lines), make lint, make clean.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMPS := .stamps
+
+.PHONY: run test bench lint format clean system system-test setup
+
+run: setup
+	@$(BIN)/apdocs demo --if-empty
+	@$(BIN)/apdocs serve
+
+setup: system $(STAMPS)/venv $(STAMPS)/assets
+	@$(BIN)/apdocs init
+
+test: system-test $(STAMPS)/venv-test $(STAMPS)/assets
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python -m pytest -q
+	scripts/with-postgres.sh $(BIN)/python -m pytest -q -m db
+
+bench: setup
+	$(BIN)/python bench/run.py
+
+lint: $(STAMPS)/venv-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMPS)/venv-test
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+system:
+	@scripts/system-packages.sh run
+
+system-test:
+	@scripts/system-packages.sh test
+
+$(STAMPS)/venv: pyproject.toml
+	@mkdir -p $(STAMPS)
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	@touch $@
+
+$(STAMPS)/venv-test: $(STAMPS)/venv pyproject.toml
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $@
+
+$(STAMPS)/npm: package.json package-lock.json
+	@mkdir -p $(STAMPS)
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+$(STAMPS)/assets: $(STAMPS)/npm assets/scss/apdocs.scss scripts/build-assets.mjs
+	npm run --silent build
+	@touch $@
+
+clean:
+	rm -rf $(VENV) node_modules $(STAMPS) service/static/build

@@ -1,0 +1,78 @@
+"""Fields shared by apdocs' forms: the GOV.UK date pattern (day, month, year boxes)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from markupsafe import Markup
+from wtforms import Field
+from wtforms.utils import unset_value
+from wtforms.validators import ValidationError
+
+
+class DateInputWidget:
+    """Renders the GOV.UK date-input component with its error message and hint."""
+
+    def __call__(self, field: DateField, **kwargs: Any) -> Markup:
+        from flask import render_template
+
+        html = render_template("components/date_input.html", field=field, params=kwargs.get("params", {}))
+        return Markup(html)  # noqa: S704 - autoescaped template output
+
+
+class DateField(Field):
+    """A date typed as three boxes (``name-day``, ``name-month``, ``name-year``), as GOV.UK forms ask for dates.
+
+    Keeps what the user typed when it is not a real date, so the form can be shown again with the
+    message next to the field and nothing retyped.
+    """
+
+    widget = DateInputWidget()
+
+    def __init__(self, label: str | None = None, validators: Any = None, **kwargs: Any) -> None:
+        super().__init__(label, validators, **kwargs)
+        self.parts: dict[str, str] = {"day": "", "month": "", "year": ""}
+
+    def process(self, formdata: Any, data: Any = None, extra_filters: Any = None) -> None:  # noqa: ARG002
+        self.process_errors = []
+        self.data = self.default() if callable(self.default) else self.default
+        if data is not None and data is not unset_value:
+            self.data = data
+        if isinstance(self.data, date):
+            self.parts = {"day": str(self.data.day), "month": str(self.data.month), "year": str(self.data.year)}
+        self.raw_data = None
+        if formdata is not None:
+            keys = [f"{self.name}-{part}" for part in ("day", "month", "year")]
+            if any(key in formdata for key in keys):
+                self.parts = {part: (formdata.get(f"{self.name}-{part}") or "").strip() for part in self.parts}
+                self.raw_data = [self.parts["day"], self.parts["month"], self.parts["year"]]
+                self.data = None
+                if any(self.parts.values()):
+                    self._parse()
+
+    def _parse(self) -> None:
+        missing = [part for part, value in self.parts.items() if not value]
+        if missing:
+            self.process_errors.append(f"{self.label.text} must include a {' and '.join(missing)}")
+            return
+        try:
+            day, month, year = (int(self.parts[p]) for p in ("day", "month", "year"))
+        except ValueError:
+            self.process_errors.append(f"{self.label.text} must be a real date, in numbers")
+            return
+        if year < 1900 or year > 2200:
+            self.process_errors.append(f"{self.label.text} must include a year with 4 numbers")
+            return
+        try:
+            self.data = date(year, month, day)
+        except ValueError:
+            self.process_errors.append(f"{self.label.text} must be a real date")
+
+    def _value(self) -> str:
+        return self.data.isoformat() if isinstance(self.data, date) else ""
+
+
+def date_not_in_future(form: Any, field: DateField) -> None:
+    if isinstance(field.data, date) and field.data > date.today():
+        raise ValidationError(f"{field.label.text} must be today or in the past")

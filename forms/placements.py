@@ -1,0 +1,82 @@
+"""Placement forms: starting a placement (pupil, provider, who decides, dates, weekly sessions) and moving it on."""
+
+from __future__ import annotations
+
+import re
+from datetime import time
+from typing import Any
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSelect, GovSubmitInput, GovTextArea, GovTextInput
+from wtforms import Form, FormField, RadioField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.fields import FieldList
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
+
+from forms.fields import DateField
+from service.placements.models import Weekday
+from service.rules.decision import Circumstance
+
+_TIME = re.compile(r"^(\d{1,2})[:.](\d{2})$")
+
+
+def parse_time(text: str) -> time | None:
+    """``9:00``, ``09:00`` or ``9.30`` as a time, or None if it is not a time of day."""
+    match = _TIME.match(text.strip())
+    if not match:
+        return None
+    hour, minute = int(match.group(1)), int(match.group(2))
+    if hour > 23 or minute > 59:
+        return None
+    return time(hour, minute)
+
+
+def _time_of_day(form: Any, field: StringField) -> None:
+    if parse_time(field.data or "") is None:
+        raise ValidationError(f"Enter the {field.label.text.lower()} as a time like 09:00")
+
+
+class SessionForm(Form):
+    weekday = SelectField(
+        "Day", choices=[(str(d.value), d.label) for d in Weekday], widget=GovSelect(), validators=[InputRequired()]
+    )
+    starts_at = StringField(
+        "Start time", widget=GovTextInput(), validators=[InputRequired("Enter a start time"), _time_of_day]
+    )
+    ends_at = StringField(
+        "End time", widget=GovTextInput(), validators=[InputRequired("Enter an end time"), _time_of_day]
+    )
+
+
+class PlacementForm(FlaskForm):
+    pupil_id = SelectField("Pupil", coerce=int, widget=GovSelect(), validators=[InputRequired("Select a pupil")])
+    provider_id = SelectField(
+        "Provider", coerce=int, widget=GovSelect(), validators=[InputRequired("Select a provider")]
+    )
+    circumstance = RadioField(
+        "The pupil's circumstances",
+        choices=[(c.value, c.label) for c in Circumstance],
+        widget=GovRadioInput(),
+        validators=[InputRequired("Select the pupil's circumstances")],
+        description="This decides who must agree the placement.",
+    )
+    decided_by = StringField(
+        "Who is making the decision",
+        widget=GovTextInput(),
+        description="Name and role, for example: Jo Patel, Deputy Headteacher",
+        validators=[InputRequired("Enter who is making the decision"), Length(max=200)],
+    )
+    planned_start = DateField("Planned start date", validators=[InputRequired("Enter the planned start date")])
+    planned_end = DateField("Planned end date (optional)", validators=[Optional()])
+    reason_for_referral = TextAreaField(
+        "Reason for referral",
+        widget=GovTextArea(),
+        validators=[InputRequired("Enter the reason for referral"), Length(max=20000)],
+    )
+    sessions = FieldList(FormField(SessionForm), min_entries=1, max_entries=20)
+    add_session = SubmitField("Add another session", widget=GovSubmitInput())
+    submit = SubmitField("Save placement as draft", widget=GovSubmitInput())
+
+
+class StatusChangeForm(FlaskForm):
+    new_status = StringField(validators=[InputRequired()])
+    note = TextAreaField("Note (optional)", widget=GovTextArea(), validators=[Optional(), Length(max=5000)])

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs the Debian packages apdocs needs and lacks. Usage: system-packages.sh run|test
+#   run:  LibreOffice (Writer, no GUI) with the UNO bridge and metric-compatible fonts; Node.js + npm
+#   test: the same, plus the PostgreSQL server the test suite runs against
+# Installs with apt-get only when something is missing and we are root; otherwise says what to install.
+set -euo pipefail
+mode="${1:-run}"
+packages=(libreoffice-writer-nogui python3-uno fonts-crosextra-carlito fonts-crosextra-caladea
+          fonts-liberation2 fonts-dejavu-core nodejs npm)
+if [ "$mode" = "test" ]; then
+  packages+=(postgresql poppler-utils)
+fi
+missing=()
+for package in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+    # node and npm may come from elsewhere than Debian (nvm, NodeSource): accept them on PATH
+    case "$package" in
+      nodejs) command -v node >/dev/null 2>&1 && continue ;;
+      npm) command -v npm >/dev/null 2>&1 && continue ;;
+    esac
+    missing+=("$package")
+  fi
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" -ne 0 ]; then
+  echo "apdocs needs these Debian packages: ${missing[*]}" >&2
+  echo "Install them with: sudo apt-get install -y ${missing[*]}" >&2
+  exit 1
+fi
+echo "Installing system packages: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

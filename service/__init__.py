@@ -1,0 +1,81 @@
+"""apdocs: commission, document and monitor pupils' placements in alternative provision."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask
+from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+
+from service.settings import Settings
+
+
+def create_app(settings: Settings | None = None, overrides: dict[str, Any] | None = None) -> Flask:
+    """Build the Flask app: configuration, extensions, blueprints, security and error pages."""
+    settings = settings or Settings.from_env()
+    app = Flask(__name__, instance_path=str(settings.instance_dir))
+    app.config.from_mapping(settings.flask_config())
+    if overrides:
+        app.config.update(overrides)
+    app.extensions["apdocs_settings"] = settings
+    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+
+    configure_templates(app)
+    register_extensions(app)
+    register_blueprints(app)
+
+    from service import security
+
+    security.init_app(app)
+    from service.access import nav_items
+
+    app.jinja_env.globals["nav_items"] = nav_items
+    return app
+
+
+def configure_templates(app: Flask) -> None:
+    """Our templates first, then GOV.UK Frontend's Jinja macros and the WTForms widgets."""
+    app.jinja_loader = ChoiceLoader(
+        [
+            FileSystemLoader(str(app.root_path) + "/templates"),
+            PrefixLoader(
+                {
+                    "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+                    "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+                }
+            ),
+        ]
+    )
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    from govuk_frontend_wtf.main import WTFormsHelpers
+
+    WTFormsHelpers(app)
+
+    from service import formatting
+
+    formatting.init_app(app)
+
+
+def register_extensions(app: Flask) -> None:
+    from service.extensions import csrf, db, limiter, login_manager
+
+    db.init_app(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from service.audit.views import bp as audit_bp
+    from service.auth.views import bp as auth_bp
+    from service.dashboard.views import bp as dashboard_bp
+    from service.health.views import bp as health_bp
+    from service.placements.views import bp as placements_bp
+    from service.providers.views import bp as providers_bp
+    from service.pupils.views import bp as pupils_bp
+
+    for blueprint in (health_bp, auth_bp, dashboard_bp, pupils_bp, providers_bp, placements_bp, audit_bp):
+        app.register_blueprint(blueprint)

@@ -1,0 +1,69 @@
+"""Who may do what: deny by default, scope by organisation and role.
+
+Every view is closed unless it is marked ``@public``; section-level role checks answer 403 (the
+section's existence is not a secret), and a record outside the user's scope answers 404 so that
+nobody can learn which pupils or placements exist elsewhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+from flask import abort
+from flask_login import current_user
+
+from service.auth.models import Role, User
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+COMMISSIONING_ROLES = (Role.COMMISSIONER,)
+
+
+def public(view: F) -> F:
+    """Mark a view as reachable without signing in (sign-in page, health check)."""
+    view.apdocs_public = True  # type: ignore[attr-defined]
+    return view
+
+
+def roles_required(*roles: Role) -> Callable[[F], F]:
+    """Allow only these roles into a view; others get 403."""
+
+    def decorator(view: F) -> F:
+        @wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            if not current_user.is_authenticated or current_user.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped  # type: ignore[return-value]
+
+    return decorator
+
+
+def current() -> User:
+    """The signed-in user, typed."""
+    user = current_user._get_current_object()  # noqa: SLF001 - Flask-Login's proxy
+    if not isinstance(user, User):
+        abort(401)
+    return user
+
+
+NAV_BY_ROLE: dict[Role, tuple[tuple[str, str], ...]] = {
+    Role.COMMISSIONER: (
+        ("dashboard.index", "Dashboard"),
+        ("pupils.list_pupils", "Pupils"),
+        ("providers.list_providers", "Providers"),
+    ),
+    Role.PROVIDER_STAFF: (("dashboard.index", "Placements"), ("providers.list_providers", "Our provider record")),
+    Role.VIEWER: (("dashboard.index", "Summary"),),
+    Role.ADMIN: (("dashboard.index", "Administration"), ("auth.users", "Accounts"), ("audit.audit_log", "Audit log")),
+}
+
+
+def nav_items() -> tuple[tuple[str, str], ...]:
+    """The navigation links the signed-in user's role can use (and nothing they would get 403 on)."""
+    if not current_user.is_authenticated:
+        return ()
+    return NAV_BY_ROLE.get(current_user.role, ())

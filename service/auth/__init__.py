@@ -1,0 +1,1 @@
+"""Signing in and out, and account management for each organisation's admin."""

@@ -1,0 +1,65 @@
+"""Users and their roles."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from service.db import Base, TimestampMixin, UTCDateTime, enum_column
+from service.organisations.models import Organisation
+
+
+class Role(enum.StrEnum):
+    """What a user may do. One role per user; least privilege, so an admin manages accounts, not pupils."""
+
+    ADMIN = "admin"
+    COMMISSIONER = "commissioner"
+    PROVIDER_STAFF = "provider_staff"
+    VIEWER = "viewer"
+
+    @property
+    def label(self) -> str:
+        return {
+            "admin": "Administrator",
+            "commissioner": "Commissioner (SENCO or LA officer)",
+            "provider_staff": "Provider staff",
+            "viewer": "Viewer (summaries only)",
+        }[self.value]
+
+
+class User(TimestampMixin, Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    role: Mapped[Role] = mapped_column(enum_column(Role))
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"), index=True)
+    is_active: Mapped[bool] = mapped_column(default=True)
+    session_version: Mapped[int] = mapped_column(default=1)
+    last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+    organisation: Mapped[Organisation] = relationship(lazy="joined")
+
+    # Flask-Login protocol. The id carries a session version so that deactivating a user or
+    # changing their password ends every session they have open.
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str:
+        return f"{self.id}.{self.session_version}"
+
+    def has_role(self, *roles: Role) -> bool:
+        return self.role in roles
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.role.value}>"

@@ -1,0 +1,35 @@
+"""Jinja filters for UK-style display: dates as ``23 September 2007``, times as ``09:00``."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from flask import Flask
+
+UK = ZoneInfo("Europe/London")
+
+
+def uk_date(value: date | datetime | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.astimezone(UK).date()
+    return f"{value.day} {value:%B %Y}"
+
+
+def uk_datetime(value: datetime | None) -> str:
+    if value is None:
+        return ""
+    local = value.astimezone(UK)
+    return f"{local.day} {local:%B %Y} at {local:%H:%M}"
+
+
+def yes_no(value: bool | None) -> str:
+    return "Yes" if value else "No"
+
+
+def init_app(app: Flask) -> None:
+    app.add_template_filter(uk_date)
+    app.add_template_filter(uk_datetime)
+    app.add_template_filter(yes_no)

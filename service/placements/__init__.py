@@ -1,0 +1,1 @@
+"""Placements: creation, detail with history, status changes."""

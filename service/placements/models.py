@@ -1,0 +1,105 @@
+"""Placements: a pupil at a provider, commissioned by an organisation, through a controlled lifecycle."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime, time
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from service.auth.models import User
+from service.db import Base, TimestampMixin, UTCDateTime, enum_column, utcnow
+from service.organisations.models import Organisation
+from service.providers.models import Provider
+from service.pupils.models import Pupil
+from service.rules.decision import Circumstance, DecisionMaker
+from service.rules.placement_status import PlacementStatus
+
+
+class Weekday(int, enum.Enum):
+    MONDAY = 0
+    TUESDAY = 1
+    WEDNESDAY = 2
+    THURSDAY = 3
+    FRIDAY = 4
+
+    @property
+    def label(self) -> str:
+        return self.name.capitalize()
+
+
+class Placement(TimestampMixin, Base):
+    __tablename__ = "placements"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pupil_id: Mapped[int] = mapped_column(sa.ForeignKey("pupils.id"), index=True)
+    provider_id: Mapped[int] = mapped_column(sa.ForeignKey("providers.id"), index=True)
+    commissioning_organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"), index=True)
+    circumstance: Mapped[Circumstance] = mapped_column(enum_column(Circumstance))
+    decision_maker: Mapped[DecisionMaker] = mapped_column(enum_column(DecisionMaker))
+    decided_by: Mapped[str] = mapped_column(sa.String(200), default="")
+    status: Mapped[PlacementStatus] = mapped_column(enum_column(PlacementStatus), default=PlacementStatus.DRAFT)
+    planned_start: Mapped[date]
+    planned_end: Mapped[date | None] = mapped_column(nullable=True)
+    actual_start: Mapped[date | None] = mapped_column(nullable=True)
+    actual_end: Mapped[date | None] = mapped_column(nullable=True)
+    reason_for_referral: Mapped[str] = mapped_column(sa.Text, default="")
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), nullable=True)
+
+    pupil: Mapped[Pupil] = relationship()
+    provider: Mapped[Provider] = relationship()
+    commissioning_organisation: Mapped[Organisation] = relationship()
+    sessions: Mapped[list[PlacementSession]] = relationship(
+        back_populates="placement",
+        cascade="all, delete-orphan",
+        order_by="(PlacementSession.weekday, PlacementSession.starts_at)",
+    )
+    history: Mapped[list[PlacementStatusChange]] = relationship(
+        back_populates="placement", cascade="all, delete-orphan", order_by="PlacementStatusChange.id"
+    )
+
+    @property
+    def hours_per_week(self) -> Decimal:
+        minutes = sum(s.minutes for s in self.sessions)
+        return (Decimal(minutes) / Decimal(60)).quantize(Decimal("0.1"))
+
+
+class PlacementSession(Base):
+    """One weekly session at the provider (for example Tuesday 09:00–12:00)."""
+
+    __tablename__ = "placement_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    placement_id: Mapped[int] = mapped_column(sa.ForeignKey("placements.id", ondelete="CASCADE"), index=True)
+    weekday: Mapped[Weekday] = mapped_column(sa.Integer)
+    starts_at: Mapped[time]
+    ends_at: Mapped[time]
+
+    placement: Mapped[Placement] = relationship(back_populates="sessions")
+
+    @property
+    def minutes(self) -> int:
+        return (self.ends_at.hour * 60 + self.ends_at.minute) - (self.starts_at.hour * 60 + self.starts_at.minute)
+
+    @property
+    def weekday_label(self) -> str:
+        return Weekday(self.weekday).label
+
+
+class PlacementStatusChange(Base):
+    """Every status change, with who and when: the placement's history, never edited."""
+
+    __tablename__ = "placement_status_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    placement_id: Mapped[int] = mapped_column(sa.ForeignKey("placements.id", ondelete="CASCADE"), index=True)
+    from_status: Mapped[PlacementStatus | None] = mapped_column(enum_column(PlacementStatus), nullable=True)
+    to_status: Mapped[PlacementStatus] = mapped_column(enum_column(PlacementStatus))
+    changed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), nullable=True)
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    note: Mapped[str] = mapped_column(sa.Text, default="")
+
+    placement: Mapped[Placement] = relationship(back_populates="history")
+    changed_by: Mapped[User | None] = relationship()

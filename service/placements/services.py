@@ -1,0 +1,184 @@
+"""Placements: who can see them, creating them, and moving them through their lifecycle.
+
+Scoping lives here, in one function, so that every screen and export that lists placements
+applies the same rule: commissioners see their own organisation's placements, provider staff see
+the placements at their provider once referred (never a commissioner's draft), nobody else sees
+any placement record.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, time
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from service.audit import services as audit
+from service.auth.models import Role, User
+from service.extensions import db
+from service.placements.models import Placement, PlacementSession, PlacementStatusChange, Weekday
+from service.providers.models import Provider
+from service.pupils.models import Pupil, SenStatus
+from service.rules.decision import Circumstance, who_decides
+from service.rules.placement_status import PlacementStatus, TransitionNotAllowed, check_transition
+
+
+class PlacementError(ValueError):
+    """A user-facing problem with a placement change, with the form field it belongs to."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+def visible_placements(user: User) -> sa.Select[tuple[Placement]]:
+    """The placements this user may see, as a query to refine. Deny by default."""
+    stmt = sa.select(Placement)
+    if user.role is Role.COMMISSIONER:
+        return stmt.where(Placement.commissioning_organisation_id == user.organisation_id)
+    if user.role is Role.PROVIDER_STAFF:
+        return stmt.join(Provider, Placement.provider_id == Provider.id).where(
+            Provider.organisation_id == user.organisation_id, Placement.status != PlacementStatus.DRAFT
+        )
+    return stmt.where(sa.false())
+
+
+def get_placement_for(user: User, placement_id: int) -> Placement | None:
+    """One placement if the user may see it, else None (the view answers 404)."""
+    stmt = (
+        visible_placements(user)
+        .where(Placement.id == placement_id)
+        .options(selectinload(Placement.sessions), selectinload(Placement.history))
+    )
+    placement = db.session.scalar(stmt)
+    if placement is not None:
+        audit.record("view", "placement", placement.id, user)
+    return placement
+
+
+def placements_by_status(user: User) -> dict[PlacementStatus, list[Placement]]:
+    """The user's placements grouped by status, in lifecycle order, for the dashboard."""
+    stmt = visible_placements(user).options(selectinload(Placement.pupil), selectinload(Placement.provider))
+    grouped: dict[PlacementStatus, list[Placement]] = {status: [] for status in PlacementStatus}
+    for placement in db.session.scalars(stmt.order_by(Placement.planned_start, Placement.id)):
+        grouped[placement.status].append(placement)
+    return grouped
+
+
+def status_counts(organisation_id: int) -> Counter[PlacementStatus]:
+    """How many of an organisation's placements are in each status: a summary with no personal data."""
+    rows = db.session.execute(
+        sa.select(Placement.status, sa.func.count())
+        .where(Placement.commissioning_organisation_id == organisation_id)
+        .group_by(Placement.status)
+    )
+    return Counter({status: count for status, count in rows})
+
+
+@dataclass
+class SessionTime:
+    weekday: Weekday
+    starts_at: time
+    ends_at: time
+
+
+@dataclass
+class PlacementDetails:
+    pupil_id: int
+    provider_id: int
+    circumstance: Circumstance
+    decided_by: str
+    planned_start: date
+    planned_end: date | None
+    reason_for_referral: str
+    sessions: list[SessionTime] = field(default_factory=list)
+
+
+def create_placement(user: User, details: PlacementDetails) -> Placement:
+    """Create a draft placement for one of the commissioner's own pupils.
+
+    Who must decide is derived from the pupil's circumstances by the statutory rule, so the record
+    says who is accountable even before anyone signs anything.
+    """
+    pupil = db.session.scalar(
+        sa.select(Pupil).where(Pupil.id == details.pupil_id, Pupil.organisation_id == user.organisation_id)
+    )
+    if pupil is None:
+        raise PlacementError("pupil_id", "Select a pupil from your organisation")
+    provider = db.session.get(Provider, details.provider_id)
+    if provider is None:
+        raise PlacementError("provider_id", "Select a provider from the catalogue")
+    if details.planned_end is not None and details.planned_end < details.planned_start:
+        raise PlacementError("planned_end", "Planned end date must be on or after the planned start date")
+    _check_sessions(details.sessions)
+    decision = who_decides(details.circumstance, has_ehcp=pupil.sen_status is SenStatus.EHCP)
+    placement = Placement(
+        pupil_id=pupil.id,
+        provider_id=provider.id,
+        commissioning_organisation_id=user.organisation_id,
+        circumstance=details.circumstance,
+        decision_maker=decision.decision_maker,
+        decided_by=details.decided_by.strip(),
+        status=PlacementStatus.DRAFT,
+        planned_start=details.planned_start,
+        planned_end=details.planned_end,
+        reason_for_referral=details.reason_for_referral,
+        created_by_id=user.id,
+        sessions=[
+            PlacementSession(weekday=s.weekday, starts_at=s.starts_at, ends_at=s.ends_at) for s in details.sessions
+        ],
+    )
+    placement.history.append(
+        PlacementStatusChange(from_status=None, to_status=PlacementStatus.DRAFT, changed_by_id=user.id)
+    )
+    db.session.add(placement)
+    db.session.flush()
+    audit.record("create", "placement", placement.id, user, {"pupil_id": pupil.id, "provider_id": provider.id})
+    return placement
+
+
+def change_status(
+    user: User, placement: Placement, new_status: PlacementStatus, note: str = "", on: date | None = None
+) -> None:
+    """Move a placement to a new status if the lifecycle allows it, recording who and when.
+
+    Starting a placement records its actual start date, ending it the actual end date: the
+    attendance and census figures depend on them.
+    """
+    if user.role is not Role.COMMISSIONER or placement.commissioning_organisation_id != user.organisation_id:
+        raise PlacementError("status", "Only the commissioning organisation can change this placement's status")
+    try:
+        check_transition(placement.status, new_status)
+    except TransitionNotAllowed as error:
+        raise PlacementError("status", str(error)) from error
+    today = on or date.today()
+    if new_status is PlacementStatus.ACTIVE and placement.actual_start is None:
+        placement.actual_start = today
+    if new_status is PlacementStatus.ENDED:
+        placement.actual_end = today
+    placement.history.append(
+        PlacementStatusChange(
+            from_status=placement.status, to_status=new_status, changed_by_id=user.id, note=note.strip()
+        )
+    )
+    audit.record(
+        "status_change", "placement", placement.id, user, {"from": str(placement.status), "to": str(new_status)}
+    )
+    placement.status = new_status
+
+
+def _check_sessions(sessions: list[SessionTime]) -> None:
+    for index, session in enumerate(sessions):
+        if session.ends_at <= session.starts_at:
+            raise PlacementError(f"sessions-{index}", "A session must end after it starts")
+    by_day: dict[Weekday, list[SessionTime]] = {}
+    for session in sessions:
+        by_day.setdefault(session.weekday, []).append(session)
+    for day_sessions in by_day.values():
+        day_sessions.sort(key=lambda s: s.starts_at)
+        for earlier, later in zip(day_sessions, day_sessions[1:], strict=False):
+            if later.starts_at < earlier.ends_at:
+                raise PlacementError("sessions-0", f"Two sessions on {Weekday(earlier.weekday).label} overlap")

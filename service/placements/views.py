@@ -1,0 +1,151 @@
+"""Placement screens: start one, see it with its history, move it through its lifecycle."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
+
+from forms.placements import PlacementForm, StatusChangeForm, parse_time
+from service.access import current, roles_required
+from service.auth.models import Role
+from service.extensions import db
+from service.placements import services
+from service.placements.models import Weekday
+from service.providers.models import Provider
+from service.pupils.models import Pupil
+from service.rules.decision import Circumstance, who_decides
+from service.rules.placement_status import PlacementStatus, allowed_transitions
+
+bp = Blueprint("placements", __name__, template_folder="templates")
+
+
+@bp.route("/placements/new", methods=["GET", "POST"])
+@roles_required(Role.COMMISSIONER)
+def new_placement() -> Response | str:
+    user = current()
+    form = PlacementForm()
+    pupils = db.session.scalars(
+        sa.select(Pupil).where(Pupil.organisation_id == user.organisation_id).order_by(Pupil.legal_last_name)
+    ).all()
+    providers = db.session.scalars(sa.select(Provider).order_by(Provider.name)).all()
+    form.pupil_id.choices = [(0, "Select a pupil")] + [
+        (p.id, f"{p.display_name} ({p.upn or 'no UPN'})") for p in pupils
+    ]
+    form.provider_id.choices = [(0, "Select a provider")] + [(p.id, p.name) for p in providers]
+    if request.method == "GET" and request.args.get("pupil_id", "").isdigit():
+        form.pupil_id.data = int(request.args["pupil_id"])
+
+    if request.method == "POST":
+        removed = _removed_session_index()
+        if form.add_session.data:
+            form.sessions.append_entry()
+            return render_template("placements/new.html", form=form)
+        if removed is not None and len(form.sessions.entries) > 1:
+            form.sessions.entries.pop(removed)
+            return render_template("placements/new.html", form=form)
+    if form.validate_on_submit() and _chosen(form):
+        try:
+            placement = services.create_placement(user, _details(form))
+        except services.PlacementError as error:
+            _attach_error(form, error)
+        else:
+            db.session.commit()
+            flash("Placement saved as a draft.", "success")
+            return redirect(url_for("placements.show_placement", placement_id=placement.id))
+    return render_template("placements/new.html", form=form)
+
+
+@bp.route("/placements/<int:placement_id>")
+@roles_required(Role.COMMISSIONER, Role.PROVIDER_STAFF)
+def show_placement(placement_id: int) -> str:
+    user = current()
+    placement = services.get_placement_for(user, placement_id)
+    if placement is None:
+        abort(404)
+    db.session.commit()  # the audit record of this view
+    is_commissioner = user.role is Role.COMMISSIONER
+    decision = who_decides(placement.circumstance, has_ehcp=placement.pupil.sen_status.value == "ehcp")
+    return render_template(
+        "placements/show.html",
+        placement=placement,
+        decision=decision,
+        is_commissioner=is_commissioner,
+        next_statuses=sorted(allowed_transitions(placement.status), key=list(PlacementStatus).index)
+        if is_commissioner
+        else [],
+        today=date.today(),
+        status_form=StatusChangeForm(),
+    )
+
+
+@bp.route("/placements/<int:placement_id>/status", methods=["POST"])
+@roles_required(Role.COMMISSIONER)
+def change_status(placement_id: int) -> Response:
+    user = current()
+    placement = services.get_placement_for(user, placement_id)
+    if placement is None:
+        abort(404)
+    form = StatusChangeForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        new_status = PlacementStatus(form.new_status.data)
+        services.change_status(user, placement, new_status, note=form.note.data or "")
+    except ValueError as error:  # an unknown status or a transition the lifecycle forbids
+        db.session.rollback()
+        message = error.message if isinstance(error, services.PlacementError) else "Choose a valid status"
+        flash(message, "error")
+    else:
+        db.session.commit()
+        flash(f"Placement is now {new_status.label.lower()}.", "success")
+    return redirect(url_for("placements.show_placement", placement_id=placement_id))
+
+
+def _removed_session_index() -> int | None:
+    for key in request.form:
+        if key.startswith("remove_session-"):
+            suffix = key.removeprefix("remove_session-")
+            if suffix.isdigit():
+                return int(suffix)
+    return None
+
+
+def _chosen(form: PlacementForm) -> bool:
+    ok = True
+    if not form.pupil_id.data:
+        form.pupil_id.errors = [*form.pupil_id.errors, "Select a pupil"]
+        ok = False
+    if not form.provider_id.data:
+        form.provider_id.errors = [*form.provider_id.errors, "Select a provider"]
+        ok = False
+    return ok
+
+
+def _details(form: PlacementForm) -> services.PlacementDetails:
+    sessions = []
+    for entry in form.sessions.entries:
+        starts, ends = parse_time(entry.form.starts_at.data or ""), parse_time(entry.form.ends_at.data or "")
+        if starts and ends:
+            sessions.append(services.SessionTime(Weekday(int(entry.form.weekday.data)), starts, ends))
+    return services.PlacementDetails(
+        pupil_id=form.pupil_id.data,
+        provider_id=form.provider_id.data,
+        circumstance=Circumstance(form.circumstance.data),
+        decided_by=form.decided_by.data or "",
+        planned_start=form.planned_start.data,
+        planned_end=form.planned_end.data,
+        reason_for_referral=form.reason_for_referral.data or "",
+        sessions=sessions,
+    )
+
+
+def _attach_error(form: PlacementForm, error: services.PlacementError) -> None:
+    if error.field.startswith("sessions-"):
+        index = int(error.field.removeprefix("sessions-"))
+        field = form.sessions.entries[min(index, len(form.sessions.entries) - 1)].form.ends_at
+    else:
+        field = getattr(form, error.field)
+    field.errors = [*field.errors, error.message]

@@ -1,0 +1,1 @@
+"""The approved-provider catalogue."""

@@ -1,0 +1,1 @@
+"""Pupils: records, parents/carers and the MIS import."""

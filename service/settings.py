@@ -1,0 +1,108 @@
+"""Configuration from ``APDOCS_*`` environment variables.
+
+Everything an operator may change lives here, read once when the app is created, so that the same
+code runs embedded on one machine (SQLite, files under the repository) and scaled out (PostgreSQL,
+Redis, shared storage) by configuration alone. The README lists every variable.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _env(name: str, default: str) -> str:
+    value = os.environ.get(f"APDOCS_{name}")
+    return default if value is None or value == "" else value
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    raw = _env(name, "1" if default else "0").strip().lower()
+    return raw in {"1", "true", "yes", "on"}
+
+
+def _secret_key(instance_dir: Path) -> str:
+    """A stable secret key for the embedded installation.
+
+    Sessions and CSRF tokens must survive a restart, and no key may ever be committed: when
+    ``APDOCS_SECRET_KEY`` is unset, a random key is created once in the instance directory with
+    owner-only permissions and reused.
+    """
+    configured = os.environ.get("APDOCS_SECRET_KEY")
+    if configured:
+        return configured
+    instance_dir.mkdir(parents=True, exist_ok=True)
+    key_file = instance_dir / "secret_key"
+    if not key_file.exists():
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(48))
+    return key_file.read_text().strip()
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The service's configuration, resolved from the environment."""
+
+    instance_dir: Path
+    database_url: str
+    secret_key: str
+    output_dir: Path
+    host: str
+    port: int
+    session_idle_minutes: int
+    session_max_hours: int
+    cookie_secure: bool
+    ratelimit_storage_url: str
+    login_rate_limit: str
+    log_level: str
+    extra: dict[str, object] = field(default_factory=dict)
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        instance_dir = Path(_env("INSTANCE_DIR", str(REPO_ROOT / "instance"))).resolve()
+        default_db = f"sqlite:///{instance_dir / 'apdocs.sqlite3'}"
+        return cls(
+            instance_dir=instance_dir,
+            database_url=_env("DATABASE_URL", default_db),
+            secret_key=_secret_key(instance_dir),
+            output_dir=Path(_env("OUTPUT_DIR", str(REPO_ROOT / "output"))).resolve(),
+            host=_env("HOST", "127.0.0.1"),
+            port=int(_env("PORT", "5000")),
+            session_idle_minutes=int(_env("SESSION_IDLE_MINUTES", "30")),
+            session_max_hours=int(_env("SESSION_MAX_HOURS", "10")),
+            cookie_secure=_env_bool("COOKIE_SECURE", True),
+            ratelimit_storage_url=_env("RATELIMIT_STORAGE_URL", "memory://"),
+            login_rate_limit=_env("LOGIN_RATE_LIMIT", "10 per minute;50 per hour"),
+            log_level=_env("LOG_LEVEL", "INFO"),
+        )
+
+    def flask_config(self) -> dict[str, object]:
+        """The Flask config keys derived from these settings."""
+        engine_options: dict[str, object] = {"pool_pre_ping": True}
+        if self.database_url.startswith("sqlite"):
+            engine_options = {"connect_args": {"timeout": 30}}
+        return {
+            "SECRET_KEY": self.secret_key,
+            "SQLALCHEMY_DATABASE_URI": self.database_url,
+            "SQLALCHEMY_ENGINE_OPTIONS": engine_options,
+            "SESSION_COOKIE_NAME": "apdocs_session",
+            "SESSION_COOKIE_SECURE": self.cookie_secure,
+            "SESSION_COOKIE_HTTPONLY": True,
+            "SESSION_COOKIE_SAMESITE": "Lax",
+            "REMEMBER_COOKIE_SECURE": self.cookie_secure,
+            "REMEMBER_COOKIE_HTTPONLY": True,
+            "PERMANENT_SESSION_LIFETIME": self.session_max_hours * 3600,
+            "MAX_CONTENT_LENGTH": 10 * 1024 * 1024,
+            "WTF_CSRF_TIME_LIMIT": self.session_max_hours * 3600,
+            "RATELIMIT_STORAGE_URI": self.ratelimit_storage_url,
+            "RATELIMIT_HEADERS_ENABLED": False,
+            "APDOCS_OUTPUT_DIR": str(self.output_dir),
+            "APDOCS_SESSION_IDLE_MINUTES": self.session_idle_minutes,
+            "APDOCS_LOGIN_RATE_LIMIT": self.login_rate_limit,
+            **self.extra,
+        }

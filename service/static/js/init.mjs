@@ -1,0 +1,2 @@
+import { initAll } from "/static/build/govuk-frontend.min.js";
+initAll();

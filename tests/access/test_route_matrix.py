@@ -1,0 +1,102 @@
+"""Walk every route as every role and check the answer: deny by default, 403 for a closed section,
+404 for a record outside the user's scope. A new route fails this test until it is added here."""
+
+from __future__ import annotations
+
+import pytest
+
+from service.rules.placement_status import PlacementStatus
+from tests import factories
+from tests.conftest import sign_in
+
+ROLES = ("anonymous", "admin", "commissioner", "other_commissioner", "provider_staff", "viewer")
+OK, FOUND, FORBIDDEN, MISSING, METHOD = 200, 302, 403, 404, 405
+
+# route template -> expected GET status for each role, in ROLES order.
+# {pupil}, {placement}, {provider}, {user} are the school's own records; {other_*} belong elsewhere.
+MATRIX: dict[str, tuple[int, ...]] = {
+    "/healthz": (OK, OK, OK, OK, OK, OK),
+    "/sign-in": (OK, FOUND, FOUND, FOUND, FOUND, FOUND),
+    "/sign-out": (METHOD,) * 6,
+    "/": (FOUND, OK, OK, OK, OK, OK),
+    "/users": (FOUND, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN),
+    "/users/new": (FOUND, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN),
+    "/users/{user}": (FOUND, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN),
+    "/users/{other_user}": (FOUND, MISSING, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN),
+    "/audit": (FOUND, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN),
+    "/pupils": (FOUND, FORBIDDEN, OK, OK, FORBIDDEN, FORBIDDEN),
+    "/pupils/new": (FOUND, FORBIDDEN, OK, OK, FORBIDDEN, FORBIDDEN),
+    "/pupils/import": (FOUND, FORBIDDEN, OK, OK, FORBIDDEN, FORBIDDEN),
+    "/pupils/import/template.csv": (FOUND, FORBIDDEN, OK, OK, FORBIDDEN, FORBIDDEN),
+    "/pupils/{pupil}": (FOUND, FORBIDDEN, OK, MISSING, FORBIDDEN, FORBIDDEN),
+    "/pupils/{pupil}/edit": (FOUND, FORBIDDEN, OK, MISSING, FORBIDDEN, FORBIDDEN),
+    "/providers": (FOUND, FORBIDDEN, OK, OK, OK, FORBIDDEN),
+    "/providers/new": (FOUND, FORBIDDEN, OK, OK, FORBIDDEN, FORBIDDEN),
+    "/providers/{provider}": (FOUND, FORBIDDEN, OK, OK, OK, FORBIDDEN),
+    "/providers/{other_provider}": (FOUND, FORBIDDEN, OK, OK, MISSING, FORBIDDEN),
+    "/providers/{provider}/edit": (FOUND, FORBIDDEN, OK, OK, FORBIDDEN, FORBIDDEN),
+    "/placements/new": (FOUND, FORBIDDEN, OK, OK, FORBIDDEN, FORBIDDEN),
+    "/placements/{placement}": (FOUND, FORBIDDEN, OK, MISSING, OK, FORBIDDEN),
+    "/placements/{draft_placement}": (FOUND, FORBIDDEN, OK, MISSING, MISSING, FORBIDDEN),
+    "/placements/{other_placement}": (FOUND, FORBIDDEN, MISSING, OK, MISSING, FORBIDDEN),
+    "/placements/{placement}/status": (METHOD,) * 6,
+}
+
+# Flask's rule syntax for each route template above, to prove the table covers every route.
+RULES = {
+    "/users/<int:user_id>": "/users/{user}",
+    "/pupils/<int:pupil_id>": "/pupils/{pupil}",
+    "/pupils/<int:pupil_id>/edit": "/pupils/{pupil}/edit",
+    "/providers/<int:provider_id>": "/providers/{provider}",
+    "/providers/<int:provider_id>/edit": "/providers/{provider}/edit",
+    "/placements/<int:placement_id>": "/placements/{placement}",
+    "/placements/<int:placement_id>/status": "/placements/{placement}/status",
+}
+
+
+@pytest.fixture
+def records(school, other_school, admin, commissioner, other_commissioner, provider, provider_user, viewer):  # noqa: ARG001
+    other_provider = factories.ProviderFactory(name="Elsewhere Tutors")
+    pupil = factories.PupilFactory(organisation=school)
+    other_pupil = factories.PupilFactory(organisation=other_school)
+    placement = factories.PlacementFactory(pupil=pupil, provider=provider, status=PlacementStatus.REFERRED)
+    draft = factories.PlacementFactory(pupil=pupil, provider=provider, status=PlacementStatus.DRAFT)
+    other_placement = factories.PlacementFactory(pupil=other_pupil, provider=provider, status=PlacementStatus.DRAFT)
+    other_user = factories.UserFactory(organisation=other_school)
+    return {
+        "pupil": pupil.id,
+        "placement": placement.id,
+        "draft_placement": draft.id,
+        "other_placement": other_placement.id,
+        "provider": provider.id,
+        "other_provider": other_provider.id,
+        "user": commissioner.id,
+        "other_user": other_user.id,
+        "users": {
+            "admin": admin,
+            "commissioner": commissioner,
+            "other_commissioner": other_commissioner,
+            "provider_staff": provider_user,
+            "viewer": viewer,
+        },
+    }
+
+
+def test_matrix_covers_every_route(app):
+    routes = {rule.rule for rule in app.url_map.iter_rules() if rule.endpoint != "static"}
+    covered = set(MATRIX) | set(RULES)
+    missing = {route for route in routes if route not in covered and RULES.get(route) not in MATRIX}
+    assert not missing, f"routes with no expected answers in the access matrix: {sorted(missing)}"
+
+
+@pytest.mark.parametrize("role_index,role", list(enumerate(ROLES)))
+def test_every_route_answers_as_expected_for_role(app, client, records, role_index, role):
+    if role != "anonymous":
+        sign_in(client, records["users"][role])
+    ids = {key: value for key, value in records.items() if key != "users"}
+    answers = {}
+    for template, expected in MATRIX.items():
+        url = template.format(**ids)
+        answers[template] = (client.get(url).status_code, expected[role_index])
+    wrong = {template: got for template, (got, want) in answers.items() if got != want}
+    assert not wrong, f"{role}: unexpected answers (route: got) {wrong}"

@@ -1,0 +1,124 @@
+"""factory_boy factories for every record. They commit, so the requests a test makes (each in its own
+session, as in production) see them."""
+
+from __future__ import annotations
+
+from datetime import date, time
+
+import factory
+from factory.alchemy import SQLAlchemyModelFactory
+
+from service.auth.models import Role, User
+from service.auth.services import hash_password
+from service.extensions import db
+from service.organisations.models import Organisation, OrganisationKind
+from service.placements.models import Placement, PlacementSession, PlacementStatusChange
+from service.providers.models import ApprovedListStatus, Provider
+from service.pupils.models import ParentCarer, Pupil
+from service.rules.decision import Circumstance, DecisionMaker
+from service.rules.placement_status import PlacementStatus
+from service.rules.upn import make_upn
+
+__all__ = ["Role"]
+
+TEST_PASSWORD = "correct horse battery staple"
+_TEST_HASH = hash_password(TEST_PASSWORD)  # hashed once: argon2 is deliberately slow
+
+
+class Base(SQLAlchemyModelFactory):
+    class Meta:
+        abstract = True
+        sqlalchemy_session_factory = lambda: db.session  # noqa: E731
+        sqlalchemy_session_persistence = "commit"
+
+
+class SchoolFactory(Base):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"School {n}")
+    kind = OrganisationKind.SCHOOL
+    la_code = "931"
+
+
+class LocalAuthorityFactory(Base):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"LA team {n}")
+    kind = OrganisationKind.LOCAL_AUTHORITY
+
+
+class ProviderOrganisationFactory(Base):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"Provider organisation {n}")
+    kind = OrganisationKind.PROVIDER
+
+
+class UserFactory(Base):
+    class Meta:
+        model = User
+
+    name = factory.Sequence(lambda n: f"User {n}")
+    email = factory.Sequence(lambda n: f"user{n}@example.org")
+    role = Role.COMMISSIONER
+    organisation = factory.SubFactory(SchoolFactory)
+    password_hash = _TEST_HASH
+
+
+class ProviderFactory(Base):
+    class Meta:
+        model = Provider
+
+    name = factory.Sequence(lambda n: f"Provider {n}")
+    organisation = factory.SubFactory(ProviderOrganisationFactory)
+    approved_list_status = ApprovedListStatus.APPROVED
+    dsl_name = "Dee Safeguarding"
+    dsl_phone = "01632 960001"
+
+
+class PupilFactory(Base):
+    class Meta:
+        model = Pupil
+
+    organisation = factory.SubFactory(SchoolFactory)
+    school = factory.SelfAttribute("organisation")
+    legal_first_name = factory.Sequence(lambda n: f"Pupil{n}")
+    legal_last_name = "Example"
+    date_of_birth = date(2011, 3, 14)
+    upn = factory.Sequence(lambda n: make_upn(931, 4001, 19, n % 1000))
+
+
+class ParentCarerFactory(Base):
+    class Meta:
+        model = ParentCarer
+
+    pupil = factory.SubFactory(PupilFactory)
+    name = "Pat Parent"
+    relationship_to_pupil = "Mother"
+    phone = "07700 900123"
+
+
+class PlacementFactory(Base):
+    class Meta:
+        model = Placement
+
+    pupil = factory.SubFactory(PupilFactory)
+    provider = factory.SubFactory(ProviderFactory)
+    commissioning_organisation = factory.SelfAttribute("pupil.organisation")
+    circumstance = Circumstance.ON_ROLL
+    decision_maker = DecisionMaker.SCHOOL_SENIOR_LEADERSHIP
+    status = PlacementStatus.DRAFT
+    planned_start = date(2026, 1, 5)
+    reason_for_referral = "Struggling in mainstream lessons."
+
+    @factory.post_generation
+    def with_sessions(self, create: bool, extracted: object, **kwargs: object) -> None:  # noqa: ARG002
+        if extracted is False:
+            return
+        self.sessions.append(PlacementSession(weekday=1, starts_at=time(9, 0), ends_at=time(12, 0)))
+        self.history.append(PlacementStatusChange(from_status=None, to_status=self.status))
+        if create:
+            db.session.commit()
