@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 from markupsafe import Markup
-from wtforms import Field
+from wtforms import Field, FieldList, FormField
 from wtforms.utils import unset_value
 from wtforms.validators import ValidationError
 
@@ -76,3 +76,36 @@ class DateField(Field):
 def date_not_in_future(form: Any, field: DateField) -> None:
     if isinstance(field.data, date) and field.data > date.today():
         raise ValidationError(f"{field.label.text} must be today or in the past")
+
+
+def error_summary(form: Any) -> dict[str, Any]:
+    """The GOV.UK error summary for a form, each message linking to the box the user must fix.
+
+    A date is three boxes, so its message links to the day box (``#name-day``), as GOV.UK asks.
+    """
+    from govuk_frontend_wtf.main import wtforms_errors
+
+    params = wtforms_errors(form)
+    date_ids = {field.id for field in _fields_of(form) if isinstance(field, DateField)}
+    items = []
+    for item in params["errorList"]:
+        if not item.get("text"):
+            continue  # a field marked as wrong without a message of its own (the password on sign-in)
+        target = item["href"].removeprefix("#")
+        if target in date_ids:
+            item = {**item, "href": f"#{target}-day"}
+        items.append(item)
+    return {**params, "errorList": items}
+
+
+def _fields_of(form: Any) -> list[Field]:
+    found: list[Field] = []
+    for field in form:
+        if isinstance(field, FieldList):
+            for entry in field.entries:
+                found += _fields_of(entry.form) if isinstance(entry, FormField) else [entry]
+        elif isinstance(field, FormField):
+            found += _fields_of(field.form)
+        else:
+            found.append(field)
+    return found

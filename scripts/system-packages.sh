@@ -25,7 +25,9 @@ done
 if [ "$(id -u)" -ne 0 ]; then
   echo "apdocs needs these Debian packages: ${missing[*]}" >&2
   echo "Install them with: sudo apt-get install -y ${missing[*]}" >&2
-  exit 1
+  # Tests must never run without them; serving can start (documents will not convert until installed).
+  [ "$mode" = "test" ] && exit 1
+  exit 0
 fi
 echo "Installing system packages: ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive

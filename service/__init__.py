@@ -54,9 +54,11 @@ def configure_templates(app: Flask) -> None:
 
     WTFormsHelpers(app)
 
+    from forms.fields import error_summary
     from service import formatting
 
     formatting.init_app(app)
+    app.jinja_env.globals["error_summary"] = error_summary
 
 
 def register_extensions(app: Flask) -> None:

@@ -6,8 +6,9 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from service.auth.models import User
 from service.db import Base, UTCDateTime, utcnow
 
 
@@ -25,5 +26,7 @@ class AuditEvent(Base):
     entity_id: Mapped[int | None] = mapped_column(nullable=True)
     ip_address: Mapped[str] = mapped_column(sa.String(45), default="")
     detail: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+
+    user: Mapped[User | None] = relationship(lazy="joined")
 
     __table_args__ = (sa.Index("ix_audit_events_entity", "entity_type", "entity_id"),)

@@ -61,7 +61,9 @@ def get_placement_for(user: User, placement_id: int) -> Placement | None:
 
 def placements_by_status(user: User) -> dict[PlacementStatus, list[Placement]]:
     """The user's placements grouped by status, in lifecycle order, for the dashboard."""
-    stmt = visible_placements(user).options(selectinload(Placement.pupil), selectinload(Placement.provider))
+    stmt = visible_placements(user).options(
+        selectinload(Placement.pupil), selectinload(Placement.provider), selectinload(Placement.sessions)
+    )
     grouped: dict[PlacementStatus, list[Placement]] = {status: [] for status in PlacementStatus}
     for placement in db.session.scalars(stmt.order_by(Placement.planned_start, Placement.id)):
         grouped[placement.status].append(placement)

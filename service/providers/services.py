@@ -23,6 +23,7 @@ from service.audit import services as audit
 from service.auth.models import Role, User
 from service.extensions import db
 from service.formatting import uk_date
+from service.organisations.models import Organisation, OrganisationKind
 from service.providers.models import (
     ApprovalCriterion,
     ApprovedListStatus,
@@ -179,10 +180,14 @@ SCALAR_FIELDS = (
 
 
 def create_provider(user: User, details: ProviderDetails) -> Provider:
-    """Add a provider to the catalogue. Audits the names of the fields filled in, never their values."""
+    """Add a provider to the catalogue. Audits the names of the fields filled in, never their values.
+
+    Each provider gets its own organisation, so that its staff can be given accounts
+    (``apdocs create-user --organisation NAME``) that see the placements made with it and nothing else.
+    """
     _check_commissioner(user)
     details = _checked(details, provider_id=None)
-    provider = Provider(name=details.name)
+    provider = Provider(name=details.name, organisation=Organisation(name=details.name, kind=OrganisationKind.PROVIDER))
     _apply_scalars(provider, details)
     provider.criteria = [
         ProviderCriterion(criterion=c.criterion, met=c.met, evidence_date=c.evidence_date, notes=c.notes)

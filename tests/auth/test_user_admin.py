@@ -101,3 +101,15 @@ def test_account_changes_are_audited_without_personal_data(as_admin, commissione
     assert event.entity_id == commissioner.id
     assert event.detail["fields"] == ["name"]
     assert "Renamed" not in str(event.detail)
+
+
+def test_audit_log_names_who_did_what_in_own_organisation_only(app, client, admin, commissioner, other_commissioner):
+    for person in (commissioner, other_commissioner):
+        their_browser = app.test_client()
+        their_browser.environ_base["wsgi.url_scheme"] = "https"
+        sign_in(their_browser, person)
+    sign_in(client, admin)
+    page = text(client.get("/audit"))
+    assert "Sam Senco" in page
+    assert "Olu Other" not in page
+    assert "sign in" in page

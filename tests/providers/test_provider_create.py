@@ -161,7 +161,8 @@ def test_vetting_confirmed_without_its_date(as_commissioner, provider_form, db_s
     fields = provider_form(vetting_confirmed="yes", **date_fields("vetting_confirmed_on", "", "", ""))
     body = text(_post_new(as_commissioner, fields))
     assert error_for(body, "vetting_confirmed_on") == "Enter the date the provider confirmed staff vetting"
-    assert error_summary(body) == ["vetting_confirmed_on"]
+    assert error_summary(body) == ["vetting_confirmed_on-day"]
+    assert 'id="vetting_confirmed_on-day"' in body  # the link lands on the day box
     assert _providers(db_session) == []
 
 
@@ -177,7 +178,7 @@ def test_impossible_dates_keep_what_was_typed(as_commissioner, provider_form, db
     assert error_for(body, "dsl_training_date") == (
         "Date of the designated safeguarding lead's latest safeguarding training must be a real date"
     )
-    assert error_summary(body) == ["criteria-1-evidence_date", "dsl_training_date", "insurance_expiry"]
+    assert error_summary(body) == ["criteria-1-evidence_date-day", "dsl_training_date-day", "insurance_expiry-day"]
     assert 'id="insurance_expiry-day" name="insurance_expiry-day" type="text" value="31"' in body
     assert 'id="dsl_training_date-month" name="dsl_training_date-month" type="text" value="13"' in body
     assert _providers(db_session) == []
@@ -249,3 +250,14 @@ def test_a_row_with_details_but_no_name_is_refused(as_commissioner, provider_for
     assert error_for(body, "contacts-0-name") == "Enter the contact's name"
     assert 'value="placements@horizon.example"' in body
     assert _providers(db_session) == []
+
+
+def test_new_provider_gets_an_organisation_for_its_staff_accounts(as_commissioner, provider_form, db_session):
+    """Its staff can then be given accounts that see that provider's placements and nothing else."""
+    from service.organisations.models import Organisation, OrganisationKind
+
+    assert _post_new(as_commissioner, provider_form(name="Brand New Tutors")).status_code == 302
+    provider = _providers(db_session)[0]
+    organisation = db_session.get(Organisation, provider.organisation_id)
+    assert organisation.kind is OrganisationKind.PROVIDER
+    assert organisation.name == "Brand New Tutors"
