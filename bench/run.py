@@ -44,7 +44,7 @@ def bench_dashboard() -> None:
     from service.cli import migrate_database
     from service.settings import Settings
     from tests import factories
-    from tests.conftest import TEST_PASSWORD
+    from tests.conftest import TEST_PASSWORD, browser
     from tests.helpers import form_data
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -65,8 +65,7 @@ def bench_dashboard() -> None:
                 factories.PlacementFactory(pupil=pupil, provider=providers[i % 20], status=statuses[i % len(statuses)])
             db.session.commit()
             email = user.email
-        client = app.test_client()
-        client.environ_base["wsgi.url_scheme"] = "https"
+        client = browser(app)
         page = client.get("/sign-in")
         client.post("/sign-in", data=form_data(page, {"email": email, "password": TEST_PASSWORD}))
         timings = []

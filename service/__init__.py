@@ -19,6 +19,13 @@ def create_app(settings: Settings | None = None, overrides: dict[str, Any] | Non
     if overrides:
         app.config.update(overrides)
     app.extensions["apdocs_settings"] = settings
+    if settings.trusted_proxies:
+        # Behind a reverse proxy, take the client's address and scheme from the proxy's headers, so
+        # rate limits and the audit log see the real client, and secure cookies work.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        n = settings.trusted_proxies
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
 
     configure_templates(app)

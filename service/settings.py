@@ -60,6 +60,7 @@ class Settings:
     ratelimit_storage_url: str
     login_rate_limit: str
     log_level: str
+    trusted_proxies: int
     extra: dict[str, object] = field(default_factory=dict)
 
     @classmethod
@@ -79,6 +80,7 @@ class Settings:
             ratelimit_storage_url=_env("RATELIMIT_STORAGE_URL", "memory://"),
             login_rate_limit=_env("LOGIN_RATE_LIMIT", "10 per minute;50 per hour"),
             log_level=_env("LOG_LEVEL", "INFO"),
+            trusted_proxies=int(_env("TRUSTED_PROXIES", "0")),
         )
 
     def flask_config(self) -> dict[str, object]:

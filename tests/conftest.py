@@ -105,15 +105,26 @@ class IsolatedClient(FlaskClient):
     """
 
     def open(self, *args: Any, **kwargs: Any) -> TestResponse:  # type: ignore[override]
+        if not (args and not isinstance(args[0], str)):  # a path, not a prepared request or environ
+            kwargs.setdefault("base_url", "https://localhost")
         return contextvars.Context().run(super().open, *args, **kwargs)
+
+
+def browser(app: Flask) -> FlaskClient:
+    """A browser of its own (its own cookies) on this app.
+
+    Every request is HTTPS, as in production: secure cookies round-trip, and Flask-WTF's strict check
+    wants a same-origin Referer on each post, which browsers send under our Referrer-Policy.
+    """
+    app.test_client_class = IsolatedClient
+    test_client = app.test_client()
+    test_client.environ_base["HTTP_REFERER"] = "https://localhost/"
+    return test_client
 
 
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
-    app.test_client_class = IsolatedClient
-    test_client = app.test_client()
-    test_client.environ_base["wsgi.url_scheme"] = "https"  # secure cookies are only sent over HTTPS
-    return test_client
+    return browser(app)
 
 
 def sign_in(client: FlaskClient, user: object, password: str = TEST_PASSWORD) -> None:

@@ -16,6 +16,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from service.audit import services as audit
 from service.auth.models import Role, User
 from service.db import utcnow
+from service.errors import FieldError
 from service.extensions import db
 from service.organisations.models import Organisation, OrganisationKind
 
@@ -32,13 +33,8 @@ ROLES_BY_KIND: dict[OrganisationKind, tuple[Role, ...]] = {
 }
 
 
-class AccountError(ValueError):
-    """A user-facing problem with an account change, with the form field it belongs to."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-        self.message = message
+class AccountError(FieldError):
+    """A problem with an account change that the user can fix."""
 
 
 def hash_password(password: str) -> str:

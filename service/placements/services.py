@@ -17,6 +17,7 @@ from sqlalchemy.orm import selectinload
 
 from service.audit import services as audit
 from service.auth.models import Role, User
+from service.errors import FieldError
 from service.extensions import db
 from service.placements.models import Placement, PlacementSession, PlacementStatusChange, Weekday
 from service.providers.models import Provider
@@ -25,13 +26,8 @@ from service.rules.decision import Circumstance, who_decides
 from service.rules.placement_status import PlacementStatus, TransitionNotAllowed, check_transition
 
 
-class PlacementError(ValueError):
-    """A user-facing problem with a placement change, with the form field it belongs to."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-        self.message = message
+class PlacementError(FieldError):
+    """A problem with a placement change that the user can fix."""
 
 
 def visible_placements(user: User) -> sa.Select[tuple[Placement]]:
@@ -78,6 +74,17 @@ def status_counts(organisation_id: int) -> Counter[PlacementStatus]:
         .group_by(Placement.status)
     )
     return Counter({status: count for status, count in rows})
+
+
+def placement_choices(user: User) -> tuple[list[Pupil], list[Provider]]:
+    """The pupils a commissioner may place (their organisation's own) and the providers in the catalogue."""
+    pupils = db.session.scalars(
+        sa.select(Pupil)
+        .where(Pupil.organisation_id == user.organisation_id)
+        .order_by(Pupil.legal_last_name, Pupil.legal_first_name)
+    ).all()
+    providers = db.session.scalars(sa.select(Provider).order_by(Provider.name)).all()
+    return list(pupils), list(providers)
 
 
 @dataclass

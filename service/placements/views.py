@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 
-import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
@@ -14,8 +13,6 @@ from service.auth.models import Role
 from service.extensions import db
 from service.placements import services
 from service.placements.models import Weekday
-from service.providers.models import Provider
-from service.pupils.models import Pupil
 from service.rules.decision import Circumstance, who_decides
 from service.rules.placement_status import PlacementStatus, allowed_transitions
 
@@ -27,10 +24,7 @@ bp = Blueprint("placements", __name__, template_folder="templates")
 def new_placement() -> Response | str:
     user = current()
     form = PlacementForm()
-    pupils = db.session.scalars(
-        sa.select(Pupil).where(Pupil.organisation_id == user.organisation_id).order_by(Pupil.legal_last_name)
-    ).all()
-    providers = db.session.scalars(sa.select(Provider).order_by(Provider.name)).all()
+    pupils, providers = services.placement_choices(user)
     form.pupil_id.choices = [(0, "Select a pupil")] + [
         (p.id, f"{p.display_name} ({p.upn or 'no UPN'})") for p in pupils
     ]

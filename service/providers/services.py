@@ -21,6 +21,7 @@ from sqlalchemy.orm import selectinload
 
 from service.audit import services as audit
 from service.auth.models import Role, User
+from service.errors import FieldError
 from service.extensions import db
 from service.formatting import uk_date
 from service.organisations.models import Organisation, OrganisationKind
@@ -48,13 +49,8 @@ MAX_HOURS_PER_WEEK = Decimal(50)
 NOT_APPROVED_WARNING = "Using a provider not on the approved list must be reported to the Virtual AP Headteacher"
 
 
-class ProviderError(ValueError):
-    """A user-facing problem with a provider change, with the form field it belongs to."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-        self.message = message
+class ProviderError(FieldError):
+    """A problem with a provider change that the user can fix."""
 
 
 # Who sees what ------------------------------------------------------------------------------------------------

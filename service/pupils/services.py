@@ -17,6 +17,7 @@ from sqlalchemy.orm import selectinload
 
 from service.audit import services as audit
 from service.auth.models import Role, User
+from service.errors import FieldError
 from service.extensions import db
 from service.organisations.models import Organisation, OrganisationKind
 from service.placements.models import Placement
@@ -48,13 +49,8 @@ DUPLICATE_UPN = "A pupil with this UPN already exists"
 PARENT_FIELDS = ("name", "relationship_to_pupil", "phone", "email", "address", "parental_responsibility")
 
 
-class PupilError(ValueError):
-    """A user-facing problem with a pupil change, with the form field it belongs to."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-        self.message = message
+class PupilError(FieldError):
+    """A problem with a pupil change that the user can fix."""
 
 
 @dataclass

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from tests.conftest import TEST_PASSWORD, sign_in
+from tests.conftest import TEST_PASSWORD, browser, sign_in
 from tests.helpers import csrf_token, form_data, text
 
 
@@ -110,6 +110,18 @@ def test_security_headers_on_every_page(client):
     assert response.headers["X-Frame-Options"] == "DENY"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Cache-Control"] == "no-store"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+
+
+def test_post_from_another_site_is_refused_over_https(client, commissioner):
+    page = client.get("/sign-in")
+    response = client.post(
+        "/sign-in",
+        data=form_data(page, {"email": commissioner.email, "password": TEST_PASSWORD}),
+        headers={"Referer": "https://evil.example/"},
+    )
+    assert response.status_code == 400
+    assert client.get("/").status_code == 302
 
 
 def test_sign_in_and_failure_are_audited(client, commissioner, db_session):
@@ -122,3 +134,25 @@ def test_sign_in_and_failure_are_audited(client, commissioner, db_session):
     sign_in(client, commissioner)
     actions = db_session.scalars(sa.select(AuditEvent.action).order_by(AuditEvent.id)).all()
     assert actions[-2:] == ["sign_in_failed", "sign_in"]
+
+
+def test_behind_a_trusted_proxy_the_audit_log_records_the_client_address(base_settings, tmp_path, commissioner):
+    from dataclasses import replace
+
+    import sqlalchemy as sa
+
+    from service import create_app
+    from service.audit.models import AuditEvent
+    from service.extensions import db
+
+    proxied = create_app(replace(base_settings, trusted_proxies=1, output_dir=tmp_path), overrides={"TESTING": True})
+    client_behind_proxy = browser(proxied)
+    headers = {"X-Forwarded-For": "203.0.113.7", "X-Forwarded-Proto": "https"}
+    page = client_behind_proxy.get("/sign-in", headers=headers)
+    client_behind_proxy.post(
+        "/sign-in",
+        data=form_data(page, {"email": commissioner.email, "password": TEST_PASSWORD}),
+        headers=headers,
+    )
+    ips = db.session.scalars(sa.select(AuditEvent.ip_address).where(AuditEvent.action == "sign_in")).all()
+    assert ips == ["203.0.113.7"]

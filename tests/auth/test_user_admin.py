@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from service.auth.models import Role, User
 from tests import factories
-from tests.conftest import TEST_PASSWORD, sign_in
+from tests.conftest import TEST_PASSWORD, browser, sign_in
 from tests.helpers import form_data, text
 
 
@@ -29,8 +29,7 @@ def test_admin_adds_an_account_that_can_sign_in(as_admin, school, db_session, ap
     user = db_session.scalar(sa.select(User).where(User.email == "nia@example.org"))
     assert user.organisation_id == school.id
     assert user.role is Role.COMMISSIONER
-    other_browser = app.test_client()
-    other_browser.environ_base["wsgi.url_scheme"] = "https"
+    other_browser = browser(app)
     sign_in(other_browser, user, "a-long-enough-password")
 
 
@@ -49,8 +48,7 @@ def test_account_errors_show_next_to_fields_and_keep_typed_values(as_admin, comm
 
 
 def test_deactivating_an_account_signs_that_person_out(app, as_admin, commissioner, db_session):
-    their_browser = app.test_client()
-    their_browser.environ_base["wsgi.url_scheme"] = "https"
+    their_browser = browser(app)
     sign_in(their_browser, commissioner)
     assert their_browser.get("/").status_code == 200
     page = as_admin.get(f"/users/{commissioner.id}")
@@ -105,8 +103,7 @@ def test_account_changes_are_audited_without_personal_data(as_admin, commissione
 
 def test_audit_log_names_who_did_what_in_own_organisation_only(app, client, admin, commissioner, other_commissioner):
     for person in (commissioner, other_commissioner):
-        their_browser = app.test_client()
-        their_browser.environ_base["wsgi.url_scheme"] = "https"
+        their_browser = browser(app)
         sign_in(their_browser, person)
     sign_in(client, admin)
     page = text(client.get("/audit"))
