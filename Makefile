@@ -14,10 +14,10 @@ run: setup
 	@$(BIN)/apdocs demo --if-empty
 	@$(BIN)/apdocs serve
 
-setup: system $(STAMPS)/venv $(STAMPS)/assets
+setup: system $(STAMPS)/venv $(STAMPS)/assets $(STAMPS)/templates
 	@$(BIN)/apdocs init
 
-test: system-test $(STAMPS)/venv-test $(STAMPS)/assets
+test: system-test $(STAMPS)/venv-test $(STAMPS)/assets $(STAMPS)/templates
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest -q
@@ -58,6 +58,11 @@ $(STAMPS)/npm: package.json package-lock.json
 
 $(STAMPS)/assets: $(STAMPS)/npm assets/scss/apdocs.scss scripts/build-assets.mjs
 	npm run --silent build
+	@touch $@
+
+# The default Word templates are built from source (templates_docx/build_templates.py), never committed.
+$(STAMPS)/templates: $(STAMPS)/venv templates_docx/build_templates.py
+	$(BIN)/python templates_docx/build_templates.py
 	@touch $@
 
 clean:

@@ -82,3 +82,9 @@ def bench_dashboard() -> None:
 if __name__ == "__main__":
     bench_rules()
     bench_dashboard()
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import converter
+    import documents
+
+    soffice_baseline = converter.run(emit)
+    documents.run(emit, baseline=soffice_baseline)

@@ -81,10 +81,11 @@ def register_blueprints(app: Flask) -> None:
     from service.audit.views import bp as audit_bp
     from service.auth.views import bp as auth_bp
     from service.dashboard.views import bp as dashboard_bp
+    from service.documents.views import bp as documents_bp
     from service.health.views import bp as health_bp
     from service.placements.views import bp as placements_bp
     from service.providers.views import bp as providers_bp
     from service.pupils.views import bp as pupils_bp
 
-    for blueprint in (health_bp, auth_bp, dashboard_bp, pupils_bp, providers_bp, placements_bp, audit_bp):
+    for blueprint in (health_bp, auth_bp, dashboard_bp, pupils_bp, providers_bp, placements_bp, documents_bp, audit_bp):
         app.register_blueprint(blueprint)

@@ -140,7 +140,13 @@ def import_pupils(file: Path, organisation_name: str) -> None:
 @click.option("--host", default=None, help="Defaults to APDOCS_HOST (127.0.0.1).")
 @click.option("--port", default=None, type=int, help="Defaults to APDOCS_PORT (5000).")
 @click.option("--threads", default=8, show_default=True)
-def serve(host: str | None, port: int | None, threads: int) -> None:
+@click.option(
+    "--worker/--no-worker",
+    default=True,
+    show_default=True,
+    help="Also run the document worker in this process (the one-machine set-up).",
+)
+def serve(host: str | None, port: int | None, threads: int, worker: bool) -> None:
     """Serve apdocs with waitress (for more, run gunicorn behind a reverse proxy: see the README)."""
     from waitress import serve as waitress_serve
 
@@ -148,8 +154,120 @@ def serve(host: str | None, port: int | None, threads: int) -> None:
     app = create_app(settings)
     host = host or settings.host
     port = port or settings.port
+    consumer = None
+    if worker:
+        from service.documents import jobs
+
+        consumer = jobs.start_embedded_worker(app)
     click.echo(f"apdocs is running at http://{host}:{port}/  (Ctrl+C to stop)")
-    waitress_serve(app, host=host, port=port, threads=threads, ident="apdocs")
+    try:
+        waitress_serve(app, host=host, port=port, threads=threads, ident="apdocs")
+    finally:
+        if consumer is not None:
+            consumer.stop(graceful=True)
+
+
+@main.command()
+@click.option("--workers", default=None, type=int, help="Threads; defaults to the converter pool size + 1.")
+def worker(workers: int | None) -> None:
+    """Run the document worker alone (scaled out: one per converter machine, with a Redis queue)."""
+    from service.documents import jobs
+    from service.documents.converter import PoolSettings
+
+    app = _app()
+    jobs.configure(app)
+    consumer = jobs.queue.create_consumer(
+        workers=workers or jobs.worker_threads(PoolSettings.from_env().size), worker_type="thread"
+    )
+    click.echo("apdocs document worker started (Ctrl+C to stop)")
+    consumer.run()
+
+
+DOCUMENT_TYPES = ["support-plan", "review-record", "provider-pack", "end-of-placement-report"]
+
+
+@main.command("check-template")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--type", "doc_type", type=click.Choice(DOCUMENT_TYPES), required=True)
+def check_template(path: Path, doc_type: str) -> None:
+    """Check a Word template as an upload would: exit 0 when it is good, 1 with every problem when not."""
+    from service.documents.rendering import check_template as check
+    from service.documents.types import DocumentType
+
+    problems = check(path.read_bytes(), DocumentType(doc_type))
+    if problems:
+        for problem in problems:
+            click.echo(f"- {problem}", err=True)
+        click.echo(f"{len(problems)} problem(s): this template cannot be used.", err=True)
+        sys.exit(1)
+    click.echo("The template is good.")
+
+
+@main.command()
+@click.argument("doc_type", type=click.Choice(DOCUMENT_TYPES))
+@click.option("--placement", "placement_id", type=int, help="The placement's number.")
+@click.option("--all", "all_placements", is_flag=True, help="Every placement that has the data for this type.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True)
+@click.option("--plain-pdf", is_flag=True, help="Plain PDF instead of PDF/A-2b.")
+def render(doc_type: str, placement_id: int | None, all_placements: bool, out_dir: Path, plain_pdf: bool) -> None:
+    """Produce documents now (not in the background), store them as new versions, copy them to --out."""
+    import shutil
+    from concurrent.futures import ThreadPoolExecutor, as_completed
+
+    from service.documents import jobs, services
+    from service.documents.types import DocumentType
+    from service.extensions import db
+
+    if bool(placement_id) == all_placements:
+        raise click.UsageError("Give either --placement ID or --all")
+    app = _app()
+    kind = DocumentType(doc_type)
+    output_dir = Path(app.config["APDOCS_OUTPUT_DIR"])
+    with app.app_context():
+        ids = services.placements_with_data_for(kind) if all_placements else [placement_id]
+        if not ids or ids == [None]:
+            raise click.ClickException("No placement has the data for this document")
+        document_ids = []
+        for pid in ids:
+            placement = services.placement_by_id(pid)
+            if placement is None:
+                raise click.ClickException(f"There is no placement {pid}")
+            try:
+                document_ids.append(
+                    services.request_document(None, placement, kind, output_dir, pdf_a=not plain_pdf).id
+                )
+            except ValueError as error:
+                raise click.ClickException(str(error)) from error
+        db.session.commit()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    pool = jobs.converter_pool()
+
+    def make(document_id: int) -> tuple[int, str, list[Path]]:
+        with app.app_context():
+            document = services.produce(document_id, pool, output_dir)
+            copied = []
+            if document.error == "":
+                for relative in (document.docx_path, document.pdf_path):
+                    target = out_dir / Path(relative).name
+                    shutil.copyfile(output_dir / relative, target)
+                    copied.append(target)
+            return document.id, document.error, copied
+
+    failures = 0
+    with ThreadPoolExecutor(max_workers=jobs.worker_threads(pool.settings.size)) as executor:
+        futures = [executor.submit(make, document_id) for document_id in document_ids]
+        with click.progressbar(length=len(futures), label="Producing", file=sys.stderr) as bar:
+            for future in as_completed(futures):
+                document_id, error, copied = future.result()
+                for path in copied:
+                    click.echo(str(path))
+                if error:
+                    failures += 1
+                    click.echo(f"document {document_id} failed: {error}", err=True)
+                bar.update(1)
+    pool.close()
+    if failures:
+        sys.exit(1)
 
 
 if __name__ == "__main__":

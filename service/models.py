@@ -2,6 +2,7 @@
 
 from service.audit.models import AuditEvent
 from service.auth.models import Role, User
+from service.documents.models import Document, DocumentStatus
 from service.organisations.models import LocalAuthorityTeam, Organisation, OrganisationKind
 from service.placements.models import Placement, PlacementSession, PlacementStatusChange, Weekday
 from service.providers.models import (
@@ -20,6 +21,8 @@ __all__ = [
     "ApprovalCriterion",
     "ApprovedListStatus",
     "AuditEvent",
+    "Document",
+    "DocumentStatus",
     "LocalAuthorityTeam",
     "OfstedGrade",
     "Organisation",

@@ -16,6 +16,10 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+
+# Background jobs run at once, in the request that enqueues them, on the same real code path.
+os.environ.setdefault("APDOCS_QUEUE_URL", "immediate")
+
 from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
@@ -71,6 +75,9 @@ def base_settings(database_url: str, tmp_path_factory: pytest.TempPathFactory) -
 def app(base_settings: Settings, tmp_path: Path) -> Iterator[Flask]:
     settings = replace(base_settings, output_dir=tmp_path / "output")
     application = create_app(settings, overrides={"TESTING": True})
+    from service.documents import jobs
+
+    jobs.configure(application)
     with application.app_context():
         yield application
         _empty_all_tables(application)
@@ -208,3 +215,19 @@ def as_viewer(client, viewer) -> FlaskClient:  # type: ignore[no-untyped-def]
 def as_provider(client, provider_user) -> FlaskClient:  # type: ignore[no-untyped-def]
     sign_in(client, provider_user)
     return client
+
+
+@pytest.fixture(scope="session")
+def default_templates() -> Path:
+    """The default Word templates, built from source as `make` builds them, if they are not there yet."""
+    import subprocess
+    import sys
+
+    from service.documents.types import DocumentType
+    from service.settings import REPO_ROOT
+
+    folder = REPO_ROOT / "templates_docx"
+    wanted = [folder / DocumentType.SUPPORT_PLAN.default_template]
+    if not all(path.exists() for path in wanted):
+        subprocess.run([sys.executable, str(folder / "build_templates.py")], check=True)  # noqa: S603 - our own script
+    return folder

@@ -42,15 +42,16 @@ def visible_placements(user: User) -> sa.Select[tuple[Placement]]:
     return stmt.where(sa.false())
 
 
-def get_placement_for(user: User, placement_id: int) -> Placement | None:
-    """One placement if the user may see it, else None (the view answers 404)."""
+def get_placement_for(user: User, placement_id: int, *, audited: bool = True) -> Placement | None:
+    """One placement if the user may see it, else None (the view answers 404). Audits the viewing,
+    unless the caller only checks access on the way to something it audits itself (a download)."""
     stmt = (
         visible_placements(user)
         .where(Placement.id == placement_id)
         .options(selectinload(Placement.sessions), selectinload(Placement.history))
     )
     placement = db.session.scalar(stmt)
-    if placement is not None:
+    if placement is not None and audited:
         audit.record("view", "placement", placement.id, user)
     return placement
 

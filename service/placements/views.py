@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 from forms.placements import PlacementForm, StatusChangeForm, parse_time
 from service.access import current, roles_required
 from service.auth.models import Role
+from service.documents import services as document_services
 from service.extensions import db
 from service.placements import services
 from service.placements.models import Weekday
@@ -72,6 +73,8 @@ def show_placement(placement_id: int) -> str:
         else [],
         today=date.today(),
         status_form=StatusChangeForm(),
+        documents=document_services.documents_for(user, placement),
+        producible=list(document_services.context_builders()) if is_commissioner else [],
     )
 
 

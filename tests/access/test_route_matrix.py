@@ -40,6 +40,11 @@ MATRIX: dict[str, tuple[int, ...]] = {
     "/placements/{draft_placement}": (FOUND, FORBIDDEN, OK, MISSING, MISSING, FORBIDDEN),
     "/placements/{other_placement}": (FOUND, FORBIDDEN, MISSING, OK, MISSING, FORBIDDEN),
     "/placements/{placement}/status": (METHOD,) * 6,
+    "/placements/{placement}/documents": (METHOD,) * 6,
+    "/documents/{document}/status": (FOUND, FORBIDDEN, OK, MISSING, OK, FORBIDDEN),
+    "/documents/{document}/pdf": (FOUND, FORBIDDEN, OK, MISSING, OK, FORBIDDEN),
+    "/documents/{other_document}/pdf": (FOUND, FORBIDDEN, MISSING, OK, MISSING, FORBIDDEN),
+    "/documents/{document}/retry": (METHOD,) * 6,
 }
 
 # Flask's rule syntax for each route template above, to prove the table covers every route.
@@ -51,11 +56,42 @@ RULES = {
     "/providers/<int:provider_id>/edit": "/providers/{provider}/edit",
     "/placements/<int:placement_id>": "/placements/{placement}",
     "/placements/<int:placement_id>/status": "/placements/{placement}/status",
+    "/placements/<int:placement_id>/documents": "/placements/{placement}/documents",
+    "/documents/<int:document_id>/status": "/documents/{document}/status",
+    "/documents/<int:document_id>/<any(docx, pdf):kind>": "/documents/{document}/pdf",
+    "/documents/<int:document_id>/retry": "/documents/{document}/retry",
 }
 
 
+def _ready_document(app, placement_id: int):  # type: ignore[no-untyped-def]
+    """A produced document with its file on disk, without running LibreOffice for an access test."""
+    from pathlib import Path
+
+    from service.documents.models import Document, DocumentStatus
+    from service.extensions import db
+
+    relative = f"documents/{placement_id}/support-plan-placement-{placement_id}-v1.pdf"
+    path = Path(app.config["APDOCS_OUTPUT_DIR"]) / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"%PDF-1.7 stand-in")
+    document = Document(
+        placement_id=placement_id,
+        doc_type="support-plan",
+        version=1,
+        template_name="t.docx",
+        template_sha256="0" * 64,
+        context={},
+        status=DocumentStatus.READY,
+        pdf_path=relative,
+        docx_path=relative,
+    )
+    db.session.add(document)
+    db.session.commit()
+    return document
+
+
 @pytest.fixture
-def records(school, other_school, admin, commissioner, other_commissioner, provider, provider_user, viewer):  # noqa: ARG001
+def records(app, school, other_school, admin, commissioner, other_commissioner, provider, provider_user, viewer):  # noqa: ARG001
     other_provider = factories.ProviderFactory(name="Elsewhere Tutors")
     pupil = factories.PupilFactory(organisation=school)
     other_pupil = factories.PupilFactory(organisation=other_school)
@@ -63,7 +99,11 @@ def records(school, other_school, admin, commissioner, other_commissioner, provi
     draft = factories.PlacementFactory(pupil=pupil, provider=provider, status=PlacementStatus.DRAFT)
     other_placement = factories.PlacementFactory(pupil=other_pupil, provider=provider, status=PlacementStatus.DRAFT)
     other_user = factories.UserFactory(organisation=other_school)
+    document = _ready_document(app, placement.id)
+    other_document = _ready_document(app, other_placement.id)
     return {
+        "document": document.id,
+        "other_document": other_document.id,
         "pupil": pupil.id,
         "placement": placement.id,
         "draft_placement": draft.id,

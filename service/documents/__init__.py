@@ -1,0 +1,1 @@
+"""Documents: rendering Word templates, converting them to PDF, storing versions."""

@@ -1,0 +1,11 @@
+"""DOCX → PDF conversion over a pool of warm LibreOffice instances (see pool.py and docs/converter.md)."""
+
+from service.documents.converter.pool import (
+    ConversionFailed,
+    ConverterPool,
+    PoolSettings,
+    soffice_available,
+    uno_python_available,
+)
+
+__all__ = ["ConversionFailed", "ConverterPool", "PoolSettings", "soffice_available", "uno_python_available"]

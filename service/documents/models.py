@@ -1,0 +1,78 @@
+"""Generated documents: immutable, versioned rows, one per document produced.
+
+A support plan that a parent signed must be the same bytes years later, so a document is never
+changed once ready: re-generating makes a new version and the old ones stay downloadable. The row
+keeps the template's name and SHA-256 and a snapshot of the context it was rendered from, so anyone
+can tell exactly what went into it.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from service.auth.models import User
+from service.db import Base, UTCDateTime, enum_column, utcnow
+from service.documents.types import DocumentType
+from service.placements.models import Placement
+
+
+class DocumentStatus(enum.StrEnum):
+    QUEUED = "queued"
+    RENDERING = "rendering"
+    CONVERTING = "converting"
+    READY = "ready"
+    FAILED = "failed"
+
+    @property
+    def label(self) -> str:
+        return {
+            "queued": "Waiting to start",
+            "rendering": "Filling in the template",
+            "converting": "Making the PDF",
+            "ready": "Ready",
+            "failed": "Failed",
+        }[self.value]
+
+    @property
+    def is_finished(self) -> bool:
+        return self in (DocumentStatus.READY, DocumentStatus.FAILED)
+
+
+class Document(Base):
+    __tablename__ = "documents"
+    __table_args__ = (
+        sa.UniqueConstraint("placement_id", "doc_type", "version", name="uq_documents_placement_type_version"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    placement_id: Mapped[int] = mapped_column(sa.ForeignKey("placements.id"), index=True)
+    doc_type: Mapped[DocumentType] = mapped_column(enum_column(DocumentType))
+    version: Mapped[int]
+    template_name: Mapped[str] = mapped_column(sa.String(200))
+    template_sha256: Mapped[str] = mapped_column(sa.String(64))
+    context: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
+    pdf_a: Mapped[bool] = mapped_column(default=True)
+    status: Mapped[DocumentStatus] = mapped_column(enum_column(DocumentStatus), default=DocumentStatus.QUEUED)
+    error: Mapped[str] = mapped_column(sa.Text, default="")
+    attempts: Mapped[int] = mapped_column(default=0)
+    docx_path: Mapped[str] = mapped_column(sa.String(500), default="")
+    docx_sha256: Mapped[str] = mapped_column(sa.String(64), default="")
+    pdf_path: Mapped[str] = mapped_column(sa.String(500), default="")
+    pdf_sha256: Mapped[str] = mapped_column(sa.String(64), default="")
+    requested_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), nullable=True)
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+    placement: Mapped[Placement] = relationship()
+    requested_by: Mapped[User | None] = relationship()
+
+    @property
+    def file_stem(self) -> str:
+        """A file name with no personal data in it: type, placement number and version."""
+        return f"{self.doc_type.value}-placement-{self.placement_id}-v{self.version}"

@@ -1,0 +1,202 @@
+"""Producing documents: snapshot what was asked for, render it, convert it, store it as a new version.
+
+The work is split in two so that it can run in the background: ``request_document`` runs in the
+request that asked (it fixes the context and the template, so what the user saw is what gets
+produced, and commits a queued row); ``produce`` renders and converts that row, later, anywhere
+(a background worker, or the CLI). ``produce`` never leaves a document in progress: it ends ready,
+or failed with a reason a person can read, and a failed document can be produced again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+
+from service.audit import services as audit
+from service.auth.models import User
+from service.db import utcnow
+from service.documents.converter import ConversionFailed, ConverterPool
+from service.documents.models import Document, DocumentStatus
+from service.documents.rendering import RenderError, render_docx
+from service.documents.types import DocumentType
+from service.extensions import db
+from service.placements import services as placements
+from service.placements.models import Placement
+from service.settings import REPO_ROOT
+
+DEFAULT_TEMPLATES_DIR = REPO_ROOT / "templates_docx"
+
+
+def context_builders() -> dict[DocumentType, Callable[..., dict[str, Any]]]:
+    """The context builder of each document type that has one so far."""
+    from service.documents.contexts.support_plan import build_support_plan_context
+
+    return {DocumentType.SUPPORT_PLAN: build_support_plan_context}
+
+
+def sha256_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+    os.replace(tmp, path)
+
+
+def template_store(output_dir: Path) -> Path:
+    return output_dir / "templates"
+
+
+def next_version(placement_id: int, doc_type: DocumentType) -> int:
+    current = db.session.scalar(
+        sa.select(sa.func.max(Document.version)).where(
+            Document.placement_id == placement_id, Document.doc_type == doc_type
+        )
+    )
+    return (current or 0) + 1
+
+
+def request_document(
+    user: User | None,
+    placement: Placement,
+    doc_type: DocumentType,
+    output_dir: Path,
+    *,
+    on: date | None = None,
+    pdf_a: bool = True,
+) -> Document:
+    """Queue a new version of a document, fixing now the context and template it will be made from.
+
+    The template's bytes are kept by their SHA-256 under the output directory, so the document can be
+    produced (or produced again after a failure) exactly as asked, even if the template is replaced.
+    """
+    builder = context_builders().get(doc_type)
+    if builder is None:
+        raise ValueError(f"No {doc_type.label} can be produced yet")
+    version = next_version(placement.id, doc_type)
+    context = builder(placement, on=on or date.today(), version=version)
+    template_path = DEFAULT_TEMPLATES_DIR / doc_type.default_template
+    template_bytes = template_path.read_bytes()
+    template_sha = sha256_of(template_bytes)
+    stored = template_store(output_dir) / f"{template_sha}.docx"
+    if not stored.exists():
+        _write_atomically(stored, template_bytes)
+    document = Document(
+        placement_id=placement.id,
+        doc_type=doc_type,
+        version=version,
+        template_name=template_path.name,
+        template_sha256=template_sha,
+        context=context,
+        pdf_a=pdf_a,
+        status=DocumentStatus.QUEUED,
+        requested_by_id=user.id if user else None,
+    )
+    db.session.add(document)
+    db.session.flush()
+    audit.record(
+        "request",
+        "document",
+        document.id,
+        user,
+        {"type": doc_type.value, "version": version, "placement_id": placement.id},
+    )
+    return document
+
+
+def produce(document_id: int, pool: ConverterPool, output_dir: Path) -> Document:
+    """Render and convert one queued (or failed) document, committing each step. Never raises for a
+    document problem: the row ends ready, or failed with a readable reason."""
+    document = db.session.get(Document, document_id)
+    if document is None:
+        raise LookupError(f"document {document_id} does not exist")
+    if document.status is DocumentStatus.READY:
+        return document
+    document.attempts += 1
+    document.status = DocumentStatus.RENDERING
+    document.started_at = utcnow()
+    document.error = ""
+    db.session.commit()
+    folder = output_dir / "documents" / str(document.placement_id)
+    docx_path = folder / f"{document.file_stem}.docx"
+    pdf_path = folder / f"{document.file_stem}.pdf"
+    try:
+        template = (template_store(output_dir) / f"{document.template_sha256}.docx").read_bytes()
+        if sha256_of(template) != document.template_sha256:
+            raise RenderError("The stored template does not match the one this document was requested with")
+        docx = render_docx(template, document.context)
+        _write_atomically(docx_path, docx)
+        document.docx_path = str(docx_path.relative_to(output_dir))
+        document.docx_sha256 = sha256_of(docx)
+        document.status = DocumentStatus.CONVERTING
+        db.session.commit()
+        pool.convert(docx_path, pdf_path, pdf_a=document.pdf_a)
+        document.pdf_path = str(pdf_path.relative_to(output_dir))
+        document.pdf_sha256 = sha256_of(pdf_path.read_bytes())
+        document.status = DocumentStatus.READY
+    except (RenderError, ConversionFailed, OSError) as error:
+        db.session.rollback()
+        document = db.session.get(Document, document_id)
+        document.status = DocumentStatus.FAILED
+        document.error = _readable(error)
+    document.completed_at = utcnow()
+    db.session.commit()
+    return document
+
+
+def _readable(error: Exception) -> str:
+    if isinstance(error, FileNotFoundError):
+        return "A file the document needs is missing from the output folder"
+    if isinstance(error, OSError):
+        return "The document could not be written to the output folder"
+    return str(error)
+
+
+#: The placements whose status means a document of each type has something to say.
+STATUSES_WITH_DATA = {
+    DocumentType.SUPPORT_PLAN: ("referred", "agreed", "active", "under_review", "ended"),
+}
+
+
+def placements_with_data_for(doc_type: DocumentType) -> list[int]:
+    """The placements that have the data for a document type (for ``apdocs render --all``)."""
+    statuses = STATUSES_WITH_DATA.get(doc_type, ())
+    return list(
+        db.session.scalars(sa.select(Placement.id).where(Placement.status.in_(statuses)).order_by(Placement.id))
+    )
+
+
+def placement_by_id(placement_id: int) -> Placement | None:
+    """Any placement, for the command line (whoever runs it already has the database)."""
+    return db.session.get(Placement, placement_id)
+
+
+def documents_for(user: User, placement: Placement) -> list[Document]:
+    """Every version of every document of a placement the user can see, newest first."""
+    if placements.get_placement_for(user, placement.id, audited=False) is None:
+        return []
+    return list(
+        db.session.scalars(
+            sa.select(Document)
+            .where(Document.placement_id == placement.id)
+            .order_by(Document.doc_type, Document.version.desc())
+        )
+    )
+
+
+def get_document_for(user: User, document_id: int) -> Document | None:
+    """A document if its placement is visible to the user, else None (the view answers 404)."""
+    document = db.session.get(Document, document_id)
+    if document is None or placements.get_placement_for(user, document.placement_id, audited=False) is None:
+        return None
+    return document

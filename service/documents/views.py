@@ -1,0 +1,117 @@
+"""Document screens: ask for a document, watch it being made, download it, try again if it failed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, send_file, url_for
+from flask.typing import ResponseReturnValue
+from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response
+from wtforms import StringField
+from wtforms.validators import InputRequired
+
+from service.access import current, roles_required
+from service.audit import services as audit
+from service.auth.models import Role
+from service.documents import jobs
+from service.documents import services as documents
+from service.documents.models import DocumentStatus
+from service.documents.types import DocumentType
+from service.extensions import db
+from service.placements import services as placements
+
+bp = Blueprint("documents", __name__)
+
+MIME = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
+}
+
+
+class DocumentRequestForm(FlaskForm):
+    doc_type = StringField(validators=[InputRequired()])
+
+
+class RetryForm(FlaskForm):
+    """Nothing to fill in: the CSRF token only."""
+
+
+def _output_dir() -> Path:
+    return Path(current_app.config["APDOCS_OUTPUT_DIR"])
+
+
+@bp.route("/placements/<int:placement_id>/documents", methods=["POST"])
+@roles_required(Role.COMMISSIONER)
+def request_document(placement_id: int) -> Response:
+    user = current()
+    placement = placements.get_placement_for(user, placement_id, audited=False)
+    if placement is None:
+        abort(404)
+    form = DocumentRequestForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        doc_type = DocumentType(form.doc_type.data)
+        document = documents.request_document(user, placement, doc_type, _output_dir())
+    except ValueError as error:
+        db.session.rollback()
+        flash(str(error) if "produced" in str(error) else "Choose a document to produce", "error")
+        return redirect(url_for("placements.show_placement", placement_id=placement_id))
+    db.session.commit()
+    jobs.enqueue_produce(document.id)  # only now that the row is committed
+    flash(f"{doc_type.label} version {document.version} is being made.", "success")
+    return redirect(url_for("placements.show_placement", placement_id=placement_id, _anchor="documents"))
+
+
+@bp.route("/documents/<int:document_id>/status")
+@roles_required(Role.COMMISSIONER, Role.PROVIDER_STAFF)
+def document_status(document_id: int) -> ResponseReturnValue:
+    document = documents.get_document_for(current(), document_id)
+    if document is None:
+        abort(404)
+    ready = document.status is DocumentStatus.READY
+    return jsonify(
+        {
+            "status": document.status.value,
+            "label": document.status.label,
+            "finished": document.status.is_finished,
+            "error": document.error,
+            "docx_url": url_for("documents.download", document_id=document.id, kind="docx") if ready else None,
+            "pdf_url": url_for("documents.download", document_id=document.id, kind="pdf") if ready else None,
+        }
+    )
+
+
+@bp.route("/documents/<int:document_id>/<any(docx, pdf):kind>")
+@roles_required(Role.COMMISSIONER, Role.PROVIDER_STAFF)
+def download(document_id: int, kind: str) -> ResponseReturnValue:
+    user = current()
+    document = documents.get_document_for(user, document_id)
+    if document is None or document.status is not DocumentStatus.READY:
+        abort(404)
+    relative = document.docx_path if kind == "docx" else document.pdf_path
+    path = (_output_dir() / relative).resolve()
+    if not path.is_relative_to(_output_dir().resolve()) or not path.is_file():
+        abort(404)
+    audit.record("download", "document", document.id, user, {"kind": kind, "placement_id": document.placement_id})
+    db.session.commit()
+    return send_file(path, mimetype=MIME[kind], as_attachment=True, download_name=f"{document.file_stem}.{kind}")
+
+
+@bp.route("/documents/<int:document_id>/retry", methods=["POST"])
+@roles_required(Role.COMMISSIONER)
+def retry(document_id: int) -> Response:
+    user = current()
+    document = documents.get_document_for(user, document_id)
+    if document is None:
+        abort(404)
+    if not RetryForm().validate_on_submit():
+        abort(400)
+    if document.status is DocumentStatus.FAILED:
+        document.status = DocumentStatus.QUEUED
+        audit.record("retry", "document", document.id, user)
+        db.session.commit()
+        jobs.enqueue_produce(document.id)
+        flash(f"{document.doc_type.label} version {document.version} is being made again.", "success")
+    return redirect(url_for("placements.show_placement", placement_id=document.placement_id, _anchor="documents"))

@@ -1,0 +1,582 @@
+"""Build apdocs' default Word templates from source, reproducibly.
+
+    python templates_docx/build_templates.py            # writes templates_docx/support_plan.docx
+    python templates_docx/build_templates.py --out DIR  # writes them into DIR
+
+The .docx files are generated (git-ignored): edit this script, not the files. Each template is a
+docxtpl template: Jinja tags such as ``{{ pupil.display_name }}`` and ``{%tr for s in sessions %}``
+filled from the fields listed in docs/template-fields.md. The same bytes come out on every run (fixed
+document properties and zip timestamps), so a changed template shows up as a changed checksum.
+
+Look: an A4 local-authority form in Arial (LibreOffice renders it with the metrically identical
+Liberation Sans), bordered tables with shaded label cells, "OFFICIAL-SENSITIVE" at the top and bottom
+of every page, and "Page X of Y" with the plan's version in the footer.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import sys
+import zipfile
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt, RGBColor
+from docx.table import Table, _Cell, _Row
+from docx.text.paragraph import Paragraph
+
+HERE = Path(__file__).resolve().parent
+
+FONT = "Arial"
+FONT_SUBSTITUTE = "Liberation Sans"  # what LibreOffice (and the PDF converter) draws Arial with
+INK = RGBColor(0x1F, 0x1F, 0x1F)
+ACCENT = RGBColor(0x1D, 0x3A, 0x6E)  # headings: dark blue
+LABEL_FILL = "EDEFF2"  # label cells: light grey
+HEADER_FILL = "D5DDEA"  # column headings and section bars: light blue
+BORDER = "6E6E6E"
+CLASSIFICATION = "OFFICIAL-SENSITIVE"
+FIXED_TIME = datetime(2026, 1, 1, 0, 0, 0)
+CONTENT_WIDTH = Cm(17)  # A4 less 2 cm margins each side
+
+
+# -- low-level helpers -------------------------------------------------------------------------------
+
+
+def _set_fonts(rpr_parent: object, name: str = FONT) -> None:
+    """Set every script slot of the run properties to ``name`` and drop theme fonts, which would win."""
+    rpr = rpr_parent.get_or_add_rPr()  # type: ignore[attr-defined]
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.insert(0, fonts)
+    for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        fonts.attrib.pop(qn(attr), None)
+    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        fonts.set(qn(attr), name)
+
+
+def _shade(cell: _Cell, fill: str) -> None:
+    tc_pr = cell._tc.get_or_add_tcPr()
+    shd = OxmlElement("w:shd")
+    shd.set(qn("w:val"), "clear")
+    shd.set(qn("w:color"), "auto")
+    shd.set(qn("w:fill"), fill)
+    tc_pr.append(shd)
+
+
+def _borders(table: Table) -> None:
+    tbl_pr = table._tbl.tblPr
+    borders = OxmlElement("w:tblBorders")
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        element = OxmlElement(f"w:{edge}")
+        element.set(qn("w:val"), "single")
+        element.set(qn("w:sz"), "4")
+        element.set(qn("w:space"), "0")
+        element.set(qn("w:color"), BORDER)
+        borders.append(element)
+    tbl_pr.append(borders)
+    margins = OxmlElement("w:tblCellMar")
+    for edge, width in (("top", 57), ("left", 85), ("bottom", 57), ("right", 85)):  # twips: 1 mm, 1.5 mm
+        element = OxmlElement(f"w:{edge}")
+        element.set(qn("w:w"), str(width))
+        element.set(qn("w:type"), "dxa")
+        margins.append(element)
+    tbl_pr.append(margins)
+
+
+def _min_height(row: _Row, height: Cm) -> None:
+    tr_pr = row._tr.get_or_add_trPr()
+    element = OxmlElement("w:trHeight")
+    element.set(qn("w:val"), str(int(height.twips)))
+    element.set(qn("w:hRule"), "atLeast")
+    tr_pr.append(element)
+
+
+def _repeat_as_header(row: _Row) -> None:
+    tr_pr = row._tr.get_or_add_trPr()
+    tr_pr.append(OxmlElement("w:tblHeader"))
+    cant_split = OxmlElement("w:cantSplit")
+    tr_pr.append(cant_split)
+
+
+def _keep_row_together(row: _Row) -> None:
+    row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+
+
+def _write(cell: _Cell, text: str, *, bold: bool = False, size: float | None = None) -> Paragraph:
+    """Put ``text`` in the cell's first paragraph; ``\\n`` starts another paragraph in the cell."""
+    lines = text.split("\n")
+    paragraph = cell.paragraphs[0]
+    for i, line in enumerate(lines):
+        if i:
+            paragraph = cell.add_paragraph()
+        if not line:
+            continue  # an empty cell stays truly empty, so merging it adds no blank line
+        run = paragraph.add_run(line)
+        run.bold = bold or None
+        if size:
+            run.font.size = Pt(size)
+    return cell.paragraphs[0]
+
+
+def _table(doc: Document, widths: Sequence[float], rows: int = 0) -> Table:
+    table = doc.add_table(rows=rows, cols=len(widths))
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    _borders(table)
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    table._tbl.tblPr.append(layout)
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = Cm(width)
+    table._widths = [Cm(w) for w in widths]  # type: ignore[attr-defined]
+    return table
+
+
+def _add_row(table: Table, *cells: str, fills: Sequence[str | None] = (), bold: Sequence[bool] = ()) -> _Row:
+    row = table.add_row()
+    for i, (cell, text) in enumerate(zip(row.cells, cells, strict=True)):
+        cell.width = table._widths[i]  # type: ignore[attr-defined]
+        _write(cell, text, bold=bold[i] if i < len(bold) else False)
+        fill = fills[i] if i < len(fills) else None
+        if fill:
+            _shade(cell, fill)
+    return row
+
+
+def _label_value_rows(table: Table, pairs: Sequence[tuple[str, str, str, str]]) -> None:
+    """Rows of label | value | label | value, labels shaded, as on Appendix A."""
+    for label1, value1, label2, value2 in pairs:
+        _add_row(
+            table, label1, value1, label2, value2, fills=(LABEL_FILL, None, LABEL_FILL, None), bold=(True, False, True)
+        )
+
+
+def _merged(row: _Row, first: int, last: int) -> _Cell:
+    return row.cells[first].merge(row.cells[last])
+
+
+def _heading(doc: Document, text: str) -> Paragraph:
+    paragraph = doc.add_paragraph(text, style="Heading 1")
+    return paragraph
+
+
+def _subheading(doc: Document, text: str) -> Paragraph:
+    return doc.add_paragraph(text, style="Heading 2")
+
+
+def _loop_rows(table: Table, loop: str, cells: Sequence[str], empty: str) -> None:
+    """A docxtpl row loop: {%tr for %} row, the repeated row, {%tr else %} row, an "empty" row, {%tr endfor %}."""
+    n = len(cells)
+    _merged(_add_row(table, *([f"{{%tr for {loop} %}}"] + [""] * (n - 1))), 0, n - 1)
+    _keep_row_together(_add_row(table, *cells))
+    _merged(_add_row(table, *(["{%tr else %}"] + [""] * (n - 1))), 0, n - 1)
+    empty_row = _add_row(table, *([empty] + [""] * (n - 1)))
+    merged = _merged(empty_row, 0, n - 1)
+    for run in merged.paragraphs[0].runs:
+        run.italic = True
+    _merged(_add_row(table, *(["{%tr endfor %}"] + [""] * (n - 1))), 0, n - 1)
+
+
+def _column_headings(table: Table, *headings: str) -> _Row:
+    row = _add_row(table, *headings, fills=[HEADER_FILL] * len(headings), bold=[True] * len(headings))
+    _repeat_as_header(row)
+    return row
+
+
+def _answer_block(table: Table, label: str, value: str, height: float = 1.6) -> None:
+    """A shaded question row across the table, then the answer row below it (room to write by hand)."""
+    n = len(table.columns)
+    question = _add_row(table, *([label] + [""] * (n - 1)), fills=[LABEL_FILL] * n, bold=(True,))
+    merged = _merged(question, 0, n - 1)
+    for hint in merged.paragraphs[1:]:  # lines after the question are prompts, as on Appendix A
+        for run in hint.runs:
+            run.bold, run.italic = False, True
+    question._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+    keep = question.cells[0].paragraphs[0].paragraph_format
+    keep.keep_with_next = True
+    answer = _add_row(table, *([value] + [""] * (n - 1)))
+    _merged(answer, 0, n - 1)
+    _min_height(answer, Cm(height))
+
+
+def _field(paragraph: Paragraph, instruction: str, placeholder: str) -> None:
+    """A Word field (PAGE, NUMPAGES) as begin / instruction / separate / cached result / end runs."""
+
+    def run_with(child: OxmlElement) -> None:
+        run = paragraph.add_run()
+        run._r.append(child)
+
+    begin = OxmlElement("w:fldChar")
+    begin.set(qn("w:fldCharType"), "begin")
+    run_with(begin)
+    instr = OxmlElement("w:instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = f" {instruction} "
+    run_with(instr)
+    separate = OxmlElement("w:fldChar")
+    separate.set(qn("w:fldCharType"), "separate")
+    run_with(separate)
+    paragraph.add_run(placeholder)
+    end = OxmlElement("w:fldChar")
+    end.set(qn("w:fldCharType"), "end")
+    run_with(end)
+
+
+# -- document-wide setup -----------------------------------------------------------------------------
+
+
+def _styles(doc: Document) -> None:
+    styles = doc.styles
+    # Document defaults: Arial, British English (so Word's spelling checker is right).
+    rpr_default = styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    fonts = rpr_default.find(qn("w:rFonts"))
+    for attr in list(fonts.attrib):
+        del fonts.attrib[attr]
+    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        fonts.set(qn(attr), FONT)
+    lang = rpr_default.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        rpr_default.append(lang)
+    lang.set(qn("w:val"), "en-GB")
+    lang.set(qn("w:bidi"), "ar-SA")
+
+    normal = styles["Normal"]
+    _set_fonts(normal.element)
+    normal.font.size = Pt(10)
+    normal.font.color.rgb = INK
+    normal.paragraph_format.space_before = Pt(0)
+    normal.paragraph_format.space_after = Pt(3)
+    normal.paragraph_format.line_spacing = 1.1
+
+    for name, size, before, after in (("Title", 20, 0, 4), ("Heading 1", 13, 14, 6), ("Heading 2", 11, 10, 4)):
+        style = styles[name]
+        _set_fonts(style.element)
+        style.font.size = Pt(size)
+        style.font.bold = True
+        style.font.italic = False
+        style.font.color.rgb = ACCENT
+        style.paragraph_format.space_before = Pt(before)
+        style.paragraph_format.space_after = Pt(after)
+        style.paragraph_format.keep_with_next = True
+    # The default Title style has a coloured bottom border and wide spacing: drop the border.
+    title_ppr = styles["Title"].element.pPr
+    if title_ppr is not None:
+        for border in title_ppr.findall(qn("w:pBdr")):
+            title_ppr.remove(border)
+
+    for name in ("Header", "Footer"):
+        style = styles[name]
+        _set_fonts(style.element)
+        style.font.size = Pt(8)
+
+
+def _font_table(doc: Document) -> None:
+    """Tell readers without Arial to use Liberation Sans (LibreOffice maps Arial to it anyway)."""
+    for part in doc.part.package.parts:
+        if str(part.partname) != "/word/fontTable.xml":
+            continue
+        from lxml import etree
+
+        root = etree.fromstring(part.blob)
+        arial = next((f for f in root.findall(qn("w:font")) if f.get(qn("w:name")) == FONT), None)
+        if arial is None:
+            arial = etree.SubElement(root, qn("w:font"))
+            arial.set(qn("w:name"), FONT)
+        for old in arial.findall(qn("w:altName")):
+            arial.remove(old)
+        alt = etree.Element(qn("w:altName"))
+        alt.set(qn("w:val"), FONT_SUBSTITUTE)
+        arial.insert(0, alt)
+        for tag, value in (("w:family", "swiss"), ("w:pitch", "variable")):
+            if arial.find(qn(tag)) is None:
+                element = etree.SubElement(arial, qn(tag))
+                element.set(qn("w:val"), value)
+        part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _page(doc: Document) -> None:
+    section = doc.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Cm(21), Cm(29.7)
+    section.left_margin = section.right_margin = Cm(2)
+    section.top_margin, section.bottom_margin = Cm(2), Cm(2)
+    section.header_distance = section.footer_distance = Cm(1)
+
+    header = section.header.paragraphs[0]
+    header.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = header.add_run(CLASSIFICATION)
+    run.bold = True
+    run.font.size = Pt(9)
+
+    footer = section.footer
+    first = footer.paragraphs[0]
+    first.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = first.add_run(CLASSIFICATION)
+    run.bold = True
+    run.font.size = Pt(9)
+    second = footer.add_paragraph()
+    second.paragraph_format.tab_stops.add_tab_stop(CONTENT_WIDTH, WD_TAB_ALIGNMENT.RIGHT)
+    second.add_run(
+        "AP Support Plan: {{ pupil.display_name }} · version {{ document.version }}, {{ document.generated_on }}"
+    )
+    second.add_run("\tPage ")
+    _field(second, "PAGE", "1")
+    second.add_run(" of ")
+    _field(second, "NUMPAGES", "1")
+
+
+def _properties(doc: Document, title: str) -> None:
+    props = doc.core_properties
+    props.title = title
+    props.subject = "Appendix A: personalised plan for a pupil in alternative provision"
+    props.author = "apdocs"
+    props.last_modified_by = "apdocs"
+    props.comments = "Template: fields are listed in docs/template-fields.md"
+    props.keywords = "apdocs template"
+    props.category = CLASSIFICATION
+    props.revision = 1
+    props.created = FIXED_TIME
+    props.modified = FIXED_TIME
+    props.last_printed = FIXED_TIME
+    props.language = "en-GB"
+
+
+# -- the AP Support Plan -----------------------------------------------------------------------------
+
+
+def build_support_plan() -> Document:
+    doc = Document()
+    _styles(doc)
+    _font_table(doc)
+    _page(doc)
+    _properties(doc, "Alternative Provision Support Plan")
+    # python-docx's blank document starts with no paragraphs; the first one we add is the title.
+    doc.add_paragraph("Alternative Provision Support Plan", style="Title")
+    intro = doc.add_paragraph()
+    intro.add_run("Appendix A: personalised plan for ").italic = True
+    intro.add_run("{{ pupil.display_name }}").bold = True
+    intro.add_run(". Version {{ document.version }}, produced on {{ document.generated_on }}.").italic = True
+
+    # 1. Initial referral ---------------------------------------------------------------------------
+    _heading(doc, "1. Initial referral")
+    _subheading(doc, "Child / young person")
+    child = _table(doc, (3.6, 4.9, 3.6, 4.9))
+    _label_value_rows(
+        child,
+        (
+            ("Name", "{{ pupil.display_name }}", "Legal name", "{{ pupil.legal_name }}"),
+            ("Date of birth", "{{ pupil.date_of_birth }}", "Year group", "{{ pupil.year_group }}"),
+            ("UPN", "{{ pupil.upn }}", "Date of the planning meeting", "{{ referral.planning_meeting_date }}"),
+            ("School", "{{ pupil.school }}", "Commissioned by", "{{ commissioner.name }}"),
+            ("School rep", "{{ referral.school_rep }}", "Alternative provider rep", "{{ referral.provider_rep }}"),
+            ("SEN status", "{{ pupil.sen_status }}", "Safeguarding status", "{{ pupil.safeguarding_status }}"),
+            ("Looked after", "{{ pupil.looked_after|yes_no }}", "Free school meals", "{{ pupil.fsm_eligible|yes_no }}"),
+        ),
+    )
+    other = _add_row(child, "Other professionals", "{{ referral.other_professionals }}", "", "")
+    _shade(other.cells[0], LABEL_FILL)
+    other.cells[0].paragraphs[0].runs[0].bold = True
+    _merged(other, 1, 3)
+
+    _subheading(doc, "Parents / carers")
+    parents = _table(doc, (3.0, 2.3, 4.4, 4.2, 3.1))
+    _column_headings(parents, "Name", "Relationship", "Phone and email", "Address", "Parental responsibility")
+    _loop_rows(
+        parents,
+        "p in parents",
+        (
+            "{{ p.name }}",
+            "{{ p.relationship }}",
+            "{{ p.phone }}\n{{ p.email }}",
+            "{{ p.address }}",
+            "{{ p.parental_responsibility|yes_no }}",
+        ),
+        "No parents or carers recorded.",
+    )
+
+    # 2. The placement ------------------------------------------------------------------------------
+    _heading(doc, "2. The placement")
+    placement = _table(doc, (3.6, 4.9, 3.6, 4.9))
+    _label_value_rows(
+        placement,
+        (
+            ("Alternative provider", "{{ provider.name }}", "Address", "{{ provider.address }}"),
+            (
+                "Placement contact",
+                "{{ provider.contact_name }}\n{{ provider.contact_role }}",
+                "Contact details",
+                "{{ provider.contact_phone }}\n{{ provider.contact_email }}",
+            ),
+            (
+                "Designated safeguarding lead",
+                "{{ provider.dsl_name }}\n{{ provider.dsl_phone }}",
+                "Deputy DSL",
+                "{{ provider.deputy_dsl_name }}\n{{ provider.deputy_dsl_phone }}",
+            ),
+            ("Planned start", "{{ placement.planned_start }}", "Planned end", "{{ placement.planned_end }}"),
+            ("Actual start", "{{ placement.actual_start }}", "Actual end", "{{ placement.actual_end }}"),
+            ("Pupil's circumstances", "{{ placement.circumstance }}", "Status", "{{ placement.status }}"),
+            ("Who decides", "{{ placement.decision_maker }}", "Agreed by", "{{ placement.decided_by }}"),
+        ),
+    )
+    _subheading(doc, "Weekly timetable at the provider")
+    sessions = _table(doc, (5.0, 4.0, 4.0, 4.0))
+    _column_headings(sessions, "Day", "From", "To", "Hours")
+    _loop_rows(
+        sessions,
+        "s in sessions",
+        ("{{ s.day }}", "{{ s.starts_at }}", "{{ s.ends_at }}", "{{ s.hours }}"),
+        "No sessions recorded yet.",
+    )
+    total = _add_row(
+        sessions, "Hours a week", "", "", "{{ placement.hours_per_week }}", bold=(True, False, False, True)
+    )
+    _shade(_merged(total, 0, 2), LABEL_FILL)
+
+    # 3. Assessment of need -------------------------------------------------------------------------
+    _heading(doc, "3. Assessment of need")
+    need = _table(doc, (11.5, 5.5))
+    _answer_block(need, "Child's views", "{{ assessment.child_views }}")
+    _answer_block(need, "Parental views and relevant home background", "{{ assessment.parental_views }}")
+    _answer_block(need, "Academic progress including barriers to learning", "{{ assessment.academic_progress }}")
+    risks_heading = _add_row(
+        need,
+        "Risks identified, e.g. leaving site",
+        "Is a separate risk assessment required?",
+        fills=(LABEL_FILL, LABEL_FILL),
+        bold=(True, True),
+    )
+    _keep_row_together(risks_heading)
+    risks = _add_row(need, "{{ assessment.risks }}", "{{ assessment.separate_risk_assessment }}")
+    _min_height(risks, Cm(1.6))
+    _answer_block(need, "Reason for referral", "{{ assessment.reason_for_referral }}")
+    _answer_block(need, "Desired outcomes", "{{ assessment.desired_outcomes }}")
+
+    # 4. Support plan -------------------------------------------------------------------------------
+    _heading(doc, "4. Support plan")
+    _subheading(doc, "Objectives")
+    objectives = _table(doc, (7.0, 6.0, 4.0))
+    _column_headings(objectives, "Objective", "Baseline: where the pupil is now", "By when")
+    _loop_rows(
+        objectives,
+        "o in support.objectives",
+        ("{{ o.objective }}", "{{ o.baseline }}", "{{ o.timescale }}"),
+        "To be agreed at the planning meeting.",
+    )
+    _subheading(doc, "Interventions")
+    interventions = _table(doc, (9.0, 4.0, 4.0))
+    _column_headings(interventions, "Intervention type", "Number of hours", "Start date")
+    _loop_rows(
+        interventions,
+        "i in support.interventions",
+        ("{{ i.type }}", "{{ i.hours }}", "{{ i.start_date }}"),
+        "To be agreed at the planning meeting.",
+    )
+    doc.add_paragraph()
+    plan = _table(doc, (11.5, 5.5))
+    _answer_block(
+        plan,
+        "How will the home school maintain links with the child / young person and parents?\n"
+        "Shared time in school, in-person visits, review meetings, phone calls?",
+        "{{ support.school_links }}",
+    )
+    _answer_block(plan, "Arrangements to report and monitor attendance", "{{ support.attendance_arrangements }}")
+    _answer_block(
+        plan,
+        "Agreed actions\nOther referrals? Special transition arrangements?",
+        "{{ support.agreed_actions }}",
+    )
+    review = _add_row(plan, "Review meeting date", "{{ support.review_meeting_date }}", fills=(LABEL_FILL, None))
+    review.cells[0].paragraphs[0].runs[0].bold = True
+    _keep_row_together(review)
+
+    # 5. Signatures ---------------------------------------------------------------------------------
+    _heading(doc, "5. Agreement")
+    # The heading, this sentence and the whole signature table stay on one page.
+    doc.add_paragraph("We agree this plan and will review it on the date above.").paragraph_format.keep_with_next = True
+    signatures = _table(doc, (4.2, 4.8, 5.0, 3.0))
+    _column_headings(signatures, "", "Name", "Signature", "Date")
+    for key in ("parent_carer", "school_representative", "provider_representative"):
+        row = _add_row(
+            signatures,
+            f"{{{{ signatures.{key}.role }}}}",
+            f"{{{{ signatures.{key}.name }}}}",
+            "",
+            f"{{{{ signatures.{key}.signed_on }}}}",
+            fills=(LABEL_FILL,),
+            bold=(True,),
+        )
+        _min_height(row, Cm(1.5))
+        _keep_row_together(row)
+    for row in signatures.rows[:-1]:
+        for cell in row.cells:
+            for paragraph in cell.paragraphs:
+                paragraph.paragraph_format.keep_with_next = True
+    return doc
+
+
+TEMPLATES = {"support_plan.docx": build_support_plan}
+
+
+def reproducible_bytes(doc: Document) -> bytes:
+    """The DOCX's bytes with fixed zip timestamps, so the same source always gives the same file."""
+    raw = io.BytesIO()
+    doc.save(raw)
+    out = io.BytesIO()
+    with zipfile.ZipFile(raw) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            if info.filename == "docProps/thumbnail.jpeg":
+                continue  # python-docx's blank-page thumbnail; harmless but misleading
+            data = source.read(info.filename)
+            if info.filename == "_rels/.rels":
+                data = _drop_thumbnail_rel(data)
+            if info.filename == "[Content_Types].xml":
+                data = data.replace(b'<Default Extension="jpeg" ContentType="image/jpeg"/>', b"")
+            fixed = zipfile.ZipInfo(info.filename, date_time=FIXED_TIME.timetuple()[:6])
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o644 << 16
+            target.writestr(fixed, data)
+    return out.getvalue()
+
+
+def _drop_thumbnail_rel(data: bytes) -> bytes:
+    from lxml import etree
+
+    root = etree.fromstring(data)
+    for rel in list(root):
+        if rel.get("Target", "").endswith("thumbnail.jpeg"):
+            root.remove(rel)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def build(out_dir: Path = HERE) -> list[Path]:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, builder in TEMPLATES.items():
+        path = out_dir / name
+        path.write_bytes(reproducible_bytes(builder()))
+        written.append(path)
+    return written
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=HERE, help="folder to write the templates into")
+    args = parser.parse_args(argv)
+    for path in build(args.out):
+        print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
