@@ -29,7 +29,7 @@ def run(emit, baseline: float | None = None) -> None:  # type: ignore[no-untyped
     os.environ.setdefault("APDOCS_SECRET_KEY", "bench-only-secret")
     from service import create_app
     from service.cli import migrate_database
-    from service.documents import services
+    from service.documents import services, templates
     from service.documents.converter import ConverterPool, PoolSettings
     from service.documents.jobs import worker_threads
     from service.documents.rendering import render_docx
@@ -54,7 +54,7 @@ def run(emit, baseline: float | None = None) -> None:  # type: ignore[no-untyped
 
             first = services.request_document(None, placement, DocumentType.SUPPORT_PLAN, output)
             db.session.commit()
-            template = (services.template_store(output) / f"{first.template_sha256}.docx").read_bytes()
+            template = (templates.template_store(output) / f"{first.template_sha256}.docx").read_bytes()
             context = first.context
             timings = []
             for _ in range(RENDERS):

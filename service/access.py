@@ -58,7 +58,12 @@ NAV_BY_ROLE: dict[Role, tuple[tuple[str, str], ...]] = {
     ),
     Role.PROVIDER_STAFF: (("dashboard.index", "Placements"), ("providers.list_providers", "Our provider record")),
     Role.VIEWER: (("dashboard.index", "Summary"),),
-    Role.ADMIN: (("dashboard.index", "Administration"), ("auth.users", "Accounts"), ("audit.audit_log", "Audit log")),
+    Role.ADMIN: (
+        ("dashboard.index", "Administration"),
+        ("auth.users", "Accounts"),
+        ("documents.manage_templates", "Templates"),
+        ("audit.audit_log", "Audit log"),
+    ),
 }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 from pathlib import Path
 
@@ -159,12 +160,19 @@ def serve(host: str | None, port: int | None, threads: int, worker: bool) -> Non
         from service.documents import jobs
 
         consumer = jobs.start_embedded_worker(app)
+        # Huey's consumer takes over SIGTERM for a run loop we do not use: give it back, so that a
+        # service manager's stop ends the server (and, in `finally`, the worker) as Ctrl+C does.
+        signal.signal(signal.SIGTERM, _stop_serving)
     click.echo(f"apdocs is running at http://{host}:{port}/  (Ctrl+C to stop)")
     try:
         waitress_serve(app, host=host, port=port, threads=threads, ident="apdocs")
     finally:
         if consumer is not None:
             consumer.stop(graceful=True)
+
+
+def _stop_serving(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 @main.command()
@@ -265,7 +273,6 @@ def render(doc_type: str, placement_id: int | None, all_placements: bool, out_di
                     failures += 1
                     click.echo(f"document {document_id} failed: {error}", err=True)
                 bar.update(1)
-    pool.close()
     if failures:
         sys.exit(1)
 

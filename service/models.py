@@ -2,7 +2,7 @@
 
 from service.audit.models import AuditEvent
 from service.auth.models import Role, User
-from service.documents.models import Document, DocumentStatus
+from service.documents.models import Document, DocumentStatus, DocumentTemplate
 from service.organisations.models import LocalAuthorityTeam, Organisation, OrganisationKind
 from service.placements.models import Placement, PlacementSession, PlacementStatusChange, Weekday
 from service.providers.models import (
@@ -23,6 +23,7 @@ __all__ = [
     "AuditEvent",
     "Document",
     "DocumentStatus",
+    "DocumentTemplate",
     "LocalAuthorityTeam",
     "OfstedGrade",
     "Organisation",

@@ -10,6 +10,8 @@ from factory.alchemy import SQLAlchemyModelFactory
 
 from service.auth.models import Role, User
 from service.auth.services import hash_password
+from service.documents.models import Document, DocumentStatus
+from service.documents.types import DocumentType
 from service.extensions import db
 from service.organisations.models import Organisation, OrganisationKind
 from service.placements.models import Placement, PlacementSession, PlacementStatusChange
@@ -122,3 +124,18 @@ class PlacementFactory(Base):
         self.history.append(PlacementStatusChange(from_status=None, to_status=self.status))
         if create:
             db.session.commit()
+
+
+class DocumentFactory(Base):
+    """A document row as the engine leaves it, without running LibreOffice (for access and recovery tests)."""
+
+    class Meta:
+        model = Document
+
+    placement = factory.SubFactory(PlacementFactory)
+    doc_type = DocumentType.SUPPORT_PLAN
+    version = factory.Sequence(lambda n: n + 1)
+    template_name = "support_plan.docx"
+    template_sha256 = "0" * 64
+    context = factory.LazyFunction(dict)
+    status = DocumentStatus.QUEUED

@@ -62,10 +62,10 @@ def configure(app: Flask) -> None:
 
 
 def converter_pool() -> ConverterPool:
-    """This process's warm LibreOffice pool, started on first use and closed at exit."""
+    """This process's warm LibreOffice pool, started on first use and closed at exit (a new one if closed)."""
     global _pool
     with _pool_lock:
-        if _pool is None:
+        if _pool is None or _pool.closed:
             _pool = ConverterPool(PoolSettings.from_env())
             atexit.register(_pool.close)
         return _pool

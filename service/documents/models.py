@@ -76,3 +76,26 @@ class Document(Base):
     def file_stem(self) -> str:
         """A file name with no personal data in it: type, placement number and version."""
         return f"{self.doc_type.value}-placement-{self.placement_id}-v{self.version}"
+
+
+class DocumentTemplate(Base):
+    """A Word template an organisation's admin uploaded for one document type.
+
+    The bytes live in the output folder's content-addressed template store, named by their SHA-256.
+    Only a template that passed every check is kept, and at most one per organisation and type is
+    active; with none active, the default template from ``templates_docx/`` is used.
+    """
+
+    __tablename__ = "document_templates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"), index=True)
+    doc_type: Mapped[DocumentType] = mapped_column(enum_column(DocumentType))
+    file_name: Mapped[str] = mapped_column(sa.String(200))
+    sha256: Mapped[str] = mapped_column(sa.String(64))
+    size: Mapped[int]
+    is_active: Mapped[bool] = mapped_column(default=False)
+    uploaded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), nullable=True)
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    uploaded_by: Mapped[User | None] = relationship()

@@ -22,6 +22,7 @@ import sqlalchemy as sa
 from service.audit import services as audit
 from service.auth.models import User
 from service.db import utcnow
+from service.documents import templates
 from service.documents.converter import ConversionFailed, ConverterPool
 from service.documents.models import Document, DocumentStatus
 from service.documents.rendering import RenderError, render_docx
@@ -29,9 +30,6 @@ from service.documents.types import DocumentType
 from service.extensions import db
 from service.placements import services as placements
 from service.placements.models import Placement
-from service.settings import REPO_ROOT
-
-DEFAULT_TEMPLATES_DIR = REPO_ROOT / "templates_docx"
 
 
 def context_builders() -> dict[DocumentType, Callable[..., dict[str, Any]]]:
@@ -51,10 +49,6 @@ def _write_atomically(path: Path, data: bytes) -> None:
     with os.fdopen(fd, "wb") as handle:
         handle.write(data)
     os.replace(tmp, path)
-
-
-def template_store(output_dir: Path) -> Path:
-    return output_dir / "templates"
 
 
 def next_version(placement_id: int, doc_type: DocumentType) -> int:
@@ -77,25 +71,23 @@ def request_document(
 ) -> Document:
     """Queue a new version of a document, fixing now the context and template it will be made from.
 
-    The template's bytes are kept by their SHA-256 under the output directory, so the document can be
-    produced (or produced again after a failure) exactly as asked, even if the template is replaced.
+    The template is the commissioning organisation's active one, or the default. Its bytes are kept by
+    their SHA-256 under the output directory, so the document can be produced (or produced again after
+    a failure) exactly as asked, even if the template is replaced meanwhile.
     """
     builder = context_builders().get(doc_type)
     if builder is None:
         raise ValueError(f"No {doc_type.label} can be produced yet")
     version = next_version(placement.id, doc_type)
     context = builder(placement, on=on or date.today(), version=version)
-    template_path = DEFAULT_TEMPLATES_DIR / doc_type.default_template
-    template_bytes = template_path.read_bytes()
-    template_sha = sha256_of(template_bytes)
-    stored = template_store(output_dir) / f"{template_sha}.docx"
-    if not stored.exists():
-        _write_atomically(stored, template_bytes)
+    template_name, template_sha = templates.active_template(
+        placement.commissioning_organisation_id, doc_type, output_dir
+    )
     document = Document(
         placement_id=placement.id,
         doc_type=doc_type,
         version=version,
-        template_name=template_path.name,
+        template_name=template_name,
         template_sha256=template_sha,
         context=context,
         pdf_a=pdf_a,
@@ -131,7 +123,7 @@ def produce(document_id: int, pool: ConverterPool, output_dir: Path) -> Document
     docx_path = folder / f"{document.file_stem}.docx"
     pdf_path = folder / f"{document.file_stem}.pdf"
     try:
-        template = (template_store(output_dir) / f"{document.template_sha256}.docx").read_bytes()
+        template = (templates.template_store(output_dir) / f"{document.template_sha256}.docx").read_bytes()
         if sha256_of(template) != document.template_sha256:
             raise RenderError("The stored template does not match the one this document was requested with")
         docx = render_docx(template, document.context)

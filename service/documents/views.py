@@ -4,24 +4,25 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, flash, jsonify, redirect, send_file, url_for
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, send_file, url_for
 from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 from wtforms import StringField
 from wtforms.validators import InputRequired
 
+from forms.templates import TemplateUploadForm
 from service.access import current, roles_required
 from service.audit import services as audit
 from service.auth.models import Role
-from service.documents import jobs
+from service.documents import jobs, templates
 from service.documents import services as documents
 from service.documents.models import DocumentStatus
 from service.documents.types import DocumentType
 from service.extensions import db
 from service.placements import services as placements
 
-bp = Blueprint("documents", __name__)
+bp = Blueprint("documents", __name__, template_folder="templates")
 
 MIME = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -115,3 +116,63 @@ def retry(document_id: int) -> Response:
         jobs.enqueue_produce(document.id)
         flash(f"{document.doc_type.label} version {document.version} is being made again.", "success")
     return redirect(url_for("placements.show_placement", placement_id=document.placement_id, _anchor="documents"))
+
+
+@bp.route("/templates", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def manage_templates() -> ResponseReturnValue:
+    admin = current()
+    form = TemplateUploadForm()
+    producible = list(documents.context_builders())
+    form.doc_type.choices = [(t.value, t.label) for t in producible]
+    problems: list[str] = []
+    if form.validate_on_submit():
+        upload = form.template.data
+        try:
+            templates.upload_template(
+                admin, DocumentType(form.doc_type.data), upload.filename or "", upload.read(), _output_dir()
+            )
+        except templates.TemplateRejected as rejected:
+            db.session.rollback()
+            problems = [str(problem) for problem in rejected.problems]
+            form.template.errors = [*form.template.errors, rejected.message]
+        else:
+            db.session.commit()
+            flash("The template passed every check and is now used for new documents.", "success")
+            return redirect(url_for("documents.manage_templates"))
+    uploaded = templates.templates_of(admin.organisation_id)
+    return render_template(
+        "documents/templates.html", form=form, problems=problems, uploaded=uploaded, producible=producible
+    )
+
+
+@bp.route("/templates/<int:template_id>/use", methods=["POST"])
+@roles_required(Role.ADMIN)
+def use_template(template_id: int) -> Response:
+    if not RetryForm().validate_on_submit():
+        abort(400)
+    template = templates.activate(current(), template_id)
+    if template is None:
+        abort(404)
+    db.session.commit()
+    flash(f"New {template.doc_type.label} documents now use {template.file_name}.", "success")
+    return redirect(url_for("documents.manage_templates"))
+
+
+@bp.route("/templates/default/<doc_type>", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def default_template(doc_type: str) -> ResponseReturnValue:
+    """GET: download the default template to start from. POST: go back to using it."""
+    try:
+        kind = DocumentType(doc_type)
+    except ValueError:
+        abort(404)
+    path = templates.DEFAULT_TEMPLATES_DIR / kind.default_template
+    if not path.is_file():
+        abort(404)
+    if not RetryForm().validate_on_submit():
+        return send_file(path, mimetype=MIME["docx"], as_attachment=True, download_name=path.name)
+    templates.use_default(current(), kind)
+    db.session.commit()
+    flash(f"New {kind.label} documents now use the default template.", "success")
+    return redirect(url_for("documents.manage_templates"))

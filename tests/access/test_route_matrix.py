@@ -45,6 +45,9 @@ MATRIX: dict[str, tuple[int, ...]] = {
     "/documents/{document}/pdf": (FOUND, FORBIDDEN, OK, MISSING, OK, FORBIDDEN),
     "/documents/{other_document}/pdf": (FOUND, FORBIDDEN, MISSING, OK, MISSING, FORBIDDEN),
     "/documents/{document}/retry": (METHOD,) * 6,
+    "/templates": (FOUND, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN),
+    "/templates/{document}/use": (METHOD,) * 6,
+    "/templates/default/support-plan": (FOUND, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN),
 }
 
 # Flask's rule syntax for each route template above, to prove the table covers every route.
@@ -60,34 +63,24 @@ RULES = {
     "/documents/<int:document_id>/status": "/documents/{document}/status",
     "/documents/<int:document_id>/<any(docx, pdf):kind>": "/documents/{document}/pdf",
     "/documents/<int:document_id>/retry": "/documents/{document}/retry",
+    "/templates/<int:template_id>/use": "/templates/{document}/use",
+    "/templates/default/<doc_type>": "/templates/default/support-plan",
 }
 
 
-def _ready_document(app, placement_id: int):  # type: ignore[no-untyped-def]
+def _ready_document(app, placement):  # type: ignore[no-untyped-def]
     """A produced document with its file on disk, without running LibreOffice for an access test."""
     from pathlib import Path
 
-    from service.documents.models import Document, DocumentStatus
-    from service.extensions import db
+    from service.documents.models import DocumentStatus
 
-    relative = f"documents/{placement_id}/support-plan-placement-{placement_id}-v1.pdf"
+    relative = f"documents/{placement.id}/support-plan-placement-{placement.id}-v1.pdf"
     path = Path(app.config["APDOCS_OUTPUT_DIR"]) / relative
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(b"%PDF-1.7 stand-in")
-    document = Document(
-        placement_id=placement_id,
-        doc_type="support-plan",
-        version=1,
-        template_name="t.docx",
-        template_sha256="0" * 64,
-        context={},
-        status=DocumentStatus.READY,
-        pdf_path=relative,
-        docx_path=relative,
+    return factories.DocumentFactory(
+        placement=placement, status=DocumentStatus.READY, pdf_path=relative, docx_path=relative
     )
-    db.session.add(document)
-    db.session.commit()
-    return document
 
 
 @pytest.fixture
@@ -99,8 +92,8 @@ def records(app, school, other_school, admin, commissioner, other_commissioner, 
     draft = factories.PlacementFactory(pupil=pupil, provider=provider, status=PlacementStatus.DRAFT)
     other_placement = factories.PlacementFactory(pupil=other_pupil, provider=provider, status=PlacementStatus.DRAFT)
     other_user = factories.UserFactory(organisation=other_school)
-    document = _ready_document(app, placement.id)
-    other_document = _ready_document(app, other_placement.id)
+    document = _ready_document(app, placement)
+    other_document = _ready_document(app, other_placement)
     return {
         "document": document.id,
         "other_document": other_document.id,

@@ -140,41 +140,16 @@ def test_a_failed_document_says_why_and_can_be_tried_again(as_commissioner, plac
 def test_documents_a_dead_worker_left_in_progress_are_queued_again_or_failed(app, placement, db_session):
     from service.documents import jobs
 
-    stuck = Document(
-        placement_id=placement.id,
-        doc_type="support-plan",
-        version=1,
-        template_name="x.docx",
-        template_sha256="0" * 64,
-        context={},
-        status=DocumentStatus.CONVERTING,
-        attempts=1,
-        started_at=utcnow() - timedelta(hours=1),
+    an_hour_ago = utcnow() - timedelta(hours=1)
+    stuck = factories.DocumentFactory(
+        placement=placement, status=DocumentStatus.CONVERTING, attempts=1, started_at=an_hour_ago
     )
-    hopeless = Document(
-        placement_id=placement.id,
-        doc_type="support-plan",
-        version=2,
-        template_name="x.docx",
-        template_sha256="0" * 64,
-        context={},
-        status=DocumentStatus.RENDERING,
-        attempts=3,
-        started_at=utcnow() - timedelta(hours=1),
+    hopeless = factories.DocumentFactory(
+        placement=placement, status=DocumentStatus.RENDERING, attempts=3, started_at=an_hour_ago
     )
-    recent = Document(
-        placement_id=placement.id,
-        doc_type="support-plan",
-        version=3,
-        template_name="x.docx",
-        template_sha256="0" * 64,
-        context={},
-        status=DocumentStatus.CONVERTING,
-        attempts=1,
-        started_at=utcnow(),
+    recent = factories.DocumentFactory(
+        placement=placement, status=DocumentStatus.CONVERTING, attempts=1, started_at=utcnow()
     )
-    db_session.add_all([stuck, hopeless, recent])
-    db_session.commit()
     assert jobs.stalled_document_ids() == [stuck.id]
     db_session.expire_all()
     assert db_session.get(Document, stuck.id).status is DocumentStatus.QUEUED

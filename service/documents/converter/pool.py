@@ -550,6 +550,10 @@ class ConverterPool:
             "all": group_members(set(workers)),
         }
 
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
     def close(self) -> None:
         """Stop every instance (cleanly if possible, SIGKILL otherwise). Idempotent."""
         with self._lock:
