@@ -20,15 +20,17 @@ if [ "$(id -u)" -eq 0 ]; then
   chown postgres "$workdir"
   run_as=(runuser -u postgres --)
 fi
+# Run a PostgreSQL tool as its own user, from a directory that user may enter.
+pg() { (cd / && "${run_as[@]}" "$@"); }
 cleanup() {
-  "${run_as[@]}" "$bindir/pg_ctl" -D "$workdir/data" -m fast -w stop >/dev/null 2>&1 || true
+  pg "$bindir/pg_ctl" -D "$workdir/data" -m fast -w stop >/dev/null 2>&1 || true
   rm -rf "$workdir"
 }
 trap cleanup EXIT
-"${run_as[@]}" "$bindir/initdb" -D "$workdir/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
-"${run_as[@]}" "$bindir/pg_ctl" -D "$workdir/data" -l "$workdir/server.log" -w \
+pg "$bindir/initdb" -D "$workdir/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
+pg "$bindir/pg_ctl" -D "$workdir/data" -l "$workdir/server.log" -w \
   -o "-c listen_addresses=127.0.0.1 -p $port -k $workdir -c fsync=off -c full_page_writes=off" start >/dev/null
-"${run_as[@]}" "$bindir/createdb" -h 127.0.0.1 -p "$port" -U postgres apdocs_test
+pg "$bindir/createdb" -h 127.0.0.1 -p "$port" -U postgres apdocs_test
 export APDOCS_TEST_DATABASE_URL="postgresql+psycopg://postgres@127.0.0.1:$port/apdocs_test"
 echo "PostgreSQL $("$bindir/postgres" --version | awk '{print $3}') on 127.0.0.1:$port"
 "$@"

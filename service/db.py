@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import enum
+import sqlite3
 from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 NAMING_CONVENTION = {
@@ -67,3 +69,19 @@ def enum_column(enum_cls: type[enum.Enum], **kwargs: Any) -> sa.Enum:
 class TimestampMixin:
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+
+@sa.event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
+    """Make the embedded SQLite database fit for a web server and a worker writing at the same time.
+
+    WAL lets pages keep reading while a document is being saved; NORMAL sync is safe with WAL and
+    far cheaper per commit; SQLite enforces foreign keys only when asked to.
+    """
+    if not isinstance(dbapi_connection, sqlite3.Connection):
+        return
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()

@@ -9,9 +9,8 @@ or failed with a reason a person can read, and a failed document can be produced
 
 from __future__ import annotations
 
-import hashlib
-import os
-import tempfile
+import logging
+import traceback
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -26,10 +25,13 @@ from service.documents import templates
 from service.documents.converter import ConversionFailed, ConverterPool
 from service.documents.models import Document, DocumentStatus
 from service.documents.rendering import RenderError, render_docx
+from service.documents.storage import sha256_of, write_atomically
 from service.documents.types import DocumentType
 from service.extensions import db
 from service.placements import services as placements
 from service.placements.models import Placement
+
+log = logging.getLogger(__name__)
 
 
 def context_builders() -> dict[DocumentType, Callable[..., dict[str, Any]]]:
@@ -37,18 +39,6 @@ def context_builders() -> dict[DocumentType, Callable[..., dict[str, Any]]]:
     from service.documents.contexts.support_plan import build_support_plan_context
 
     return {DocumentType.SUPPORT_PLAN: build_support_plan_context}
-
-
-def sha256_of(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(data)
-    os.replace(tmp, path)
 
 
 def next_version(placement_id: int, doc_type: DocumentType) -> int:
@@ -127,7 +117,7 @@ def produce(document_id: int, pool: ConverterPool, output_dir: Path) -> Document
         if sha256_of(template) != document.template_sha256:
             raise RenderError("The stored template does not match the one this document was requested with")
         docx = render_docx(template, document.context)
-        _write_atomically(docx_path, docx)
+        write_atomically(docx_path, docx)
         document.docx_path = str(docx_path.relative_to(output_dir))
         document.docx_sha256 = sha256_of(docx)
         document.status = DocumentStatus.CONVERTING
@@ -136,7 +126,15 @@ def produce(document_id: int, pool: ConverterPool, output_dir: Path) -> Document
         document.pdf_path = str(pdf_path.relative_to(output_dir))
         document.pdf_sha256 = sha256_of(pdf_path.read_bytes())
         document.status = DocumentStatus.READY
-    except (RenderError, ConversionFailed, OSError) as error:
+    except Exception as error:  # noqa: BLE001 - every failure ends as a failed row with a reason, never "in progress"
+        if not isinstance(error, RenderError | ConversionFailed | OSError):
+            # A fault of ours, not of the document: log where (never the message: it may quote personal data).
+            log.error(
+                "producing document %s failed: %s\n%s",
+                document_id,
+                type(error).__name__,
+                "".join(traceback.format_tb(error.__traceback__)),
+            )
         db.session.rollback()
         document = db.session.get(Document, document_id)
         document.status = DocumentStatus.FAILED
@@ -147,6 +145,11 @@ def produce(document_id: int, pool: ConverterPool, output_dir: Path) -> Document
 
 
 def _readable(error: Exception) -> str:
+    if not isinstance(error, RenderError | ConversionFailed | OSError):
+        return (
+            "Something went wrong in apdocs while making this document. "
+            "Try again; if it fails again, tell your administrator"
+        )
     if isinstance(error, FileNotFoundError):
         return "A file the document needs is missing from the output folder"
     if isinstance(error, OSError):

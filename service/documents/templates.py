@@ -9,7 +9,6 @@ template for that document type; going back to the default is always possible.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from service.audit import services as audit
 from service.auth.models import Role, User
 from service.documents.models import DocumentTemplate
 from service.documents.rendering import TemplateProblem, check_template
+from service.documents.storage import sha256_of, write_atomically
 from service.documents.types import DocumentType
 from service.errors import FieldError
 from service.extensions import db
@@ -42,13 +42,10 @@ def template_store(output_dir: Path) -> Path:
 
 def store_template_bytes(output_dir: Path, data: bytes) -> str:
     """Keep a template's bytes in the store (once) and return their SHA-256."""
-    sha = hashlib.sha256(data).hexdigest()
+    sha = sha256_of(data)
     path = template_store(output_dir) / f"{sha}.docx"
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        tmp.write_bytes(data)
-        tmp.replace(path)
+        write_atomically(path, data)
     return sha
 
 

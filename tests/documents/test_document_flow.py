@@ -17,6 +17,7 @@ from pypdf import PdfReader
 from service.audit.models import AuditEvent
 from service.db import utcnow
 from service.documents.models import Document, DocumentStatus
+from service.documents.types import DocumentType
 from service.rules.placement_status import PlacementStatus
 from tests import factories
 from tests.helpers import csrf_token, text
@@ -172,3 +173,22 @@ def test_only_commissioners_of_the_placement_can_ask_for_documents(
         )
         assert response.status_code == status
     assert db_session.scalar(sa.select(sa.func.count()).select_from(Document)) == 0
+
+
+def test_an_unexpected_fault_still_ends_as_a_failed_document_with_a_reason(app, placement, db_session, monkeypatch):
+    """Never left "in progress": a bug of ours ends the row as failed, saying what to do."""
+    from service.documents import jobs, services
+
+    def broken_render(template, context):  # type: ignore[no-untyped-def]
+        raise KeyError("a bug, with a message that might hold personal data")
+
+    monkeypatch.setattr(services, "render_docx", broken_render)
+    output = Path(app.config["APDOCS_OUTPUT_DIR"])
+    document = services.request_document(None, placement, DocumentType.SUPPORT_PLAN, output)
+    db_session.commit()
+    services.produce(document.id, jobs.converter_pool(), output)
+    db_session.expire_all()
+    failed = db_session.get(Document, document.id)
+    assert failed.status is DocumentStatus.FAILED
+    assert "Try again" in failed.error
+    assert "personal data" not in failed.error

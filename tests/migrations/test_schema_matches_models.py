@@ -18,3 +18,16 @@ def test_migrated_database_matches_the_models(app):
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         differences = compare_metadata(context, Base.metadata)
     assert differences == []
+
+
+def test_embedded_sqlite_uses_wal_and_enforces_foreign_keys(app):
+    """The web server and the document worker write to the embedded database at the same time."""
+    import pytest
+
+    from service.extensions import db
+
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite settings only")
+    with db.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
