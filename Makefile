@@ -7,6 +7,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMPS := .stamps
+TEMPLATES := templates_docx/support_plan.docx
 
 .PHONY: run test bench lint format clean system system-test setup
 
@@ -14,10 +15,10 @@ run: setup
 	@$(BIN)/apdocs demo --if-empty
 	@$(BIN)/apdocs serve
 
-setup: system $(STAMPS)/venv $(STAMPS)/assets $(STAMPS)/templates
+setup: system $(STAMPS)/venv $(STAMPS)/assets $(TEMPLATES)
 	@$(BIN)/apdocs init
 
-test: system-test $(STAMPS)/venv-test $(STAMPS)/assets $(STAMPS)/templates
+test: system-test $(STAMPS)/venv-test $(STAMPS)/assets $(TEMPLATES)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest -q
@@ -61,9 +62,8 @@ $(STAMPS)/assets: $(STAMPS)/npm assets/scss/apdocs.scss scripts/build-assets.mjs
 	@touch $@
 
 # The default Word templates are built from source (templates_docx/build_templates.py), never committed.
-$(STAMPS)/templates: $(STAMPS)/venv templates_docx/build_templates.py
+$(TEMPLATES): $(STAMPS)/venv templates_docx/build_templates.py
 	$(BIN)/python templates_docx/build_templates.py
-	@touch $@
 
 clean:
-	rm -rf $(VENV) node_modules $(STAMPS) service/static/build
+	rm -rf $(VENV) node_modules $(STAMPS) service/static/build $(TEMPLATES)

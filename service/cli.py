@@ -180,13 +180,8 @@ def _stop_serving(signum: int, frame: object) -> None:
 def worker(workers: int | None) -> None:
     """Run the document worker alone (scaled out: one per converter machine, with a Redis queue)."""
     from service.documents import jobs
-    from service.documents.converter import PoolSettings
 
-    app = _app()
-    jobs.configure(app)
-    consumer = jobs.queue.create_consumer(
-        workers=workers or jobs.worker_threads(PoolSettings.from_env().size), worker_type="thread"
-    )
+    consumer = jobs.create_consumer(_app(), workers)
     click.echo("apdocs document worker started (Ctrl+C to stop)")
     consumer.run()
 

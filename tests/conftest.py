@@ -112,7 +112,7 @@ class IsolatedClient(FlaskClient):
     """
 
     def open(self, *args: Any, **kwargs: Any) -> TestResponse:  # type: ignore[override]
-        if not (args and not isinstance(args[0], str)):  # a path, not a prepared request or environ
+        if not args or isinstance(args[0], str):  # a path, not a prepared request or environ
             kwargs.setdefault("base_url", "https://localhost")
         return contextvars.Context().run(super().open, *args, **kwargs)
 

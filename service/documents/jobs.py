@@ -144,11 +144,15 @@ def worker_threads(pool_size: int) -> int:
     return pool_size + 1
 
 
+def create_consumer(app: Flask, workers: int | None = None):  # type: ignore[no-untyped-def]
+    """A Huey consumer working for this app, with one more thread than LibreOffice instances by default."""
+    configure(app)
+    threads = workers or worker_threads(PoolSettings.from_env().size)
+    return queue.create_consumer(workers=threads, worker_type="thread")
+
+
 def start_embedded_worker(app: Flask, workers: int | None = None):  # type: ignore[no-untyped-def]
     """Run the consumer inside this (main-thread) process, for the one-machine set-up of `make run`."""
-    configure(app)
-    consumer = queue.create_consumer(
-        workers=workers or worker_threads(PoolSettings.from_env().size), worker_type="thread"
-    )
+    consumer = create_consumer(app, workers)
     consumer.start()
     return consumer

@@ -176,10 +176,8 @@ def placement_by_id(placement_id: int) -> Placement | None:
     return db.session.get(Placement, placement_id)
 
 
-def documents_for(user: User, placement: Placement) -> list[Document]:
-    """Every version of every document of a placement the user can see, newest first."""
-    if placements.get_placement_for(user, placement.id, audited=False) is None:
-        return []
+def documents_for(placement: Placement) -> list[Document]:
+    """Every version of every document of a placement, newest first. The caller has checked access."""
     return list(
         db.session.scalars(
             sa.select(Document)
@@ -192,6 +190,6 @@ def documents_for(user: User, placement: Placement) -> list[Document]:
 def get_document_for(user: User, document_id: int) -> Document | None:
     """A document if its placement is visible to the user, else None (the view answers 404)."""
     document = db.session.get(Document, document_id)
-    if document is None or placements.get_placement_for(user, document.placement_id, audited=False) is None:
+    if document is None or not placements.can_see_placement(user, document.placement_id):
         return None
     return document

@@ -34,8 +34,8 @@ class DocumentRequestForm(FlaskForm):
     doc_type = StringField(validators=[InputRequired()])
 
 
-class RetryForm(FlaskForm):
-    """Nothing to fill in: the CSRF token only."""
+class ConfirmForm(FlaskForm):
+    """A button that changes something: nothing to fill in, the CSRF token only."""
 
 
 def _output_dir() -> Path:
@@ -54,10 +54,14 @@ def request_document(placement_id: int) -> Response:
         abort(400)
     try:
         doc_type = DocumentType(form.doc_type.data)
+    except ValueError:
+        flash("Choose a document to produce", "error")
+        return redirect(url_for("placements.show_placement", placement_id=placement_id))
+    try:
         document = documents.request_document(user, placement, doc_type, _output_dir())
-    except ValueError as error:
+    except ValueError as error:  # this type has no context builder yet
         db.session.rollback()
-        flash(str(error) if "produced" in str(error) else "Choose a document to produce", "error")
+        flash(str(error), "error")
         return redirect(url_for("placements.show_placement", placement_id=placement_id))
     db.session.commit()
     jobs.enqueue_produce(document.id)  # only now that the row is committed
@@ -107,7 +111,7 @@ def retry(document_id: int) -> Response:
     document = documents.get_document_for(user, document_id)
     if document is None:
         abort(404)
-    if not RetryForm().validate_on_submit():
+    if not ConfirmForm().validate_on_submit():
         abort(400)
     if document.status is DocumentStatus.FAILED:
         document.status = DocumentStatus.QUEUED
@@ -149,7 +153,7 @@ def manage_templates() -> ResponseReturnValue:
 @bp.route("/templates/<int:template_id>/use", methods=["POST"])
 @roles_required(Role.ADMIN)
 def use_template(template_id: int) -> Response:
-    if not RetryForm().validate_on_submit():
+    if not ConfirmForm().validate_on_submit():
         abort(400)
     template = templates.activate(current(), template_id)
     if template is None:
@@ -170,7 +174,7 @@ def default_template(doc_type: str) -> ResponseReturnValue:
     path = templates.DEFAULT_TEMPLATES_DIR / kind.default_template
     if not path.is_file():
         abort(404)
-    if not RetryForm().validate_on_submit():
+    if not ConfirmForm().validate_on_submit():
         return send_file(path, mimetype=MIME["docx"], as_attachment=True, download_name=path.name)
     templates.use_default(current(), kind)
     db.session.commit()

@@ -56,6 +56,11 @@ def get_placement_for(user: User, placement_id: int, *, audited: bool = True) ->
     return placement
 
 
+def can_see_placement(user: User, placement_id: int) -> bool:
+    """Whether the placement is in the user's scope: one cheap query, for checks on every poll."""
+    return bool(db.session.scalar(sa.select(visible_placements(user).where(Placement.id == placement_id).exists())))
+
+
 def placements_by_status(user: User) -> dict[PlacementStatus, list[Placement]]:
     """The user's placements grouped by status, in lifecycle order, for the dashboard."""
     stmt = visible_placements(user).options(

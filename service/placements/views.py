@@ -73,7 +73,7 @@ def show_placement(placement_id: int) -> str:
         else [],
         today=date.today(),
         status_form=StatusChangeForm(),
-        documents=document_services.documents_for(user, placement),
+        documents=document_services.documents_for(placement),
         producible=list(document_services.context_builders()) if is_commissioner else [],
     )
 
