@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import re
 import sys
 import zipfile
 from collections.abc import Sequence
@@ -32,6 +33,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 from docx.table import Table, _Cell, _Row
 from docx.text.paragraph import Paragraph
+from lxml import etree
 
 HERE = Path(__file__).resolve().parent
 
@@ -285,8 +287,6 @@ def _font_table(doc: Document) -> None:
     for part in doc.part.package.parts:
         if str(part.partname) != "/word/fontTable.xml":
             continue
-        from lxml import etree
-
         root = etree.fromstring(part.blob)
         arial = next((f for f in root.findall(qn("w:font")) if f.get(qn("w:name")) == FONT), None)
         if arial is None:
@@ -528,20 +528,33 @@ def build_support_plan() -> Document:
 TEMPLATES = {"support_plan.docx": build_support_plan}
 
 
+#: Parts of python-docx's starting document that a template does not need: a blank-page thumbnail, and
+#: Word 2010's duplicate of the style sheet (438 kB). Every render unzips, parses and re-zips every part,
+#: and LibreOffice reads them again for every PDF, so they cost time on each document.
+DROPPED_PARTS = {"docProps/thumbnail.jpeg", "word/stylesWithEffects.xml"}
+
+
 def reproducible_bytes(doc: Document) -> bytes:
-    """The DOCX's bytes with fixed zip timestamps, so the same source always gives the same file."""
+    """The DOCX's bytes with fixed zip timestamps, so the same source always gives the same file.
+
+    Also slims it: python-docx starts from a document whose style sheet defines every built-in Word style
+    (350 kB of XML for the dozen this template uses). Only the styles in use are kept (:func:`_used_styles`).
+    """
     raw = io.BytesIO()
     doc.save(raw)
     out = io.BytesIO()
     with zipfile.ZipFile(raw) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        used = _style_references(source)
         for info in source.infolist():
-            if info.filename == "docProps/thumbnail.jpeg":
-                continue  # python-docx's blank-page thumbnail; harmless but misleading
+            if info.filename in DROPPED_PARTS:
+                continue
             data = source.read(info.filename)
-            if info.filename == "_rels/.rels":
-                data = _drop_thumbnail_rel(data)
+            if info.filename == "_rels/.rels" or info.filename == "word/_rels/document.xml.rels":
+                data = _drop_rels(data)
             if info.filename == "[Content_Types].xml":
-                data = data.replace(b'<Default Extension="jpeg" ContentType="image/jpeg"/>', b"")
+                data = _drop_content_types(data)
+            if info.filename == "word/styles.xml":
+                data = _used_styles(data, used)
             fixed = zipfile.ZipInfo(info.filename, date_time=FIXED_TIME.timetuple()[:6])
             fixed.compress_type = zipfile.ZIP_DEFLATED
             fixed.external_attr = 0o644 << 16
@@ -549,14 +562,59 @@ def reproducible_bytes(doc: Document) -> bytes:
     return out.getvalue()
 
 
-def _drop_thumbnail_rel(data: bytes) -> bytes:
-    from lxml import etree
+def _xml(root: etree._Element) -> bytes:
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
+
+def _drop_rels(data: bytes) -> bytes:
     root = etree.fromstring(data)
     for rel in list(root):
-        if rel.get("Target", "").endswith("thumbnail.jpeg"):
+        if any(rel.get("Target", "").endswith(part.rsplit("/", 1)[-1]) for part in DROPPED_PARTS):
             root.remove(rel)
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    return _xml(root)
+
+
+def _drop_content_types(data: bytes) -> bytes:
+    root = etree.fromstring(data)
+    for entry in list(root):
+        if entry.get("Extension") == "jpeg" or entry.get("PartName", "").lstrip("/") in DROPPED_PARTS:
+            root.remove(entry)
+    return _xml(root)
+
+
+_STYLE_REFERENCE = re.compile(rb'<w:(?:pStyle|rStyle|tblStyle|numStyleLink|styleLink) w:val="([^"]+)"')
+
+
+def _style_references(archive: zipfile.ZipFile) -> set[str]:
+    """Style ids the document's parts (body, headers, footers, numbering) refer to."""
+    used: set[str] = set()
+    for name in archive.namelist():
+        if name.startswith("word/") and name.endswith(".xml") and name != "word/styles.xml":
+            used |= {match.decode() for match in _STYLE_REFERENCE.findall(archive.read(name))}
+    return used
+
+
+def _used_styles(data: bytes, used: set[str]) -> bytes:
+    """The style sheet with only the styles in use, the defaults, and the styles those are based on."""
+    root = etree.fromstring(data)
+    styles = {style.get(qn("w:styleId")): style for style in root.findall(qn("w:style"))}
+    keep = set(used) | {sid for sid, style in styles.items() if style.get(qn("w:default")) == "1"}
+    pending = list(keep)
+    while pending:
+        style = styles.get(pending.pop())
+        if style is None:
+            continue
+        for tag in ("w:basedOn", "w:link", "w:next"):
+            ref = style.find(qn(tag))
+            if ref is not None and ref.get(qn("w:val")) not in keep:
+                keep.add(ref.get(qn("w:val")))
+                pending.append(ref.get(qn("w:val")))
+    for sid, style in styles.items():
+        if sid not in keep:
+            root.remove(style)
+    for latent in root.findall(qn("w:latentStyles")):
+        root.remove(latent)  # describes Word's built-in styles; Word falls back to its own list without it
+    return _xml(root)
 
 
 def build(out_dir: Path = HERE) -> list[Path]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib.util
 import io
+import re
 import zipfile
 from pathlib import Path
 from types import ModuleType
@@ -60,6 +61,19 @@ def only(problems: list[TemplateProblem]) -> TemplateProblem:
 
 def test_the_default_template_passes(default_template: bytes) -> None:
     assert check_template(default_template, PLAN) == []
+
+
+def test_the_default_template_keeps_every_style_it_uses_and_only_those(default_template: bytes) -> None:
+    """Slimming the style sheet must not drop a style a heading or table uses (Word would fall back to Normal)."""
+    with zipfile.ZipFile(io.BytesIO(default_template)) as archive:
+        styles = archive.read("word/styles.xml").decode()
+        names = archive.namelist()
+        parts = "".join(archive.read(n).decode() for n in names if n.startswith("word/") and n != "word/styles.xml")
+    defined = set(re.findall(r'w:styleId="([^"]+)"', styles))
+    referenced = set(re.findall(r'<w:(?:pStyle|rStyle|tblStyle) w:val="([^"]+)"', parts))
+    assert {"Heading1", "Title"} <= referenced
+    assert referenced <= defined
+    assert len(defined) < 40 and "stylesWithEffects" not in " ".join(names)
 
 
 def test_a_good_template_with_loops_conditions_filters_and_split_runs_passes() -> None:
