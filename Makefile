@@ -7,7 +7,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMPS := .stamps
-TEMPLATES := templates_docx/support_plan.docx
+TEMPLATES := templates_docx/support_plan.docx templates_docx/review_record.docx
 
 .PHONY: run test bench lint format clean system system-test setup
 

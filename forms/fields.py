@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 from markupsafe import Markup
-from wtforms import Field, FieldList, FormField
+from wtforms import Field, FieldList, FormField, IntegerField
 from wtforms.utils import unset_value
 from wtforms.validators import ValidationError
 
@@ -109,3 +109,19 @@ def _fields_of(form: Any) -> list[Field]:
         else:
             found.append(field)
     return found
+
+
+class WholeNumberField(IntegerField):
+    """A whole number typed in a text box; a blank box is no answer, and anything else says what to type."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        text = (valuelist[0] if valuelist else "") or ""
+        text = str(text).strip().replace(",", "")
+        if not text:
+            self.data = None
+            return
+        try:
+            self.data = int(text)
+        except ValueError:
+            self.data = None
+            raise ValueError(f"Enter {self.label.text.lower()} as a whole number, like 40") from None

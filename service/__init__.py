@@ -86,6 +86,19 @@ def register_blueprints(app: Flask) -> None:
     from service.placements.views import bp as placements_bp
     from service.providers.views import bp as providers_bp
     from service.pupils.views import bp as pupils_bp
+    from service.reviews.views import bp as reviews_bp
+    from service.support_plans.views import bp as support_plans_bp
 
-    for blueprint in (health_bp, auth_bp, dashboard_bp, pupils_bp, providers_bp, placements_bp, documents_bp, audit_bp):
+    for blueprint in (
+        health_bp,
+        auth_bp,
+        dashboard_bp,
+        pupils_bp,
+        providers_bp,
+        placements_bp,
+        support_plans_bp,
+        reviews_bp,
+        documents_bp,
+        audit_bp,
+    ):
         app.register_blueprint(blueprint)

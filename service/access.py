@@ -11,9 +11,11 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import abort
+from flask import abort, flash, request
 from flask_login import current_user
+from werkzeug.datastructures import MultiDict
 
+from service.auth import kept_answers
 from service.auth.models import Role, User
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -25,6 +27,26 @@ def public(view: F) -> F:
     """Mark a view as reachable without signing in (sign-in page, health check)."""
     view.apdocs_public = True  # type: ignore[attr-defined]
     return view
+
+
+def keeps_answers(view: F) -> F:
+    """Mark a form view whose post, arriving after the session went idle, is kept for its author to save later.
+
+    Its GET must then fill the form from :func:`kept_formdata` when there is any (``service.auth.kept_answers``).
+    """
+    view.apdocs_keeps_answers = True  # type: ignore[attr-defined]
+    return view
+
+
+def kept_formdata() -> MultiDict[str, str] | None:
+    """The answers this user posted to this page after their session went idle, handed back once, or None."""
+    answers = kept_answers.take(current(), request.path)
+    if answers is not None:
+        flash(
+            "You were signed out before these answers were saved. They are back in the form: check them, then save.",
+            "info",
+        )
+    return answers
 
 
 def roles_required(*roles: Role) -> Callable[[F], F]:
@@ -62,6 +84,7 @@ NAV_BY_ROLE: dict[Role, tuple[tuple[str, str], ...]] = {
         ("dashboard.index", "Administration"),
         ("auth.users", "Accounts"),
         ("documents.manage_templates", "Templates"),
+        ("support_plans.term_dates", "Term dates"),
         ("audit.audit_log", "Audit log"),
     ),
 }

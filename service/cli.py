@@ -213,7 +213,10 @@ def check_template(path: Path, doc_type: str) -> None:
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True)
 @click.option("--plain-pdf", is_flag=True, help="Plain PDF instead of PDF/A-2b.")
 def render(doc_type: str, placement_id: int | None, all_placements: bool, out_dir: Path, plain_pdf: bool) -> None:
-    """Produce documents now (not in the background), store them as new versions, copy them to --out."""
+    """Produce documents now (not in the background), store them as new versions, copy them to --out.
+
+    A review record is of the placement's latest review.
+    """
     import shutil
     from concurrent.futures import ThreadPoolExecutor, as_completed
 
@@ -235,9 +238,14 @@ def render(doc_type: str, placement_id: int | None, all_placements: bool, out_di
             placement = services.placement_by_id(pid)
             if placement is None:
                 raise click.ClickException(f"There is no placement {pid}")
+            review = None
+            if kind in services.PER_REVIEW_TYPES:
+                review = services.latest_review(placement)
+                if review is None:
+                    raise click.ClickException(f"Placement {pid} has no review yet, so it has no {kind.label}")
             try:
                 document_ids.append(
-                    services.request_document(None, placement, kind, output_dir, pdf_a=not plain_pdf).id
+                    services.request_document(None, placement, kind, output_dir, pdf_a=not plain_pdf, review=review).id
                 )
             except ValueError as error:
                 raise click.ClickException(str(error)) from error

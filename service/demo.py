@@ -13,6 +13,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
+from service import demo_plans
 from service.auth.models import Role, User
 from service.auth.services import hash_password
 from service.extensions import db
@@ -245,7 +246,7 @@ def load(today: date | None = None) -> None:
     ahead = lambda n: add_working_days(today, n)  # noqa: E731
     am, pm, day_ = (time(9, 0), time(12, 0)), (time(12, 30), time(15, 0)), (time(9, 0), time(15, 0))
 
-    _placement(
+    ellie_placement = _placement(
         ellie,
         horizon,
         senco,
@@ -259,7 +260,7 @@ def load(today: date | None = None) -> None:
         [PlacementStatus.REFERRED, PlacementStatus.AGREED, PlacementStatus.ACTIVE],
         today,
     )
-    _placement(
+    zoe_placement = _placement(
         zoe,
         oak,
         senco,
@@ -273,7 +274,7 @@ def load(today: date | None = None) -> None:
         [PlacementStatus.REFERRED],
         today,
     )
-    _placement(
+    mo_placement = _placement(
         mo,
         riverside,
         senco,
@@ -300,7 +301,7 @@ def load(today: date | None = None) -> None:
         [],
         today,
     )
-    _placement(
+    kacper_placement = _placement(
         kacper,
         horizon,
         senco,
@@ -313,7 +314,7 @@ def load(today: date | None = None) -> None:
         [PlacementStatus.REFERRED, PlacementStatus.AGREED, PlacementStatus.ACTIVE, PlacementStatus.ENDED],
         today,
     )
-    _placement(
+    riley_placement = _placement(
         riley,
         oak,
         senco,
@@ -339,7 +340,7 @@ def load(today: date | None = None) -> None:
         [],
         today,
     )
-    _placement(
+    jayden_placement = _placement(
         jayden,
         riverside,
         officer,
@@ -377,6 +378,15 @@ def load(today: date | None = None) -> None:
         [(1, *am)],
         [PlacementStatus.REFERRED, PlacementStatus.CANCELLED],
         today,
+    )
+    db.session.flush()
+    demo_plans.load(
+        today,
+        senco,
+        officer,
+        agreed=[ellie_placement, mo_placement, kacper_placement, riley_placement, jayden_placement],
+        in_progress=zoe_placement,
+        reviewed=riley_placement,
     )
     db.session.flush()
 

@@ -8,9 +8,12 @@ import traceback
 
 from flask import Flask, Response, redirect, render_template, request, session, url_for
 from flask_login import current_user, logout_user
-from flask_wtf.csrf import CSRFError
+from flask_wtf.csrf import CSRFError, validate_csrf
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
+from wtforms.validators import ValidationError
 
+from service.auth import kept_answers
 from service.extensions import db, login_manager
 
 log = logging.getLogger(__name__)
@@ -52,12 +55,30 @@ def init_app(app: Flask) -> None:
         now = int(time.time())
         last_seen = session.get("last_seen", now)
         if now - int(last_seen) > idle_limit:
+            kept = _keep_late_answers(view)
             logout_user()
             session.clear()
-            return redirect(url_for("auth.sign_in", expired=1))
+            return redirect(url_for("auth.sign_in", expired=1, kept=1 if kept else None))
         session["last_seen"] = now
         session.permanent = True
         return None
+
+    def _keep_late_answers(view: object) -> bool:
+        """Keep a post that came after the idle limit, if its view takes long answers and its CSRF token is good."""
+        if request.method != "POST" or not getattr(view, "apdocs_keeps_answers", False):
+            return False
+        try:
+            validate_csrf(request.form.get("csrf_token"))
+        except ValidationError:
+            return False
+        try:
+            kept_answers.keep(int(current_user.id), request.path, request.form)
+            db.session.commit()
+        except SQLAlchemyError as error:
+            db.session.rollback()
+            log.error("could not keep a late post on %s: %s", request.endpoint, type(error).__name__)
+            return False
+        return True
 
     @app.after_request
     def security_headers(response: Response) -> Response:

@@ -1,6 +1,7 @@
 """Build apdocs' default Word templates from source, reproducibly.
 
-    python templates_docx/build_templates.py            # writes templates_docx/support_plan.docx
+    python templates_docx/build_templates.py            # writes templates_docx/support_plan.docx and
+                                                        # templates_docx/review_record.docx
     python templates_docx/build_templates.py --out DIR  # writes them into DIR
 
 The .docx files are generated (git-ignored): edit this script, not the files. Each template is a
@@ -10,7 +11,10 @@ document properties and zip timestamps), so a changed template shows up as a cha
 
 Look: an A4 local-authority form in Arial (LibreOffice renders it with the metrically identical
 Liberation Sans), bordered tables with shaded label cells, "OFFICIAL-SENSITIVE" at the top and bottom
-of every page, and "Page X of Y" with the plan's version in the footer.
+of every page, and "Page X of Y" with the document's version in the footer. Both documents follow seed 001's
+Appendix A: the support plan its Initial referral / Assessment of need / Support plan parts (then the changes
+agreed at reviews, when there are any, and the agreement and signatures), the review record its "Review /
+Transition Meeting" part.
 """
 
 from __future__ import annotations
@@ -304,7 +308,7 @@ def _font_table(doc: Document) -> None:
         part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
-def _page(doc: Document) -> None:
+def _page(doc: Document, footer_label: str) -> None:
     section = doc.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT
     section.page_width, section.page_height = Cm(21), Cm(29.7)
@@ -327,7 +331,8 @@ def _page(doc: Document) -> None:
     second = footer.add_paragraph()
     second.paragraph_format.tab_stops.add_tab_stop(CONTENT_WIDTH, WD_TAB_ALIGNMENT.RIGHT)
     second.add_run(
-        "AP Support Plan: {{ pupil.display_name }} · version {{ document.version }}, {{ document.generated_on }}"
+        f"{footer_label}: {{{{ pupil.display_name }}}} · version {{{{ document.version }}}}, "
+        "{{ document.generated_on }}"
     )
     second.add_run("\tPage ")
     _field(second, "PAGE", "1")
@@ -335,10 +340,10 @@ def _page(doc: Document) -> None:
     _field(second, "NUMPAGES", "1")
 
 
-def _properties(doc: Document, title: str) -> None:
+def _properties(doc: Document, title: str, subject: str) -> None:
     props = doc.core_properties
     props.title = title
-    props.subject = "Appendix A: personalised plan for a pupil in alternative provision"
+    props.subject = subject
     props.author = "apdocs"
     props.last_modified_by = "apdocs"
     props.comments = "Template: fields are listed in docs/template-fields.md"
@@ -351,31 +356,101 @@ def _properties(doc: Document, title: str) -> None:
     props.language = "en-GB"
 
 
+# -- pieces both documents use -------------------------------------------------------------------------
+
+
+def _new_document(title: str, subject: str, footer_label: str) -> Document:
+    doc = Document()
+    _styles(doc)
+    _font_table(doc)
+    _page(doc, footer_label)
+    _properties(doc, title, subject)
+    # python-docx's blank document starts with no paragraphs; the first one we add is the title.
+    doc.add_paragraph(title, style="Title")
+    return doc
+
+
+def _label_cell(cell: _Cell) -> None:
+    """Shade a cell as a label and make its text bold."""
+    _shade(cell, LABEL_FILL)
+    for paragraph in cell.paragraphs:
+        for run in paragraph.runs:
+            run.bold = True
+
+
+def _wide_row(table: Table, label: str, value: str, *, height: float | None = None) -> _Row:
+    """A label in the first column and a value across every other column."""
+    n = len(table.columns)
+    row = _add_row(table, label, value, *([""] * (n - 2)))
+    _label_cell(row.cells[0])
+    _merged(row, 1, n - 1)
+    if height:
+        _min_height(row, Cm(height))
+    _keep_row_together(row)
+    return row
+
+
+def _conditional_rows(table: Table, condition: str, build: object) -> None:
+    """Rows shown only when ``condition`` holds: {%tr if %} row, the rows ``build(table)`` adds, {%tr endif %}."""
+    n = len(table.columns)
+    _merged(_add_row(table, *([f"{{%tr if {condition} %}}"] + [""] * (n - 1))), 0, n - 1)
+    build(table)  # type: ignore[operator]
+    _merged(_add_row(table, *(["{%tr endif %}"] + [""] * (n - 1))), 0, n - 1)
+
+
+def _keep_table_on_one_page(table: Table, *, with_next: bool = False) -> None:
+    """Keep every row but the last with the next one, so a short table is never split across pages; with
+    ``with_next``, the last row too, so the table stays on the page of what follows it."""
+    for row in table.rows if with_next else table.rows[:-1]:
+        for cell in row.cells:
+            for paragraph in cell.paragraphs:
+                paragraph.paragraph_format.keep_with_next = True
+
+
+def _pupil_rows(table: Table) -> None:
+    _label_value_rows(
+        table,
+        (
+            ("Name", "{{ pupil.display_name }}", "Legal name", "{{ pupil.legal_name }}"),
+            ("Date of birth", "{{ pupil.date_of_birth }}", "Year group", "{{ pupil.year_group }}"),
+        ),
+    )
+
+
+def _spacer(doc: Document) -> Paragraph:
+    """A small empty paragraph between two tables (Word joins tables that touch into one)."""
+    paragraph = doc.add_paragraph()
+    paragraph.paragraph_format.space_after = Pt(0)
+    paragraph.paragraph_format.line_spacing = Pt(6)
+    return paragraph
+
+
+NONE_RECORDED = "None recorded"
+
+
 # -- the AP Support Plan -----------------------------------------------------------------------------
 
 
 def build_support_plan() -> Document:
-    doc = Document()
-    _styles(doc)
-    _font_table(doc)
-    _page(doc)
-    _properties(doc, "Alternative Provision Support Plan")
-    # python-docx's blank document starts with no paragraphs; the first one we add is the title.
-    doc.add_paragraph("Alternative Provision Support Plan", style="Title")
+    doc = _new_document(
+        "Alternative Provision Support Plan",
+        "Appendix A: personalised plan for a pupil in alternative provision",
+        "AP Support Plan",
+    )
     intro = doc.add_paragraph()
     intro.add_run("Appendix A: personalised plan for ").italic = True
     intro.add_run("{{ pupil.display_name }}").bold = True
     intro.add_run(". Version {{ document.version }}, produced on {{ document.generated_on }}.").italic = True
+    intro.add_run("{% if not agreement.agreed %} Draft: this plan has not been agreed yet.{% endif %}").bold = True
 
-    # 1. Initial referral ---------------------------------------------------------------------------
-    _heading(doc, "1. Initial referral")
+    # Initial referral ------------------------------------------------------------------------------
+    _heading(doc, "Initial referral")
     _subheading(doc, "Child / young person")
     child = _table(doc, (3.6, 4.9, 3.6, 4.9))
+    _pupil_rows(child)
     _label_value_rows(
         child,
         (
-            ("Name", "{{ pupil.display_name }}", "Legal name", "{{ pupil.legal_name }}"),
-            ("Date of birth", "{{ pupil.date_of_birth }}", "Year group", "{{ pupil.year_group }}"),
             ("UPN", "{{ pupil.upn }}", "Date of the planning meeting", "{{ referral.planning_meeting_date }}"),
             ("School", "{{ pupil.school }}", "Commissioned by", "{{ commissioner.name }}"),
             ("School rep", "{{ referral.school_rep }}", "Alternative provider rep", "{{ referral.provider_rep }}"),
@@ -383,13 +458,19 @@ def build_support_plan() -> Document:
             ("Looked after", "{{ pupil.looked_after|yes_no }}", "Free school meals", "{{ pupil.fsm_eligible|yes_no }}"),
         ),
     )
-    other = _add_row(child, "Other professionals", "{{ referral.other_professionals }}", "", "")
-    _shade(other.cells[0], LABEL_FILL)
-    other.cells[0].paragraphs[0].runs[0].bold = True
-    _merged(other, 1, 3)
+    _wide_row(
+        child,
+        "Parents / carers taking part",
+        "{%p for p in referral.parents %}\n"
+        "{{ p.name }}{% if p.relationship %} ({{ p.relationship }}){% endif %}\n"
+        "{%p else %}\n"
+        "\n"  # none recorded yet: an empty paragraph, since a table cell must hold one
+        "{%p endfor %}",
+    )
+    _wide_row(child, "Other professionals", "{{ referral.other_professionals }}")
 
-    _subheading(doc, "Parents / carers")
-    parents = _table(doc, (3.0, 2.3, 4.4, 4.2, 3.1))
+    _subheading(doc, "Parents / carers: contact details")
+    parents = _table(doc, (3.0, 2.8, 4.2, 4.0, 3.0))
     _column_headings(parents, "Name", "Relationship", "Phone and email", "Address", "Parental responsibility")
     _loop_rows(
         parents,
@@ -401,11 +482,10 @@ def build_support_plan() -> Document:
             "{{ p.address }}",
             "{{ p.parental_responsibility|yes_no }}",
         ),
-        "No parents or carers recorded.",
+        NONE_RECORDED,
     )
 
-    # 2. The placement ------------------------------------------------------------------------------
-    _heading(doc, "2. The placement")
+    _subheading(doc, "The placement")
     placement = _table(doc, (3.6, 4.9, 3.6, 4.9))
     _label_value_rows(
         placement,
@@ -436,53 +516,100 @@ def build_support_plan() -> Document:
         sessions,
         "s in sessions",
         ("{{ s.day }}", "{{ s.starts_at }}", "{{ s.ends_at }}", "{{ s.hours }}"),
-        "No sessions recorded yet.",
+        NONE_RECORDED,
     )
     total = _add_row(
-        sessions, "Hours a week", "", "", "{{ placement.hours_per_week }}", bold=(True, False, False, True)
+        sessions,
+        "Hours a week at the provider",
+        "",
+        "",
+        "{{ placement.hours_per_week }}",
+        bold=(True, False, False, True),
     )
     _shade(_merged(total, 0, 2), LABEL_FILL)
 
-    # 3. Assessment of need -------------------------------------------------------------------------
-    _heading(doc, "3. Assessment of need")
-    need = _table(doc, (11.5, 5.5))
-    _answer_block(need, "Child's views", "{{ assessment.child_views }}")
-    _answer_block(need, "Parental views and relevant home background", "{{ assessment.parental_views }}")
+    # Assessment of need ----------------------------------------------------------------------------
+    _heading(doc, "Assessment of need")
+    need = _table(doc, (3.6, 8.2, 5.2))
+    # The child's and the parents' views are always on the plan: a dash, never a blank, when not given.
+    _answer_block(need, "Child's views", "{{ assessment.child_views|or_dash }}")
+    _answer_block(need, "Parental views and relevant home background", "{{ assessment.parental_views|or_dash }}")
     _answer_block(need, "Academic progress including barriers to learning", "{{ assessment.academic_progress }}")
-    risks_heading = _add_row(
-        need,
-        "Risks identified, e.g. leaving site",
-        "Is a separate risk assessment required?",
-        fills=(LABEL_FILL, LABEL_FILL),
-        bold=(True, True),
-    )
+    risks_heading = _add_row(need, "Risks identified, e.g. leaving site", "", "Is a separate risk assessment required?")
+    _merged(risks_heading, 0, 1)
+    for cell in (risks_heading.cells[0], risks_heading.cells[2]):
+        _label_cell(cell)
     _keep_row_together(risks_heading)
-    risks = _add_row(need, "{{ assessment.risks }}", "{{ assessment.separate_risk_assessment }}")
+    risks_heading.cells[0].paragraphs[0].paragraph_format.keep_with_next = True
+    risks = _add_row(need, "{{ assessment.risks }}", "", "{{ assessment.separate_risk_assessment }}")
+    _merged(risks, 0, 1)
     _min_height(risks, Cm(1.6))
     _answer_block(need, "Reason for referral", "{{ assessment.reason_for_referral }}")
-    _answer_block(need, "Desired outcomes", "{{ assessment.desired_outcomes }}")
+    outcomes = _add_row(need, "Desired outcomes", "", "", fills=[LABEL_FILL] * 3, bold=(True,))
+    _merged(outcomes, 0, 2).paragraphs[0].paragraph_format.keep_with_next = True
+    _keep_row_together(outcomes)
+    for area, label in (
+        ("attendance", "Attendance"),
+        ("attitude", "Attitude"),
+        ("attainment", "Attainment"),
+        ("behaviour", "Behaviour"),
+        ("destination", "Destination"),
+    ):
+        _wide_row(need, label, f"{{{{ assessment.desired_outcomes.{area} }}}}", height=0.9)
 
-    # 4. Support plan -------------------------------------------------------------------------------
-    _heading(doc, "4. Support plan")
+    # Support plan ----------------------------------------------------------------------------------
+    _heading(doc, "Support plan")
     _subheading(doc, "Objectives")
-    objectives = _table(doc, (7.0, 6.0, 4.0))
-    _column_headings(objectives, "Objective", "Baseline: where the pupil is now", "By when")
+    objectives = _table(doc, (2.1, 3.8, 3.0, 2.9, 2.6, 2.6))
+    _column_headings(objectives, "Area", "Objective", "Baseline: where the pupil is now", "Target", "Measured by", "By")
     _loop_rows(
         objectives,
         "o in support.objectives",
-        ("{{ o.objective }}", "{{ o.baseline }}", "{{ o.timescale }}"),
-        "To be agreed at the planning meeting.",
+        (
+            "{{ o.area }}",
+            "{{ o.objective }}",
+            "{{ o.baseline }}",
+            "{{ o.target }}",
+            "{{ o.measure }}",
+            "{{ o.due_by }}",
+        ),
+        NONE_RECORDED,
     )
     _subheading(doc, "Interventions")
-    interventions = _table(doc, (9.0, 4.0, 4.0))
-    _column_headings(interventions, "Intervention type", "Number of hours", "Start date")
+    interventions = _table(doc, (6.6, 4.8, 2.6, 3.0))
+    _column_headings(interventions, "Intervention type", "Delivered by", "Hours a week", "Start date")
     _loop_rows(
         interventions,
         "i in support.interventions",
-        ("{{ i.type }}", "{{ i.hours }}", "{{ i.start_date }}"),
-        "To be agreed at the planning meeting.",
+        ("{{ i.type }}", "{{ i.delivered_by }}", "{{ i.hours }}", "{{ i.start_date }}"),
+        NONE_RECORDED,
     )
-    doc.add_paragraph()
+    _spacer(doc)
+    package = _table(doc, (4.6, 3.9, 4.6, 3.9))
+    _label_value_rows(
+        package,
+        (
+            (
+                "Total hours a week, all settings",
+                "{{ support.total_hours }}",
+                "Hours a week at the alternative provider",
+                "{{ support.hours_at_provider }}",
+            ),
+        ),
+    )
+    _wide_row(
+        package,
+        "Full time?",
+        "{% if support.total_hours %}{{ support.full_time|yes_no }}. {% endif %}"
+        "Full time is {{ support.full_time_hours }} hours a week across all settings.",
+    )
+
+    def part_time(table: Table) -> None:
+        _wide_row(table, "Why the package is below full time", "{{ support.part_time_reason }}")
+        _wide_row(table, "Detail", "{{ support.part_time_detail }}")
+
+    _conditional_rows(package, "not support.full_time", part_time)
+    _spacer(doc)
     plan = _table(doc, (11.5, 5.5))
     _answer_block(
         plan,
@@ -500,9 +627,58 @@ def build_support_plan() -> Document:
     review.cells[0].paragraphs[0].runs[0].bold = True
     _keep_row_together(review)
 
-    # 5. Signatures ---------------------------------------------------------------------------------
-    _heading(doc, "5. Agreement")
-    # The heading, this sentence and the whole signature table stay on one page.
+    # Changes agreed at reviews: only once a review has changed the plan ----------------------------
+    doc.add_paragraph("{%p if reviews %}")
+    _heading(doc, "Changes agreed at reviews")
+    changes = _table(doc, (2.6, 3.6, 3.6, 4.0, 3.2))
+    _column_headings(
+        changes,
+        "Review",
+        "Changes to the assessed need",
+        "Changes to desired outcomes or timescales",
+        "Changes to the support plan, including reintegration",
+        "Extension",
+    )
+    _loop_rows(
+        changes,
+        "r in reviews",
+        (
+            "Review {{ r.number }}\n{{ r.meeting_date }}",
+            "{{ r.changes_to_need|or_dash }}",
+            "{{ r.changes_to_outcomes|or_dash }}",
+            "{{ r.changes_to_plan|or_dash }}",
+            "{{ r.extension_agreed|yes_no }}{% if r.new_end_date %}\nNew finish date: {{ r.new_end_date }}{% endif %}",
+        ),
+        NONE_RECORDED,
+    )
+    doc.add_paragraph("{%p endif %}")
+
+    # Agreement and signatures ----------------------------------------------------------------------
+    _heading(doc, "Agreement and signatures")
+    agreement = _table(doc, (4.2, 4.3, 4.2, 4.3))
+    _label_value_rows(
+        agreement,
+        (
+            (
+                "Plan agreed",
+                "{{ agreement.agreed|yes_no }}{% if agreement.agreed_on %}, on {{ agreement.agreed_on }}{% endif %}",
+                "Agreement recorded by",
+                "{{ agreement.agreed_by }}",
+            ),
+        ),
+    )
+    _conditional_rows(
+        agreement,
+        "agreement.registration_override_reason",
+        lambda table: _wide_row(
+            table,
+            "Agreed despite the registration warning, because",
+            "{{ agreement.registration_override_reason }}",
+        ),
+    )
+    # The agreement, this sentence and the whole signature table stay on one page.
+    _keep_table_on_one_page(agreement, with_next=True)
+    _spacer(doc).paragraph_format.keep_with_next = True
     doc.add_paragraph("We agree this plan and will review it on the date above.").paragraph_format.keep_with_next = True
     signatures = _table(doc, (4.2, 4.8, 5.0, 3.0))
     _column_headings(signatures, "", "Name", "Signature", "Date")
@@ -518,14 +694,115 @@ def build_support_plan() -> Document:
         )
         _min_height(row, Cm(1.5))
         _keep_row_together(row)
-    for row in signatures.rows[:-1]:
-        for cell in row.cells:
-            for paragraph in cell.paragraphs:
-                paragraph.paragraph_format.keep_with_next = True
+    _keep_table_on_one_page(signatures)
     return doc
 
 
-TEMPLATES = {"support_plan.docx": build_support_plan}
+# -- the review record -------------------------------------------------------------------------------
+
+
+def build_review_record() -> Document:
+    doc = _new_document(
+        "Alternative Provision Review / Transition Meeting",
+        "Appendix A: record of a review or transition meeting for a pupil in alternative provision",
+        "Review record",
+    )
+    intro = doc.add_paragraph()
+    intro.add_run("Appendix A: record of review {{ review.number }} of the placement of ").italic = True
+    intro.add_run("{{ pupil.display_name }}").bold = True
+    intro.add_run(" at {{ provider.name }}. Version {{ document.version }}, produced on ").italic = True
+    intro.add_run("{{ document.generated_on }}.").italic = True
+
+    _heading(doc, "Child / young person and placement")
+    child = _table(doc, (3.6, 4.9, 3.6, 4.9))
+    _pupil_rows(child)
+    _label_value_rows(
+        child,
+        (
+            ("UPN", "{{ pupil.upn }}", "School", "{{ pupil.school }}"),
+            ("SEN status", "{{ pupil.sen_status }}", "Safeguarding status", "{{ pupil.safeguarding_status }}"),
+            ("Alternative provider", "{{ provider.name }}", "Commissioned by", "{{ commissioner.name }}"),
+            (
+                "Placement start",
+                "{{ placement.actual_start or placement.planned_start }}",
+                "Planned end",
+                "{{ placement.planned_end }}",
+            ),
+            ("Status", "{{ placement.status }}", "Hours a week at the provider", "{{ placement.hours_per_week }}"),
+        ),
+    )
+
+    _heading(doc, "Review / transition meeting")
+    meeting = _table(doc, (3.6, 4.9, 3.6, 4.9))
+    _label_value_rows(
+        meeting,
+        (
+            ("Review meeting date", "{{ review.meeting_date }}", "Review number", "{{ review.number }}"),
+            ("Next review date", "{{ review.next_review_date|or_dash }}", "Recorded by", "{{ review.recorded_by }}"),
+        ),
+    )
+    _wide_row(meeting, "Present", "{{ review.present|or_dash }}")
+
+    _subheading(doc, "Attendance")
+    attendance = _table(doc, (3.4, 3.4, 3.4, 3.4, 3.4))
+    _column_headings(attendance, "From", "To", "Possible sessions", "Sessions attended", "Attendance")
+    _keep_row_together(
+        _add_row(
+            attendance,
+            "{{ review.attendance.from_date|or_dash }}",
+            "{{ review.attendance.to_date|or_dash }}",
+            "{{ review.attendance.sessions_possible|or_dash }}",
+            "{{ review.attendance.sessions_attended|or_dash }}",
+            "{{ review.attendance.percent|or_dash }}",
+            bold=(False, False, False, False, True),
+        )
+    )
+    _wide_row(attendance, "Notes", "{{ review.attendance.notes|or_dash }}")
+
+    _heading(doc, "Views and notes from the review meeting")
+    views = _table(doc, (17.0,))
+    # The pupil's and the parents' views are always on the record: a dash, never a blank, when not given.
+    _answer_block(views, "The child / young person's views", "{{ review.pupil_views|or_dash }}", height=1.2)
+    _answer_block(views, "Parents' / carers' views", "{{ review.parent_views|or_dash }}", height=1.2)
+    _answer_block(views, "Notes from the review meeting", "{{ review.notes|or_dash }}", height=1.2)
+
+    _heading(doc, "Progress against objectives")
+    progress = _table(doc, (4.0, 2.9, 2.9, 3.2, 4.0))
+    _column_headings(progress, "Objective", "Baseline", "Target", "Progress", "Evidence")
+    _loop_rows(
+        progress,
+        "p in review.progress",
+        ("{{ p.objective }}", "{{ p.baseline }}", "{{ p.target }}", "{{ p.rating }}", "{{ p.evidence }}"),
+        NONE_RECORDED,
+    )
+
+    _heading(doc, "Changes agreed")
+    changes = _table(doc, (4.2, 4.3, 4.2, 4.3))
+    for question, value in (
+        ("Are there any changes to the assessed need?", "{{ review.changes_to_need|or_dash }}"),
+        ("Are there any changes to the desired outcomes or timescales?", "{{ review.changes_to_outcomes|or_dash }}"),
+        (
+            "Are there any changes to the support plan, including arrangements for reintegration to school?",
+            "{{ review.changes_to_plan|or_dash }}",
+        ),
+    ):
+        _answer_block(changes, question, value, height=1.2)
+    _label_value_rows(
+        changes,
+        (
+            (
+                "Extension agreed",
+                "{{ review.extension_agreed|yes_no }}",
+                "New finish / off-roll date",
+                "{{ review.new_end_date|or_dash }}",
+            ),
+        ),
+    )
+    _keep_row_together(changes.rows[-1])
+    return doc
+
+
+TEMPLATES = {"support_plan.docx": build_support_plan, "review_record.docx": build_review_record}
 
 
 #: Parts of python-docx's starting document that a template does not need: a blank-page thumbnail, and

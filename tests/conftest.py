@@ -219,15 +219,13 @@ def as_provider(client, provider_user) -> FlaskClient:  # type: ignore[no-untype
 
 @pytest.fixture(scope="session")
 def default_templates() -> Path:
-    """The default Word templates, built from source as `make` builds them, if they are not there yet."""
-    import subprocess
-    import sys
+    """The default Word templates, built from source as `make` builds them when one is missing or older than
+    its source: a template left over from before a change to ``build_templates.py`` must not be tested stale."""
+    from tests.documents.conftest import FOLDER, SOURCE, build_module
 
-    from service.documents.types import DocumentType
-    from service.settings import REPO_ROOT
-
-    folder = REPO_ROOT / "templates_docx"
-    wanted = [folder / DocumentType.SUPPORT_PLAN.default_template]
-    if not all(path.exists() for path in wanted):
-        subprocess.run([sys.executable, str(folder / "build_templates.py")], check=True)  # noqa: S603 - our own script
-    return folder
+    module = build_module()
+    wanted = [FOLDER / name for name in module.TEMPLATES]
+    source_time = SOURCE.stat().st_mtime
+    if not all(path.exists() and path.stat().st_mtime >= source_time for path in wanted):
+        module.build(FOLDER)
+    return FOLDER

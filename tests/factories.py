@@ -4,6 +4,7 @@ session, as in production) see them."""
 from __future__ import annotations
 
 from datetime import date, time
+from decimal import Decimal
 
 import factory
 from factory.alchemy import SQLAlchemyModelFactory
@@ -17,9 +18,11 @@ from service.organisations.models import Organisation, OrganisationKind
 from service.placements.models import Placement, PlacementSession, PlacementStatusChange
 from service.providers.models import ApprovedListStatus, Provider
 from service.pupils.models import ParentCarer, Pupil
+from service.reviews.models import ObjectiveProgress, ProgressRating, Review
 from service.rules.decision import Circumstance, DecisionMaker
 from service.rules.placement_status import PlacementStatus
 from service.rules.upn import make_upn
+from service.support_plans.models import DeliveredBy, OutcomeArea, PlanIntervention, PlanObjective, SupportPlan
 
 __all__ = ["Role"]
 
@@ -139,3 +142,85 @@ class DocumentFactory(Base):
     template_sha256 = "0" * 64
     context = factory.LazyFunction(dict)
     status = DocumentStatus.QUEUED
+
+
+class SupportPlanFactory(Base):
+    """A support plan with every Appendix A answer filled in (objectives and interventions added separately)."""
+
+    class Meta:
+        model = SupportPlan
+
+    placement = factory.SubFactory(PlacementFactory)
+    planning_meeting_date = date(2025, 12, 8)
+    school_rep = "Ms K Owen, SENCO"
+    provider_rep = "Alex Jones, Centre manager"
+    other_professionals = "Educational psychologist"
+    pupil_details_confirmed = True
+    child_views = "I like making things with my hands."
+    parental_views = "Mornings are hard at home."
+    academic_progress = "Working below the expected level in English."
+    risks = "Has left the school site twice."
+    separate_risk_assessment = True
+    outcome_attendance = "Attend every session."
+    outcome_attitude = "Feel confident in a group."
+    outcome_attainment = "Entry level 3 functional skills English."
+    outcome_behaviour = "No removals from class."
+    outcome_destination = "Back in lessons full time."
+    school_links = "Weekly phone call from the SENCO."
+    attendance_arrangements = "The provider reports attendance twice daily."
+    agreed_actions = "Referral to the school nurse."
+    review_date = date(2026, 2, 9)
+
+
+class PlanObjectiveFactory(Base):
+    class Meta:
+        model = PlanObjective
+
+    support_plan = factory.SubFactory(SupportPlanFactory)
+    position = factory.Sequence(lambda n: n)
+    area = OutcomeArea.ATTENDANCE
+    objective = "Attend every session"
+    baseline = "62% attendance last half-term"
+    target = "95% attendance"
+    measure = "The provider's register"
+    due_by = date(2026, 2, 13)
+
+
+class PlanInterventionFactory(Base):
+    class Meta:
+        model = PlanIntervention
+
+    support_plan = factory.SubFactory(SupportPlanFactory)
+    position = factory.Sequence(lambda n: n)
+    intervention_type = "Construction skills"
+    hours_per_week = Decimal("15")
+    delivered_by = DeliveredBy.PROVIDER
+    start_date = date(2026, 1, 5)
+
+
+class ReviewFactory(Base):
+    class Meta:
+        model = Review
+
+    placement = factory.SubFactory(PlacementFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    meeting_date = date(2026, 2, 9)
+    present = "Ms K Owen (SENCO), Alex Jones (provider), Pat Smith (parent)"
+    attendance_from = date(2026, 1, 5)
+    attendance_to = date(2026, 2, 6)
+    sessions_possible = 50
+    sessions_attended = 44
+    pupil_views = "I like the workshop."
+    parent_views = "Much happier in the mornings."
+    notes = "Good start."
+
+
+class ObjectiveProgressFactory(Base):
+    class Meta:
+        model = ObjectiveProgress
+
+    review = factory.SubFactory(ReviewFactory)
+    position = factory.Sequence(lambda n: n)
+    objective_text = "Attend every session"
+    rating = ProgressRating.SOME
+    evidence = "88% attendance this half-term."

@@ -63,3 +63,20 @@ class User(TimestampMixin, Base):
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.role.value}>"
+
+
+class KeptAnswers(Base):
+    """A form post that arrived after its session had gone idle, kept for its author to check and save.
+
+    A SENCO typing a long answer can pass the idle limit without knowing it; the post that follows must not
+    throw their words away, nor save them unseen on a session that has timed out. The answers wait here,
+    for that user only, until they sign in again and see them back in the form (see ``kept_answers``).
+    """
+
+    __tablename__ = "kept_answers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    path: Mapped[str] = mapped_column(sa.String(300))
+    fields: Mapped[list[list[str]]] = mapped_column(sa.JSON)  # [name, value] pairs, in the order posted
+    kept_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -8,6 +8,7 @@ from werkzeug.wrappers import Response
 
 from forms.auth import SignInForm, UserForm
 from service.access import current, public, roles_required
+from service.auth import kept_answers
 from service.auth import services as accounts
 from service.auth.models import Role
 from service.extensions import db, limiter
@@ -37,11 +38,13 @@ def sign_in() -> Response | str:
         if user is not None:
             session.clear()
             login_user(user)
-            return redirect(url_for("dashboard.index"))
+            # Back to the form whose answers were kept when the last session went idle, if any.
+            return redirect(kept_answers.waiting_page(user) or url_for("dashboard.index"))
         form.email.errors = ["Enter a correct email address and password"]
         form.password.errors = [""]
     expired = request.args.get("expired") == "1"
-    return render_template("auth/sign_in.html", form=form, expired=expired)
+    kept = request.args.get("kept") == "1"
+    return render_template("auth/sign_in.html", form=form, expired=expired, kept=kept)
 
 
 @bp.route("/sign-out", methods=["POST"])

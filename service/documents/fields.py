@@ -48,7 +48,7 @@ class Kind(enum.StrEnum):
 #: not a field called "items".
 RESERVED_NAMES = frozenset(name for name in dir(dict) if not name.startswith("_")) | {"loop"}
 
-REFERRAL_JOURNEY = "Filled in by the referral journey; empty until it is recorded."
+FROM_THE_PLAN = "Empty while the placement has no support plan, or the plan has no answer yet."
 
 
 @dataclass(frozen=True)
@@ -226,37 +226,54 @@ SESSIONS = _list(
 REFERRAL = _group(
     "referral",
     "Appendix A, Initial referral: the planning meeting.",
-    _date("planning_meeting_date", "Date of the planning meeting", "8 December 2025", note=REFERRAL_JOURNEY),
-    _text("school_rep", "School representative at the meeting", "Ms K Owen, SENCO", note=REFERRAL_JOURNEY),
-    _text("provider_rep", "Alternative provider representative", "Alex Jones", note=REFERRAL_JOURNEY),
-    _paras("other_professionals", "Other professionals involved", "Educational psychologist", note=REFERRAL_JOURNEY),
+    _date("planning_meeting_date", "Date of the planning meeting", "8 December 2025"),
+    _text("school_rep", "School representative at the meeting", "Ms K Owen, SENCO"),
+    _text("provider_rep", "Alternative provider representative", "Alex Jones, Centre manager"),
+    _list(
+        "parents",
+        "Parents and carers taking part in the planning, in the order recorded.",
+        _text("name", "Name", "Pat Smith"),
+        _text("relationship", "Relationship to the pupil", "Mother"),
+    ),
+    _paras("other_professionals", "Other professionals involved", "Educational psychologist"),
+    note=FROM_THE_PLAN,
+)
+
+DESIRED_OUTCOMES = _group(
+    "desired_outcomes",
+    "Desired outcomes, by area (seed 001: attendance, attitude, attainment, behaviour, destination).",
+    _paras("attendance", "Attendance", "Attend every session."),
+    _paras("attitude", "Attitude to learning", "Feel confident working in a group."),
+    _paras("attainment", "Attainment", "Entry level 3 functional skills English."),
+    _paras("behaviour", "Behaviour", "No removals from class."),
+    _paras("destination", "Destination after the placement", "Back in lessons full time."),
 )
 
 ASSESSMENT = _group(
     "assessment",
     "Appendix A, Assessment of need.",
-    _paras("child_views", "The child's views", "I like making things.", note=REFERRAL_JOURNEY),
+    _paras(
+        "child_views", "The child's views (always shown on the plan: `or_dash` when empty)", "I like making things."
+    ),
     _paras(
         "parental_views",
-        "Parental views and relevant home background",
+        "Parental views and relevant home background (always shown on the plan: `or_dash` when empty)",
         "Jay's mum says mornings are hard.",
-        note=REFERRAL_JOURNEY,
     ),
     _paras(
         "academic_progress",
         "Academic progress, including barriers to learning",
         "Working below expected level in English.",
-        note=REFERRAL_JOURNEY,
     ),
-    _paras("risks", "Risks identified, e.g. leaving site", "Has left the school site twice.", note=REFERRAL_JOURNEY),
+    _paras("risks", "Risks identified, e.g. leaving site", "Has left the school site twice."),
     _text(
         "separate_risk_assessment",
         'Is a separate risk assessment required? "Yes", "No", or empty until answered',
         "Yes",
-        note=REFERRAL_JOURNEY,
     ),
     _paras("reason_for_referral", "Reason for referral (recorded with the placement)", "Struggling in lessons."),
-    _paras("desired_outcomes", "Desired outcomes", "Back in lessons full-time by Easter.", note=REFERRAL_JOURNEY),
+    DESIRED_OUTCOMES,
+    note=FROM_THE_PLAN,
 )
 
 SUPPORT = _group(
@@ -264,40 +281,142 @@ SUPPORT = _group(
     "Appendix A, Support plan.",
     _list(
         "objectives",
-        "SMART objectives, each with its baseline and timescale.",
+        "SMART objectives: what, from which baseline, to which target, measured how, by when.",
+        _text(
+            "area", "Outcome area (Attendance, Attitude, Attainment, Behaviour, Destination), or empty", "Attendance"
+        ),
         _paras("objective", "What the pupil will achieve", "Attend every session for six weeks"),
-        _paras("baseline", "Where the pupil is now", "Attendance 62% last half-term"),
-        _text("timescale", "By when", "By February half-term"),
-        note=REFERRAL_JOURNEY,
+        _paras("baseline", "Where the pupil is now", "62% attendance last half-term"),
+        _paras("target", "Where the pupil should be", "95% attendance"),
+        _paras("measure", "How progress is measured", "The provider's register"),
+        _date("due_by", "By when", "13 February 2026"),
     ),
     _list(
         "interventions",
-        "Interventions: type, number of hours and start date.",
+        "Interventions in every setting: type, hours a week, who delivers it and start date.",
         _text("type", "Intervention type", "Construction skills"),
-        _text("hours", "Number of hours", "6"),
+        _text("hours", "Hours a week, or empty", "15"),
+        _text(
+            "delivered_by",
+            "Where it happens: The alternative provider, The home school or Another setting",
+            "The alternative provider",
+        ),
         _date("start_date", "Start date", "5 January 2026"),
-        note=REFERRAL_JOURNEY,
     ),
+    _text(
+        "total_hours",
+        "Hours a week of the whole package, all settings added together; empty when no hours are recorded",
+        "30",
+    ),
+    _text("hours_at_provider", "Hours a week at the alternative provider (its interventions)", "15"),
+    _text("full_time_hours", "Hours a week that count as full time (a normal school week)", "30"),
+    _yes_no("full_time", "Whether the package adds up to full time", False),
+    _text(
+        "part_time_reason",
+        "Why the package is below full time, or empty",
+        "Part-time AP: the pupil attends school for the rest of the week",
+    ),
+    _paras("part_time_detail", "The detail of that reason", "In school on Monday, Wednesday and Friday."),
     _paras(
         "school_links",
         "How the home school maintains links with the child and parents (shared time in school, visits, "
         "review meetings, phone calls)",
         "Weekly phone call from the SENCO.",
-        note=REFERRAL_JOURNEY,
     ),
     _paras(
         "attendance_arrangements",
         "Arrangements to report and monitor attendance",
         "The provider reports attendance twice daily.",
-        note=REFERRAL_JOURNEY,
     ),
     _paras(
         "agreed_actions",
         "Agreed actions: other referrals, special transition arrangements",
         "Referral to the school nurse.",
-        note=REFERRAL_JOURNEY,
     ),
-    _date("review_meeting_date", "Date of the review meeting", "9 February 2026", note=REFERRAL_JOURNEY),
+    _date("review_meeting_date", "Date of the review meeting", "9 February 2026"),
+    note=FROM_THE_PLAN,
+)
+
+AGREEMENT = _group(
+    "agreement",
+    "Whether the plan has been agreed in apdocs, when and by whom.",
+    _yes_no("agreed", "Whether the plan has been agreed", True),
+    _date("agreed_on", "Date it was agreed", "15 December 2025"),
+    _text("agreed_by", "Who recorded the agreement", "Ms K Owen"),
+    _paras(
+        "registration_override_reason",
+        "Why the plan was agreed although the provider may need to register as an independent school; "
+        "empty when there was no such warning",
+        "",
+    ),
+    note=FROM_THE_PLAN,
+)
+
+PLAN_REVIEWS = _list(
+    "reviews",
+    "The changes agreed at each review so far, first review first: only reviews that changed the plan.",
+    _text("number", "Review number (1, 2, ...)", "1"),
+    _date("meeting_date", "Date of the review meeting", "9 February 2026"),
+    _paras("changes_to_need", "Changes to the assessed need", "Anxiety about travel is now the main barrier."),
+    _paras("changes_to_outcomes", "Changes to the desired outcomes or timescales", "Reintegration moved to Easter."),
+    _paras(
+        "changes_to_plan",
+        "Changes to the support plan, including arrangements for reintegration to school",
+        "One day a week in school from March.",
+    ),
+    _yes_no("extension_agreed", "Whether an extension was agreed", True),
+    _date("new_end_date", "New finish / off-roll date, or empty", "22 May 2026"),
+)
+
+REVIEW = _group(
+    "review",
+    "Appendix A, Review / Transition Meeting: the review this record is of.",
+    _text("number", "Review number for this placement (1, 2, ...)", "2"),
+    _date("meeting_date", "Date of the review meeting", "9 February 2026"),
+    _paras("present", "Who was present", "Ms K Owen (SENCO), Alex Jones (provider), Pat Smith (parent)"),
+    _group(
+        "attendance",
+        "Attendance since the last review.",
+        _date("from_date", "First day of the period", "5 January 2026"),
+        _date("to_date", "Last day of the period", "6 February 2026"),
+        _text("sessions_possible", "Possible sessions (am and pm), or empty", "50"),
+        _text("sessions_attended", "Sessions attended, or empty", "44"),
+        _text("percent", "Sessions attended as a percentage of possible sessions, or empty", "88%"),
+        _paras("notes", "Notes on attendance", "Late twice after the bus changed."),
+    ),
+    _paras(
+        "pupil_views", "The pupil's views (always shown on the record: `or_dash` when empty)", "I like the workshop."
+    ),
+    _paras(
+        "parent_views",
+        "The parents' or carers' views (always shown on the record: `or_dash` when empty)",
+        "Much happier in the mornings.",
+    ),
+    _paras("notes", "Notes from the review meeting", "A good start."),
+    _paras("changes_to_need", "Changes to the assessed need", "Anxiety about travel is now the main barrier."),
+    _paras("changes_to_outcomes", "Changes to the desired outcomes or timescales", "Reintegration moved to Easter."),
+    _paras(
+        "changes_to_plan",
+        "Changes to the support plan, including arrangements for reintegration to school",
+        "One day a week in school from March.",
+    ),
+    _yes_no("extension_agreed", "Whether an extension was agreed", False),
+    _date("new_end_date", "New finish / off-roll date, or empty", ""),
+    _date("next_review_date", "Date of the next review, or empty", "23 March 2026"),
+    _text("recorded_by", "Who recorded the review in apdocs, or empty", "Ms K Owen"),
+    _list(
+        "progress",
+        "Progress against each objective of the plan, in the plan's order.",
+        _paras("objective", "The objective, as it stood at the review", "Attend every session"),
+        _paras("baseline", "Its baseline, from the plan (empty if the objective was since removed)", "62% attendance"),
+        _paras("target", "Its target, from the plan (empty if the objective was since removed)", "95% attendance"),
+        _text(
+            "rating",
+            "Progress made: Not started, Little or no progress, Some progress, Good progress, Achieved",
+            "Some progress",
+        ),
+        _paras("evidence", "The evidence for the rating", "88% attendance this half-term."),
+    ),
 )
 
 SIGNATURES = _group(
@@ -322,9 +441,22 @@ SCHEMAS: dict[DocumentType, Schema] = {
             REFERRAL,
             ASSESSMENT,
             SUPPORT,
+            AGREEMENT,
+            PLAN_REVIEWS,
             SIGNATURES,
         ),
-        intro="The personalised plan of seed 001's Appendix A, with what apdocs records about the placement.",
+        intro=(
+            "The personalised plan of seed 001's Appendix A: what apdocs records about the placement and its "
+            "support plan, and the changes agreed at its reviews so far."
+        ),
+    ),
+    DocumentType.REVIEW_RECORD: Schema(
+        DocumentType.REVIEW_RECORD,
+        (DOCUMENT, PUPIL, PROVIDER, COMMISSIONER, PLACEMENT, REVIEW),
+        intro=(
+            "The record of one review or transition meeting (seed 001's Appendix A, \"Review / Transition "
+            'Meeting"), with progress against each objective of the plan.'
+        ),
     ),
 }
 
@@ -439,8 +571,9 @@ def render_markdown() -> str:
         "  row before the repeated row and `{%tr endfor %}` alone in the row after it; in the repeated row use",
         "  `{{ s.day }}`. `{%tr else %}` in its own row, before `endfor`, starts rows shown when the list is",
         "  empty. Outside tables use `{%p for ... %}` / `{%p endfor %}` in paragraphs of their own.",
-        "- Fields marked *referral journey* are part of the plan's layout now and stay empty until that part",
-        "  of apdocs records them.",
+        "- The support plan's answers (`referral`, `assessment`, `support`, `agreement`) are empty, or false,",
+        "  while the placement has no support plan or the plan has no answer yet: a draft plan still prints.",
+        "  Put `|or_dash` after a field that must never look forgotten, such as the child's views.",
         "",
         "## Filters",
         "",
@@ -500,7 +633,7 @@ def _row(path: str, f: Field, description: str) -> str:
 
 
 def _note_label(note: str) -> str:
-    return "(referral journey)" if note == REFERRAL_JOURNEY else f"({note.rstrip('.')})"
+    return f"({note.rstrip('.')})"
 
 
 def _cell(text: str) -> str:

@@ -65,6 +65,8 @@ class Document(Base):
     pdf_path: Mapped[str] = mapped_column(sa.String(500), default="")
     pdf_sha256: Mapped[str] = mapped_column(sa.String(64), default="")
     requested_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), nullable=True)
+    #: The review a review record records (empty for the other document types).
+    review_id: Mapped[int | None] = mapped_column(sa.ForeignKey("placement_reviews.id"), nullable=True, index=True)
     requested_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)

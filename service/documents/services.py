@@ -30,15 +30,41 @@ from service.documents.types import DocumentType
 from service.extensions import db
 from service.placements import services as placements
 from service.placements.models import Placement
+from service.reviews.models import Review
 
 log = logging.getLogger(__name__)
 
 
 def context_builders() -> dict[DocumentType, Callable[..., dict[str, Any]]]:
     """The context builder of each document type that has one so far."""
+    from service.documents.contexts.review_record import build_review_record_context
     from service.documents.contexts.support_plan import build_support_plan_context
 
-    return {DocumentType.SUPPORT_PLAN: build_support_plan_context}
+    return {
+        DocumentType.SUPPORT_PLAN: build_support_plan_context,
+        DocumentType.REVIEW_RECORD: build_review_record_context,
+    }
+
+
+#: Document types made for one of the placement's reviews: produced from the review, not the placement page.
+PER_REVIEW_TYPES = frozenset({DocumentType.REVIEW_RECORD})
+
+
+def placement_document_types() -> list[DocumentType]:
+    """The types a commissioner can produce from the placement page alone (a review record needs a review)."""
+    return [doc_type for doc_type in context_builders() if doc_type not in PER_REVIEW_TYPES]
+
+
+def review_of(placement: Placement, review_id: int | None) -> Review | None:
+    """The placement's review with this id, or None when there is none (or it belongs to another placement)."""
+    if review_id is None:
+        return None
+    return next((review for review in placement.reviews if review.id == review_id), None)
+
+
+def latest_review(placement: Placement) -> Review | None:
+    """The placement's most recent review (the highest number), or None before the first review."""
+    return placement.reviews[-1] if placement.reviews else None
 
 
 def next_version(placement_id: int, doc_type: DocumentType) -> int:
@@ -58,6 +84,7 @@ def request_document(
     *,
     on: date | None = None,
     pdf_a: bool = True,
+    review: Review | None = None,
 ) -> Document:
     """Queue a new version of a document, fixing now the context and template it will be made from.
 
@@ -69,7 +96,12 @@ def request_document(
     if builder is None:
         raise ValueError(f"No {doc_type.label} can be produced yet")
     version = next_version(placement.id, doc_type)
-    context = builder(placement, on=on or date.today(), version=version)
+    if doc_type in PER_REVIEW_TYPES:
+        if review is None or review.placement_id != placement.id:
+            raise ValueError("A review record is produced for one of the placement's reviews")
+        context = builder(placement, on=on or date.today(), version=version, review=review)
+    else:
+        context = builder(placement, on=on or date.today(), version=version)
     template_name, template_sha = templates.active_template(
         placement.commissioning_organisation_id, doc_type, output_dir
     )
@@ -83,6 +115,7 @@ def request_document(
         pdf_a=pdf_a,
         status=DocumentStatus.QUEUED,
         requested_by_id=user.id if user else None,
+        review_id=review.id if review is not None and doc_type in PER_REVIEW_TYPES else None,
     )
     db.session.add(document)
     db.session.flush()
@@ -157,18 +190,21 @@ def _readable(error: Exception) -> str:
     return str(error)
 
 
-#: The placements whose status means a document of each type has something to say.
+#: The placements whose status means a document of each type has something to say. A review record also
+#: needs at least one review (see :func:`placements_with_data_for`).
 STATUSES_WITH_DATA = {
     DocumentType.SUPPORT_PLAN: ("referred", "agreed", "active", "under_review", "ended"),
+    DocumentType.REVIEW_RECORD: ("agreed", "active", "under_review", "ended"),
 }
 
 
 def placements_with_data_for(doc_type: DocumentType) -> list[int]:
     """The placements that have the data for a document type (for ``apdocs render --all``)."""
     statuses = STATUSES_WITH_DATA.get(doc_type, ())
-    return list(
-        db.session.scalars(sa.select(Placement.id).where(Placement.status.in_(statuses)).order_by(Placement.id))
-    )
+    query = sa.select(Placement.id).where(Placement.status.in_(statuses))
+    if doc_type in PER_REVIEW_TYPES:
+        query = query.where(sa.exists().where(Review.placement_id == Placement.id))
+    return list(db.session.scalars(query.order_by(Placement.id)))
 
 
 def placement_by_id(placement_id: int) -> Placement | None:

@@ -32,6 +32,8 @@ MIME = {
 
 class DocumentRequestForm(FlaskForm):
     doc_type = StringField(validators=[InputRequired()])
+    #: Which of the placement's reviews a review record is of (ignored for the other types).
+    review_id = StringField()
 
 
 class ConfirmForm(FlaskForm):
@@ -57,8 +59,14 @@ def request_document(placement_id: int) -> Response:
     except ValueError:
         flash("Choose a document to produce", "error")
         return redirect(url_for("placements.show_placement", placement_id=placement_id))
+    review = None
+    if doc_type in documents.PER_REVIEW_TYPES:
+        raw = (form.review_id.data or "").strip()
+        review = documents.review_of(placement, int(raw)) if raw.isascii() and raw.isdigit() else None
+        if review is None:  # no review named, or not one of this placement's: nothing to say which exists
+            abort(404)
     try:
-        document = documents.request_document(user, placement, doc_type, _output_dir())
+        document = documents.request_document(user, placement, doc_type, _output_dir(), review=review)
     except ValueError as error:  # this type has no context builder yet
         db.session.rollback()
         flash(str(error), "error")

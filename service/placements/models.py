@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime, time
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -16,6 +17,10 @@ from service.providers.models import Provider
 from service.pupils.models import Pupil
 from service.rules.decision import Circumstance, DecisionMaker
 from service.rules.placement_status import PlacementStatus
+
+if TYPE_CHECKING:
+    from service.reviews.models import Review
+    from service.support_plans.models import SupportPlan
 
 
 class Weekday(int, enum.Enum):
@@ -58,6 +63,12 @@ class Placement(TimestampMixin, Base):
     )
     history: Mapped[list[PlacementStatusChange]] = relationship(
         back_populates="placement", cascade="all, delete-orphan", order_by="PlacementStatusChange.id"
+    )
+    support_plan: Mapped[SupportPlan | None] = relationship(
+        back_populates="placement", uselist=False, cascade="all, delete-orphan"
+    )
+    reviews: Mapped[list[Review]] = relationship(
+        back_populates="placement", cascade="all, delete-orphan", order_by="Review.number"
     )
 
     @property

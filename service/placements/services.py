@@ -169,6 +169,12 @@ def change_status(
         check_transition(placement.status, new_status)
     except TransitionNotAllowed as error:
         raise PlacementError("status", str(error)) from error
+    if new_status is PlacementStatus.AGREED and (
+        placement.support_plan is None or placement.support_plan.agreed_at is None
+    ):
+        raise PlacementError(
+            "status", "A placement is agreed by agreeing its support plan: finish the plan and agree it"
+        )
     today = on or date.today()
     if new_status is PlacementStatus.ACTIVE and placement.actual_start is None:
         placement.actual_start = today

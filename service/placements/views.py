@@ -14,8 +14,10 @@ from service.documents import services as document_services
 from service.extensions import db
 from service.placements import services
 from service.placements.models import Weekday
+from service.reviews import services as review_services
 from service.rules.decision import Circumstance, who_decides
 from service.rules.placement_status import PlacementStatus, allowed_transitions
+from service.support_plans import services as plan_services
 
 bp = Blueprint("placements", __name__, template_folder="templates")
 
@@ -68,13 +70,23 @@ def show_placement(placement_id: int) -> str:
         placement=placement,
         decision=decision,
         is_commissioner=is_commissioner,
-        next_statuses=sorted(allowed_transitions(placement.status), key=list(PlacementStatus).index)
+        # A placement is agreed by agreeing its plan (support_plans), never by a bare button.
+        next_statuses=sorted(
+            allowed_transitions(placement.status) - {PlacementStatus.AGREED}, key=list(PlacementStatus).index
+        )
         if is_commissioner
         else [],
         today=date.today(),
         status_form=StatusChangeForm(),
         documents=document_services.documents_for(placement),
-        producible=list(document_services.context_builders()) if is_commissioner else [],
+        producible=document_services.placement_document_types() if is_commissioner else [],
+        plan=placement.support_plan,
+        plan_states=plan_services.step_states(placement.support_plan, placement),
+        plan_editable=placement.status in plan_services.EDITABLE_STATUSES,
+        not_reviewable=review_services.why_not_reviewable(placement),
+        review_due=review_services.review_due(placement)
+        if placement.status in review_services.REVIEWABLE_STATUSES
+        else None,
     )
 
 

@@ -163,3 +163,19 @@ def year_group_label(n: int) -> str:
     if n <= TOP_NAMED_YEAR:
         return f"Year {n}"
     return f"Year {TOP_NAMED_YEAR + 1}+"
+
+
+#: The year group in which a pupil reaches the school leaving date.
+LEAVING_YEAR_GROUP = 11
+
+
+def destination_planning_due(year_group: int) -> bool:
+    """Whether the plan must say where the pupil goes next when compulsory schooling ends.
+
+    Why: a pupil in Year 11 reaches the school leaving date (the last Friday in June, Education Act 1996 s8)
+    during this school year, and must then stay in education or training until 18 (Education and Skills Act
+    2008 Part 1). A placement that ends without a planned destination risks the pupil becoming NEET (not in
+    education, employment or training), which the end-of-placement report has to rule out. Pupils above Year 11
+    are already past the leaving date and need a destination just as much.
+    """
+    return year_group >= LEAVING_YEAR_GROUP

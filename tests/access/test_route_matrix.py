@@ -3,9 +3,13 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
+from service.extensions import db
 from service.rules.placement_status import PlacementStatus
+from service.support_plans.models import TermDate
 from tests import factories
 from tests.conftest import sign_in
 
@@ -48,6 +52,21 @@ MATRIX: dict[str, tuple[int, ...]] = {
     "/templates": (FOUND, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN),
     "/templates/{document}/use": (METHOD,) * 6,
     "/templates/default/support-plan": (FOUND, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN),
+    "/placements/{placement}/plan": (FOUND, FORBIDDEN, OK, MISSING, FORBIDDEN, FORBIDDEN),
+    "/placements/{other_placement}/plan": (FOUND, FORBIDDEN, MISSING, OK, FORBIDDEN, FORBIDDEN),
+    "/placements/{placement}/plan/check": (FOUND, FORBIDDEN, OK, MISSING, FORBIDDEN, FORBIDDEN),
+    "/placements/{placement}/plan/views": (FOUND, FORBIDDEN, OK, MISSING, FORBIDDEN, FORBIDDEN),
+    "/placements/{other_placement}/plan/views": (FOUND, FORBIDDEN, MISSING, OK, FORBIDDEN, FORBIDDEN),
+    "/placements/{placement}/plan/no-such-step": (FOUND, FORBIDDEN, MISSING, MISSING, FORBIDDEN, FORBIDDEN),
+    # POST-only; a GET falls through to the step route, which knows no such step.
+    "/placements/{placement}/plan/override": (FOUND, FORBIDDEN, MISSING, MISSING, FORBIDDEN, FORBIDDEN),
+    "/placements/{placement}/plan/agree": (FOUND, FORBIDDEN, MISSING, MISSING, FORBIDDEN, FORBIDDEN),
+    "/placements/{placement}/reviews/new": (FOUND, FORBIDDEN, FOUND, MISSING, FORBIDDEN, FORBIDDEN),
+    "/placements/{placement}/reviews/1": (FOUND, FORBIDDEN, OK, MISSING, OK, FORBIDDEN),
+    "/placements/{placement}/reviews/2": (FOUND, FORBIDDEN, MISSING, MISSING, MISSING, FORBIDDEN),
+    "/placements/{other_placement}/reviews/1": (FOUND, FORBIDDEN, MISSING, MISSING, MISSING, FORBIDDEN),
+    "/term-dates": (FOUND, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN),
+    "/term-dates/{term}/delete": (METHOD,) * 6,
 }
 
 # Flask's rule syntax for each route template above, to prove the table covers every route.
@@ -65,6 +84,14 @@ RULES = {
     "/documents/<int:document_id>/retry": "/documents/{document}/retry",
     "/templates/<int:template_id>/use": "/templates/{document}/use",
     "/templates/default/<doc_type>": "/templates/default/support-plan",
+    "/placements/<int:placement_id>/plan": "/placements/{placement}/plan",
+    "/placements/<int:placement_id>/plan/check": "/placements/{placement}/plan/check",
+    "/placements/<int:placement_id>/plan/<step>": "/placements/{placement}/plan/views",
+    "/placements/<int:placement_id>/plan/override": "/placements/{placement}/plan/override",
+    "/placements/<int:placement_id>/plan/agree": "/placements/{placement}/plan/agree",
+    "/placements/<int:placement_id>/reviews/new": "/placements/{placement}/reviews/new",
+    "/placements/<int:placement_id>/reviews/<int:number>": "/placements/{placement}/reviews/1",
+    "/term-dates/<int:term_id>/delete": "/term-dates/{term}/delete",
 }
 
 
@@ -94,7 +121,12 @@ def records(app, school, other_school, admin, commissioner, other_commissioner, 
     other_user = factories.UserFactory(organisation=other_school)
     document = _ready_document(app, placement)
     other_document = _ready_document(app, other_placement)
+    factories.ReviewFactory(placement=placement, number=1)
+    term = TermDate(organisation_id=school.id, name="Autumn 1", starts_on=date(2026, 9, 2), ends_on=date(2026, 10, 23))
+    db.session.add(term)
+    db.session.commit()
     return {
+        "term": term.id,
         "document": document.id,
         "other_document": other_document.id,
         "pupil": pupil.id,

@@ -74,3 +74,65 @@ def test_check_template_accepts_the_default_and_names_a_broken_tag(cli, default_
     assert bad.exit_code == 1
     assert "{{ pupil.display_name }" in bad.output
     assert "cannot be used" in bad.output
+
+
+def test_render_review_record_writes_docx_and_pdf_of_the_latest_review(cli, school, provider, tmp_path, db_session):
+    pupil = factories.PupilFactory(organisation=school, legal_first_name="Amara", legal_last_name="Nwosu")
+    placement = factories.PlacementFactory(pupil=pupil, provider=provider, status=PlacementStatus.UNDER_REVIEW)
+    factories.ReviewFactory(placement=placement, number=1, notes="Notes of the first review.")
+    latest = factories.ReviewFactory(placement=placement, number=2, notes="Notes of the second review.")
+    out = tmp_path / "out"
+
+    result = cli.invoke(main, ["render", "review-record", "--placement", str(placement.id), "--out", str(out)])
+
+    assert result.exit_code == 0, result.output
+    pdf = out / f"review-record-placement-{placement.id}-v1.pdf"
+    assert str(pdf) in result.output
+    assert (out / f"review-record-placement-{placement.id}-v1.docx").exists()
+    words = " ".join(" ".join(page.extract_text() for page in PdfReader(pdf).pages).split())
+    assert "Amara Nwosu" in words and "Notes of the second review." in words
+    assert "Notes of the first review." not in words
+    document = db_session.scalar(sa.select(Document))
+    assert (document.status, document.review_id) == (DocumentStatus.READY, latest.id)
+
+
+def test_render_review_record_for_a_placement_without_a_review_says_so(cli, school, provider, tmp_path, db_session):
+    placement = factories.PlacementFactory(
+        pupil=factories.PupilFactory(organisation=school), provider=provider, status=PlacementStatus.ACTIVE
+    )
+
+    result = cli.invoke(main, ["render", "review-record", "--placement", str(placement.id), "--out", str(tmp_path)])
+
+    assert result.exit_code == 1
+    assert f"Placement {placement.id} has no review yet" in result.output
+    assert db_session.scalar(sa.select(sa.func.count()).select_from(Document)) == 0
+
+
+def test_render_all_review_records_covers_the_placements_with_a_review(cli, school, provider, tmp_path):
+    reviewed = [
+        factories.PlacementFactory(pupil=factories.PupilFactory(organisation=school), provider=provider, status=status)
+        for status in (PlacementStatus.ACTIVE, PlacementStatus.ENDED)
+    ]
+    for placement in reviewed:
+        factories.ReviewFactory(placement=placement, number=1)
+    not_yet = factories.PlacementFactory(
+        pupil=factories.PupilFactory(organisation=school), provider=provider, status=PlacementStatus.ACTIVE
+    )
+    out = tmp_path / "all"
+
+    result = cli.invoke(main, ["render", "review-record", "--all", "--out", str(out)])
+
+    assert result.exit_code == 0, result.output
+    assert sorted(path.name for path in out.glob("*.pdf")) == sorted(
+        f"review-record-placement-{p.id}-v1.pdf" for p in reviewed
+    )
+    assert f"placement-{not_yet.id}-" not in result.output
+
+
+def test_check_template_accepts_the_default_review_record(cli, default_templates):
+    result = cli.invoke(
+        main, ["check-template", str(default_templates / "review_record.docx"), "--type", "review-record"]
+    )
+
+    assert result.exit_code == 0
+    assert "The template is good." in result.output

@@ -3,35 +3,29 @@ file is not a usable Word template; a good template gives no problems at all."""
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import re
 import zipfile
-from pathlib import Path
-from types import ModuleType
 
 import docx
 import pytest
 
 from service.documents.rendering import MAX_TEMPLATE_BYTES, TemplateProblem, check_template
 from service.documents.types import DocumentType
+from tests.documents.conftest import build_module
 
 PLAN = DocumentType.SUPPORT_PLAN
-ROOT = Path(__file__).resolve().parents[2]
 
 
-def build_templates_module() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("build_templates", ROOT / "templates_docx" / "build_templates.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+DEFAULTS = {DocumentType.SUPPORT_PLAN: "support_plan.docx", DocumentType.REVIEW_RECORD: "review_record.docx"}
 
 
 @pytest.fixture(scope="module")
-def default_template(tmp_path_factory: pytest.TempPathFactory) -> bytes:
-    (path,) = build_templates_module().build(tmp_path_factory.mktemp("templates"))
-    return path.read_bytes()
+def default_templates_built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
+    """Every default template, built from source into a folder of this module's own."""
+    module = build_module()
+    paths = module.build(tmp_path_factory.mktemp("templates"))
+    return {path.name: path.read_bytes() for path in paths}
 
 
 def template(*paragraphs: str | list[str], rows: list[list[str]] | None = None, header: str = "") -> bytes:
@@ -59,13 +53,22 @@ def only(problems: list[TemplateProblem]) -> TemplateProblem:
     return problems[0]
 
 
-def test_the_default_template_passes(default_template: bytes) -> None:
-    assert check_template(default_template, PLAN) == []
+def test_every_default_template_is_built() -> None:
+    assert set(build_module().TEMPLATES) == set(DEFAULTS.values())
+    assert all(DocumentType(kind).default_template == name for kind, name in DEFAULTS.items())
 
 
-def test_the_default_template_keeps_every_style_it_uses_and_only_those(default_template: bytes) -> None:
+@pytest.mark.parametrize("doc_type", list(DEFAULTS))
+def test_the_default_template_passes(default_templates_built: dict[str, bytes], doc_type: DocumentType) -> None:
+    assert check_template(default_templates_built[DEFAULTS[doc_type]], doc_type) == []
+
+
+@pytest.mark.parametrize("name", list(DEFAULTS.values()))
+def test_the_default_template_keeps_every_style_it_uses_and_only_those(
+    default_templates_built: dict[str, bytes], name: str
+) -> None:
     """Slimming the style sheet must not drop a style a heading or table uses (Word would fall back to Normal)."""
-    with zipfile.ZipFile(io.BytesIO(default_template)) as archive:
+    with zipfile.ZipFile(io.BytesIO(default_templates_built[name])) as archive:
         styles = archive.read("word/styles.xml").decode()
         names = archive.namelist()
         parts = "".join(archive.read(n).decode() for n in names if n.startswith("word/") and n != "word/styles.xml")
@@ -91,7 +94,7 @@ def test_a_good_template_with_loops_conditions_filters_and_split_runs_passes() -
             ["{{ s.day }}", "{{ s.starts_at }}–{{ s.ends_at }}"],
             ["{%tr endfor %}", ""],
             ["{%tr for o in support.objectives %}", ""],
-            ["{{ o.objective }}", "{{ o.timescale }}"],
+            ["{{ o.objective }}", "{{ o.due_by }}"],
             ["{%tr endfor %}", ""],
         ],
         header="Plan for {{ pupil.display_name }}, version {{ document.version }}",
@@ -268,6 +271,6 @@ def test_a_zip_bomb_is_rejected() -> None:
 
 
 def test_a_type_without_fields_yet_says_so() -> None:
-    problem = only(check_template(template("{{ pupil.display_name }}"), DocumentType.REVIEW_RECORD))
+    problem = only(check_template(template("{{ pupil.display_name }}"), DocumentType.PROVIDER_PACK))
 
-    assert "Review record" in problem.message
+    assert "Provider information pack" in problem.message

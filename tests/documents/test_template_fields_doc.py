@@ -28,15 +28,31 @@ def test_every_field_and_filter_is_in_the_reference() -> None:
         "`p.parental_responsibility`",
         "`support.review_meeting_date`",
         "`o.objective`",
+        "`o.due_by`",
+        "`assessment.desired_outcomes.destination`",
+        "`agreement.registration_override_reason`",
+        "`r.extension_agreed`",
         "`signatures.parent_carer.name`",
+        "`review.attendance.percent`",
+        "`review.next_review_date`",
+        "`p.rating`",
     ):
         assert name in text
     for name in ("yes_no", "uk_date", "one_line", "or_dash"):
         assert f"| `{name}` |" in text
 
 
-def test_the_examples_make_a_complete_context() -> None:
-    assert context_problems(DocumentType.SUPPORT_PLAN, example_context(DocumentType.SUPPORT_PLAN)) == []
+@pytest.mark.parametrize("doc_type", [DocumentType.SUPPORT_PLAN, DocumentType.REVIEW_RECORD])
+def test_the_examples_make_a_complete_context(doc_type: DocumentType) -> None:
+    assert context_problems(doc_type, example_context(doc_type)) == []
+
+
+def test_both_documents_have_their_section_in_the_reference() -> None:
+    text = render_markdown()
+
+    assert "## AP Support Plan (`support-plan`)" in text
+    assert "## Review record (`review-record`)" in text
+    assert "templates_docx/review_record.docx" in text
 
 
 def test_context_problems_finds_missing_extra_and_mistyped_fields() -> None:

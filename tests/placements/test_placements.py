@@ -6,6 +6,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
+from service.db import utcnow
 from service.placements.models import Placement
 from service.pupils.models import SenStatus
 from service.rules.decision import DecisionMaker
@@ -152,7 +153,11 @@ def test_lifecycle_records_who_and_when_and_sets_actual_dates(as_commissioner, c
     url = f"/placements/{placement.id}"
     for status in ("referred", "agreed", "active", "under_review", "active", "ended"):
         page = as_commissioner.get(url)
-        assert f'value="{status}"' in text(page), f"no button to move to {status}"
+        if status == "agreed":  # agreed by agreeing the plan, not by a button; the status change follows it
+            assert f'value="{status}"' not in text(page)
+            factories.SupportPlanFactory(placement=placement, agreed_at=utcnow(), agreed_by_id=commissioner.id)
+        else:
+            assert f'value="{status}"' in text(page), f"no button to move to {status}"
         response = as_commissioner.post(f"{url}/status", data=form_data(page, {"new_status": status, "note": "ok"}))
         assert response.status_code == 302
     db_session.expire_all()

@@ -7,6 +7,7 @@ import pytest
 from service.rules.school_age import (
     age_on,
     compulsory_school_age,
+    destination_planning_due,
     is_compulsory_school_age,
     last_friday_in_june,
     school_year_start,
@@ -173,3 +174,20 @@ def test_age_on(dob: date, on: date, expected: int) -> None:
 )
 def test_last_friday_in_june(year: int, expected: date) -> None:
     assert last_friday_in_june(year) == expected
+
+
+@pytest.mark.parametrize(
+    ("n", "expected"),
+    [
+        pytest.param(-1, False, id="nursery"),
+        pytest.param(0, False, id="reception"),
+        pytest.param(9, False, id="year-9"),
+        pytest.param(10, False, id="year-10"),
+        pytest.param(11, True, id="year-11-leaves-this-school-year"),
+        pytest.param(12, True, id="year-12"),
+        pytest.param(13, True, id="year-13"),
+        pytest.param(14, True, id="year-14-plus"),
+    ],
+)
+def test_destination_planning_due(n: int, expected: bool) -> None:
+    assert destination_planning_due(n) is expected

@@ -1,33 +1,37 @@
 """The AP Support Plan's context (seed 001, Appendix A; domain.md, documents, item 1).
 
-Everything apdocs records today is filled in: the pupil (preferred and legal names, since the plan is a
-legal record), parents and carers, the home school, the provider and its placement contact, the
-commissioning organisation, who must decide and who decided, dates, the weekly sessions and the reason for
-referral. The rest of Appendix A (the planning meeting, the assessment of need, objectives, interventions,
-links with school, attendance arrangements, agreed actions, review date) and the signature names are
-declared with empty values: the referral and signing journeys fill them in, and the template already has
-their place.
+The pupil (preferred and legal names, since the plan is a legal record), parents and carers, the home
+school, the provider and its placement contact, the commissioning organisation, who must decide and who
+decided, dates and the weekly sessions come from the placement. Appendix A itself -- the planning meeting,
+the assessment of need, the desired outcomes, objectives, interventions, the full-time check, links with
+school, attendance arrangements, agreed actions and the review date -- comes from ``placement.support_plan``.
+
+A plan is saved as a draft at any step, so every answer may be missing, and a placement may have no plan
+yet: each missing answer is empty (or false, or an empty list), never an error, and a draft still prints.
+The changes agreed at reviews so far are listed too, so a version produced after a review that changed the
+plan shows what changed.
 """
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from service.documents.fields import ASSESSMENT, REFERRAL, SIGNATURES, SUPPORT, empty_values
-from service.formatting import uk_date
-from service.placements.models import Placement, PlacementSession
-from service.providers.models import Provider
-from service.pupils.models import ParentCarer, Pupil
+from service.documents.contexts import common
+from service.documents.fields import AGREEMENT, ASSESSMENT, REFERRAL, SIGNATURES, SUPPORT, empty_values
+from service.placements.models import Placement
+from service.reviews.models import Review
+from service.rules.full_time import FULL_TIME_HOURS, PartTimeReason, package_check
+from service.support_plans.models import DeliveredBy, OutcomeArea, PlanIntervention, PlanObjective, SupportPlan
+
+TITLE = "Alternative Provision Support Plan"
 
 
 def build_support_plan_context(placement: Placement, *, on: date, version: int = 1) -> dict[str, Any]:
     """The AP Support Plan for ``placement`` as it stands on ``on`` (the year group is the one on that date)."""
     pupil = placement.pupil
-    organisation = placement.commissioning_organisation
-    assessment = empty_values(ASSESSMENT)
-    assessment["reason_for_referral"] = placement.reason_for_referral or ""
+    plan = placement.support_plan
     signatures = empty_values(SIGNATURES)
     for key, role in (
         ("parent_carer", "Parent or carer"),
@@ -36,105 +40,137 @@ def build_support_plan_context(placement: Placement, *, on: date, version: int =
     ):
         signatures[key]["role"] = role
     return {
-        "document": {
-            "title": "Alternative Provision Support Plan",
-            "version": str(version),
-            **_date("generated_on", on),
-        },
-        "pupil": _pupil(pupil, on),
-        "parents": [_parent(parent) for parent in pupil.parents],
-        "provider": _provider(placement.provider),
-        "commissioner": {"name": organisation.name, "kind": organisation.kind_label},
-        "placement": {
-            "status": placement.status.label,
-            "circumstance": placement.circumstance.label,
-            "decision_maker": placement.decision_maker.label,
-            "decided_by": placement.decided_by or "",
-            **_date("planned_start", placement.planned_start),
-            **_date("planned_end", placement.planned_end),
-            **_date("actual_start", placement.actual_start),
-            **_date("actual_end", placement.actual_end),
-            "hours_per_week": _hours(placement.hours_per_week),
-        },
-        "sessions": [_session(session) for session in placement.sessions],
-        "referral": empty_values(REFERRAL),
-        "assessment": assessment,
-        "support": empty_values(SUPPORT),
+        "document": common.document(TITLE, version, on),
+        "pupil": common.pupil(pupil, on),
+        "parents": [common.parent(parent) for parent in pupil.parents],
+        "provider": common.provider(placement.provider),
+        "commissioner": common.commissioner(placement),
+        "placement": common.placement_fields(placement),
+        "sessions": [common.session(session) for session in placement.sessions],
+        "referral": _referral(placement, plan),
+        "assessment": _assessment(placement, plan),
+        "support": _support(plan),
+        "agreement": _agreement(plan),
+        "reviews": [_review_changes(review) for review in placement.reviews if review.plan_changed],
         "signatures": signatures,
     }
 
 
-def _pupil(pupil: Pupil, on: date) -> dict[str, Any]:
+def _referral(placement: Placement, plan: SupportPlan | None) -> dict[str, Any]:
+    if plan is None:
+        return empty_values(REFERRAL)
+    taking_part = set(plan.parent_ids or ())
     return {
-        "display_name": pupil.display_name,
-        "legal_name": pupil.legal_name,
-        "preferred_name": pupil.preferred_name or "",
-        "legal_first_name": pupil.legal_first_name,
-        "legal_last_name": pupil.legal_last_name,
-        **_date("date_of_birth", pupil.date_of_birth),
-        "year_group": pupil.year_group_label_on(on),
-        "upn": pupil.upn or "",
-        "school": pupil.school.name if pupil.school is not None else "",
-        "sen_status": pupil.sen_status.label,
-        "sen_census_code": pupil.sen_status.census_code,
-        "safeguarding_status": pupil.safeguarding_status.label,
-        "looked_after": bool(pupil.looked_after),
-        "fsm_eligible": bool(pupil.fsm_eligible),
+        **common.date_fields("planning_meeting_date", plan.planning_meeting_date),
+        "school_rep": common.text(plan.school_rep),
+        "provider_rep": common.text(plan.provider_rep),
+        # In the order the pupil's parents are recorded; a parent since removed from the pupil drops out.
+        "parents": [
+            {"name": parent.name, "relationship": parent.relationship_to_pupil or ""}
+            for parent in placement.pupil.parents
+            if parent.id in taking_part
+        ],
+        "other_professionals": common.text(plan.other_professionals),
     }
 
 
-def _parent(parent: ParentCarer) -> dict[str, Any]:
+def _assessment(placement: Placement, plan: SupportPlan | None) -> dict[str, Any]:
+    assessment = empty_values(ASSESSMENT)
+    assessment["reason_for_referral"] = common.text(placement.reason_for_referral)
+    if plan is None:
+        return assessment
+    assessment.update(
+        {
+            "child_views": common.text(plan.child_views),
+            "parental_views": common.text(plan.parental_views),
+            "academic_progress": common.text(plan.academic_progress),
+            "risks": common.text(plan.risks),
+            "separate_risk_assessment": common.yes_no_blank(plan.separate_risk_assessment),
+            "desired_outcomes": {area.value: common.text(plan.outcome(area)) for area in OutcomeArea},
+        }
+    )
+    return assessment
+
+
+def _support(plan: SupportPlan | None) -> dict[str, Any]:
+    support = empty_values(SUPPORT)
+    support["full_time_hours"] = common.hours(FULL_TIME_HOURS)
+    if plan is None:
+        return support
+    every_setting = [i.hours_per_week for i in plan.interventions if i.hours_per_week is not None]
+    at_provider = [
+        i.hours_per_week
+        for i in plan.interventions
+        if i.hours_per_week is not None and i.delivered_by is DeliveredBy.PROVIDER
+    ]
+    # The reason is left out here: a stored reason the rule does not know must not stop the plan printing.
+    check = package_check(every_setting, None)
+    support.update(
+        {
+            "objectives": [_objective(objective) for objective in plan.objectives],
+            "interventions": [_intervention(intervention) for intervention in plan.interventions],
+            "total_hours": common.hours(check.total_hours) if every_setting else "",
+            "hours_at_provider": common.hours(sum(at_provider, Decimal(0))) if at_provider else "",
+            "full_time": check.full_time,
+            # A reason for being part time means nothing on a full-time package: it is not printed.
+            "part_time_reason": "" if check.full_time else _reason_label(plan.part_time_reason),
+            "part_time_detail": "" if check.full_time else common.text(plan.part_time_detail),
+            "school_links": common.text(plan.school_links),
+            "attendance_arrangements": common.text(plan.attendance_arrangements),
+            "agreed_actions": common.text(plan.agreed_actions),
+            **common.date_fields("review_meeting_date", plan.review_date),
+        }
+    )
+    return support
+
+
+def _objective(objective: PlanObjective) -> dict[str, str]:
     return {
-        "name": parent.name,
-        "relationship": parent.relationship_to_pupil or "",
-        "phone": parent.phone or "",
-        "email": parent.email or "",
-        "address": parent.address or "",
-        "parental_responsibility": bool(parent.parental_responsibility),
+        "area": objective.area.label if objective.area is not None else "",
+        "objective": common.text(objective.objective),
+        "baseline": common.text(objective.baseline),
+        "target": common.text(objective.target),
+        "measure": common.text(objective.measure),
+        **common.date_fields("due_by", objective.due_by),
     }
 
 
-def _provider(provider: Provider) -> dict[str, Any]:
-    contact = next((c for c in provider.contacts if c.is_placement_contact), None)
-    if contact is None and provider.contacts:
-        contact = provider.contacts[0]
-    address = "\n".join(part.strip() for part in (provider.address, provider.postcode) if part and part.strip())
+def _intervention(intervention: PlanIntervention) -> dict[str, str]:
     return {
-        "name": provider.name,
-        "address": address,
-        "phone": provider.phone or "",
-        "email": provider.email or "",
-        "urn": provider.urn or "",
-        "dfe_registered": bool(provider.dfe_registered),
-        "contact_name": contact.name if contact else "",
-        "contact_role": contact.role if contact else "",
-        "contact_phone": contact.phone if contact else "",
-        "contact_email": contact.email if contact else "",
-        "dsl_name": provider.dsl_name or "",
-        "dsl_phone": provider.dsl_phone or "",
-        "deputy_dsl_name": provider.deputy_dsl_name or "",
-        "deputy_dsl_phone": provider.deputy_dsl_phone or "",
+        "type": common.text(intervention.intervention_type),
+        "hours": common.hours(intervention.hours_per_week),
+        "delivered_by": intervention.delivered_by.label,
+        **common.date_fields("start_date", intervention.start_date),
     }
 
 
-def _session(session: PlacementSession) -> dict[str, str]:
+def _reason_label(value: str | None) -> str:
+    if not value or not value.strip():
+        return ""
+    try:
+        return PartTimeReason(value.strip()).label
+    except ValueError:
+        return value.strip()  # an older or unknown code still says something rather than nothing
+
+
+def _agreement(plan: SupportPlan | None) -> dict[str, Any]:
+    if plan is None:
+        return empty_values(AGREEMENT)
     return {
-        "day": session.weekday_label,
-        "starts_at": _clock(session.starts_at),
-        "ends_at": _clock(session.ends_at),
-        "hours": _hours(Decimal(session.minutes) / Decimal(60)),
+        "agreed": plan.agreed_at is not None,
+        **common.date_fields("agreed_on", plan.agreed_at),
+        "agreed_by": plan.agreed_by.name if plan.agreed_by is not None else "",
+        "registration_override_reason": common.text(plan.registration_override_reason),
     }
 
 
-def _date(name: str, value: date | None) -> dict[str, str]:
-    return {name: uk_date(value), f"{name}_iso": value.isoformat() if value else ""}
-
-
-def _clock(value: time) -> str:
-    return f"{value:%H:%M}"
-
-
-def _hours(value: Decimal) -> str:
-    """Hours as people write them: 3, 2.5, 1.75 (never 3.0 or 1E+1)."""
-    text = f"{value.quantize(Decimal('0.01')):f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
+def _review_changes(review: Review) -> dict[str, Any]:
+    return {
+        "number": str(review.number),
+        **common.date_fields("meeting_date", review.meeting_date),
+        "changes_to_need": common.text(review.changes_to_need),
+        "changes_to_outcomes": common.text(review.changes_to_outcomes),
+        "changes_to_plan": common.text(review.changes_to_plan),
+        "extension_agreed": bool(review.extension_agreed),
+        **common.date_fields("new_end_date", review.new_end_date),
+    }

@@ -1,0 +1,279 @@
+"""The AP Support Plan journey's forms, one per step (seed 001, Appendix A), and the half-term dates form.
+
+Fields only check the shape of an answer (a real date, a number of hours, a sane length), never that it
+was given: a SENCO saves a draft at any step. "Save and continue" then asks for the step's missing answers
+with the messages in ``REQUIRED_MESSAGES``; agreement checks the whole plan.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
+    GovCheckboxInput,
+    GovRadioInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import (
+    BooleanField,
+    FieldList,
+    Form,
+    FormField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
+
+from forms.fields import DateField
+from service.rules.full_time import PartTimeReason
+from service.support_plans.models import DeliveredBy, OutcomeArea
+
+MAX_TEXT = 20_000
+MAX_ROWS = 20
+LONG_TEXT = [Optional(), Length(max=MAX_TEXT, message=f"Keep this to {MAX_TEXT:,} characters or fewer")]
+SHORT_TEXT = [Optional(), Length(max=200, message="Keep this to 200 characters or fewer")]
+
+#: What "Save and continue" says when an answer the plan needs is missing.
+REQUIRED_MESSAGES: dict[str, str] = {
+    "planning_meeting_date": "Enter the date of the planning meeting",
+    "school_rep": "Enter the school representative's name and role",
+    "provider_rep": "Enter the alternative provider representative's name and role",
+    "pupil_details_confirmed": "Confirm the pupil's details are correct, or change the pupil record",
+    "child_views": "Enter the pupil's views, in their own words where possible",
+    "parental_views": "Enter the parents' or carers' views and relevant home background",
+    "academic_progress": "Enter the pupil's academic progress and barriers to learning",
+    "risks": "Enter the risks identified, or 'None identified'",
+    "separate_risk_assessment": "Select yes if a separate risk assessment is required",
+    "reason_for_referral": "Enter the reason for referral",
+    "outcome_attendance": "Enter the desired outcome for attendance",
+    "outcome_attitude": "Enter the desired outcome for attitude to learning",
+    "outcome_attainment": "Enter the desired outcome for attainment",
+    "outcome_behaviour": "Enter the desired outcome for behaviour",
+    "outcome_destination": "Enter the desired outcome for the pupil's next destination",
+    "school_links": "Enter how the home school will keep in touch with the pupil and parents",
+    "attendance_arrangements": "Enter how attendance will be reported and monitored",
+    "review_date": "Enter the date of the first review meeting",
+}
+
+OUTCOME_HINTS = {
+    OutcomeArea.ATTENDANCE: "For example: attends every session at the provider and at school",
+    OutcomeArea.ATTITUDE: "For example: takes part in group work; says they feel safe and listened to",
+    OutcomeArea.ATTAINMENT: "For example: Entry Level 3 in functional skills English and maths by July",
+    OutcomeArea.BEHAVIOUR: "For example: no removals from sessions; uses agreed strategies when upset",
+    OutcomeArea.DESTINATION: "Where the pupil goes next: back to lessons full time, another school, college, training",
+}
+
+
+def _decimal_hours(form: Any, field: StringField) -> None:
+    text = (field.data or "").strip()
+    if not text:
+        return
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise ValidationError("Enter the hours a week as a number, like 6 or 2.5") from None
+    if not value.is_finite() or value <= 0 or value > 40:
+        raise ValidationError("Hours a week must be more than 0 and no more than 40")
+    if value != value.quantize(Decimal("0.1")):
+        raise ValidationError("Enter the hours to one decimal place at most, like 2.5")
+
+
+class StepForm(FlaskForm):
+    save_continue = SubmitField("Save and continue", widget=GovSubmitInput())
+    save_draft = SubmitField("Save as draft and return later", widget=GovSubmitInput())
+
+
+class MeetingForm(StepForm):
+    planning_meeting_date = DateField("Date of the planning meeting")
+    school_rep = StringField(
+        "School representative",
+        widget=GovTextInput(),
+        validators=SHORT_TEXT,
+        description="Name and role, for example: Ms K Owen, SENCO",
+    )
+    provider_rep = StringField(
+        "Alternative provider representative",
+        widget=GovTextInput(),
+        validators=SHORT_TEXT,
+        description="Name and role of the person from the provider",
+    )
+    parent_ids = SelectMultipleField(
+        "Parents or carers taking part",
+        coerce=int,
+        widget=GovCheckboxesInput(),
+        validators=[Optional()],
+        description="From the pupil record. Add a parent or carer there if they are missing.",
+    )
+    other_professionals = TextAreaField(
+        "Other professionals (optional)",
+        widget=GovTextArea(),
+        validators=LONG_TEXT,
+        description="For example: educational psychologist, social worker, school nurse",
+    )
+
+
+class PupilForm(StepForm):
+    pupil_details_confirmed = BooleanField(
+        "These details are correct", widget=GovCheckboxInput(), validators=[Optional()]
+    )
+
+
+class ViewsForm(StepForm):
+    child_views = TextAreaField(
+        "The pupil's views",
+        widget=GovTextArea(),
+        validators=LONG_TEXT,
+        description="What the pupil says about school, the placement and what helps them. Use their words.",
+    )
+    parental_views = TextAreaField(
+        "Parents' or carers' views and relevant home background",
+        widget=GovTextArea(),
+        validators=LONG_TEXT,
+    )
+
+
+class NeedForm(StepForm):
+    academic_progress = TextAreaField(
+        "Academic progress, including barriers to learning", widget=GovTextArea(), validators=LONG_TEXT
+    )
+    risks = TextAreaField(
+        "Risks identified",
+        widget=GovTextArea(),
+        validators=LONG_TEXT,
+        description="For example: leaving the site, risk to others, exploitation. Write 'None identified' if none.",
+    )
+    separate_risk_assessment = RadioField(
+        "Is a separate risk assessment required?",
+        choices=[("yes", "Yes"), ("no", "No")],
+        widget=GovRadioInput(),
+        validators=[Optional()],
+    )
+    reason_for_referral = TextAreaField("Reason for referral", widget=GovTextArea(), validators=LONG_TEXT)
+
+
+class OutcomesForm(StepForm):
+    outcome_attendance = TextAreaField("Attendance", widget=GovTextArea(), validators=LONG_TEXT)
+    outcome_attitude = TextAreaField("Attitude to learning", widget=GovTextArea(), validators=LONG_TEXT)
+    outcome_attainment = TextAreaField("Attainment", widget=GovTextArea(), validators=LONG_TEXT)
+    outcome_behaviour = TextAreaField("Behaviour", widget=GovTextArea(), validators=LONG_TEXT)
+    outcome_destination = TextAreaField("Next destination", widget=GovTextArea(), validators=LONG_TEXT)
+
+
+class ObjectiveRowForm(Form):
+    area = SelectField(
+        "Outcome area",
+        choices=[("", "Choose an area")] + [(a.value, a.label) for a in OutcomeArea],
+        widget=GovSelect(),
+        validators=[Optional()],
+    )
+    objective = TextAreaField("Objective", widget=GovTextArea(), validators=LONG_TEXT)
+    baseline = TextAreaField("Baseline: where the pupil is now", widget=GovTextArea(), validators=LONG_TEXT)
+    target = TextAreaField("Target", widget=GovTextArea(), validators=LONG_TEXT)
+    measure = TextAreaField("How it will be measured", widget=GovTextArea(), validators=LONG_TEXT)
+    due_by = DateField("By when")
+
+
+class ObjectivesForm(StepForm):
+    objectives = FieldList(FormField(ObjectiveRowForm), min_entries=1, max_entries=MAX_ROWS)
+    add_objective = SubmitField("Add another objective", widget=GovSubmitInput())
+
+
+class InterventionRowForm(Form):
+    intervention_type = StringField("Intervention type", widget=GovTextInput(), validators=SHORT_TEXT)
+    hours_per_week = StringField(
+        "Hours a week", widget=GovTextInput(), validators=[Optional(), _decimal_hours], description="For example: 6"
+    )
+    delivered_by = SelectField(
+        "Where", choices=[(d.value, d.label) for d in DeliveredBy], widget=GovSelect(), validators=[InputRequired()]
+    )
+    start_date = DateField("Start date")
+
+
+class InterventionsForm(StepForm):
+    interventions = FieldList(FormField(InterventionRowForm), min_entries=1, max_entries=MAX_ROWS)
+    add_intervention = SubmitField("Add another intervention", widget=GovSubmitInput())
+    part_time_reason = RadioField(
+        "If the package is below full time, why?",
+        choices=[(r.value, r.label) for r in PartTimeReason],
+        widget=GovRadioInput(),
+        validators=[Optional()],
+        description="Full time is 30 hours a week (9:00 to 15:00 each day) across every setting.",
+    )
+    part_time_detail = TextAreaField(
+        "Details of the reason",
+        widget=GovTextArea(),
+        validators=LONG_TEXT,
+        description="The medical advice, or the days and times the pupil is in school",
+    )
+
+
+class ArrangementsForm(StepForm):
+    school_links = TextAreaField(
+        "How will the home school keep links with the pupil and parents?",
+        widget=GovTextArea(),
+        validators=LONG_TEXT,
+        description="Shared time in school, in-person visits, review meetings, phone calls",
+    )
+    attendance_arrangements = TextAreaField(
+        "Arrangements to report and monitor attendance", widget=GovTextArea(), validators=LONG_TEXT
+    )
+    agreed_actions = TextAreaField(
+        "Agreed actions (optional)",
+        widget=GovTextArea(),
+        validators=LONG_TEXT,
+        description="Other referrals, special transition arrangements, a visit to the provider before the start",
+    )
+    review_date = DateField("Date of the first review meeting")
+
+
+STEP_FORMS: dict[str, type[StepForm]] = {
+    "meeting": MeetingForm,
+    "pupil": PupilForm,
+    "views": ViewsForm,
+    "need": NeedForm,
+    "outcomes": OutcomesForm,
+    "objectives": ObjectivesForm,
+    "interventions": InterventionsForm,
+    "arrangements": ArrangementsForm,
+}
+
+DEFAULT_ATTENDANCE_ARRANGEMENTS = (
+    "The provider takes a register twice a day (morning and afternoon) and sends it to the school daily. "
+    "If the pupil is absent without a reason, the provider phones the school the same day."
+)
+
+
+class OverrideForm(FlaskForm):
+    override_reason = TextAreaField(
+        "Why is this provider being used despite the registration risk?",
+        widget=GovTextArea(),
+        validators=[InputRequired("Say why this provider is being used"), Length(max=MAX_TEXT)],
+        description="This is recorded with your name. Tell the DfE and the LA about the provider.",
+    )
+    submit = SubmitField("Record the override", widget=GovSubmitInput())
+
+
+class AgreeForm(FlaskForm):
+    submit = SubmitField("Agree the plan and produce it", widget=GovSubmitInput())
+
+
+class TermDateForm(FlaskForm):
+    name = StringField(
+        "Half-term",
+        widget=GovTextInput(),
+        validators=[InputRequired("Enter a name for the half-term, like Autumn 1"), Length(max=60)],
+        description="For example: Autumn 1",
+    )
+    starts_on = DateField("First day", validators=[InputRequired("Enter the first day of the half-term")])
+    ends_on = DateField("Last day", validators=[InputRequired("Enter the last day of the half-term")])
+    submit = SubmitField("Add half-term", widget=GovSubmitInput())

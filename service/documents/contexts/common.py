@@ -1,0 +1,139 @@
+"""The parts every document's context shares: the document itself, the pupil, parents, provider, commissioner,
+placement and its weekly sessions, and the small formatters for dates, times and hours.
+
+Each function returns exactly the fields :mod:`service.documents.fields` declares for its group, as plain
+strings, booleans and lists, so builders can put them together and the result is still JSON.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from decimal import Decimal
+from typing import Any
+
+from service.formatting import UK, uk_date
+from service.placements.models import Placement, PlacementSession
+from service.providers.models import Provider
+from service.pupils.models import ParentCarer, Pupil
+
+
+def document(title: str, version: int, on: date) -> dict[str, str]:
+    return {"title": title, "version": str(version), **date_fields("generated_on", on)}
+
+
+def pupil(record: Pupil, on: date) -> dict[str, Any]:
+    """The pupil as of ``on`` (the year group is the one on that date)."""
+    return {
+        "display_name": record.display_name,
+        "legal_name": record.legal_name,
+        "preferred_name": record.preferred_name or "",
+        "legal_first_name": record.legal_first_name,
+        "legal_last_name": record.legal_last_name,
+        **date_fields("date_of_birth", record.date_of_birth),
+        "year_group": record.year_group_label_on(on),
+        "upn": record.upn or "",
+        "school": record.school.name if record.school is not None else "",
+        "sen_status": record.sen_status.label,
+        "sen_census_code": record.sen_status.census_code,
+        "safeguarding_status": record.safeguarding_status.label,
+        "looked_after": bool(record.looked_after),
+        "fsm_eligible": bool(record.fsm_eligible),
+    }
+
+
+def parent(record: ParentCarer) -> dict[str, Any]:
+    return {
+        "name": record.name,
+        "relationship": record.relationship_to_pupil or "",
+        "phone": record.phone or "",
+        "email": record.email or "",
+        "address": record.address or "",
+        "parental_responsibility": bool(record.parental_responsibility),
+    }
+
+
+def provider(record: Provider) -> dict[str, Any]:
+    """The provider, with its placement contact (the first contact when none is marked as such)."""
+    contact = next((c for c in record.contacts if c.is_placement_contact), None)
+    if contact is None and record.contacts:
+        contact = record.contacts[0]
+    address = "\n".join(part.strip() for part in (record.address, record.postcode) if part and part.strip())
+    return {
+        "name": record.name,
+        "address": address,
+        "phone": record.phone or "",
+        "email": record.email or "",
+        "urn": record.urn or "",
+        "dfe_registered": bool(record.dfe_registered),
+        "contact_name": contact.name if contact else "",
+        "contact_role": contact.role if contact else "",
+        "contact_phone": contact.phone if contact else "",
+        "contact_email": contact.email if contact else "",
+        "dsl_name": record.dsl_name or "",
+        "dsl_phone": record.dsl_phone or "",
+        "deputy_dsl_name": record.deputy_dsl_name or "",
+        "deputy_dsl_phone": record.deputy_dsl_phone or "",
+    }
+
+
+def commissioner(placement: Placement) -> dict[str, str]:
+    organisation = placement.commissioning_organisation
+    return {"name": organisation.name, "kind": organisation.kind_label}
+
+
+def placement_fields(record: Placement) -> dict[str, Any]:
+    return {
+        "status": record.status.label,
+        "circumstance": record.circumstance.label,
+        "decision_maker": record.decision_maker.label,
+        "decided_by": record.decided_by or "",
+        **date_fields("planned_start", record.planned_start),
+        **date_fields("planned_end", record.planned_end),
+        **date_fields("actual_start", record.actual_start),
+        **date_fields("actual_end", record.actual_end),
+        "hours_per_week": hours(record.hours_per_week),
+    }
+
+
+def session(record: PlacementSession) -> dict[str, str]:
+    return {
+        "day": record.weekday_label,
+        "starts_at": clock(record.starts_at),
+        "ends_at": clock(record.ends_at),
+        "hours": hours(Decimal(record.minutes) / Decimal(60)),
+    }
+
+
+def date_fields(name: str, value: date | datetime | None) -> dict[str, str]:
+    """A date field and its ISO twin: ``{"x": "5 January 2026", "x_iso": "2026-01-05"}``, both empty for None.
+
+    A datetime (a moment stored in UTC) is the date it was in the UK, as people there would write it.
+    """
+    if value is None:
+        return {name: "", f"{name}_iso": ""}
+    day = value.astimezone(UK).date() if isinstance(value, datetime) else value
+    return {name: uk_date(day), f"{name}_iso": day.isoformat()}
+
+
+def clock(value: time) -> str:
+    return f"{value:%H:%M}"
+
+
+def hours(value: Decimal | int | None) -> str:
+    """Hours as people write them: 3, 2.5, 1.75 (never 3.0 or 1E+1); empty when not known."""
+    if value is None:
+        return ""
+    text = f"{Decimal(value).quantize(Decimal('0.01')):f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def text(value: str | None) -> str:
+    """Free text as recorded, or empty: a context never holds None."""
+    return value or ""
+
+
+def yes_no_blank(value: bool | None) -> str:
+    """A question that may not be answered yet: "Yes", "No" or empty."""
+    if value is None:
+        return ""
+    return "Yes" if value else "No"

@@ -1,0 +1,1 @@
+"""Review and transition meetings: the "Review / Transition Meeting" part of Appendix A."""

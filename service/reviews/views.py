@@ -1,0 +1,137 @@
+"""Review meetings: record one (with progress against every objective), and read one back."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+
+from forms.reviews import ReviewForm
+from service.access import current, keeps_answers, kept_formdata, roles_required
+from service.auth.models import Role, User
+from service.documents import jobs
+from service.documents import services as documents
+from service.extensions import db
+from service.placements import services as placements
+from service.placements.models import Placement
+from service.reviews import services
+from service.reviews.models import ProgressRating
+
+bp = Blueprint("reviews", __name__, template_folder="templates")
+
+
+def _placement(placement_id: int, *, audited: bool = True) -> tuple[User, Placement]:
+    user = current()
+    placement = placements.get_placement_for(user, placement_id, audited=audited)
+    if placement is None:
+        abort(404)
+    return user, placement
+
+
+@bp.route("/placements/<int:placement_id>/reviews/new", methods=["GET", "POST"])
+@keeps_answers
+@roles_required(Role.COMMISSIONER)
+def new_review(placement_id: int) -> Any:
+    user, placement = _placement(placement_id, audited=False)
+    reason = services.why_not_reviewable(placement)
+    if reason:
+        flash(reason, "error")
+        return redirect(url_for("placements.show_placement", placement_id=placement_id))
+    objectives = list(placement.support_plan.objectives)  # type: ignore[union-attr]
+    form = ReviewForm()
+    if not form.is_submitted():
+        kept = kept_formdata()
+        if kept:
+            db.session.commit()  # handed back once
+            form = ReviewForm(formdata=kept)
+            _progress_matches(form, objectives)
+        else:
+            form = ReviewForm(formdata=None, data={"progress": [{"objective_id": str(o.id)} for o in objectives]})
+    status = 200
+    if form.is_submitted():
+        status = 400
+        if _progress_matches(form, objectives) and form.validate():
+            try:
+                review, queued = services.record_review(
+                    user, placement, _details(form), Path(current_app.config["APDOCS_OUTPUT_DIR"])
+                )
+            except services.ReviewError as error:
+                db.session.rollback()
+                _attach(form, error)
+            else:
+                db.session.commit()
+                for document in queued:
+                    jobs.enqueue_produce(document.id)  # only after the commit
+                message = f"Review {review.number} saved. The review record is being produced"
+                flash(message + (", with a new version of the plan." if review.plan_changed else "."), "success")
+                return redirect(url_for("reviews.show_review", placement_id=placement_id, number=review.number))
+    return render_template(
+        "reviews/new.html",
+        placement=placement,
+        form=form,
+        objectives={str(o.id): o for o in objectives},
+        due=services.review_due(placement),
+        number=len(placement.reviews) + 1,
+    ), status
+
+
+@bp.route("/placements/<int:placement_id>/reviews/<int:number>")
+@roles_required(Role.COMMISSIONER, Role.PROVIDER_STAFF)
+def show_review(placement_id: int, number: int) -> str:
+    user, placement = _placement(placement_id)
+    review = services.get_review_for(placement, number)
+    if review is None:
+        abort(404)
+    db.session.commit()  # the audit record of this view
+    records = [d for d in documents.documents_for(placement) if d.review_id == review.id]
+    return render_template("reviews/show.html", placement=placement, review=review, records=records)
+
+
+def _progress_matches(form: ReviewForm, objectives: list[Any]) -> bool:
+    """The posted rows must be exactly the plan's objectives (a stale page after the plan changed is not)."""
+    posted = sorted(entry.form.objective_id.data or "" for entry in form.progress.entries)
+    if posted == sorted(str(o.id) for o in objectives):
+        return True
+    form.progress.errors = ["The plan's objectives have changed since this page was opened: check each one again"]
+    form.progress.entries = []
+    for objective in objectives:
+        form.progress.append_entry({"objective_id": str(objective.id)})
+    return False
+
+
+def _details(form: ReviewForm) -> services.ReviewDetails:
+    return services.ReviewDetails(
+        meeting_date=form.meeting_date.data,
+        present=form.present.data or "",
+        attendance_from=form.attendance_from.data,
+        attendance_to=form.attendance_to.data,
+        sessions_possible=form.sessions_possible.data,
+        sessions_attended=form.sessions_attended.data,
+        attendance_notes=form.attendance_notes.data or "",
+        pupil_views=form.pupil_views.data or "",
+        parent_views=form.parent_views.data or "",
+        notes=form.notes.data or "",
+        changes_to_need=form.changes_to_need.data or "",
+        changes_to_outcomes=form.changes_to_outcomes.data or "",
+        changes_to_plan=form.changes_to_plan.data or "",
+        extension_agreed=form.extension_agreed.data == "yes",
+        new_end_date=form.new_end_date.data,
+        next_review_date=form.next_review_date.data,
+        progress=[
+            services.ProgressAnswer(
+                objective_id=int(entry.form.objective_id.data),
+                rating=ProgressRating(entry.form.rating.data),
+                evidence=entry.form.evidence.data or "",
+            )
+            for entry in form.progress.entries
+        ],
+    )
+
+
+def _attach(form: ReviewForm, error: services.ReviewError) -> None:
+    field = getattr(form, error.field, None)
+    if field is None or error.field == "progress":
+        form.progress.errors = [error.message]
+        return
+    field.errors = [*field.errors, error.message]

@@ -1,0 +1,154 @@
+"""Whatever a person types into a plan or a review comes out in the PDF exactly as typed: the default AP
+Support Plan and review record, filled with hostile text, rendered and converted by the real LibreOffice pool.
+
+Needs ``soffice`` and a Python that can ``import uno``; outside CI the tests skip with the reason when those
+are missing, with ``CI=true`` they fail instead (as in test_converter_pool.py).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import unicodedata
+from datetime import date
+from pathlib import Path
+
+import docx
+import pytest
+from pypdf import PdfReader
+
+from service.documents.contexts.review_record import build_review_record_context
+from service.documents.contexts.support_plan import build_support_plan_context
+from service.documents.converter import ConverterPool, PoolSettings, soffice_available, uno_python_available
+from service.documents.rendering import render_docx
+from service.rules.placement_status import PlacementStatus
+from tests import factories
+
+ON = date(2026, 2, 10)
+EMOJI = "\U0001f600"
+ARABIC = "مرحبا بالعالم"
+HEBREW = "שלום עולם"
+# One line of each kind of trouble: markup, entities and tags, quotes of every kind, emoji, right-to-left.
+HOSTILE = [
+    "Tom & Jerry <b>not bold</b> </w:t> &amp; ]]> {{ 7 * 7 }} {% if %}",
+    "\"double\" 'single' “curly” ‘quotes’ « guillemets »",
+    f"Smile {EMOJI} please",
+    f"Arabic {ARABIC} and Hebrew {HEBREW} end",
+]
+PUPIL_FIRST, PUPIL_LAST = "Zoë", "O'Brien-Smith"
+
+
+def long_answer() -> str:
+    """A 10,000-character answer: numbered sentences in paragraphs (blank lines) with line breaks inside."""
+    paragraphs, length, n = [], 0, 0
+    while length < 10_000:
+        lines = [f"Sentence s{n + i:04d} says the pupil & staff agreed <targets>." for i in range(3)]
+        n += 3
+        paragraph = "\n".join(lines)
+        paragraphs.append(paragraph)
+        length += len(paragraph) + 2
+    return "\n\n".join(paragraphs)
+
+
+LONG = long_answer()
+MARKERS = re.findall(r"s\d{4}", LONG)
+
+
+@pytest.fixture(scope="module")
+def pool():  # type: ignore[no-untyped-def]
+    settings = PoolSettings.from_env()
+    missing = []
+    if not soffice_available(settings):
+        missing.append(f"LibreOffice ({settings.soffice!r}) is not installed")
+    if not uno_python_available(settings):
+        missing.append(f"{settings.uno_python} cannot `import uno` (install python3-uno)")
+    if missing:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI=true and the converter cannot run: {'; '.join(missing)}", pytrace=False)
+        pytest.skip("; ".join(missing))
+    with ConverterPool(PoolSettings(**{**settings.__dict__, "size": 1, "timeout_s": 60.0})) as pool:
+        yield pool
+
+
+@pytest.fixture
+def placement(db_session, school, provider):  # type: ignore[no-untyped-def]
+    pupil = factories.PupilFactory(organisation=school, legal_first_name=PUPIL_FIRST, legal_last_name=PUPIL_LAST)
+    placement = factories.PlacementFactory(
+        pupil=pupil, provider=provider, status=PlacementStatus.ACTIVE, reason_for_referral=HOSTILE[0]
+    )
+    plan = factories.SupportPlanFactory(
+        placement=placement,
+        child_views=f"{LONG}\n\n" + "\n".join(HOSTILE),
+        parental_views="First line\nsecond line\n\nA new paragraph.",
+    )
+    factories.PlanObjectiveFactory(support_plan=plan, objective=HOSTILE[1], baseline=HOSTILE[2], target=HOSTILE[3])
+    review = factories.ReviewFactory(placement=placement, number=1, notes=f"{LONG}\n\n" + "\n".join(HOSTILE))
+    factories.ObjectiveProgressFactory(review=review, objective_text=HOSTILE[1], evidence=HOSTILE[3])
+    db_session.expire_all()
+    return placement
+
+
+def _convert(pool: ConverterPool, data: bytes, folder: Path, name: str) -> str:
+    source = folder / f"{name}.docx"
+    source.write_bytes(data)
+    pool.convert(source, folder / f"{name}.pdf")
+    return "\n".join(page.extract_text() or "" for page in PdfReader(folder / f"{name}.pdf").pages)
+
+
+def _squash(text: str) -> str:
+    """Text as compared: Arabic presentation forms and ligatures undone, whitespace and apostrophes evened."""
+    return " ".join(unicodedata.normalize("NFKC", text).replace("’", "'").split())
+
+
+def _assert_holds_the_hostile_text(text: str) -> None:
+    # The emoji is drawn with a fallback font and extracted out of place: compare without it, then look for it.
+    flat = _squash(text.replace(EMOJI, " "))
+    assert EMOJI in text
+    for line in HOSTILE[:3]:
+        assert _squash(line.replace(EMOJI, " ")) in flat
+    # Right-to-left words may be extracted in visual order: either way round is the same word.
+    for word in [*ARABIC.split(), *HEBREW.split()]:
+        word = unicodedata.normalize("NFKC", word)
+        assert word in flat or word[::-1] in flat, word
+    # The long answer is whole and in order, even where a page break puts the footer in the middle of it.
+    assert _in_order(MARKERS, re.findall(r"s\d{4}", flat))
+    assert flat.count("says the pupil & staff agreed <targets>.") == len(MARKERS)
+
+
+def _in_order(wanted: list[str], found: list[str]) -> bool:
+    position = iter(found)
+    return all(any(item == seen for seen in position) for item in wanted)
+
+
+def _docx_paragraphs(data: bytes) -> list[str]:
+    document = docx.Document(io.BytesIO(data))
+    return [p.text for t in document.tables for r in t.rows for c in r.cells for p in c.paragraphs]
+
+
+def test_the_support_plan_pdf_holds_hostile_answers_exactly_as_typed(
+    pool, placement, default_templates, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    template = (default_templates / "support_plan.docx").read_bytes()
+    data = render_docx(template, build_support_plan_context(placement, on=ON))
+
+    paragraphs = _docx_paragraphs(data)
+    assert "First line\nsecond line" in paragraphs and "A new paragraph." in paragraphs  # breaks kept
+    assert HOSTILE[1] in paragraphs and HOSTILE[3] in paragraphs  # the objective's cells
+    text = _convert(pool, data, tmp_path, "plan")
+    assert f"{PUPIL_FIRST} {PUPIL_LAST}" in _squash(text)
+    _assert_holds_the_hostile_text(text)  # the tags typed in an answer among them: printed, not run
+
+
+def test_the_review_record_pdf_holds_hostile_notes_exactly_as_typed(
+    pool, placement, default_templates, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    review = placement.reviews[-1]
+    template = (default_templates / "review_record.docx").read_bytes()
+    data = render_docx(template, build_review_record_context(placement, on=ON, review=review))
+
+    paragraphs = _docx_paragraphs(data)
+    assert HOSTILE[1] in paragraphs and HOSTILE[3] in paragraphs  # the progress row's cells
+    text = _convert(pool, data, tmp_path, "review")
+    assert f"{PUPIL_FIRST} {PUPIL_LAST}" in _squash(text)
+    _assert_holds_the_hostile_text(text)

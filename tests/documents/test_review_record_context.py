@@ -1,0 +1,240 @@
+"""The review record's context: one review of a placement, exactly the documented fields, plain JSON, progress
+against the plan's objectives, and the default template printing it like Appendix A's review meeting part."""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import date
+from pathlib import Path
+
+import docx
+import pytest
+
+from service.documents.contexts.review_record import build_review_record_context
+from service.documents.fields import context_problems
+from service.documents.rendering import check_template, render_docx
+from service.documents.types import DocumentType
+from service.reviews.models import ProgressRating, Review
+from service.rules.placement_status import PlacementStatus
+from tests import factories
+from tests.documents.conftest import build_module
+
+ON = date(2026, 2, 10)
+RECORD = DocumentType.REVIEW_RECORD
+
+
+@pytest.fixture
+def placement(db_session, school, provider):  # type: ignore[no-untyped-def]
+    pupil = factories.PupilFactory(
+        organisation=school, legal_first_name="Amara", legal_last_name="Nwosu", preferred_name="Ami"
+    )
+    return factories.PlacementFactory(
+        pupil=pupil, provider=provider, status=PlacementStatus.UNDER_REVIEW, planned_end=date(2026, 3, 27)
+    )
+
+
+@pytest.fixture
+def review(placement, db_session):  # type: ignore[no-untyped-def]
+    """The second review: progress on both objectives of the plan, then one objective removed from the plan."""
+    plan = factories.SupportPlanFactory(placement=placement)
+    kept = factories.PlanObjectiveFactory(support_plan=plan, position=0)
+    removed = factories.PlanObjectiveFactory(
+        support_plan=plan, position=1, objective="Read a chapter a week", baseline="No reading", target="A book"
+    )
+    factories.ReviewFactory(placement=placement, number=1, meeting_date=date(2026, 1, 19))
+    recorder = factories.UserFactory(name="Kay Owen", organisation=placement.commissioning_organisation)
+    review = factories.ReviewFactory(
+        placement=placement,
+        number=2,
+        attendance_notes="Late twice after the bus changed.",
+        changes_to_need="Travel anxiety is now the main barrier.",
+        changes_to_outcomes="Reintegration moved to Easter.",
+        changes_to_plan="One day a week in school from March.",
+        extension_agreed=True,
+        new_end_date=date(2026, 5, 22),
+        next_review_date=date(2026, 3, 23),
+        recorded_by=recorder,
+    )
+    factories.ObjectiveProgressFactory(review=review, position=0, objective=kept, objective_text=kept.objective)
+    factories.ObjectiveProgressFactory(
+        review=review,
+        position=1,
+        objective=removed,
+        objective_text="Read a chapter a week",
+        rating=ProgressRating.ACHIEVED,
+        evidence="Finished two books.",
+    )
+    db_session.delete(removed)  # the plan changed after the review: the record still stands alone
+    db_session.commit()
+    db_session.expire_all()
+    return review
+
+
+def test_the_context_has_exactly_the_documented_fields_and_is_plain_json(placement, review) -> None:  # type: ignore[no-untyped-def]
+    context = build_review_record_context(placement, on=ON, version=2, review=review)
+
+    assert context_problems(RECORD, context) == []
+    assert json.loads(json.dumps(context)) == context
+
+
+def test_the_record_is_of_the_review_asked_for_with_its_attendance_and_changes(placement, review) -> None:  # type: ignore[no-untyped-def]
+    context = build_review_record_context(placement, on=ON, version=2, review=review)
+
+    assert context["document"] == {
+        "title": "Alternative Provision Review / Transition Meeting",
+        "version": "2",
+        "generated_on": "10 February 2026",
+        "generated_on_iso": "2026-02-10",
+    }
+    assert context["pupil"]["display_name"] == "Ami Nwosu"
+    assert context["placement"]["status"] == "Under review"
+    record = context["review"]
+    assert {key: value for key, value in record.items() if key not in ("attendance", "progress")} == {
+        "number": "2",
+        "meeting_date": "9 February 2026",
+        "meeting_date_iso": "2026-02-09",
+        "present": "Ms K Owen (SENCO), Alex Jones (provider), Pat Smith (parent)",
+        "pupil_views": "I like the workshop.",
+        "parent_views": "Much happier in the mornings.",
+        "notes": "Good start.",
+        "changes_to_need": "Travel anxiety is now the main barrier.",
+        "changes_to_outcomes": "Reintegration moved to Easter.",
+        "changes_to_plan": "One day a week in school from March.",
+        "extension_agreed": True,
+        "new_end_date": "22 May 2026",
+        "new_end_date_iso": "2026-05-22",
+        "next_review_date": "23 March 2026",
+        "next_review_date_iso": "2026-03-23",
+        "recorded_by": "Kay Owen",
+    }
+    assert record["attendance"] == {
+        "from_date": "5 January 2026",
+        "from_date_iso": "2026-01-05",
+        "to_date": "6 February 2026",
+        "to_date_iso": "2026-02-06",
+        "sessions_possible": "50",
+        "sessions_attended": "44",
+        "percent": "88%",
+        "notes": "Late twice after the bus changed.",
+    }
+
+
+def test_progress_shows_the_plans_baseline_and_target_while_the_objective_is_still_in_it(placement, review) -> None:  # type: ignore[no-untyped-def]
+    progress = build_review_record_context(placement, on=ON, review=review)["review"]["progress"]
+
+    assert progress == [
+        {
+            "objective": "Attend every session",
+            "baseline": "62% attendance last half-term",
+            "target": "95% attendance",
+            "rating": "Some progress",
+            "evidence": "88% attendance this half-term.",
+        },
+        {
+            "objective": "Read a chapter a week",  # copied into the review: still there after removal
+            "baseline": "",
+            "target": "",
+            "rating": "Achieved",
+            "evidence": "Finished two books.",
+        },
+    ]
+
+
+def test_a_review_with_only_a_date_still_makes_a_complete_record(placement, db_session) -> None:  # type: ignore[no-untyped-def]
+    bare = Review(placement=placement, number=1, meeting_date=date(2026, 2, 9))
+    db_session.add(bare)
+    db_session.commit()
+
+    context = build_review_record_context(placement, on=ON, review=bare)
+
+    assert context_problems(RECORD, context) == []
+    attendance = context["review"]["attendance"]
+    assert (attendance["sessions_possible"], attendance["percent"], attendance["from_date"]) == ("", "", "")
+    assert (context["review"]["recorded_by"], context["review"]["progress"]) == ("", [])
+    assert context["review"]["extension_agreed"] is False
+
+
+@pytest.mark.parametrize(
+    ("possible", "attended", "percent"),
+    [(50, 44, "88%"), (40, 35, "87.5%"), (0, 0, ""), (None, 3, ""), (10, 10, "100%")],
+)
+def test_attendance_is_a_percentage_of_possible_sessions(placement, db_session, possible, attended, percent) -> None:  # type: ignore[no-untyped-def]
+    review = factories.ReviewFactory(placement=placement, sessions_possible=possible, sessions_attended=attended)
+
+    assert build_review_record_context(placement, on=ON, review=review)["review"]["attendance"]["percent"] == percent
+
+
+def test_a_review_of_another_placement_is_refused(placement, review, school, provider) -> None:  # type: ignore[no-untyped-def]
+    other = factories.PlacementFactory(pupil=factories.PupilFactory(organisation=school), provider=provider)
+
+    with pytest.raises(ValueError, match="one of the placement's reviews"):
+        build_review_record_context(other, on=ON, review=review)
+
+
+# -- the default template ------------------------------------------------------------------------------
+
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def _default_template(tmp_path: Path) -> bytes:
+    module = build_module()
+    return dict(zip(module.TEMPLATES, module.build(tmp_path), strict=True))["review_record.docx"].read_bytes()
+
+
+def _all_text(data: bytes) -> list[str]:
+    document = docx.Document(io.BytesIO(data))
+    paragraphs = []
+    for part in [document.element.body, *(s.footer._element for s in document.sections)]:
+        for p in part.iter(f"{W}p"):
+            pieces = [(node.text or "") if node.tag == f"{W}t" else "\n" for node in p.iter(f"{W}t", f"{W}br")]
+            paragraphs.append("".join(pieces))
+    return paragraphs
+
+
+def test_the_default_template_prints_the_review_like_appendix_a(placement, review, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    context = build_review_record_context(placement, on=ON, version=3, review=review)
+
+    paragraphs = _all_text(render_docx(_default_template(tmp_path), context))
+
+    assert "Alternative Provision Review / Transition Meeting" in paragraphs
+    assert "Ami Nwosu" in paragraphs and "Amara Nwosu" in paragraphs
+    assert "9 February 2026" in paragraphs and "23 March 2026" in paragraphs and "Kay Owen" in paragraphs
+    assert "Ms K Owen (SENCO), Alex Jones (provider), Pat Smith (parent)" in paragraphs
+    assert [p for p in paragraphs if p in ("50", "44", "88%")] == ["50", "44", "88%"]
+    assert "I like the workshop." in paragraphs and "Much happier in the mornings." in paragraphs
+    assert "Some progress" in paragraphs and "Achieved" in paragraphs and "Finished two books." in paragraphs
+    assert "Are there any changes to the assessed need?" in paragraphs
+    assert "Travel anxiety is now the main barrier." in paragraphs
+    assert "One day a week in school from March." in paragraphs
+    assert "Yes" in paragraphs and "22 May 2026" in paragraphs
+    assert "OFFICIAL-SENSITIVE" in paragraphs
+    assert any("Review record: Ami Nwosu" in p and "version 3, 10 February 2026" in p for p in paragraphs)
+    assert not any("{{" in p or "{%" in p for p in paragraphs)
+
+
+def test_the_default_template_prints_a_dash_for_what_was_not_recorded(placement, db_session, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    bare = Review(placement=placement, number=1, meeting_date=date(2026, 2, 9))
+    db_session.add(bare)
+    db_session.commit()
+
+    paragraphs = _all_text(
+        render_docx(_default_template(tmp_path), build_review_record_context(placement, on=ON, review=bare))
+    )
+
+    assert "None recorded" in paragraphs  # no progress recorded
+    # present, next review, 5 attendance figures, attendance notes, both views, notes, 3 changes, new end date
+    assert paragraphs.count("—") == 15
+    assert not any("{{" in p or "{%" in p for p in paragraphs)
+
+
+def test_a_review_record_template_cannot_use_the_support_plans_fields() -> None:
+    document = docx.Document()
+    document.add_paragraph("{{ review.notes }} {{ support.total_hours }}")
+    out = io.BytesIO()
+    document.save(out)
+
+    (problem,) = check_template(out.getvalue(), RECORD)
+
+    assert "support" in problem.message
