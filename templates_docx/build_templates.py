@@ -159,11 +159,12 @@ def _add_row(table: Table, *cells: str, fills: Sequence[str | None] = (), bold: 
 
 
 def _label_value_rows(table: Table, pairs: Sequence[tuple[str, str, str, str]]) -> None:
-    """Rows of label | value | label | value, labels shaded, as on Appendix A."""
+    """Rows of label | value | label | value, labels shaded, as on Appendix A; short, so never split by a page."""
     for label1, value1, label2, value2 in pairs:
-        _add_row(
+        row = _add_row(
             table, label1, value1, label2, value2, fills=(LABEL_FILL, None, LABEL_FILL, None), bold=(True, False, True)
         )
+        _keep_row_together(row)
 
 
 def _merged(row: _Row, first: int, last: int) -> _Cell:

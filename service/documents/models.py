@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -19,6 +19,9 @@ from service.auth.models import User
 from service.db import Base, UTCDateTime, enum_column, utcnow
 from service.documents.types import DocumentType
 from service.placements.models import Placement
+
+if TYPE_CHECKING:
+    from service.reviews.models import Review
 
 
 class DocumentStatus(enum.StrEnum):
@@ -73,6 +76,15 @@ class Document(Base):
 
     placement: Mapped[Placement] = relationship()
     requested_by: Mapped[User | None] = relationship()
+    review: Mapped[Review | None] = relationship()
+
+    @property
+    def title(self) -> str:
+        """What people read in a list. A review record is named by its review: "version 2" would read as
+        replacing version 1, when it is the record of another meeting."""
+        if self.review is not None:
+            return f"{self.doc_type.label} of review {self.review.number}"
+        return f"{self.doc_type.label}, version {self.version}"
 
     @property
     def file_stem(self) -> str:

@@ -73,7 +73,7 @@ def request_document(placement_id: int) -> Response:
         return redirect(url_for("placements.show_placement", placement_id=placement_id))
     db.session.commit()
     jobs.enqueue_produce(document.id)  # only now that the row is committed
-    flash(f"{doc_type.label} version {document.version} is being made.", "success")
+    flash(f"{document.title} is being made.", "success")
     return redirect(url_for("placements.show_placement", placement_id=placement_id, _anchor="documents"))
 
 
@@ -126,7 +126,7 @@ def retry(document_id: int) -> Response:
         audit.record("retry", "document", document.id, user)
         db.session.commit()
         jobs.enqueue_produce(document.id)
-        flash(f"{document.doc_type.label} version {document.version} is being made again.", "success")
+        flash(f"{document.title} is being made again.", "success")
     return redirect(url_for("placements.show_placement", placement_id=document.placement_id, _anchor="documents"))
 
 

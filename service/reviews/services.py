@@ -154,6 +154,13 @@ def _check(placement: Placement, details: ReviewDetails) -> None:
         raise ReviewError("meeting_date", f"The review must be on or after the planning meeting ({uk_date(start)})")
     if details.meeting_date > date.today():
         raise ReviewError("meeting_date", "Record a review after it has happened: the date is in the future")
+    if placement.reviews and details.meeting_date < placement.reviews[-1].meeting_date:
+        last = placement.reviews[-1]
+        raise ReviewError(
+            "meeting_date",
+            f"Reviews are recorded in order: this one must be on or after review {last.number} "
+            f"({uk_date(last.meeting_date)})",
+        )
     if details.attendance_from and details.attendance_to and details.attendance_to < details.attendance_from:
         raise ReviewError("attendance_to", "The end of the attendance period must be on or after its start")
     possible, attended = details.sessions_possible, details.sessions_attended

@@ -55,7 +55,7 @@ def _pdf_text(data: bytes) -> str:
 
 def test_support_plan_is_produced_and_downloadable_as_pdf_and_docx(as_commissioner, placement, db_session, app):
     page = _produce(as_commissioner, placement.id)
-    assert "AP Support Plan version 1 is being made" in text(page)
+    assert "AP Support Plan, version 1 is being made" in text(page)
     document = db_session.scalar(sa.select(Document))
     assert document.status is DocumentStatus.READY, document.error
     assert document.version == 1

@@ -47,7 +47,7 @@ def test_a_commissioner_gets_the_record_of_the_review_they_chose(as_commissioner
 
     page = _ask(as_commissioner, placement.id, review_id=str(first.id))
 
-    assert "Review record version 1 is being made" in text(page)
+    assert "Review record of review 1 is being made" in text(page)
     document = db_session.scalar(sa.select(Document))
     assert document.status is DocumentStatus.READY, document.error
     assert (document.doc_type, document.review_id) == (DocumentType.REVIEW_RECORD, first.id)

@@ -105,6 +105,9 @@ def test_two_reviews_are_numbered_in_order(as_commissioner, agreed, db_session, 
     assert _post(as_commissioner, agreed, second).status_code == 302
     numbers = db_session.scalars(sa.select(Review.number).where(Review.placement_id == agreed.id)).all()
     assert sorted(numbers) == [1, 2]
+    earlier = _post(as_commissioner, agreed, _review_fields(agreed, **date_fields("meeting_date", 2, 3, 2026)))
+    assert earlier.status_code == 400
+    assert "this one must be on or after review 2 (16 March 2026)" in text(earlier)
     page = text(as_commissioner.get(f"/placements/{agreed.id}"))
     assert "Review 1, 9 February 2026" in page and "Review 2, 16 March 2026" in page
 
@@ -123,6 +126,13 @@ def test_two_reviews_are_numbered_in_order(as_commissioner, agreed, db_session, 
         ({**date_fields("meeting_date", 1, 12, 2025)}, "on or after the planning meeting"),
         ({**date_fields("next_review_date", 1, 9, 2026)}, "Reviews are at least half-termly"),
         ({"extension_agreed": ""}, "Select yes if an extension to the placement was agreed"),
+        ({**date_fields("meeting_date", 1, 1, 2099)}, "Record a review after it has happened"),
+        ({**date_fields("attendance_to", 1, 1, 2026)}, "The end of the attendance period must be on or after"),
+        (
+            {"extension_agreed": "yes", **date_fields("new_end_date", 1, 2, 2026)},
+            "The new finish date must be after the review meeting",
+        ),
+        ({"present": ""}, "Enter who was at the review"),
     ],
 )
 def test_each_error_is_shown_next_to_its_field_and_nothing_typed_is_lost(
