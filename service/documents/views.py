@@ -20,7 +20,7 @@ from service.documents import services as documents
 from service.documents.models import DocumentStatus
 from service.documents.types import DocumentType
 from service.extensions import db
-from service.placements import services as placements
+from service.placements.views import placement_or_404
 
 bp = Blueprint("documents", __name__, template_folder="templates")
 
@@ -47,10 +47,7 @@ def _output_dir() -> Path:
 @bp.route("/placements/<int:placement_id>/documents", methods=["POST"])
 @roles_required(Role.COMMISSIONER)
 def request_document(placement_id: int) -> Response:
-    user = current()
-    placement = placements.get_placement_for(user, placement_id, audited=False)
-    if placement is None:
-        abort(404)
+    user, placement = placement_or_404(placement_id, audited=False)
     form = DocumentRequestForm()
     if not form.validate_on_submit():
         abort(400)

@@ -9,11 +9,11 @@ from werkzeug.wrappers import Response
 
 from forms.placements import PlacementForm, StatusChangeForm, parse_time
 from service.access import current, roles_required
-from service.auth.models import Role
+from service.auth.models import Role, User
 from service.documents import services as document_services
 from service.extensions import db
 from service.placements import services
-from service.placements.models import Weekday
+from service.placements.models import Placement, Weekday
 from service.reviews import services as review_services
 from service.rules.decision import Circumstance, who_decides
 from service.rules.placement_status import PlacementStatus, allowed_transitions
@@ -55,13 +55,22 @@ def new_placement() -> Response | str:
     return render_template("placements/new.html", form=form)
 
 
+def placement_or_404(placement_id: int, *, audited: bool = True) -> tuple[User, Placement]:
+    """The signed-in user and the placement, if it is in their scope; otherwise 404, so nothing leaks.
+
+    For every view under ``/placements/<id>/`` (this one's, the plan's, the reviews', the documents').
+    """
+    user = current()
+    placement = services.get_placement_for(user, placement_id, audited=audited)
+    if placement is None:
+        abort(404)
+    return user, placement
+
+
 @bp.route("/placements/<int:placement_id>")
 @roles_required(Role.COMMISSIONER, Role.PROVIDER_STAFF)
 def show_placement(placement_id: int) -> str:
-    user = current()
-    placement = services.get_placement_for(user, placement_id)
-    if placement is None:
-        abort(404)
+    user, placement = placement_or_404(placement_id)
     db.session.commit()  # the audit record of this view
     is_commissioner = user.role is Role.COMMISSIONER
     decision = who_decides(placement.circumstance, has_ehcp=placement.pupil.sen_status.value == "ehcp")
@@ -93,10 +102,7 @@ def show_placement(placement_id: int) -> str:
 @bp.route("/placements/<int:placement_id>/status", methods=["POST"])
 @roles_required(Role.COMMISSIONER)
 def change_status(placement_id: int) -> Response:
-    user = current()
-    placement = services.get_placement_for(user, placement_id)
-    if placement is None:
-        abort(404)
+    user, placement = placement_or_404(placement_id)
     form = StatusChangeForm()
     if not form.validate_on_submit():
         abort(400)

@@ -8,32 +8,23 @@ from typing import Any
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 
 from forms.reviews import ReviewForm
-from service.access import current, keeps_answers, kept_formdata, roles_required
-from service.auth.models import Role, User
+from service.access import keeps_answers, kept_formdata, roles_required
+from service.auth.models import Role
 from service.documents import jobs
 from service.documents import services as documents
 from service.extensions import db
-from service.placements import services as placements
-from service.placements.models import Placement
+from service.placements.views import placement_or_404
 from service.reviews import services
 from service.reviews.models import ProgressRating
 
 bp = Blueprint("reviews", __name__, template_folder="templates")
 
 
-def _placement(placement_id: int, *, audited: bool = True) -> tuple[User, Placement]:
-    user = current()
-    placement = placements.get_placement_for(user, placement_id, audited=audited)
-    if placement is None:
-        abort(404)
-    return user, placement
-
-
 @bp.route("/placements/<int:placement_id>/reviews/new", methods=["GET", "POST"])
 @keeps_answers
 @roles_required(Role.COMMISSIONER)
 def new_review(placement_id: int) -> Any:
-    user, placement = _placement(placement_id, audited=False)
+    user, placement = placement_or_404(placement_id, audited=False)
     reason = services.why_not_reviewable(placement)
     if reason:
         flash(reason, "error")
@@ -79,7 +70,7 @@ def new_review(placement_id: int) -> Any:
 @bp.route("/placements/<int:placement_id>/reviews/<int:number>")
 @roles_required(Role.COMMISSIONER, Role.PROVIDER_STAFF)
 def show_review(placement_id: int, number: int) -> str:
-    user, placement = _placement(placement_id)
+    user, placement = placement_or_404(placement_id)
     review = services.get_review_for(placement, number)
     if review is None:
         abort(404)

@@ -26,11 +26,11 @@ from forms.support_plans import (
     TermDateForm,
 )
 from service.access import current, keeps_answers, kept_formdata, roles_required
-from service.auth.models import Role, User
+from service.auth.models import Role
 from service.documents import jobs
 from service.extensions import db
-from service.placements import services as placements
 from service.placements.models import Placement
+from service.placements.views import placement_or_404
 from service.rules.full_time import FULL_TIME_HOURS, PartTimeReason, package_check
 from service.support_plans import services
 from service.support_plans.models import DeliveredBy, OutcomeArea, SupportPlan
@@ -38,18 +38,10 @@ from service.support_plans.models import DeliveredBy, OutcomeArea, SupportPlan
 bp = Blueprint("support_plans", __name__, template_folder="templates")
 
 
-def _placement(placement_id: int, *, audited: bool = True) -> tuple[User, Placement]:
-    user = current()
-    placement = placements.get_placement_for(user, placement_id, audited=audited)
-    if placement is None:
-        abort(404)
-    return user, placement
-
-
 @bp.route("/placements/<int:placement_id>/plan")
 @roles_required(Role.COMMISSIONER)
 def task_list(placement_id: int) -> str:
-    user, placement = _placement(placement_id)
+    user, placement = placement_or_404(placement_id)
     db.session.commit()  # the audit record of this view
     plan = placement.support_plan
     return render_template(
@@ -65,7 +57,7 @@ def task_list(placement_id: int) -> str:
 @bp.route("/placements/<int:placement_id>/plan/check", methods=["GET"])
 @roles_required(Role.COMMISSIONER)
 def check_answers(placement_id: int) -> str:
-    user, placement = _placement(placement_id)
+    user, placement = placement_or_404(placement_id)
     db.session.commit()
     return _check_page(placement, OverrideForm(formdata=None), AgreeForm(formdata=None))
 
@@ -99,7 +91,7 @@ def _check_page(placement: Placement, override_form: OverrideForm, agree_form: A
 @bp.route("/placements/<int:placement_id>/plan/override", methods=["POST"])
 @roles_required(Role.COMMISSIONER)
 def record_override(placement_id: int) -> Any:
-    user, placement = _placement(placement_id, audited=False)
+    user, placement = placement_or_404(placement_id, audited=False)
     form = OverrideForm()
     if form.validate_on_submit():
         try:
@@ -117,7 +109,7 @@ def record_override(placement_id: int) -> Any:
 @bp.route("/placements/<int:placement_id>/plan/agree", methods=["POST"])
 @roles_required(Role.COMMISSIONER)
 def agree(placement_id: int) -> Any:
-    user, placement = _placement(placement_id, audited=False)
+    user, placement = placement_or_404(placement_id, audited=False)
     form = AgreeForm()
     if not form.validate_on_submit():
         abort(400)
@@ -139,7 +131,7 @@ def agree(placement_id: int) -> Any:
 def edit_step(placement_id: int, step: str) -> Any:
     if step not in services.STEP_BY_SLUG:
         abort(404)
-    user, placement = _placement(placement_id, audited=request.method == "GET")
+    user, placement = placement_or_404(placement_id, audited=request.method == "GET")
     if placement.status not in services.EDITABLE_STATUSES:
         flash(f"The plan cannot be changed: the placement is {placement.status.label.lower()}.", "error")
         return redirect(url_for("support_plans.task_list", placement_id=placement_id))

@@ -196,6 +196,29 @@ def test_hours_that_are_not_a_number_are_refused_next_to_the_field(as_commission
     assert 'value="fifteen"' in text(response)
 
 
+@pytest.mark.parametrize(
+    ("step", "field", "value", "message"),
+    [
+        ("interventions", "interventions-0-hours_per_week", "0", "Hours a week must be more than 0 and no more than 40"),
+        ("interventions", "interventions-0-hours_per_week", "41", "Hours a week must be more than 0 and no more than 40"),
+        ("interventions", "interventions-0-hours_per_week", "2.25", "Enter the hours to one decimal place at most"),
+        ("interventions", "interventions-0-hours_per_week", "NaN", "Hours a week must be more than 0"),
+        ("views", "child_views", "x" * 20_001, "Keep this to 20,000 characters or fewer"),
+        ("meeting", "school_rep", "x" * 201, "Keep this to 200 characters or fewer"),
+        ("objectives", "objectives-0-area", "not-an-area", "Not a valid choice"),
+    ],
+)
+def test_answers_of_the_wrong_shape_are_refused_next_to_the_field_and_the_plan_is_unchanged(
+    as_commissioner, placement, db_session, step, field, value, message
+):
+    response = _post_step(as_commissioner, placement.id, step, {**FULL_ANSWERS[step], field: value})
+    assert response.status_code == 400
+    page = html.unescape(text(response))
+    assert message in page
+    assert f'href="#{field}"' in page  # the error summary links to the box to fix
+    assert _plan(db_session, placement.id) is None
+
+
 def test_a_part_time_package_needs_a_reason_before_it_can_continue(as_commissioner, placement, db_session):
     fields = {k: v for k, v in FULL_ANSWERS["interventions"].items() if not k.startswith("interventions-1")}
     response = _post_step(as_commissioner, placement.id, "interventions", fields)
