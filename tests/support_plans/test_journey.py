@@ -196,11 +196,14 @@ def test_hours_that_are_not_a_number_are_refused_next_to_the_field(as_commission
     assert 'value="fifteen"' in text(response)
 
 
+HOURS_OUT_OF_RANGE = "Hours a week must be more than 0 and no more than 40"
+
+
 @pytest.mark.parametrize(
     ("step", "field", "value", "message"),
     [
-        ("interventions", "interventions-0-hours_per_week", "0", "Hours a week must be more than 0 and no more than 40"),
-        ("interventions", "interventions-0-hours_per_week", "41", "Hours a week must be more than 0 and no more than 40"),
+        ("interventions", "interventions-0-hours_per_week", "0", HOURS_OUT_OF_RANGE),
+        ("interventions", "interventions-0-hours_per_week", "41", HOURS_OUT_OF_RANGE),
         ("interventions", "interventions-0-hours_per_week", "2.25", "Enter the hours to one decimal place at most"),
         ("interventions", "interventions-0-hours_per_week", "NaN", "Hours a week must be more than 0"),
         ("views", "child_views", "x" * 20_001, "Keep this to 20,000 characters or fewer"),
