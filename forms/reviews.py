@@ -8,10 +8,8 @@ from wtforms import FieldList, Form, FormField, HiddenField, RadioField, SubmitF
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from forms.fields import DateField, WholeNumberField
-from forms.support_plans import MAX_TEXT
+from forms.support_plans import LONG_TEXT, MAX_TEXT
 from service.reviews.models import ProgressRating
-
-LONG_TEXT = [Optional(), Length(max=MAX_TEXT, message=f"Keep this to {MAX_TEXT:,} characters or fewer")]
 
 
 class ProgressRowForm(Form):

@@ -352,11 +352,8 @@ AGREEMENT = _group(
     note=FROM_THE_PLAN,
 )
 
-PLAN_REVIEWS = _list(
-    "reviews",
-    "The changes agreed at each review so far, first review first: only reviews that changed the plan.",
-    _text("number", "Review number (1, 2, ...)", "1"),
-    _date("meeting_date", "Date of the review meeting", "9 February 2026"),
+#: What a review changed, as the review record and the plan's list of reviews both print it.
+REVIEW_CHANGES = (
     _paras("changes_to_need", "Changes to the assessed need", "Anxiety about travel is now the main barrier."),
     _paras("changes_to_outcomes", "Changes to the desired outcomes or timescales", "Reintegration moved to Easter."),
     _paras(
@@ -364,6 +361,14 @@ PLAN_REVIEWS = _list(
         "Changes to the support plan, including arrangements for reintegration to school",
         "One day a week in school from March.",
     ),
+)
+
+PLAN_REVIEWS = _list(
+    "reviews",
+    "The changes agreed at each review so far, first review first: only reviews that changed the plan.",
+    _text("number", "Review number (1, 2, ...)", "1"),
+    _date("meeting_date", "Date of the review meeting", "9 February 2026"),
+    *REVIEW_CHANGES,
     _yes_no("extension_agreed", "Whether an extension was agreed", True),
     _date("new_end_date", "New finish / off-roll date, or empty", "22 May 2026"),
 )
@@ -393,13 +398,7 @@ REVIEW = _group(
         "Much happier in the mornings.",
     ),
     _paras("notes", "Notes from the review meeting", "A good start."),
-    _paras("changes_to_need", "Changes to the assessed need", "Anxiety about travel is now the main barrier."),
-    _paras("changes_to_outcomes", "Changes to the desired outcomes or timescales", "Reintegration moved to Easter."),
-    _paras(
-        "changes_to_plan",
-        "Changes to the support plan, including arrangements for reintegration to school",
-        "One day a week in school from March.",
-    ),
+    *REVIEW_CHANGES,
     _yes_no("extension_agreed", "Whether an extension was agreed", False),
     _date("new_end_date", "New finish / off-roll date, or empty", ""),
     _date("next_review_date", "Date of the next review, or empty", "23 March 2026"),
