@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
+from service.rules.hours import weekly_hours
+
 #: A normal school week: 9:00 to 15:00 on five days (domain "Full-time"; seed 001).
 FULL_TIME_HOURS = Decimal(30)
 
@@ -62,22 +64,6 @@ class PackageCheck:
     message: str
 
 
-def _hours(value: object) -> Decimal:
-    """One intervention's weekly hours as a Decimal.
-
-    Why strict: a float would bring binary rounding into a legal threshold, and negative or non-finite hours
-    can only be a data-entry error that would otherwise silently shrink the total.
-    """
-    if isinstance(value, bool) or not isinstance(value, Decimal | int):
-        raise TypeError(f"Weekly hours must be a Decimal, not {type(value).__name__}.")
-    hours = Decimal(value)
-    if not hours.is_finite():
-        raise ValueError("Weekly hours must be a finite number.")
-    if hours < 0:
-        raise ValueError(f"Weekly hours cannot be negative: {hours}.")
-    return hours
-
-
 def _format_hours(hours: Decimal) -> str:
     """Hours as a person writes them: ``21.0`` -> "21 hours", ``1`` -> "1 hour", ``29.50`` -> "29.5 hours".
 
@@ -108,7 +94,7 @@ def package_check(hours: Iterable[Decimal], reason: PartTimeReason | str | None,
     a reviewer check either, so the plan must say what the medical advice is, or which days the pupil is in
     school.
     """
-    total = sum((_hours(h) for h in hours), Decimal(0))
+    total = sum((weekly_hours(h) for h in hours), Decimal(0))
     if total >= FULL_TIME_HOURS:
         return PackageCheck(
             total_hours=total,

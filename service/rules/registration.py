@@ -23,6 +23,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from service.rules.hours import weekly_hours
+
+_AT_PROVIDER = "Hours at the provider"  # how an error names the hours
+
 #: DfE: more than 18 hours a week counts as full-time education (strictly more: 18 itself does not).
 FULL_TIME_AT_PROVIDER_HOURS = Decimal(18)
 
@@ -42,7 +46,10 @@ class PlacedPupil:
     @property
     def full_time(self) -> bool:
         """Of compulsory school age and at the provider for more than 18 hours a week."""
-        return self.compulsory_school_age and _hours(self.hours_at_provider) > FULL_TIME_AT_PROVIDER_HOURS
+        return (
+            self.compulsory_school_age
+            and weekly_hours(self.hours_at_provider, _AT_PROVIDER) > FULL_TIME_AT_PROVIDER_HOURS
+        )
 
     @property
     def vulnerable(self) -> bool:
@@ -60,21 +67,6 @@ class RegistrationRisk:
     message: str
 
 
-def _hours(value: object) -> Decimal:
-    """Weekly hours as a Decimal; floats, negative and non-finite values are refused.
-
-    Why strict: 18 is a legal threshold, and a float such as 18.000000001 must not tip a provider over it.
-    """
-    if isinstance(value, bool) or not isinstance(value, Decimal | int):
-        raise TypeError(f"Hours at the provider must be a Decimal, not {type(value).__name__}.")
-    hours = Decimal(value)
-    if not hours.is_finite():
-        raise ValueError("Hours at the provider must be a finite number.")
-    if hours < 0:
-        raise ValueError(f"Hours at the provider cannot be negative: {hours}.")
-    return hours
-
-
 def _pupils(n: int) -> str:
     return "1 pupil" if n == 1 else f"{n} pupils"
 
@@ -90,7 +82,7 @@ def registration_risk(provider_registered: bool, placements: Sequence[PlacedPupi
     apply to it; the counts are still returned.
     """
     for pupil in placements:  # validate every row, not only those that pass the age filter
-        _hours(pupil.hours_at_provider)
+        weekly_hours(pupil.hours_at_provider, _AT_PROVIDER)
     full_time = [p for p in placements if p.full_time]
     count = len(full_time)
     vulnerable = sum(1 for p in full_time if p.vulnerable)

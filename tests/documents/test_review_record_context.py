@@ -18,8 +18,9 @@ from service.documents.types import DocumentType
 from service.reviews.models import ProgressRating, Review
 from service.rules.placement_status import PlacementStatus
 from tests import factories
-from tests.documents.conftest import build_module
+from tests.documents.conftest import all_text, default_template
 
+RECORD_TEMPLATE = "review_record.docx"
 ON = date(2026, 2, 10)
 RECORD = DocumentType.REVIEW_RECORD
 
@@ -175,28 +176,10 @@ def test_a_review_of_another_placement_is_refused(placement, review, school, pro
 # -- the default template ------------------------------------------------------------------------------
 
 
-W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-
-
-def _default_template(tmp_path: Path) -> bytes:
-    module = build_module()
-    return dict(zip(module.TEMPLATES, module.build(tmp_path), strict=True))["review_record.docx"].read_bytes()
-
-
-def _all_text(data: bytes) -> list[str]:
-    document = docx.Document(io.BytesIO(data))
-    paragraphs = []
-    for part in [document.element.body, *(s.footer._element for s in document.sections)]:
-        for p in part.iter(f"{W}p"):
-            pieces = [(node.text or "") if node.tag == f"{W}t" else "\n" for node in p.iter(f"{W}t", f"{W}br")]
-            paragraphs.append("".join(pieces))
-    return paragraphs
-
-
 def test_the_default_template_prints_the_review_like_appendix_a(placement, review, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     context = build_review_record_context(placement, on=ON, version=3, review=review)
 
-    paragraphs = _all_text(render_docx(_default_template(tmp_path), context))
+    paragraphs = all_text(render_docx(default_template(RECORD_TEMPLATE, tmp_path), context))
 
     assert "Alternative Provision Review / Transition Meeting" in paragraphs
     assert "Ami Nwosu" in paragraphs and "Amara Nwosu" in paragraphs
@@ -219,9 +202,8 @@ def test_the_default_template_prints_a_dash_for_what_was_not_recorded(placement,
     db_session.add(bare)
     db_session.commit()
 
-    paragraphs = _all_text(
-        render_docx(_default_template(tmp_path), build_review_record_context(placement, on=ON, review=bare))
-    )
+    context = build_review_record_context(placement, on=ON, review=bare)
+    paragraphs = all_text(render_docx(default_template(RECORD_TEMPLATE, tmp_path), context))
 
     assert "None recorded" in paragraphs  # no progress recorded
     # present, next review, 5 attendance figures, attendance notes, both views, notes, 3 changes, new end date

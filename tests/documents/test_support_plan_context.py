@@ -3,13 +3,11 @@ documented fields, plain JSON, and rendered through the default template with th
 
 from __future__ import annotations
 
-import io
 import json
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from pathlib import Path
 
-import docx
 import pytest
 
 from service.documents.contexts.support_plan import build_support_plan_context
@@ -24,10 +22,10 @@ from service.rules.full_time import PartTimeReason
 from service.rules.placement_status import PlacementStatus
 from service.support_plans.models import DeliveredBy, SupportPlan
 from tests import factories
-from tests.documents.conftest import build_module
+from tests.documents.conftest import all_text, default_template
 
+PLAN_TEMPLATE = "support_plan.docx"
 ON = date(2026, 1, 12)
-W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
 @pytest.fixture
@@ -410,26 +408,11 @@ def test_a_draft_plan_with_unanswered_questions_is_empty_not_an_error(placement,
 # -- the default template ------------------------------------------------------------------------------
 
 
-def _default_template(tmp_path: Path) -> bytes:
-    module = build_module()
-    return dict(zip(module.TEMPLATES, module.build(tmp_path), strict=True))["support_plan.docx"].read_bytes()
-
-
-def _all_text(data: bytes) -> list[str]:
-    document = docx.Document(io.BytesIO(data))
-    paragraphs = []
-    for part in [document.element.body, *(s.footer._element for s in document.sections)]:
-        for p in part.iter(f"{W}p"):
-            pieces = [(node.text or "") if node.tag == f"{W}t" else "\n" for node in p.iter(f"{W}t", f"{W}br")]
-            paragraphs.append("".join(pieces))
-    return paragraphs
-
-
 def test_the_default_template_prints_a_full_plan(placement, plan, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     placement.pupil.preferred_name = "Tom & Jerry <script>"
     context = build_support_plan_context(placement, on=ON, version=4)
 
-    paragraphs = _all_text(render_docx(_default_template(tmp_path), context))
+    paragraphs = all_text(render_docx(default_template(PLAN_TEMPLATE, tmp_path), context))
     text = "\n".join(paragraphs)
 
     assert "Alternative Provision Support Plan" in paragraphs
@@ -461,7 +444,7 @@ def test_the_default_template_prints_a_full_plan(placement, plan, tmp_path: Path
 def test_the_default_template_prints_a_placement_without_a_plan_as_a_draft(placement, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     context = build_support_plan_context(placement, on=ON)
 
-    paragraphs = _all_text(render_docx(_default_template(tmp_path), context))
+    paragraphs = all_text(render_docx(default_template(PLAN_TEMPLATE, tmp_path), context))
 
     assert any("Draft: this plan has not been agreed yet." in p for p in paragraphs)
     assert paragraphs.count("None recorded") == 2  # no objectives, no interventions
@@ -480,7 +463,8 @@ def test_the_default_template_has_no_reviews_section_until_a_review_changes_the_
         review.changes_to_plan, review.extension_agreed = "", False
     db_session.commit()
 
-    paragraphs = _all_text(render_docx(_default_template(tmp_path), build_support_plan_context(placement, on=ON)))
+    context = build_support_plan_context(placement, on=ON)
+    paragraphs = all_text(render_docx(default_template(PLAN_TEMPLATE, tmp_path), context))
 
     assert "Changes agreed at reviews" not in paragraphs
     assert "Agreement and signatures" in paragraphs
@@ -492,7 +476,8 @@ def test_an_extension_without_a_new_finish_date_prints_just_the_extension(
     placement.reviews[-1].new_end_date = None
     db_session.commit()
 
-    paragraphs = _all_text(render_docx(_default_template(tmp_path), build_support_plan_context(placement, on=ON)))
+    context = build_support_plan_context(placement, on=ON)
+    paragraphs = all_text(render_docx(default_template(PLAN_TEMPLATE, tmp_path), context))
 
     assert "Changes agreed at reviews" in paragraphs and "Review 2" in paragraphs
     assert not any("New finish date" in p for p in paragraphs)
