@@ -3,6 +3,7 @@
 from service.audit.models import AuditEvent
 from service.auth.models import Role, User
 from service.documents.models import Document, DocumentStatus, DocumentTemplate
+from service.mail.models import Delivery, MessageStatus, OutboxAttachment, OutboxMessage, SecureLink
 from service.organisations.models import LocalAuthorityTeam, Organisation, OrganisationKind
 from service.placements.models import Placement, PlacementSession, PlacementStatusChange, Weekday
 from service.providers.models import (
@@ -30,15 +31,19 @@ __all__ = [
     "ApprovalCriterion",
     "ApprovedListStatus",
     "DeliveredBy",
+    "Delivery",
     "AuditEvent",
     "Document",
     "DocumentStatus",
     "DocumentTemplate",
     "LocalAuthorityTeam",
+    "MessageStatus",
     "ObjectiveProgress",
     "OfstedGrade",
     "OutcomeArea",
     "Organisation",
+    "OutboxAttachment",
+    "OutboxMessage",
     "OrganisationKind",
     "ParentCarer",
     "Placement",
@@ -56,6 +61,7 @@ __all__ = [
     "Review",
     "Role",
     "SafeguardingStatus",
+    "SecureLink",
     "SenStatus",
     "SupportPlan",
     "TermDate",

@@ -44,6 +44,17 @@ def _secret_key(instance_dir: Path) -> str:
     return key_file.read_text().strip()
 
 
+SMTP_SECURITY = ("starttls", "tls", "none")
+
+
+def _smtp_security(value: str) -> str:
+    """Refuse an unknown value at start-up rather than send mail in the clear by mistake."""
+    value = value.strip().lower()
+    if value not in SMTP_SECURITY:
+        raise ValueError(f"APDOCS_SMTP_SECURITY must be one of {', '.join(SMTP_SECURITY)}")
+    return value
+
+
 @dataclass(frozen=True)
 class Settings:
     """The service's configuration, resolved from the environment."""
@@ -61,6 +72,20 @@ class Settings:
     login_rate_limit: str
     log_level: str
     trusted_proxies: int
+    #: Outgoing mail (service/mail, docs/mail.md). No SMTP host: messages are written as .eml files.
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_security: str = "starttls"
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_timeout_s: int = 60
+    mail_from: str = "apdocs@localhost"
+    mail_max_attempts: int = 5
+    mail_retry_base_s: int = 60
+    mail_trusted_domains: tuple[str, ...] = ()
+    link_expiry_days: int = 7
+    #: Where people reach apdocs, for links in emails sent from a background job (no request to ask).
+    base_url: str = ""
     extra: dict[str, object] = field(default_factory=dict)
 
     @classmethod
@@ -81,7 +106,26 @@ class Settings:
             login_rate_limit=_env("LOGIN_RATE_LIMIT", "10 per minute;50 per hour"),
             log_level=_env("LOG_LEVEL", "INFO"),
             trusted_proxies=int(_env("TRUSTED_PROXIES", "0")),
+            smtp_host=_env("SMTP_HOST", ""),
+            smtp_port=int(_env("SMTP_PORT", "587")),
+            smtp_security=_smtp_security(_env("SMTP_SECURITY", "starttls")),
+            smtp_user=_env("SMTP_USER", ""),
+            smtp_password=_env("SMTP_PASSWORD", ""),
+            smtp_timeout_s=int(_env("SMTP_TIMEOUT_S", "60")),
+            mail_from=_env("MAIL_FROM", "apdocs@localhost"),
+            mail_max_attempts=max(1, int(_env("MAIL_MAX_ATTEMPTS", "5"))),
+            mail_retry_base_s=max(1, int(_env("MAIL_RETRY_BASE_S", "60"))),
+            mail_trusted_domains=tuple(
+                d.strip().lower().lstrip("@") for d in _env("MAIL_TRUSTED_DOMAINS", "").split(",") if d.strip()
+            ),
+            link_expiry_days=max(1, int(_env("LINK_EXPIRY_DAYS", "7"))),
+            base_url=_env("BASE_URL", ""),
         )
+
+    @property
+    def resolved_base_url(self) -> str:
+        """``APDOCS_BASE_URL`` without a trailing slash, or where ``apdocs serve`` listens."""
+        return (self.base_url or f"http://{self.host}:{self.port}").rstrip("/")
 
     def flask_config(self) -> dict[str, object]:
         """The Flask config keys derived from these settings."""
@@ -106,5 +150,17 @@ class Settings:
             "APDOCS_OUTPUT_DIR": str(self.output_dir),
             "APDOCS_SESSION_IDLE_MINUTES": self.session_idle_minutes,
             "APDOCS_LOGIN_RATE_LIMIT": self.login_rate_limit,
+            "APDOCS_SMTP_HOST": self.smtp_host,
+            "APDOCS_SMTP_PORT": self.smtp_port,
+            "APDOCS_SMTP_SECURITY": self.smtp_security,
+            "APDOCS_SMTP_USER": self.smtp_user,
+            "APDOCS_SMTP_PASSWORD": self.smtp_password,
+            "APDOCS_SMTP_TIMEOUT_S": self.smtp_timeout_s,
+            "APDOCS_MAIL_FROM": self.mail_from,
+            "APDOCS_MAIL_MAX_ATTEMPTS": self.mail_max_attempts,
+            "APDOCS_MAIL_RETRY_BASE_S": self.mail_retry_base_s,
+            "APDOCS_MAIL_TRUSTED_DOMAINS": self.mail_trusted_domains,
+            "APDOCS_LINK_EXPIRY_DAYS": self.link_expiry_days,
+            "APDOCS_BASE_URL": self.resolved_base_url,
             **self.extra,
         }
