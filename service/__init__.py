@@ -83,6 +83,7 @@ def register_blueprints(app: Flask) -> None:
     from service.dashboard.views import bp as dashboard_bp
     from service.documents.views import bp as documents_bp
     from service.health.views import bp as health_bp
+    from service.mail.views import bp as mail_bp
     from service.placements.views import bp as placements_bp
     from service.providers.views import bp as providers_bp
     from service.pupils.views import bp as pupils_bp
@@ -99,6 +100,7 @@ def register_blueprints(app: Flask) -> None:
         support_plans_bp,
         reviews_bp,
         documents_bp,
+        mail_bp,
         audit_bp,
     ):
         app.register_blueprint(blueprint)

@@ -77,6 +77,7 @@ NAV_BY_ROLE: dict[Role, tuple[tuple[str, str], ...]] = {
         ("dashboard.index", "Dashboard"),
         ("pupils.list_pupils", "Pupils"),
         ("providers.list_providers", "Providers"),
+        ("mail.outbox", "Outbox"),
     ),
     Role.PROVIDER_STAFF: (("dashboard.index", "Placements"), ("providers.list_providers", "Our provider record")),
     Role.VIEWER: (("dashboard.index", "Summary"),),

@@ -158,6 +158,7 @@ def serve(host: str | None, port: int | None, threads: int, worker: bool) -> Non
     consumer = None
     if worker:
         from service.documents import jobs
+        from service.mail import jobs as mail_jobs  # noqa: F401 - registers the mail tasks with the consumer
 
         consumer = jobs.start_embedded_worker(app)
         # Huey's consumer takes over SIGTERM for a run loop we do not use: give it back, so that a
@@ -178,8 +179,9 @@ def _stop_serving(signum: int, frame: object) -> None:
 @main.command()
 @click.option("--workers", default=None, type=int, help="Threads; defaults to the converter pool size + 1.")
 def worker(workers: int | None) -> None:
-    """Run the document worker alone (scaled out: one per converter machine, with a Redis queue)."""
+    """Run the background worker alone (documents and mail; scaled out: one per converter machine, with Redis)."""
     from service.documents import jobs
+    from service.mail import jobs as mail_jobs  # noqa: F401 - registers the mail tasks with the consumer
 
     consumer = jobs.create_consumer(_app(), workers)
     click.echo("apdocs document worker started (Ctrl+C to stop)")

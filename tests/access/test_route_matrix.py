@@ -67,6 +67,19 @@ MATRIX: dict[str, tuple[int, ...]] = {
     "/placements/{other_placement}/reviews/1": (FOUND, FORBIDDEN, MISSING, MISSING, MISSING, FORBIDDEN),
     "/term-dates": (FOUND, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN),
     "/term-dates/{term}/delete": (METHOD,) * 6,
+    "/outbox": (FOUND, FORBIDDEN, OK, OK, FORBIDDEN, FORBIDDEN),
+    "/outbox?status=failed": (FOUND, FORBIDDEN, OK, OK, FORBIDDEN, FORBIDDEN),
+    "/outbox/{message}": (FOUND, FORBIDDEN, OK, MISSING, FORBIDDEN, FORBIDDEN),
+    "/outbox/{other_message}": (FOUND, FORBIDDEN, MISSING, OK, FORBIDDEN, FORBIDDEN),
+    "/outbox/{message}/eml": (FOUND, FORBIDDEN, OK, MISSING, FORBIDDEN, FORBIDDEN),
+    "/outbox/{other_message}/eml": (FOUND, FORBIDDEN, MISSING, OK, FORBIDDEN, FORBIDDEN),
+    "/outbox/{message}/resend": (METHOD,) * 6,
+    "/outbox/{message}/mark-sent": (METHOD,) * 6,
+    # A secure link is public (its token is the key); any other token is the same 404 for everyone.
+    "/shared/{token}": (OK,) * 6,
+    "/shared/{token}/pdf": (OK,) * 6,
+    "/shared/{guessed_token}": (MISSING,) * 6,
+    "/shared/{guessed_token}/pdf": (MISSING,) * 6,
 }
 
 # Flask's rule syntax for each route template above, to prove the table covers every route.
@@ -92,7 +105,31 @@ RULES = {
     "/placements/<int:placement_id>/reviews/new": "/placements/{placement}/reviews/new",
     "/placements/<int:placement_id>/reviews/<int:number>": "/placements/{placement}/reviews/1",
     "/term-dates/<int:term_id>/delete": "/term-dates/{term}/delete",
+    "/outbox/<int:message_id>": "/outbox/{message}",
+    "/outbox/<int:message_id>/eml": "/outbox/{message}/eml",
+    "/outbox/<int:message_id>/resend": "/outbox/{message}/resend",
+    "/outbox/<int:message_id>/mark-sent": "/outbox/{message}/mark-sent",
+    "/shared/<token>": "/shared/{token}",
+    "/shared/<token>/pdf": "/shared/{token}/pdf",
 }
+
+
+def _sent_message(app, placement, document):  # type: ignore[no-untyped-def]
+    """A message written by the file transport (so it has an .eml to download), with the document attached."""
+    from service.mail import services as mail
+
+    message = mail.queue_message(
+        organisation_id=placement.commissioning_organisation_id,
+        to=["staff@horizon.example"],
+        subject=f"Provider information pack for placement {placement.id}",
+        body="The pack is attached.",
+        purpose="provider_pack",
+        placement_id=placement.id,
+        attachments=[document],
+    )
+    db.session.commit()
+    mail.deliver(message.id, mail.transport_for(app))
+    return message.id
 
 
 def _ready_document(app, placement):  # type: ignore[no-untyped-def]
@@ -122,10 +159,19 @@ def records(app, school, other_school, admin, commissioner, other_commissioner, 
     document = _ready_document(app, placement)
     other_document = _ready_document(app, other_placement)
     factories.ReviewFactory(placement=placement, number=1)
+    from service.mail import services as mail
+
+    message = _sent_message(app, placement, document)
+    other_message = _sent_message(app, other_placement, other_document)
+    token = mail.create_secure_link(document, "parent@example.org")
     term = TermDate(organisation_id=school.id, name="Autumn 1", starts_on=date(2026, 9, 2), ends_on=date(2026, 10, 23))
     db.session.add(term)
     db.session.commit()
     return {
+        "message": message,
+        "other_message": other_message,
+        "token": token,
+        "guessed_token": "x" * 43,
         "term": term.id,
         "document": document.id,
         "other_document": other_document.id,

@@ -1,0 +1,766 @@
+"""The outbox: queue a message in the caller's transaction, deliver it later, exactly once or honestly not.
+
+How a message moves (docs/mail.md has the picture for people):
+
+- ``queue_message`` adds the row in the caller's transaction. The caller commits, then calls
+  ``service.mail.jobs.enqueue_delivery``: a job must never look for a row that is not there yet.
+- ``deliver`` claims the row with one conditional UPDATE (queued and due → sending) and commits the
+  claim before it talks to any server. Only one worker can win that update, so a retried job or a
+  second worker finds nothing to do: that is what stops a message being sent twice.
+- The SMTP conversation is taken step by step. Until the message's content starts to go to the
+  server, nothing can have been delivered, so a failure there is "not sent": the message is tried
+  again later, with back-off, and fails after its last attempt for a person to resend. Once the
+  content has started to go, only the server's final reply says what happened: 250 is sent, a
+  refusal is not sent, and no reply at all (the connection dropped, the worker died) is
+  "may have been sent", which a person checks. It is never resent on its own.
+- ``sweep`` runs every minute: it returns the messages due for (re)delivery, and marks as "may have
+  been sent" any message a worker claimed long ago and never finished.
+
+Nothing here logs an address, a subject or a body; errors kept on the row are written for people
+and name steps and reply codes, never what the server said (which often quotes the address).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import hmac
+import logging
+import re
+import secrets
+import smtplib
+import socket
+import ssl
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from email.policy import SMTP as SMTP_POLICY
+from email.utils import format_datetime
+from pathlib import Path
+from typing import Any, Protocol
+
+import sqlalchemy as sa
+from email_validator import EmailNotValidError, validate_email
+from flask import Flask, current_app
+
+from service.audit import services as audit
+from service.auth.models import Role, User
+from service.db import utcnow
+from service.documents.models import Document, DocumentStatus
+from service.documents.storage import sha256_of, write_atomically
+from service.errors import FieldError
+from service.extensions import db
+from service.mail.models import Delivery, MessageStatus, OutboxAttachment, OutboxMessage, SecureLink
+from service.placements.models import Placement
+
+log = logging.getLogger(__name__)
+
+#: A message waiting for its document to be made is looked at again this much later (not an attempt).
+DOCUMENT_WAIT = timedelta(seconds=30)
+#: Longest subject accepted; the column holds 300.
+MAX_SUBJECT = 200
+PURPOSE_LABELS = {
+    "provider_pack": "Provider information pack",
+    "parent_plan": "Support plan for parents and carers",
+}
+_SESSION_LINKS = "apdocs_mail_unattached_links"
+
+
+# --- settings --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MailSettings:
+    """The mail settings of one app (``APDOCS_SMTP_*``, ``APDOCS_MAIL_*``), read from its config.
+
+    Read from the Flask config rather than the environment, so a worker and a test use exactly the
+    app they were given.
+    """
+
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_security: str = "starttls"
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_timeout_s: int = 60
+    mail_from: str = "apdocs@localhost"
+    max_attempts: int = 5
+    retry_base_s: int = 60
+    trusted_domains: tuple[str, ...] = ()
+    link_expiry_days: int = 7
+    base_url: str = "http://127.0.0.1:5000"
+    output_dir: Path = Path("output")
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> MailSettings:
+        return cls(
+            smtp_host=str(config.get("APDOCS_SMTP_HOST") or ""),
+            smtp_port=int(config.get("APDOCS_SMTP_PORT") or 587),
+            smtp_security=str(config.get("APDOCS_SMTP_SECURITY") or "starttls"),
+            smtp_user=str(config.get("APDOCS_SMTP_USER") or ""),
+            smtp_password=str(config.get("APDOCS_SMTP_PASSWORD") or ""),
+            smtp_timeout_s=int(config.get("APDOCS_SMTP_TIMEOUT_S") or 60),
+            mail_from=str(config.get("APDOCS_MAIL_FROM") or "apdocs@localhost"),
+            max_attempts=int(config.get("APDOCS_MAIL_MAX_ATTEMPTS") or 5),
+            retry_base_s=int(config.get("APDOCS_MAIL_RETRY_BASE_S") or 60),
+            trusted_domains=tuple(config.get("APDOCS_MAIL_TRUSTED_DOMAINS") or ()),
+            link_expiry_days=int(config.get("APDOCS_LINK_EXPIRY_DAYS") or 7),
+            base_url=str(config.get("APDOCS_BASE_URL") or "http://127.0.0.1:5000").rstrip("/"),
+            output_dir=Path(str(config.get("APDOCS_OUTPUT_DIR") or "output")),
+        )
+
+    @property
+    def sending_stale_after(self) -> timedelta:
+        """How long a claimed message may stay "sending" before its worker is taken for dead.
+
+        Every step of the conversation times out after ``smtp_timeout_s``; a conversation has about a
+        dozen steps, so a claim older than this was left by a worker that stopped.
+        """
+        return timedelta(seconds=max(300, self.smtp_timeout_s * 12))
+
+    def retry_delay(self, attempts: int) -> timedelta:
+        """Back-off after the n-th failed attempt: base, 5 × base, 25 × base… (1, 5, 25, 125 minutes by default)."""
+        return timedelta(seconds=self.retry_base_s * 5 ** max(0, attempts - 1))
+
+
+def mail_settings() -> MailSettings:
+    return MailSettings.from_config(current_app.config)
+
+
+# --- queueing --------------------------------------------------------------------------------------------
+
+
+def queue_message(
+    *,
+    organisation_id: int,
+    to: list[str],
+    subject: str,
+    body: str,
+    purpose: str,
+    placement_id: int | None = None,
+    attachments: Sequence[Document] = (),
+    links: Sequence[Document] = (),
+    created_by: User | None = None,
+) -> OutboxMessage:
+    """Add a message to the outbox in the caller's transaction, and flush it (the caller commits).
+
+    After the commit, call ``service.mail.jobs.enqueue_delivery(message.id)``. ``attachments`` go as
+    their PDFs; ``links`` are documents the body shares by secure link (see ``create_secure_link``),
+    recorded so the outbox shows which version each link gave. A document still being made is fine:
+    delivery waits for it. Every document and the placement must belong to the organisation: a
+    message can never carry another organisation's records.
+
+    Raises ``FieldError`` (field ``to``, ``subject`` or ``body``) for something a person can fix.
+    """
+    settings = mail_settings()
+    recipients = _valid_recipients(to)
+    subject = subject.strip()
+    if not subject:
+        raise FieldError("subject", "Enter a subject")
+    if "\r" in subject or "\n" in subject:
+        raise FieldError("subject", "The subject must be one line")
+    if len(subject) > MAX_SUBJECT:
+        raise FieldError("subject", f"The subject must be {MAX_SUBJECT} characters or fewer")
+    if not body.strip():
+        raise FieldError("body", "Enter the message")
+    if not purpose or len(purpose) > 40:
+        raise ValueError("purpose must be a short code, e.g. provider_pack")
+    if placement_id is not None:
+        placement = db.session.get(Placement, placement_id)
+        if placement is None or placement.commissioning_organisation_id != organisation_id:
+            raise ValueError("the placement does not belong to this organisation")
+    for document in (*attachments, *links):
+        if document.placement.commissioning_organisation_id != organisation_id:
+            raise ValueError("a document does not belong to this organisation")
+
+    message = OutboxMessage(
+        organisation_id=organisation_id,
+        placement_id=placement_id,
+        purpose=purpose,
+        to_addresses=recipients,
+        subject=subject,
+        body_text=body,
+        status=MessageStatus.QUEUED,
+        attempts=0,
+        max_attempts=settings.max_attempts,
+        next_attempt_at=utcnow(),
+        message_id=new_message_id(settings.mail_from),
+        created_by=created_by,
+    )
+    message.attachments = [OutboxAttachment(document=d, delivery=Delivery.ATTACH) for d in attachments] + [
+        OutboxAttachment(document=d, delivery=Delivery.LINK) for d in links
+    ]
+    db.session.add(message)
+    _adopt_links(message, links)
+    db.session.flush()
+    audit.record(
+        "queue",
+        "outbox_message",
+        message.id,
+        created_by,
+        {
+            "purpose": purpose,
+            "recipients": len(recipients),
+            "attachments": len(attachments),
+            "links": len(links),
+            "placement_id": placement_id,
+        },
+        organisation_id=organisation_id,
+    )
+    return message
+
+
+def _valid_recipients(to: Sequence[str]) -> list[str]:
+    """Each address checked and normalised (no duplicates); ASCII only, as every SMTP server accepts."""
+    if not to:
+        raise FieldError("to", "Enter an email address to send to")
+    recipients: list[str] = []
+    for raw in to:
+        try:
+            address = validate_email(raw.strip(), check_deliverability=False, allow_smtputf8=False).normalized
+        except EmailNotValidError as error:
+            raise FieldError("to", "Enter an email address in the correct format, like name@example.org") from error
+        if address.lower() not in (r.lower() for r in recipients):
+            recipients.append(address)
+    return recipients
+
+
+def new_message_id(mail_from: str) -> str:
+    """A Message-ID that is random (it names nobody) and on the sender's domain, as RFC 5322 asks."""
+    domain = mail_from.rpartition("@")[2].strip(" >") or "localhost"
+    return f"<{secrets.token_hex(16)}@{domain}>"
+
+
+def is_trusted_recipient(address: str) -> bool:
+    """Whether the address is in one of ``APDOCS_MAIL_TRUSTED_DOMAINS`` (the caller then may attach the PDF;
+    anyone else gets a secure link)."""
+    domain = address.rpartition("@")[2].strip().lower()
+    return bool(domain) and domain in mail_settings().trusted_domains
+
+
+# --- secure links ----------------------------------------------------------------------------------------
+
+
+def _hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def create_secure_link(
+    document: Document, recipient: str, *, message: OutboxMessage | None = None, now: datetime | None = None
+) -> str:
+    """Make a link for one recipient to download one document version, and return its token, once.
+
+    The token has 256 random bits; only its SHA-256 is stored, so the database alone opens nothing.
+    It expires after ``APDOCS_LINK_EXPIRY_DAYS``. Build the address with ``link_url(token)``. A link
+    made before its message (to write the body) is tied to it by ``queue_message`` when the
+    message lists the document under ``links``; or pass ``message=`` to tie it now.
+    """
+    now = now or utcnow()
+    token = secrets.token_urlsafe(32)
+    link = SecureLink(
+        token_sha256=_hash_token(token),
+        document=document,
+        message=message,
+        recipient=recipient.strip(),
+        expires_at=now + timedelta(days=mail_settings().link_expiry_days),
+        created_at=now,
+        open_count=0,
+    )
+    db.session.add(link)
+    if message is None:
+        db.session.info.setdefault(_SESSION_LINKS, []).append(link)
+    db.session.flush()
+    return token
+
+
+def _adopt_links(message: OutboxMessage, documents: Sequence[Document]) -> None:
+    """Tie to this message the links made in this session, without a message, for its documents and recipients."""
+    pending: list[SecureLink] = db.session.info.get(_SESSION_LINKS, [])
+    wanted = {id(d) for d in documents}
+    recipients = {r.lower() for r in message.to_addresses}
+    kept = []
+    for link in pending:
+        if link.message is None and id(link.document) in wanted and link.recipient.lower() in recipients:
+            link.message = message
+        else:
+            kept.append(link)
+    db.session.info[_SESSION_LINKS] = kept
+
+
+def link_url(token: str) -> str:
+    """The absolute address of a secure link, from ``APDOCS_BASE_URL``; works in a job, with no request."""
+    return f"{mail_settings().base_url}/shared/{token}"
+
+
+def find_link(token: str, now: datetime | None = None) -> SecureLink | None:
+    """The link for a token if it is valid: known, not expired, not revoked, and its document ready.
+
+    Looked up by the token's hash (the database compares hashes, never the token), and the hash
+    compared again in constant time.
+    """
+    if not token or len(token) > 100:
+        return None
+    now = now or utcnow()
+    digest = _hash_token(token)
+    link = db.session.scalar(sa.select(SecureLink).where(SecureLink.token_sha256 == digest))
+    if link is None or not hmac.compare_digest(link.token_sha256, digest):
+        return None
+    if link.revoked_at is not None or link.expires_at <= now:
+        return None
+    if link.document.status is not DocumentStatus.READY:
+        return None
+    return link
+
+
+def open_link(token: str, now: datetime | None = None, *, count: bool = True) -> Document | None:
+    """The document a valid link shares, counting the open; None for an expired, revoked or unknown token.
+
+    ``count=False`` checks without counting (the landing page, which mail scanners fetch on their own).
+    """
+    now = now or utcnow()
+    link = find_link(token, now)
+    if link is None:
+        return None
+    if count:
+        link.open_count += 1
+        link.last_opened_at = now
+    return link.document
+
+
+def revoke_links(message: OutboxMessage, user: User, now: datetime | None = None) -> int:
+    """Stop every link a message carries (sent to the wrong person, say). Audited; the caller commits."""
+    now = now or utcnow()
+    links = db.session.scalars(
+        sa.select(SecureLink).where(SecureLink.message_id == message.id, SecureLink.revoked_at.is_(None))
+    ).all()
+    for link in links:
+        link.revoked_at = now
+    audit.record("revoke_links", "outbox_message", message.id, user, {"links": len(links)})
+    return len(links)
+
+
+# --- transports ------------------------------------------------------------------------------------------
+
+
+class NotSent(Exception):  # noqa: N818 - names the outcome, as MaybeSent does
+    """Nothing can have been delivered: safe to try again."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class MaybeSent(Exception):  # noqa: N818
+    """The content may have reached the server without the server saying it took it: a person checks."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class Transport(Protocol):
+    """Hands one built message over. Returns the .eml path (relative to the output folder) or "".
+
+    Raises ``NotSent`` when nothing can have gone, ``MaybeSent`` when it cannot tell.
+    """
+
+    name: str
+
+    def send(self, email: EmailMessage, *, sender: str, recipients: Sequence[str], outbox_id: int) -> str: ...
+
+
+_DOT_AT_LINE_START = re.compile(rb"(?m)^\.")
+
+
+class SmtpTransport:
+    """Sends over SMTP, one step at a time, so a failure is known to be before or after the point of no return."""
+
+    name = "smtp"
+
+    def __init__(self, settings: MailSettings) -> None:
+        self.settings = settings
+
+    def send(self, email: EmailMessage, *, sender: str, recipients: Sequence[str], outbox_id: int) -> str:
+        s = self.settings
+        step = "connect to the mail server"
+        smtp: smtplib.SMTP | None = None
+        try:
+            context = ssl.create_default_context()
+            if s.smtp_security == "tls":
+                smtp = smtplib.SMTP_SSL(s.smtp_host, s.smtp_port, timeout=s.smtp_timeout_s, context=context)
+            else:
+                smtp = smtplib.SMTP(s.smtp_host, s.smtp_port, timeout=s.smtp_timeout_s)
+            step = "greet the mail server"
+            smtp.ehlo_or_helo_if_needed()
+            if s.smtp_security == "starttls":
+                step = "start an encrypted connection (STARTTLS)"
+                smtp.starttls(context=context)
+                smtp.ehlo()
+            if s.smtp_user:
+                step = "sign in to the mail server"
+                smtp.login(s.smtp_user, s.smtp_password)
+            step = "give the sender"
+            code, _ = smtp.mail(sender)
+            if code != 250:
+                raise NotSent(f"Not sent: the mail server refused the sender address ({code})")
+            for number, recipient in enumerate(recipients, start=1):
+                step = "give the recipients"
+                code, _ = smtp.rcpt(recipient)
+                if code not in (250, 251):
+                    # Sending to the others now and to this one later would send the others two copies.
+                    raise NotSent(f"Not sent: the mail server refused recipient {number} of {len(recipients)} ({code})")
+            step = "start sending the message"
+            smtp.putcmd("data")
+            code, _ = smtp.getreply()
+            if code != 354:
+                raise NotSent(f"Not sent: the mail server would not take the message ({code})")
+        except NotSent:
+            _close(smtp)
+            raise
+        except smtplib.SMTPAuthenticationError as error:
+            _close(smtp)
+            raise NotSent(
+                f"Not sent: the mail server did not accept the user name and password ({error.smtp_code})"
+            ) from None
+        except smtplib.SMTPResponseException as error:
+            _close(smtp)
+            raise NotSent(f"Not sent: the mail server refused to {step} ({error.smtp_code})") from None
+        except (smtplib.SMTPException, OSError) as error:
+            _close(smtp)
+            raise NotSent(f"Not sent: could not {step} ({_kind(error)})") from None
+
+        # The point of no return: from the first byte of content, the server may deliver it.
+        try:
+            data = _DOT_AT_LINE_START.sub(b"..", email.as_bytes(policy=SMTP_POLICY))
+            if not data.endswith(b"\r\n"):
+                data += b"\r\n"
+            smtp.send(data + b".\r\n")
+            code, _ = smtp.getreply()
+        except (smtplib.SMTPException, OSError) as error:
+            _close(smtp)
+            raise MaybeSent(
+                "May have been sent: the connection to the mail server was lost while sending the message, "
+                f"before it confirmed receiving it ({_kind(error)})"
+            ) from None
+        if code != 250:
+            _close(smtp)
+            raise NotSent(f"Not sent: the mail server refused the message ({code})")
+        with contextlib.suppress(smtplib.SMTPException, OSError):  # it said 250: the message is the server's now
+            smtp.quit()
+        return ""
+
+
+def _close(smtp: smtplib.SMTP | None) -> None:
+    if smtp is None:
+        return
+    with contextlib.suppress(OSError):
+        smtp.close()
+
+
+def _kind(error: BaseException) -> str:
+    """A reason for people that names no address: the error's kind, never its message."""
+    if isinstance(error, TimeoutError):
+        return "no answer in time"
+    if isinstance(error, ConnectionRefusedError):
+        return "connection refused"
+    if isinstance(error, smtplib.SMTPServerDisconnected | ConnectionResetError | BrokenPipeError):
+        return "the server closed the connection"
+    if isinstance(error, socket.gaierror):
+        return "the server's name was not found"
+    if isinstance(error, ssl.SSLError):
+        return "the encrypted connection failed"
+    return type(error).__name__
+
+
+class FileTransport:
+    """The embedded default: each message written whole as ``<id>-<timestamp>.eml`` under ``output/mail/``."""
+
+    name = "file"
+
+    def __init__(self, mail_dir: Path) -> None:
+        self.mail_dir = mail_dir
+
+    def send(self, email: EmailMessage, *, sender: str, recipients: Sequence[str], outbox_id: int) -> str:
+        stamp = utcnow().strftime("%Y%m%dT%H%M%S%fZ")
+        path = self.mail_dir / f"{outbox_id}-{stamp}.eml"
+        try:
+            write_atomically(path, email.as_bytes(policy=SMTP_POLICY))
+        except OSError as error:
+            raise NotSent(f"Not sent: the .eml file could not be written ({type(error).__name__})") from None
+        return path.relative_to(self.mail_dir.parent).as_posix()
+
+
+def transport_for(app_or_config: Flask | Mapping[str, Any]) -> Transport:
+    """SMTP when ``APDOCS_SMTP_HOST`` is set; otherwise .eml files under the output folder's ``mail/``."""
+    config = app_or_config.config if isinstance(app_or_config, Flask) else app_or_config
+    settings = MailSettings.from_config(config)
+    if settings.smtp_host:
+        return SmtpTransport(settings)
+    return FileTransport(settings.output_dir / "mail")
+
+
+# --- delivery --------------------------------------------------------------------------------------------
+
+
+def deliver(message_id: int, transport: Transport, *, now: datetime | None = None) -> OutboxMessage:
+    """Send one message if it is queued and due, exactly once; record what happened.
+
+    Commits: the claim before sending (so no other worker can take it), the outcome after.
+    """
+    now = now or utcnow()
+    claimed = db.session.execute(
+        sa.update(OutboxMessage)
+        .where(
+            OutboxMessage.id == message_id,
+            OutboxMessage.status == MessageStatus.QUEUED,
+            OutboxMessage.next_attempt_at <= now,
+        )
+        .values(status=MessageStatus.SENDING, claimed_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.commit()
+    message = db.session.get(OutboxMessage, message_id)
+    if message is None:
+        raise LookupError(f"no outbox message {message_id}")
+    if not claimed:
+        return message  # sent, being sent by another worker, not due yet, or waiting for a person
+
+    settings = mail_settings()
+    try:
+        email = _build(message, settings, now)
+    except _DocumentNotReady:
+        message.status = MessageStatus.QUEUED
+        message.claimed_at = None
+        message.next_attempt_at = now + DOCUMENT_WAIT
+        db.session.commit()
+        return message
+    except _DocumentFailed as problem:
+        _finish(message, MessageStatus.FAILED, problem.reason, now)
+        return message
+
+    try:
+        eml_path = transport.send(
+            email, sender=settings.mail_from, recipients=list(message.to_addresses), outbox_id=message.id
+        )
+    except NotSent as failure:
+        message.attempts += 1
+        if message.attempts >= message.max_attempts:
+            _finish(message, MessageStatus.FAILED, f"{failure.reason}. Tried {message.attempts} times.", now)
+        else:
+            message.status = MessageStatus.QUEUED
+            message.claimed_at = None
+            message.last_error = failure.reason
+            message.next_attempt_at = now + settings.retry_delay(message.attempts)
+            log.warning(
+                "outbox message %d not sent, attempt %d of %d; trying again later",
+                message.id,
+                message.attempts,
+                message.max_attempts,
+            )
+            db.session.commit()
+        return message
+    except MaybeSent as failure:
+        message.attempts += 1
+        _finish(message, MessageStatus.MAY_HAVE_BEEN_SENT, failure.reason, now)
+        return message
+    except Exception as error:  # noqa: BLE001 - an unknown failure mid-send: it may have gone, so a person checks
+        message.attempts += 1
+        _finish(
+            message,
+            MessageStatus.MAY_HAVE_BEEN_SENT,
+            f"May have been sent: sending stopped with an unexpected {type(error).__name__}",
+            now,
+        )
+        return message
+
+    message.attempts += 1
+    message.transport = transport.name
+    message.eml_path = eml_path
+    message.sent_at = now
+    _finish(message, MessageStatus.SENT, "", now)
+    return message
+
+
+def _finish(message: OutboxMessage, status: MessageStatus, reason: str, now: datetime) -> None:
+    """Record an outcome that waits for nobody (sent) or for a person (failed, may have been sent), and commit."""
+    message.status = status
+    message.last_error = reason
+    message.claimed_at = None if status is not MessageStatus.MAY_HAVE_BEEN_SENT else message.claimed_at
+    action = {
+        MessageStatus.SENT: "send",
+        MessageStatus.FAILED: "send_failed",
+        MessageStatus.MAY_HAVE_BEEN_SENT: "send_uncertain",
+    }[status]
+    audit.record(
+        action,
+        "outbox_message",
+        message.id,
+        None,
+        {"attempts": message.attempts, "transport": message.transport or None},
+        organisation_id=message.organisation_id,
+    )
+    db.session.commit()
+    if status is MessageStatus.SENT:
+        log.info("outbox message %d sent (%s)", message.id, message.transport)
+    else:
+        log.warning("outbox message %d %s after %d attempt(s)", message.id, status.value, message.attempts)
+
+
+class _DocumentNotReady(Exception):
+    pass
+
+
+class _DocumentFailed(Exception):
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def _build(message: OutboxMessage, settings: MailSettings, now: datetime) -> EmailMessage:
+    """The MIME message, with the row's fixed Message-ID and each attached PDF checked against its SHA-256."""
+    for item in message.attachments:
+        status = item.document.status
+        if status is DocumentStatus.FAILED:
+            raise _DocumentFailed(f"Not sent: {item.document.title} could not be made. Make it again, then resend")
+        if status is not DocumentStatus.READY:
+            raise _DocumentNotReady
+    email = EmailMessage()
+    email["From"] = settings.mail_from
+    email["To"] = ", ".join(message.to_addresses)
+    email["Subject"] = message.subject
+    email["Date"] = format_datetime(now)
+    email["Message-ID"] = message.message_id
+    email["Auto-Submitted"] = "auto-generated"
+    email.set_content(message.body_text, cte="quoted-printable")
+    output = settings.output_dir.resolve()
+    for item in message.attachments:
+        if item.delivery is not Delivery.ATTACH:
+            continue
+        document = item.document
+        path = (output / document.pdf_path).resolve()
+        if not document.pdf_path or not path.is_relative_to(output) or not path.is_file():
+            raise _DocumentFailed(f"Not sent: the PDF of {document.title} is missing from the output folder")
+        data = path.read_bytes()
+        if document.pdf_sha256 and sha256_of(data) != document.pdf_sha256:
+            raise _DocumentFailed(f"Not sent: the PDF of {document.title} has changed since it was made")
+        email.add_attachment(data, maintype="application", subtype="pdf", filename=attachment_name(document))
+    return email
+
+
+def attachment_name(document: Document) -> str:
+    """The attached file's name: its type and version, e.g. ``provider-pack-v2.pdf`` (no personal data)."""
+    return f"{document.doc_type.value}-v{document.version}.pdf"
+
+
+def sweep(now: datetime | None = None) -> list[int]:
+    """The ids of messages due for (re)delivery; and any message a dead worker left "sending" is marked
+    "may have been sent" (its worker may have got as far as the server's final reply), never resent."""
+    now = now or utcnow()
+    settings = mail_settings()
+    cutoff = now - settings.sending_stale_after
+    stuck = db.session.scalars(
+        sa.select(OutboxMessage.id).where(
+            OutboxMessage.status == MessageStatus.SENDING, OutboxMessage.claimed_at < cutoff
+        )
+    ).all()
+    for message_id in stuck:
+        changed = db.session.execute(
+            sa.update(OutboxMessage)
+            .where(
+                OutboxMessage.id == message_id,
+                OutboxMessage.status == MessageStatus.SENDING,
+                OutboxMessage.claimed_at < cutoff,
+            )
+            .values(
+                status=MessageStatus.MAY_HAVE_BEEN_SENT,
+                last_error="May have been sent: the worker sending it stopped before it could record the outcome",
+            )
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if changed:
+            organisation_id = db.session.scalar(
+                sa.select(OutboxMessage.organisation_id).where(OutboxMessage.id == message_id)
+            )
+            audit.record(
+                "send_uncertain", "outbox_message", message_id, None, {"stalled": True}, organisation_id=organisation_id
+            )
+    due = db.session.scalars(
+        sa.select(OutboxMessage.id)
+        .where(OutboxMessage.status == MessageStatus.QUEUED, OutboxMessage.next_attempt_at <= now)
+        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+    ).all()
+    db.session.commit()
+    if stuck:
+        log.warning("%d outbox message(s) left sending by a stopped worker: marked may-have-been-sent", len(stuck))
+    return list(due)
+
+
+# --- people's decisions ----------------------------------------------------------------------------------
+
+
+class OutboxError(ValueError):
+    """An action that does not fit the message's status (two people acted on it at once, say)."""
+
+
+def messages_for(user: User, status: MessageStatus | None = None, limit: int = 200) -> list[OutboxMessage]:
+    """The organisation's messages, newest first, those waiting for a person first of all."""
+    stmt = sa.select(OutboxMessage).where(OutboxMessage.organisation_id == user.organisation_id)
+    if status is not None:
+        stmt = stmt.where(OutboxMessage.status == status)
+    attention = sa.case(
+        (OutboxMessage.status.in_([MessageStatus.FAILED, MessageStatus.MAY_HAVE_BEEN_SENT]), 0), else_=1
+    )
+    stmt = stmt.order_by(attention, OutboxMessage.created_at.desc(), OutboxMessage.id.desc()).limit(limit)
+    return list(db.session.scalars(stmt))
+
+
+def needing_attention(user: User) -> int:
+    return (
+        db.session.scalar(
+            sa.select(sa.func.count(OutboxMessage.id)).where(
+                OutboxMessage.organisation_id == user.organisation_id,
+                OutboxMessage.status.in_([MessageStatus.FAILED, MessageStatus.MAY_HAVE_BEEN_SENT]),
+            )
+        )
+        or 0
+    )
+
+
+def get_message_for(user: User, message_id: int) -> OutboxMessage | None:
+    """A message if it is the commissioner's organisation's, else None (the view answers 404)."""
+    if user.role is not Role.COMMISSIONER:
+        return None
+    message = db.session.get(OutboxMessage, message_id)
+    if message is None or message.organisation_id != user.organisation_id:
+        return None
+    return message
+
+
+def resend(message: OutboxMessage, user: User) -> None:
+    """Queue a failed or may-have-been-sent message again, with its attempts reset (audited; the caller
+    commits, then enqueues). It keeps its Message-ID: a mail client that got the first copy can tell."""
+    if not message.status.needs_attention:
+        raise OutboxError("Only a message that was not sent, or may have been sent, can be sent again")
+    previous = message.status
+    message.status = MessageStatus.QUEUED
+    message.attempts = 0
+    message.last_error = ""
+    message.claimed_at = None
+    message.next_attempt_at = utcnow()
+    audit.record("resend", "outbox_message", message.id, user, {"from_status": previous.value})
+
+
+def mark_sent(message: OutboxMessage, user: User) -> None:
+    """Record that a person checked a may-have-been-sent message and it did arrive (audited; the caller commits)."""
+    if message.status is not MessageStatus.MAY_HAVE_BEEN_SENT:
+        raise OutboxError("Only a message that may have been sent can be marked as sent")
+    message.status = MessageStatus.SENT
+    message.sent_at = message.sent_at or message.claimed_at or utcnow()
+    message.last_error = ""
+    message.claimed_at = None
+    audit.record("mark_sent", "outbox_message", message.id, user)
+
+
+def purpose_label(purpose: str) -> str:
+    return PURPOSE_LABELS.get(purpose, purpose.replace("_", " ").capitalize())

@@ -1,0 +1,182 @@
+"""Outbox screens for commissioners, and the public pages behind a secure link.
+
+The outbox is the organisation's own: a commissioner sees only their organisation's messages, and
+another organisation's message is 404. A secure link's pages show one document's title and nothing
+else; an expired, revoked or made-up token gets one and the same page, which says nothing about
+which it was.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask.typing import ResponseReturnValue
+from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response
+
+from service.access import current, public, roles_required
+from service.audit import services as audit
+from service.auth.models import Role
+from service.extensions import db
+from service.mail import jobs, services
+from service.mail.models import Delivery, MessageStatus, OutboxMessage
+
+bp = Blueprint("mail", __name__, template_folder="templates")
+
+
+class ConfirmForm(FlaskForm):
+    """A button that changes something: the CSRF token only."""
+
+
+def _output_dir() -> Path:
+    return Path(current_app.config["APDOCS_OUTPUT_DIR"])
+
+
+def _message_or_404(message_id: int) -> OutboxMessage:
+    message = services.get_message_for(current(), message_id)
+    if message is None:
+        abort(404)
+    return message
+
+
+@bp.route("/outbox")
+@roles_required(Role.COMMISSIONER)
+def outbox() -> str:
+    user = current()
+    raw = request.args.get("status", "")
+    try:
+        status = MessageStatus(raw) if raw else None
+    except ValueError:
+        status = None
+    messages = services.messages_for(user, status)
+    return render_template(
+        "mail/outbox.html",
+        messages=messages,
+        status=status,
+        statuses=list(MessageStatus),
+        attention=services.needing_attention(user),
+        purpose_label=services.purpose_label,
+    )
+
+
+@bp.route("/outbox/<int:message_id>")
+@roles_required(Role.COMMISSIONER)
+def show_message(message_id: int) -> str:
+    user = current()
+    message = _message_or_404(message_id)
+    audit.record("view", "outbox_message", message.id, user)
+    db.session.commit()
+    return render_template(
+        "mail/message.html",
+        message=message,
+        purpose_label=services.purpose_label,
+        Delivery=Delivery,
+        attachment_name=services.attachment_name,
+    )
+
+
+@bp.route("/outbox/<int:message_id>/resend", methods=["POST"])
+@roles_required(Role.COMMISSIONER)
+def resend(message_id: int) -> Response:
+    user = current()
+    message = _message_or_404(message_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        services.resend(message, user)
+    except services.OutboxError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return redirect(url_for("mail.show_message", message_id=message_id))
+    db.session.commit()
+    jobs.enqueue_delivery(message_id)  # only now that the row is committed
+    flash("The message is being sent again.", "success")
+    return redirect(url_for("mail.show_message", message_id=message_id))
+
+
+@bp.route("/outbox/<int:message_id>/mark-sent", methods=["POST"])
+@roles_required(Role.COMMISSIONER)
+def mark_sent(message_id: int) -> Response:
+    user = current()
+    message = _message_or_404(message_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        services.mark_sent(message, user)
+    except services.OutboxError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return redirect(url_for("mail.show_message", message_id=message_id))
+    db.session.commit()
+    flash("The message is recorded as sent.", "success")
+    return redirect(url_for("mail.show_message", message_id=message_id))
+
+
+@bp.route("/outbox/<int:message_id>/eml")
+@roles_required(Role.COMMISSIONER)
+def download_eml(message_id: int) -> ResponseReturnValue:
+    user = current()
+    message = _message_or_404(message_id)
+    if not message.eml_path:
+        abort(404)
+    output = _output_dir().resolve()
+    path = (output / message.eml_path).resolve()
+    if not path.is_relative_to(output) or not path.is_file():
+        abort(404)
+    audit.record("download", "outbox_message", message.id, user, {"kind": "eml"})
+    db.session.commit()
+    return send_file(path, mimetype="message/rfc822", as_attachment=True, download_name=f"message-{message.id}.eml")
+
+
+def _not_valid() -> tuple[str, int, dict[str, str]]:
+    return render_template("mail/link_not_valid.html"), 404, {"Referrer-Policy": "no-referrer"}
+
+
+@bp.route("/shared/<token>")
+@public
+def shared(token: str) -> ResponseReturnValue:
+    link = services.find_link(token)
+    if link is None:
+        return _not_valid()
+    document = link.document
+    audit.record(
+        "view",
+        "secure_link",
+        link.id,
+        None,
+        {"document_id": document.id},
+        organisation_id=document.placement.commissioning_organisation_id,
+    )
+    db.session.commit()
+    page = render_template("mail/shared.html", title=document.title, token=token)
+    return page, 200, {"Referrer-Policy": "no-referrer"}
+
+
+@bp.route("/shared/<token>/pdf")
+@public
+def shared_pdf(token: str) -> ResponseReturnValue:
+    link = services.find_link(token)
+    if link is None:
+        return _not_valid()
+    document = link.document
+    output = _output_dir().resolve()
+    path = (output / document.pdf_path).resolve()
+    if not document.pdf_path or not path.is_relative_to(output) or not path.is_file():
+        return _not_valid()
+    services.open_link(token)
+    audit.record(
+        "download",
+        "secure_link",
+        link.id,
+        None,
+        {"document_id": document.id, "kind": "pdf"},
+        organisation_id=document.placement.commissioning_organisation_id,
+    )
+    db.session.commit()
+    response = send_file(
+        path, mimetype="application/pdf", as_attachment=True, download_name=services.attachment_name(document)
+    )
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
