@@ -68,6 +68,7 @@ def base_settings(database_url: str, tmp_path_factory: pytest.TempPathFactory) -
         secret_key="test-secret-key-not-for-production",
         cookie_secure=True,
         ratelimit_storage_url="memory://",
+        smtp_host="",  # never a real mail server from the environment: the mail tests start their own
     )
 
 

@@ -10,6 +10,7 @@ import hashlib
 import threading
 from datetime import timedelta
 
+import pytest
 import sqlalchemy as sa
 
 from service.db import utcnow
@@ -263,3 +264,55 @@ def test_nothing_personal_reaches_the_log(app, smtp, placement, document, caplog
     assert f"outbox message {message_id}" in logged
     for secret in ("Zoë", "O'Connor-Smith", "horizon.example", "information pack", "Dear"):
         assert secret not in logged
+
+
+def test_starttls_that_the_server_cannot_do_is_not_sent_never_sent_in_the_clear(app, smtp, placement, document):
+    app.config["APDOCS_SMTP_SECURITY"] = "starttls"
+    message_id = queue(placement, attachments=[document])
+    message = services.deliver(message_id, services.transport_for(app))
+    assert message.status is MessageStatus.QUEUED and message.attempts == 1
+    assert message.last_error.startswith("Not sent: could not start an encrypted connection (STARTTLS)")
+    assert smtp.messages() == []
+
+
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")  # loopback, in a test
+def test_the_user_name_and_password_are_given_and_a_wrong_one_is_not_sent(app, placement, document):
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.smtp import AuthResult
+
+    from tests.mail.conftest import RecordingHandler
+
+    def authenticator(server, session, envelope, mechanism, auth_data):  # type: ignore[no-untyped-def]
+        given = [v.decode() if isinstance(v, bytes) else v for v in (auth_data.login, auth_data.password)]
+        return AuthResult(success=given == ["apdocs", "right password"], handled=False)
+
+    handler = RecordingHandler()
+    port = free_port()
+    controller = Controller(
+        handler,
+        hostname="127.0.0.1",
+        port=port,
+        ready_timeout=30,
+        authenticator=authenticator,
+        auth_required=True,
+        auth_require_tls=False,  # loopback only, in a test
+    )
+    controller.start()
+    try:
+        app.config.update(
+            APDOCS_SMTP_HOST="127.0.0.1",
+            APDOCS_SMTP_PORT=port,
+            APDOCS_SMTP_SECURITY="none",
+            APDOCS_SMTP_USER="apdocs",
+            APDOCS_SMTP_PASSWORD="wrong password",
+        )
+        message_id = queue(placement, attachments=[document])
+        message = services.deliver(message_id, services.transport_for(app))
+        assert message.status is MessageStatus.QUEUED
+        assert message.last_error == "Not sent: the mail server did not accept the user name and password (535)"
+        app.config["APDOCS_SMTP_PASSWORD"] = "right password"
+        services.deliver(message_id, services.transport_for(app), now=message.next_attempt_at)
+        assert reload(message_id).status is MessageStatus.SENT
+        assert len(handler.messages()) == 1
+    finally:
+        controller.stop()
