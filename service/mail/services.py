@@ -257,12 +257,13 @@ def create_secure_link(
     message lists the document under ``links``; or pass ``message=`` to tie it now.
     """
     now = now or utcnow()
+    [address] = _valid_recipients([recipient])
     token = secrets.token_urlsafe(32)
     link = SecureLink(
         token_sha256=_hash_token(token),
         document=document,
         message=message,
-        recipient=recipient.strip(),
+        recipient=address,
         expires_at=now + timedelta(days=mail_settings().link_expiry_days),
         created_at=now,
         open_count=0,
@@ -538,27 +539,16 @@ def deliver(message_id: int, transport: Transport, *, now: datetime | None = Non
     except _DocumentFailed as problem:
         _finish(message, MessageStatus.FAILED, problem.reason, now)
         return message
+    except Exception as error:  # noqa: BLE001 - nothing went to any server: count it and try again later
+        _not_sent(message, f"Not sent: the message could not be put together ({type(error).__name__})", now, settings)
+        return message
 
     try:
         eml_path = transport.send(
             email, sender=settings.mail_from, recipients=list(message.to_addresses), outbox_id=message.id
         )
     except NotSent as failure:
-        message.attempts += 1
-        if message.attempts >= message.max_attempts:
-            _finish(message, MessageStatus.FAILED, f"{failure.reason}. Tried {message.attempts} times.", now)
-        else:
-            message.status = MessageStatus.QUEUED
-            message.claimed_at = None
-            message.last_error = failure.reason
-            message.next_attempt_at = now + settings.retry_delay(message.attempts)
-            log.warning(
-                "outbox message %d not sent, attempt %d of %d; trying again later",
-                message.id,
-                message.attempts,
-                message.max_attempts,
-            )
-            db.session.commit()
+        _not_sent(message, failure.reason, now, settings)
         return message
     except MaybeSent as failure:
         message.attempts += 1
@@ -580,6 +570,25 @@ def deliver(message_id: int, transport: Transport, *, now: datetime | None = Non
     message.sent_at = now
     _finish(message, MessageStatus.SENT, "", now)
     return message
+
+
+def _not_sent(message: OutboxMessage, reason: str, now: datetime, settings: MailSettings) -> None:
+    """An attempt that delivered nothing: queued again after the back-off, or failed after the last attempt."""
+    message.attempts += 1
+    if message.attempts >= message.max_attempts:
+        _finish(message, MessageStatus.FAILED, f"{reason}. Tried {message.attempts} times.", now)
+        return
+    message.status = MessageStatus.QUEUED
+    message.claimed_at = None
+    message.last_error = reason
+    message.next_attempt_at = now + settings.retry_delay(message.attempts)
+    db.session.commit()
+    log.warning(
+        "outbox message %d not sent, attempt %d of %d; trying again later",
+        message.id,
+        message.attempts,
+        message.max_attempts,
+    )
 
 
 def _finish(message: OutboxMessage, status: MessageStatus, reason: str, now: datetime) -> None:
