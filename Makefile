@@ -7,7 +7,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMPS := .stamps
-TEMPLATES := templates_docx/support_plan.docx templates_docx/review_record.docx
+TEMPLATES := templates_docx/support_plan.docx templates_docx/review_record.docx templates_docx/provider_pack.docx
 
 .PHONY: run test bench lint format clean system system-test setup
 

@@ -84,7 +84,9 @@ def register_blueprints(app: Flask) -> None:
     from service.documents.views import bp as documents_bp
     from service.health.views import bp as health_bp
     from service.mail.views import bp as mail_bp
+    from service.organisations.views import bp as organisations_bp
     from service.placements.views import bp as placements_bp
+    from service.provider_packs.views import bp as provider_packs_bp
     from service.providers.views import bp as providers_bp
     from service.pupils.views import bp as pupils_bp
     from service.reviews.views import bp as reviews_bp
@@ -99,7 +101,9 @@ def register_blueprints(app: Flask) -> None:
         placements_bp,
         support_plans_bp,
         reviews_bp,
+        provider_packs_bp,
         documents_bp,
+        organisations_bp,
         mail_bp,
         audit_bp,
     ):

@@ -86,6 +86,7 @@ NAV_BY_ROLE: dict[Role, tuple[tuple[str, str], ...]] = {
         ("auth.users", "Accounts"),
         ("documents.manage_templates", "Templates"),
         ("support_plans.term_dates", "Term dates"),
+        ("organisations.settings", "Organisation settings"),
         ("audit.audit_log", "Audit log"),
     ),
 }

@@ -158,7 +158,6 @@ def serve(host: str | None, port: int | None, threads: int, worker: bool) -> Non
     consumer = None
     if worker:
         from service.documents import jobs
-        from service.mail import jobs as mail_jobs  # noqa: F401 - registers the mail tasks with the consumer
 
         consumer = jobs.start_embedded_worker(app)
         # Huey's consumer takes over SIGTERM for a run loop we do not use: give it back, so that a
@@ -181,11 +180,25 @@ def _stop_serving(signum: int, frame: object) -> None:
 def worker(workers: int | None) -> None:
     """Run the background worker alone (documents and mail; scaled out: one per converter machine, with Redis)."""
     from service.documents import jobs
-    from service.mail import jobs as mail_jobs  # noqa: F401 - registers the mail tasks with the consumer
 
     consumer = jobs.create_consumer(_app(), workers)
     click.echo("apdocs document worker started (Ctrl+C to stop)")
     consumer.run()
+
+
+@main.command("send-packs")
+@click.option("--today", default=None, type=click.DateTime(formats=["%Y-%m-%d"]), help="Defaults to today.")
+def send_packs(today: object) -> None:
+    """Send the provider packs whose send date has come (the worker does this every hour by itself)."""
+    from service.provider_packs.jobs import send_due_packs_now
+
+    app = _app()
+    from service.documents import jobs
+
+    jobs.configure(app)
+    with app.app_context():
+        count = send_due_packs_now(today.date() if today is not None else None)  # type: ignore[attr-defined]
+    click.echo(f"{count} provider pack(s) sent")
 
 
 DOCUMENT_TYPES = ["support-plan", "review-record", "provider-pack", "end-of-placement-report"]

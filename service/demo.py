@@ -109,12 +109,42 @@ def load(today: date | None = None) -> None:
     today = today or date.today()
     password_hash = hash_password(DEMO_PASSWORD)
 
-    school = Organisation(name="Northbridge Academy", kind=OrganisationKind.SCHOOL, urn="140123", la_code="931")
+    school = Organisation(
+        name="Northbridge Academy",
+        kind=OrganisationKind.SCHOOL,
+        urn="140123",
+        la_code="931",
+        dsl_name="Sam Okafor, Assistant Headteacher",
+        dsl_phone="01632 960500",
+        deputy_dsl_name="Jo Patel, Deputy Headteacher",
+        deputy_dsl_phone="01632 960501",
+        child_protection_expectations=(
+            "Follow Northbridge Academy's child protection policy and Keeping children safe in education. "
+            "Staff working with our pupils have enhanced DBS checks and have read Part 1 of KCSIE."
+        ),
+        concern_procedure=(
+            "If a pupil is at immediate risk, call 999. Otherwise phone our DSL the same day, before the pupil "
+            "goes home, and send a written record of what you saw and heard within 24 hours."
+        ),
+        attendance_contact_name="Attendance office",
+        attendance_contact_phone="01632 960510",
+        attendance_contact_email="attendance@northbridge.example",
+        trusted_domains="northbridge.example\nwestshire.example",
+    )
     la = Organisation(
         name="Westshire Council Access to Learning",
         kind=OrganisationKind.LOCAL_AUTHORITY,
         la_team=LocalAuthorityTeam.ACCESS_TO_LEARNING,
         la_code="931",
+        dsl_name="Lee Morgan, Access to Learning",
+        dsl_phone="01632 960600",
+        deputy_dsl_name="Priya Shah, Access to Learning",
+        deputy_dsl_phone="01632 960601",
+        child_protection_expectations="Follow the Westshire Safeguarding Children Partnership procedures.",
+        concern_procedure="Phone the Access to Learning DSL the same day; out of hours, call the duty team.",
+        attendance_contact_name="Access to Learning attendance officer",
+        attendance_contact_phone="01632 960610",
+        trusted_domains="westshire.example",
     )
     orgs = {o.name: o for o in (school, la)}
     providers = _providers(today)
@@ -388,6 +418,7 @@ def load(today: date | None = None) -> None:
         in_progress=zoe_placement,
         reviewed=riley_placement,
     )
+    demo_plans.load_provider_packs(senco, ellie=ellie_placement, mo=mo_placement, zoe=zoe_placement)
     db.session.flush()
 
 

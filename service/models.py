@@ -4,8 +4,9 @@ from service.audit.models import AuditEvent
 from service.auth.models import Role, User
 from service.documents.models import Document, DocumentStatus, DocumentTemplate
 from service.mail.models import Delivery, MessageStatus, OutboxAttachment, OutboxMessage, SecureLink
-from service.organisations.models import LocalAuthorityTeam, Organisation, OrganisationKind
+from service.organisations.models import LocalAuthorityTeam, MailDelivery, Organisation, OrganisationKind
 from service.placements.models import Placement, PlacementSession, PlacementStatusChange, Weekday
+from service.provider_packs.models import PackSection, ProviderPack
 from service.providers.models import (
     ApprovalCriterion,
     ApprovedListStatus,
@@ -38,9 +39,11 @@ __all__ = [
     "DocumentTemplate",
     "LocalAuthorityTeam",
     "MessageStatus",
+    "MailDelivery",
     "ObjectiveProgress",
     "OfstedGrade",
     "OutcomeArea",
+    "PackSection",
     "Organisation",
     "OutboxAttachment",
     "OutboxMessage",
@@ -55,6 +58,7 @@ __all__ = [
     "Provider",
     "ProviderContact",
     "ProviderCriterion",
+    "ProviderPack",
     "ProviderSite",
     "Pupil",
     "QaOutcome",

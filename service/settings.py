@@ -82,7 +82,6 @@ class Settings:
     mail_from: str = "apdocs@localhost"
     mail_max_attempts: int = 5
     mail_retry_base_s: int = 60
-    mail_trusted_domains: tuple[str, ...] = ()
     link_expiry_days: int = 7
     #: Where people reach apdocs, for links in emails sent from a background job (no request to ask).
     base_url: str = ""
@@ -115,9 +114,6 @@ class Settings:
             mail_from=_env("MAIL_FROM", "apdocs@localhost"),
             mail_max_attempts=max(1, int(_env("MAIL_MAX_ATTEMPTS", "5"))),
             mail_retry_base_s=max(1, int(_env("MAIL_RETRY_BASE_S", "60"))),
-            mail_trusted_domains=tuple(
-                d.strip().lower().lstrip("@") for d in _env("MAIL_TRUSTED_DOMAINS", "").split(",") if d.strip()
-            ),
             link_expiry_days=max(1, int(_env("LINK_EXPIRY_DAYS", "7"))),
             base_url=_env("BASE_URL", ""),
         )
@@ -159,7 +155,6 @@ class Settings:
             "APDOCS_MAIL_FROM": self.mail_from,
             "APDOCS_MAIL_MAX_ATTEMPTS": self.mail_max_attempts,
             "APDOCS_MAIL_RETRY_BASE_S": self.mail_retry_base_s,
-            "APDOCS_MAIL_TRUSTED_DOMAINS": self.mail_trusted_domains,
             "APDOCS_LINK_EXPIRY_DAYS": self.link_expiry_days,
             "APDOCS_BASE_URL": self.resolved_base_url,
             **self.extra,

@@ -1,7 +1,7 @@
 """Build apdocs' default Word templates from source, reproducibly.
 
-    python templates_docx/build_templates.py            # writes templates_docx/support_plan.docx and
-                                                        # templates_docx/review_record.docx
+    python templates_docx/build_templates.py            # writes templates_docx/support_plan.docx,
+                                                        # review_record.docx and provider_pack.docx
     python templates_docx/build_templates.py --out DIR  # writes them into DIR
 
 The .docx files are generated (git-ignored): edit this script, not the files. Each template is a
@@ -14,7 +14,8 @@ Liberation Sans), bordered tables with shaded label cells, "OFFICIAL-SENSITIVE" 
 of every page, and "Page X of Y" with the document's version in the footer. Both documents follow seed 001's
 Appendix A: the support plan its Initial referral / Assessment of need / Support plan parts (then the changes
 agreed at reviews, when there are any, and the agreement and signatures), the review record its "Review /
-Transition Meeting" part.
+Transition Meeting" part. The provider information pack is written for the provider's key worker, in plain
+English, and leaves out entirely each section the commissioner keeps out of it.
 """
 
 from __future__ import annotations
@@ -803,7 +804,311 @@ def build_review_record() -> Document:
     return doc
 
 
-TEMPLATES = {"support_plan.docx": build_support_plan, "review_record.docx": build_review_record}
+# -- the provider information pack -------------------------------------------------------------------
+
+
+def _if(doc: Document, condition: str) -> None:
+    """Start a part of the document shown only when ``condition`` holds (docxtpl removes the paragraph)."""
+    doc.add_paragraph(f"{{%p if {condition} %}}")
+
+
+def _endif(doc: Document) -> None:
+    doc.add_paragraph("{%p endif %}")
+
+
+def _pair_row(table: Table, label: str, value: str) -> _Row:
+    """A shaded label and its value, on one page (a value longer than a page still flows on: LibreOffice and
+    Word break a row that cannot fit on any page)."""
+    row = _add_row(table, label, value, fills=(LABEL_FILL, None), bold=(True,))
+    _keep_row_together(row)
+    return row
+
+
+def _pairs(doc: Document) -> Table:
+    """A two-column table of labels and values, as wide as the page."""
+    return _table(doc, (4.6, 12.4))
+
+
+def build_provider_pack() -> Document:
+    """The pack a provider gets before the pupil starts, in plain English for their key worker. A section the
+    commissioner keeps out of the pack (``shared.<section>`` false) is left out entirely, heading included."""
+    doc = _new_document(
+        "Provider information pack",
+        "What an alternative provider needs to keep a pupil safe and taught",
+        "Provider information pack",
+    )
+    intro = doc.add_paragraph()
+    intro.add_run("For the staff at {{ provider.name }} who will teach and look after ").italic = True
+    intro.add_run("{{ pupil.display_name }}").bold = True
+    intro.add_run(
+        ". Please read it before the first session, keep it somewhere secure and share it only with the staff "
+        "who work with the pupil. From {{ commissioner.name }}: version {{ document.version }}, produced on "
+        "{{ document.generated_on }}."
+    ).italic = True
+
+    # About the pupil -------------------------------------------------------------------------------
+    _heading(doc, "About the pupil")
+    about = _table(doc, (3.6, 4.9, 3.6, 4.9))
+    _label_value_rows(
+        about,
+        (
+            ("Name", "{{ pupil.display_name }}", "Legal name", "{{ pupil.legal_name }}"),
+            ("Date of birth", "{{ pupil.date_of_birth }}", "Year group", "{{ pupil.year_group }}"),
+            ("School", "{{ pupil.school|or_dash }}", "In care (looked after)", "{{ pupil.looked_after|yes_no }}"),
+            (
+                "Placed with you by",
+                "{{ commissioner.name }}",
+                "Your contact for this placement",
+                "{{ provider.contact_name|or_dash }}{% if provider.contact_role %}, {{ provider.contact_role }}"
+                "{% endif %}",
+            ),
+            (
+                "Starts",
+                "{{ placement.actual_start or placement.planned_start }}",
+                "Planned end",
+                "{{ placement.planned_end|or_dash }}",
+            ),
+        ),
+    )
+    _keep_table_on_one_page(about)
+
+    # How to keep them safe -------------------------------------------------------------------------
+    _heading(doc, "How to keep the pupil safe")
+    safe = _pairs(doc)
+    _conditional_rows(
+        safe,
+        "shared.safeguarding_status",
+        lambda table: _pair_row(table, "Safeguarding status", "{{ safeguarding.status }}"),
+    )
+    _pair_row(safe, "What we expect of you", "{{ safeguarding.expectations|or_dash }}")
+    _keep_table_on_one_page(safe)
+    _subheading(doc, "If you are worried about this pupil")
+    danger = doc.add_paragraph()
+    danger.add_run("If the pupil is in immediate danger, call 999. ").bold = True
+    danger.add_run(
+        "For any other worry, however small, tell our designated safeguarding lead (DSL), the person in charge "
+        "of child protection, or their deputy, the same day."
+    )
+    danger.paragraph_format.keep_with_next = True
+    worry = _pairs(doc)
+    _pair_row(worry, "What to do", "{{ safeguarding.concern_procedure|or_dash }}")
+    _spacer(doc).paragraph_format.keep_with_next = True
+    dsl = _table(doc, (6.0, 6.2, 4.8))
+    _column_headings(dsl, "Who to call", "Name", "Phone")
+    for label, key in (("Designated safeguarding lead", "dsl"), ("Deputy designated safeguarding lead", "deputy_dsl")):
+        _keep_row_together(
+            _add_row(
+                dsl,
+                label,
+                f"{{{{ safeguarding.{key}_name|or_dash }}}}",
+                f"{{{{ safeguarding.{key}_phone|or_dash }}}}",
+                fills=(LABEL_FILL,),
+                bold=(True, False, True),
+            )
+        )
+    _keep_table_on_one_page(dsl)
+    _if(doc, "shared.risks")
+    _subheading(doc, "Risks to be aware of")
+    risks = _pairs(doc)
+    _pair_row(risks, "Risks identified in the support plan", "{{ needs.risks|or_dash }}")
+    _endif(doc)
+
+    # Needs: each part only if shared, the heading only if one of them is -----------------------------
+    _if(doc, "shared.sen or shared.literacy or shared.medical")
+    _heading(doc, "The pupil's needs")
+    needs = _pairs(doc)
+    _conditional_rows(
+        needs,
+        "shared.sen",
+        lambda table: _pair_row(table, "Special educational needs", "{{ needs.sen_status }}\n{{ needs.send_needs }}"),
+    )
+    _conditional_rows(
+        needs, "shared.literacy", lambda table: _pair_row(table, "Reading and writing", "{{ needs.literacy|or_dash }}")
+    )
+    _conditional_rows(
+        needs, "shared.medical", lambda table: _pair_row(table, "Medical needs", "{{ needs.medical_needs|or_dash }}")
+    )
+    _endif(doc)
+
+    # Pairs read side by side, in one row: it stays on one page (a row taller than a page still flows on).
+    for condition, heading, (left, left_field), (right, right_field) in (
+        (
+            "shared.what_works",
+            "What works and what to avoid",
+            ("What works", "needs.what_works"),
+            ("What to avoid", "needs.what_to_avoid"),
+        ),
+        (
+            "shared.behaviour",
+            "Behaviour: what to expect and what helps",
+            ("Behaviours that challenge", "needs.behaviours_that_challenge"),
+            ("Strategies that have worked", "needs.strategies_that_worked"),
+        ),
+    ):
+        _if(doc, condition)
+        _heading(doc, heading)
+        table = _table(doc, (8.5, 8.5))
+        header = _column_headings(table, left, right)
+        for cell in header.cells:
+            cell.paragraphs[0].paragraph_format.keep_with_next = True
+        _keep_row_together(_add_row(table, f"{{{{ {left_field}|or_dash }}}}", f"{{{{ {right_field}|or_dash }}}}"))
+        _endif(doc)
+
+    _if(doc, "shared.interests")
+    _heading(doc, "Strengths and interests")
+    interests = _pairs(doc)
+    _pair_row(interests, "What the pupil is good at and enjoys", "{{ needs.aptitudes_interests|or_dash }}")
+    _endif(doc)
+
+    _if(doc, "shared.fsm")
+    _heading(doc, "Free school meals")
+    doc.add_paragraph(
+        "{% if fsm_eligible %}{{ pupil.display_name }} is eligible for free school meals: please agree with "
+        "{{ commissioner.name }} how they get lunch on the days they are with you."
+        "{% else %}{{ pupil.display_name }} is not eligible for free school meals.{% endif %}"
+    )
+    _endif(doc)
+
+    # Objectives and timetable ---------------------------------------------------------------------
+    _heading(doc, "What the pupil is working towards")
+    doc.add_paragraph(
+        "The objectives agreed in the pupil's support plan. Please keep notes of progress towards them: "
+        "we will ask for them at each review."
+    ).paragraph_format.keep_with_next = True
+    objectives = _table(doc, (2.1, 3.8, 3.0, 2.9, 2.6, 2.6))
+    _column_headings(objectives, "Area", "Objective", "Where the pupil is now", "Target", "How we will know", "By")
+    _loop_rows(
+        objectives,
+        "o in objectives",
+        (
+            "{{ o.area }}",
+            "{{ o.objective }}",
+            "{{ o.baseline }}",
+            "{{ o.target }}",
+            "{{ o.measure }}",
+            "{{ o.due_by }}",
+        ),
+        NONE_RECORDED,
+    )
+
+    _heading(doc, "Timetable")
+    _subheading(doc, "Sessions with you each week")
+    sessions = _table(doc, (5.0, 4.0, 4.0, 4.0))
+    _column_headings(sessions, "Day", "From", "To", "Hours")
+    _loop_rows(
+        sessions,
+        "s in sessions",
+        ("{{ s.day }}", "{{ s.starts_at }}", "{{ s.ends_at }}", "{{ s.hours }}"),
+        NONE_RECORDED,
+    )
+    total = _add_row(
+        sessions, "Hours a week with you", "", "", "{{ placement.hours_per_week }}", bold=(True, False, False, True)
+    )
+    _shade(_merged(total, 0, 2), LABEL_FILL)
+    _keep_row_together(total)
+    _subheading(doc, "Everything in the pupil's week, in every setting")
+    interventions = _table(doc, (6.6, 4.8, 2.6, 3.0))
+    _column_headings(interventions, "What", "Where", "Hours a week", "From")
+    _loop_rows(
+        interventions,
+        "i in interventions",
+        ("{{ i.intervention_type }}", "{{ i.delivered_by }}", "{{ i.hours_per_week }}", "{{ i.start_date }}"),
+        NONE_RECORDED,
+    )
+
+    # Attendance, transport, emergency contacts, reviews -------------------------------------------
+    _heading(doc, "Reporting attendance")
+    attendance = _pairs(doc)
+    _pair_row(
+        attendance,
+        "Twice a day",
+        "Tell us every morning and every afternoon the pupil is due with you whether they are there.",
+    )
+    _pair_row(
+        attendance,
+        "If the pupil is absent",
+        "Phone us the same day, as soon as you know, if the pupil has not arrived, leaves early or is away for "
+        "any reason.",
+    )
+    _pair_row(
+        attendance,
+        "Who to tell",
+        "{{ attendance.contact_name|or_dash }}\nPhone: {{ attendance.contact_phone|or_dash }}\n"
+        "Email: {{ attendance.contact_email|or_dash }}",
+    )
+    _pair_row(
+        attendance,
+        "How we record it",
+        "We record the pupil's attendance at your sessions with code {{ attendance.register_code }}: "
+        "{{ attendance.register_code_meaning }}. Your reports are what keep our register right.",
+    )
+    _conditional_rows(
+        attendance,
+        "attendance.arrangements",
+        lambda table: _pair_row(table, "Also agreed", "{{ attendance.arrangements }}"),
+    )
+    # How to report, whom to tell and how we record it are read together; what the plan adds (free
+    # text, perhaps long) may start on the next page.
+    for row in attendance.rows[:3]:
+        for cell in row.cells:
+            cell.paragraphs[0].paragraph_format.keep_with_next = True
+
+    _if(doc, "shared.transport")
+    _heading(doc, "Transport")
+    transport = _pairs(doc)
+    _pair_row(transport, "Getting to and from you", "{{ transport|or_dash }}")
+    _endif(doc)
+
+    _heading(doc, "Emergency contacts")
+    contacts = _table(doc, (6.0, 4.6, 6.4))
+    _column_headings(contacts, "Name", "Relationship to the pupil", "Phone")
+    _loop_rows(
+        contacts,
+        "e in emergency_contacts",
+        ("{{ e.name }}", "{{ e.relationship }}", "{{ e.phone }}"),
+        NONE_RECORDED,
+    )
+    _conditional_rows(
+        contacts,
+        "other_emergency_contacts",
+        lambda table: _wide_row(table, "Other contacts", "{{ other_emergency_contacts }}"),
+    )
+
+    _heading(doc, "Review dates")
+    doc.add_paragraph(
+        "The placement is reviewed at least every half term. You will be invited: please bring your attendance "
+        "records and notes on progress."
+    ).paragraph_format.keep_with_next = True
+    reviews = _table(doc, (3.6, 4.9, 3.6, 4.9))
+    _label_value_rows(
+        reviews,
+        (
+            (
+                "First review",
+                "{{ reviews.first_review_date|or_dash }}",
+                "Next review",
+                "{{ reviews.next_review_date|or_dash }}",
+            ),
+        ),
+    )
+    _wide_row(
+        reviews,
+        "Reviews held so far",
+        "{%p for r in reviews.held %}\n"
+        "Review {{ r.number }}: {{ r.meeting_date }}\n"
+        "{%p else %}\n"
+        "None yet\n"
+        "{%p endfor %}",
+    )
+    _keep_table_on_one_page(reviews)
+    return doc
+
+
+TEMPLATES = {
+    "support_plan.docx": build_support_plan,
+    "review_record.docx": build_review_record,
+    "provider_pack.docx": build_provider_pack,
+}
 
 
 #: Parts of python-docx's starting document that a template does not need: a blank-page thumbnail, and

@@ -16,7 +16,8 @@ from service.documents.types import DocumentType
 from service.extensions import db
 from service.organisations.models import Organisation, OrganisationKind
 from service.placements.models import Placement, PlacementSession, PlacementStatusChange
-from service.providers.models import ApprovedListStatus, Provider
+from service.provider_packs.models import ProviderPack
+from service.providers.models import ApprovedListStatus, Provider, ProviderContact
 from service.pupils.models import ParentCarer, Pupil
 from service.reviews.models import ObjectiveProgress, ProgressRating, Review
 from service.rules.decision import Circumstance, DecisionMaker
@@ -44,6 +45,15 @@ class SchoolFactory(Base):
     name = factory.Sequence(lambda n: f"School {n}")
     kind = OrganisationKind.SCHOOL
     la_code = "931"
+    dsl_name = "Mrs P Grant"
+    dsl_phone = "01632 960001"
+    deputy_dsl_name = "Mr D Shah"
+    deputy_dsl_phone = "01632 960002"
+    child_protection_expectations = "Follow the school's child protection policy and KCSIE 2025."
+    concern_procedure = "Phone the DSL the same day; record the concern in writing within 24 hours."
+    attendance_contact_name = "Attendance office"
+    attendance_contact_phone = "01632 960010"
+    attendance_contact_email = "attendance@school.example"
 
 
 class LocalAuthorityFactory(Base):
@@ -82,6 +92,20 @@ class ProviderFactory(Base):
     approved_list_status = ApprovedListStatus.APPROVED
     dsl_name = "Dee Safeguarding"
     dsl_phone = "01632 960001"
+
+
+class ProviderContactFactory(Base):
+    """The provider's placement contact: the person the provider pack is emailed to."""
+
+    class Meta:
+        model = ProviderContact
+
+    provider = factory.SubFactory(ProviderFactory)
+    name = "Alex Jones"
+    role = "Centre manager"
+    phone = "01632 960100"
+    email = factory.Sequence(lambda n: f"placements{n}@provider.example")
+    is_placement_contact = True
 
 
 class PupilFactory(Base):
@@ -170,6 +194,26 @@ class SupportPlanFactory(Base):
     attendance_arrangements = "The provider reports attendance twice daily."
     agreed_actions = "Referral to the school nurse."
     review_date = date(2026, 2, 9)
+
+
+class ProviderPackFactory(Base):
+    """A provider information pack with every answer filled in and nothing withheld."""
+
+    class Meta:
+        model = ProviderPack
+
+    placement = factory.SubFactory(PlacementFactory)
+    send_needs = "Dyslexia: needs instructions given one at a time."
+    literacy = "Reading age 9 years 2 months; uses a coloured overlay."
+    medical_needs = "Asthma: inhaler in the front pocket of the bag."
+    what_works = "Praise in private; a job to do when arriving."
+    what_to_avoid = "Reading aloud in front of the group."
+    behaviours_that_challenge = "Walks out when frustrated."
+    strategies_that_worked = "An agreed time-out card and a quiet space."
+    aptitudes_interests = "Bikes, drawing, looking after animals."
+    transport = "Taxi arranged by the LA, pick-up 08:30 from home."
+    other_emergency_contacts = "Aunt: Grace Hill 07700 900123"
+    withheld = factory.LazyFunction(list)
 
 
 class PlanObjectiveFactory(Base):

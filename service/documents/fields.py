@@ -276,20 +276,21 @@ ASSESSMENT = _group(
     note=FROM_THE_PLAN,
 )
 
+#: One SMART objective of the plan, as the support plan and the provider pack both print it.
+OBJECTIVE = (
+    _text("area", "Outcome area (Attendance, Attitude, Attainment, Behaviour, Destination), or empty", "Attendance"),
+    _paras("objective", "What the pupil will achieve", "Attend every session for six weeks"),
+    _paras("baseline", "Where the pupil is now", "62% attendance last half-term"),
+    _paras("target", "Where the pupil should be", "95% attendance"),
+    _paras("measure", "How progress is measured", "The provider's register"),
+    _date("due_by", "By when", "13 February 2026"),
+)
+
 SUPPORT = _group(
     "support",
     "Appendix A, Support plan.",
     _list(
-        "objectives",
-        "SMART objectives: what, from which baseline, to which target, measured how, by when.",
-        _text(
-            "area", "Outcome area (Attendance, Attitude, Attainment, Behaviour, Destination), or empty", "Attendance"
-        ),
-        _paras("objective", "What the pupil will achieve", "Attend every session for six weeks"),
-        _paras("baseline", "Where the pupil is now", "62% attendance last half-term"),
-        _paras("target", "Where the pupil should be", "95% attendance"),
-        _paras("measure", "How progress is measured", "The provider's register"),
-        _date("due_by", "By when", "13 February 2026"),
+        "objectives", "SMART objectives: what, from which baseline, to which target, measured how, by when.", *OBJECTIVE
     ),
     _list(
         "interventions",
@@ -426,6 +427,228 @@ SIGNATURES = _group(
     _signature("provider_representative", "alternative provider representative"),
 )
 
+# -- the provider information pack ---------------------------------------------------------------------
+
+WITHHELD = "Empty when the commissioner keeps this section out of the pack: see `shared`."
+
+PACK_PUPIL = _group(
+    "pupil",
+    "The child or young person: only what the provider needs (no UPN, no census codes).",
+    _text("display_name", "The name they go by: preferred first name and surname", "Jay Smith"),
+    _text("legal_name", "Legal name", "Jayden Smith"),
+    _text("preferred_name", "Preferred first name, or empty when they use their legal first name", "Jay"),
+    _date("date_of_birth", "Date of birth", "14 March 2011"),
+    _text("year_group", "National curriculum year group on the document's date", "Year 9"),
+    _text("school", "Home school (school on roll), or empty when the pupil has no school place", "Northbridge Academy"),
+    _yes_no("looked_after", "Whether the pupil is looked after (in care)", False),
+)
+
+#: Section of the pack -> what it holds, for ``shared.<section>``. Kept in step with ``PackSection``.
+PACK_SECTIONS = (
+    ("sen", "special educational needs: `needs.sen_status` and `needs.send_needs`"),
+    ("literacy", "reading and writing: `needs.literacy`"),
+    ("medical", "medical needs: `needs.medical_needs`"),
+    ("what_works", "what works and what to avoid: `needs.what_works` and `needs.what_to_avoid`"),
+    (
+        "behaviour",
+        "behaviours that challenge and strategies that have worked: "
+        "`needs.behaviours_that_challenge` and `needs.strategies_that_worked`",
+    ),
+    ("risks", "the risks from the support plan: `needs.risks`"),
+    ("interests", "aptitudes and interests: `needs.aptitudes_interests`"),
+    ("safeguarding_status", "the safeguarding status: `safeguarding.status`"),
+    ("fsm", "free school meal eligibility: `fsm_eligible`"),
+    ("transport", "transport: `transport`"),
+)
+
+PACK_SHARED = _group(
+    "shared",
+    "Which sections go to the provider. The commissioner may keep a section out (data minimisation): "
+    "put the whole section, heading included, inside `{%p if shared.<section> %}` ... `{%p endif %}`, so a "
+    "section kept out leaves no trace. All true when nothing is kept out.",
+    *(_yes_no(name, f"Whether the pack shares {what}", True) for name, what in PACK_SECTIONS),
+)
+
+PACK_NEEDS = _group(
+    "needs",
+    "What the provider needs to know to teach the pupil well. Each field is empty when its section is kept out.",
+    _text("sen_status", "Special educational needs status (section `sen`)", "SEN support", note=WITHHELD),
+    _paras(
+        "send_needs",
+        "The pupil's special educational needs and disabilities, and how to support them (section `sen`)",
+        "Dyslexia: give instructions one at a time.",
+        note=WITHHELD,
+    ),
+    _paras(
+        "literacy",
+        "Reading and writing: reading age, what helps (section `literacy`)",
+        "Reading age 9 years 2 months; uses a coloured overlay.",
+        note=WITHHELD,
+    ),
+    _paras(
+        "medical_needs",
+        "Medical needs and medication (section `medical`)",
+        "Asthma: inhaler in the front pocket of the bag.",
+        note=WITHHELD,
+    ),
+    _paras("what_works", "What works with the pupil (section `what_works`)", "Praise in private.", note=WITHHELD),
+    _paras(
+        "what_to_avoid", "What to avoid (section `what_works`)", "Reading aloud in front of the group.", note=WITHHELD
+    ),
+    _paras(
+        "behaviours_that_challenge",
+        "Behaviours that challenge (section `behaviour`)",
+        "Walks out when frustrated.",
+        note=WITHHELD,
+    ),
+    _paras(
+        "strategies_that_worked",
+        "Strategies that have worked with those behaviours (section `behaviour`)",
+        "An agreed time-out card and a quiet space.",
+        note=WITHHELD,
+    ),
+    _paras(
+        "aptitudes_interests",
+        "What the pupil is good at and interested in (section `interests`)",
+        "Bikes, drawing, looking after animals.",
+        note=WITHHELD,
+    ),
+    _paras(
+        "risks",
+        "Risks identified in the support plan, e.g. leaving the site (section `risks`); also empty while there is "
+        "no support plan",
+        "Has left the school site twice.",
+        note=WITHHELD,
+    ),
+)
+
+PACK_SAFEGUARDING = _group(
+    "safeguarding",
+    "Keeping the pupil safe: the commissioning organisation's safeguarding lead, expectations and procedure. "
+    "Always in the pack.",
+    _text(
+        "status",
+        "The pupil's safeguarding status (section `safeguarding_status`)",
+        "Early help",
+        note=WITHHELD,
+    ),
+    _text("dsl_name", "The commissioning organisation's designated safeguarding lead (DSL)", "Mrs P Grant"),
+    _text("dsl_phone", "The DSL's phone number", "01632 960001"),
+    _text("deputy_dsl_name", "The deputy DSL", "Mr D Shah"),
+    _text("deputy_dsl_phone", "The deputy DSL's phone number", "01632 960002"),
+    _paras(
+        "expectations",
+        "What the commissioning organisation expects of the provider on child protection",
+        "Follow the school's child protection policy and Keeping children safe in education.",
+    ),
+    _paras(
+        "concern_procedure",
+        "What to do when worried about the pupil",
+        "Phone the DSL the same day; record the concern in writing within 24 hours.",
+    ),
+)
+
+PACK_OBJECTIVES = _list(
+    "objectives",
+    "The support plan's objectives, in the plan's order; an empty list while there is no plan.",
+    *OBJECTIVE,
+)
+
+PACK_INTERVENTIONS = _list(
+    "interventions",
+    "The support plan's interventions in every setting, in the plan's order; an empty list while there is no plan.",
+    _text("intervention_type", "What the intervention is", "Construction skills"),
+    _text("hours_per_week", "Hours a week, or empty", "15"),
+    _text(
+        "delivered_by",
+        "Where it happens: The alternative provider, The home school or Another setting",
+        "The alternative provider",
+    ),
+    _date("start_date", "Start date, or empty", "5 January 2026"),
+)
+
+PACK_ATTENDANCE = _group(
+    "attendance",
+    "How the provider reports attendance. The template says the fixed part: report twice a day (morning and "
+    "afternoon), and phone the same day about any absence.",
+    _text("register_code", "The code the school records in its register for the pupil's sessions here: B or K", "B"),
+    _text(
+        "register_code_meaning",
+        "What that code means",
+        "attending an approved educational activity arranged by the school (counts as present)",
+    ),
+    _text("contact_name", "Whom to tell about attendance and absence at the commissioning organisation", "Mrs J Lee"),
+    _text("contact_phone", "Their phone number", "01632 960010"),
+    _text("contact_email", "Their email address", "attendance@northbridge.example"),
+    _paras(
+        "arrangements",
+        "The arrangements to report and monitor attendance agreed in the support plan",
+        "Text the attendance office by 09:30 and 13:30.",
+        note=FROM_THE_PLAN,
+    ),
+)
+
+PACK_EMERGENCY_CONTACTS = _list(
+    "emergency_contacts",
+    "The pupil's parents and carers to call in an emergency, in the order recorded: names, relationships and "
+    "phone numbers only.",
+    _text("name", "Name", "Pat Smith"),
+    _text("relationship", "Relationship to the pupil", "Mother"),
+    _text("phone", "Phone number", "07700 900123"),
+)
+
+PACK_REVIEWS = _group(
+    "reviews",
+    "When the placement is reviewed.",
+    _date("first_review_date", "Date of the first review meeting, from the support plan", "9 February 2026"),
+    _date(
+        "next_review_date",
+        "Date of the next review meeting: the one set at the latest review, or the first review date before any "
+        "review has been held; empty when not set",
+        "23 March 2026",
+    ),
+    _list(
+        "held",
+        "Reviews held so far, first review first.",
+        _text("number", "Review number (1, 2, ...)", "1"),
+        _date("meeting_date", "Date of the review meeting", "9 February 2026"),
+    ),
+)
+
+PACK_FIELDS = (
+    DOCUMENT,
+    PACK_PUPIL,
+    PROVIDER,
+    COMMISSIONER,
+    PLACEMENT,
+    SESSIONS,
+    PACK_SHARED,
+    PACK_NEEDS,
+    PACK_SAFEGUARDING,
+    _yes_no(
+        "fsm_eligible",
+        "Whether the pupil is eligible for free school meals (section `fsm`): print it only under `shared.fsm`",
+        True,
+        note="False when the commissioner keeps this section out of the pack.",
+    ),
+    PACK_OBJECTIVES,
+    PACK_INTERVENTIONS,
+    PACK_ATTENDANCE,
+    _paras(
+        "transport",
+        "How the pupil gets to and from the provider (section `transport`)",
+        "Taxi at 08:30.",
+        note=WITHHELD,
+    ),
+    PACK_EMERGENCY_CONTACTS,
+    _paras(
+        "other_emergency_contacts",
+        "Other people to call in an emergency, as the commissioner wrote them",
+        "Aunt: Grace Hill 07700 900124",
+    ),
+    PACK_REVIEWS,
+)
+
 SCHEMAS: dict[DocumentType, Schema] = {
     DocumentType.SUPPORT_PLAN: Schema(
         DocumentType.SUPPORT_PLAN,
@@ -455,6 +678,16 @@ SCHEMAS: dict[DocumentType, Schema] = {
         intro=(
             "The record of one review or transition meeting (seed 001's Appendix A, \"Review / Transition "
             'Meeting"), with progress against each objective of the plan.'
+        ),
+    ),
+    DocumentType.PROVIDER_PACK: Schema(
+        DocumentType.PROVIDER_PACK,
+        PACK_FIELDS,
+        intro=(
+            "What the provider needs, before the pupil starts, to keep them safe and taught: their needs, the "
+            "safeguarding contacts and procedure, the objectives and timetable, attendance reporting, transport, "
+            "emergency contacts and review dates. A section the commissioner keeps out of the pack is empty "
+            "(`shared` says which)."
         ),
     ),
 }

@@ -146,6 +146,10 @@ def worker_threads(pool_size: int) -> int:
 
 def create_consumer(app: Flask, workers: int | None = None):  # type: ignore[no-untyped-def]
     """A Huey consumer working for this app, with one more thread than LibreOffice instances by default."""
+    # Every feature's tasks must be registered before the consumer starts, or their jobs wait for ever.
+    import service.mail.jobs  # noqa: F401
+    import service.provider_packs.jobs  # noqa: F401
+
     configure(app)
     threads = workers or worker_threads(PoolSettings.from_env().size)
     return queue.create_consumer(workers=threads, worker_type="thread")

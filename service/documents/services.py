@@ -37,12 +37,14 @@ log = logging.getLogger(__name__)
 
 def context_builders() -> dict[DocumentType, Callable[..., dict[str, Any]]]:
     """The context builder of each document type that has one so far."""
+    from service.documents.contexts.provider_pack import build_provider_pack_context
     from service.documents.contexts.review_record import build_review_record_context
     from service.documents.contexts.support_plan import build_support_plan_context
 
     return {
         DocumentType.SUPPORT_PLAN: build_support_plan_context,
         DocumentType.REVIEW_RECORD: build_review_record_context,
+        DocumentType.PROVIDER_PACK: build_provider_pack_context,
     }
 
 
@@ -51,7 +53,8 @@ PER_REVIEW_TYPES = frozenset({DocumentType.REVIEW_RECORD})
 
 
 def placement_document_types() -> list[DocumentType]:
-    """The types a commissioner can produce from the placement page alone (a review record needs a review)."""
+    """The types a commissioner can produce from the placement page alone (a review record needs a review),
+    in the order of :func:`context_builders`: the support plan, then the provider information pack."""
     return [doc_type for doc_type in context_builders() if doc_type not in PER_REVIEW_TYPES]
 
 
@@ -195,6 +198,8 @@ def _readable(error: Exception) -> str:
 STATUSES_WITH_DATA = {
     DocumentType.SUPPORT_PLAN: ("referred", "agreed", "active", "under_review", "ended"),
     DocumentType.REVIEW_RECORD: ("agreed", "active", "under_review", "ended"),
+    # Sent before the pupil starts and again when something changes; an ended placement needs no new pack.
+    DocumentType.PROVIDER_PACK: ("referred", "agreed", "active", "under_review"),
 }
 
 

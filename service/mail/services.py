@@ -87,7 +87,6 @@ class MailSettings:
     mail_from: str = "apdocs@localhost"
     max_attempts: int = 5
     retry_base_s: int = 60
-    trusted_domains: tuple[str, ...] = ()
     link_expiry_days: int = 7
     base_url: str = "http://127.0.0.1:5000"
     output_dir: Path = Path("output")
@@ -104,7 +103,6 @@ class MailSettings:
             mail_from=str(config.get("APDOCS_MAIL_FROM") or "apdocs@localhost"),
             max_attempts=int(config.get("APDOCS_MAIL_MAX_ATTEMPTS") or 5),
             retry_base_s=int(config.get("APDOCS_MAIL_RETRY_BASE_S") or 60),
-            trusted_domains=tuple(config.get("APDOCS_MAIL_TRUSTED_DOMAINS") or ()),
             link_expiry_days=int(config.get("APDOCS_LINK_EXPIRY_DAYS") or 7),
             base_url=str(config.get("APDOCS_BASE_URL") or "http://127.0.0.1:5000").rstrip("/"),
             output_dir=Path(str(config.get("APDOCS_OUTPUT_DIR") or "output")),
@@ -230,13 +228,6 @@ def new_message_id(mail_from: str) -> str:
     """A Message-ID that is random (it names nobody) and on the sender's domain, as RFC 5322 asks."""
     domain = mail_from.rpartition("@")[2].strip(" >") or "localhost"
     return f"<{secrets.token_hex(16)}@{domain}>"
-
-
-def is_trusted_recipient(address: str) -> bool:
-    """Whether the address is in one of ``APDOCS_MAIL_TRUSTED_DOMAINS`` (the caller then may attach the PDF;
-    anyone else gets a secure link)."""
-    domain = address.rpartition("@")[2].strip().lower()
-    return bool(domain) and domain in mail_settings().trusted_domains
 
 
 # --- secure links ----------------------------------------------------------------------------------------

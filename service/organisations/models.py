@@ -42,6 +42,20 @@ class LocalAuthorityTeam(enum.StrEnum):
         }[self.value]
 
 
+class MailDelivery(enum.StrEnum):
+    """How documents go out by email: attached, or as an expiring link for addresses outside trusted domains."""
+
+    ATTACH = "attach"
+    LINK_OUTSIDE_TRUSTED = "link_outside_trusted"
+
+    @property
+    def label(self) -> str:
+        return {
+            "attach": "Attach the PDF to every email",
+            "link_outside_trusted": "Attach the PDF only for trusted domains; send everyone else a link that expires",
+        }[self.value]
+
+
 class Organisation(TimestampMixin, Base):
     __tablename__ = "organisations"
 
@@ -51,6 +65,30 @@ class Organisation(TimestampMixin, Base):
     la_team: Mapped[LocalAuthorityTeam | None] = mapped_column(enum_column(LocalAuthorityTeam), nullable=True)
     urn: Mapped[str | None] = mapped_column(sa.String(10), nullable=True)
     la_code: Mapped[str | None] = mapped_column(sa.String(3), nullable=True)
+
+    # What the provider information pack says about keeping the pupil safe: the commissioner's own
+    # designated safeguarding lead and deputy, its child-protection expectations and how to raise a concern.
+    dsl_name: Mapped[str] = mapped_column(sa.String(200), default="", server_default="")
+    dsl_phone: Mapped[str] = mapped_column(sa.String(40), default="", server_default="")
+    deputy_dsl_name: Mapped[str] = mapped_column(sa.String(200), default="", server_default="")
+    deputy_dsl_phone: Mapped[str] = mapped_column(sa.String(40), default="", server_default="")
+    child_protection_expectations: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    concern_procedure: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    # Whom the provider tells, the same day, when a pupil is absent.
+    attendance_contact_name: Mapped[str] = mapped_column(sa.String(200), default="", server_default="")
+    attendance_contact_phone: Mapped[str] = mapped_column(sa.String(40), default="", server_default="")
+    attendance_contact_email: Mapped[str] = mapped_column(sa.String(254), default="", server_default="")
+
+    # Sending: how many working days before the start the pack goes, and how documents are delivered.
+    pack_lead_working_days: Mapped[int] = mapped_column(default=5, server_default="5")
+    mail_delivery: Mapped[MailDelivery] = mapped_column(
+        enum_column(MailDelivery), default=MailDelivery.LINK_OUTSIDE_TRUSTED, server_default="link_outside_trusted"
+    )
+    trusted_domains: Mapped[str] = mapped_column(sa.Text, default="", server_default="")  # one per line
+
+    @property
+    def trusted_domain_list(self) -> list[str]:
+        return [line.strip().lower() for line in self.trusted_domains.replace(",", "\n").splitlines() if line.strip()]
 
     @property
     def kind_label(self) -> str:

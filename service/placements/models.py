@@ -19,6 +19,7 @@ from service.rules.decision import Circumstance, DecisionMaker
 from service.rules.placement_status import PlacementStatus
 
 if TYPE_CHECKING:
+    from service.provider_packs.models import ProviderPack
     from service.reviews.models import Review
     from service.support_plans.models import SupportPlan
 
@@ -69,6 +70,9 @@ class Placement(TimestampMixin, Base):
     )
     reviews: Mapped[list[Review]] = relationship(
         back_populates="placement", cascade="all, delete-orphan", order_by="Review.number"
+    )
+    provider_pack: Mapped[ProviderPack | None] = relationship(
+        back_populates="placement", uselist=False, cascade="all, delete-orphan"
     )
 
     @property

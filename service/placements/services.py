@@ -64,7 +64,10 @@ def can_see_placement(user: User, placement_id: int) -> bool:
 def placements_by_status(user: User) -> dict[PlacementStatus, list[Placement]]:
     """The user's placements grouped by status, in lifecycle order, for the dashboard."""
     stmt = visible_placements(user).options(
-        selectinload(Placement.pupil), selectinload(Placement.provider), selectinload(Placement.sessions)
+        selectinload(Placement.pupil),
+        selectinload(Placement.provider).selectinload(Provider.contacts),
+        selectinload(Placement.sessions),
+        selectinload(Placement.commissioning_organisation),
     )
     grouped: dict[PlacementStatus, list[Placement]] = {status: [] for status in PlacementStatus}
     for placement in db.session.scalars(stmt.order_by(Placement.planned_start, Placement.id)):

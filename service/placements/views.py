@@ -14,6 +14,7 @@ from service.documents import services as document_services
 from service.extensions import db
 from service.placements import services
 from service.placements.models import Placement, Weekday
+from service.provider_packs import services as pack_services
 from service.reviews import services as review_services
 from service.rules.decision import Circumstance, who_decides
 from service.rules.placement_status import PlacementStatus, allowed_transitions
@@ -96,6 +97,7 @@ def show_placement(placement_id: int) -> str:
         review_due=review_services.review_due(placement)
         if placement.status in review_services.REVIEWABLE_STATUSES
         else None,
+        pack_status=pack_services.status_of(placement, date.today()) if is_commissioner else None,
     )
 
 

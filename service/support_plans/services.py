@@ -25,10 +25,12 @@ from service.auth.models import Role, User
 from service.db import utcnow
 from service.documents import services as documents
 from service.documents.models import Document
+from service.documents.sending import Letter, send_document
 from service.documents.types import DocumentType
 from service.errors import FieldError
 from service.extensions import db
 from service.formatting import uk_date
+from service.mail.models import OutboxMessage
 from service.placements import services as placements
 from service.placements.models import Placement
 from service.providers.services import provider_warnings
@@ -507,6 +509,42 @@ def agree_plan(user: User, placement: Placement, output_dir: Path, on: date | No
     audit.record("agree", "support_plan", placement.id, user)
     db.session.flush()
     return documents.request_document(user, placement, DocumentType.SUPPORT_PLAN, output_dir, on=today)
+
+
+PARENT_PLAN = "parent_plan"
+
+
+def send_plan_to_parents(user: User, placement: Placement, document: Document) -> list[OutboxMessage]:
+    """Queue the agreed plan to every parent or carer with parental responsibility and an email address.
+
+    Why each gets a message of their own: parents who live apart must not see each other's address. A
+    parent without parental responsibility is not sent it (their record says so). The caller commits, then
+    enqueues the document and the messages; each message waits for the PDF.
+    """
+    organisation = placement.commissioning_organisation
+    messages = []
+    for parent in placement.pupil.parents:
+        if not (parent.parental_responsibility and parent.email):
+            continue
+        letter = Letter(
+            subject=f"AP Support Plan agreed (ref AP-{placement.id})",
+            body=(
+                f"Dear {parent.name},\n\n"
+                f"The AP Support Plan for your child's placement at {placement.provider.name}, starting on "
+                f"{uk_date(placement.planned_start)}, has been agreed. This is your copy: it says what the placement "
+                "is for, what will happen and when it will be reviewed.\n\n"
+                "{delivery}\n\n"
+                f"If you have a question about it, contact {organisation.name}.\n"
+            ),
+            purpose=PARENT_PLAN,
+        )
+        message, _how = send_document(user, organisation, document, parent.email, letter)
+        messages.append(message)
+    if messages:
+        audit.record(
+            "send", "support_plan", placement.id, user, {"document_id": document.id, "messages": len(messages)}
+        )
+    return messages
 
 
 # -- term dates --------------------------------------------------------------------------------------

@@ -29,6 +29,7 @@ from service.access import current, keeps_answers, kept_formdata, roles_required
 from service.auth.models import Role
 from service.documents import jobs
 from service.extensions import db
+from service.mail import jobs as mail_jobs
 from service.placements.models import Placement
 from service.placements.views import placement_or_404
 from service.rules.full_time import FULL_TIME_HOURS, PartTimeReason, package_check
@@ -119,9 +120,16 @@ def agree(placement_id: int) -> Any:
         db.session.rollback()
         flash(error.message, "error")
         return redirect(url_for("support_plans.check_answers", placement_id=placement_id))
+    to_parents = services.send_plan_to_parents(user, placement, document)
     db.session.commit()
     jobs.enqueue_produce(document.id)  # only after the commit: the worker must find the row
-    flash("The plan is agreed. The AP Support Plan is being produced.", "success")
+    for message in to_parents:
+        mail_jobs.enqueue_delivery(message.id)  # each waits for the PDF
+    if to_parents:
+        sent = f"It will be emailed to {len(to_parents)} parent{'s or carers' if len(to_parents) > 1 else ' or carer'}."
+    else:
+        sent = "No parent or carer with parental responsibility has an email address: give them a copy yourself."
+    flash(f"The plan is agreed. The AP Support Plan is being produced. {sent}", "success")
     return redirect(url_for("placements.show_placement", placement_id=placement_id) + "#documents")
 
 

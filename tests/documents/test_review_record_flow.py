@@ -1,5 +1,5 @@
 """A commissioner produces the record of one of a placement's reviews, through the real engine; a review
-record is never made without a review of that placement, and the placement page offers only the support plan."""
+record is never made without a review of that placement, and the placement page never offers one."""
 
 from __future__ import annotations
 
@@ -75,8 +75,8 @@ def test_another_placements_review_cannot_be_recorded_on_this_one(
     assert db_session.scalar(sa.select(sa.func.count()).select_from(Document)) == 0
 
 
-def test_the_placement_page_can_produce_only_the_support_plan() -> None:
-    assert services.placement_document_types() == [DocumentType.SUPPORT_PLAN]
+def test_the_placement_page_cannot_produce_a_review_record() -> None:
+    assert services.placement_document_types() == [DocumentType.SUPPORT_PLAN, DocumentType.PROVIDER_PACK]
     assert DocumentType.REVIEW_RECORD in services.context_builders()
 
 

@@ -17,7 +17,11 @@ from tests.documents.conftest import build_module
 PLAN = DocumentType.SUPPORT_PLAN
 
 
-DEFAULTS = {DocumentType.SUPPORT_PLAN: "support_plan.docx", DocumentType.REVIEW_RECORD: "review_record.docx"}
+DEFAULTS = {
+    DocumentType.SUPPORT_PLAN: "support_plan.docx",
+    DocumentType.REVIEW_RECORD: "review_record.docx",
+    DocumentType.PROVIDER_PACK: "provider_pack.docx",
+}
 
 
 @pytest.fixture(scope="module")
@@ -271,6 +275,6 @@ def test_a_zip_bomb_is_rejected() -> None:
 
 
 def test_a_type_without_fields_yet_says_so() -> None:
-    problem = only(check_template(template("{{ pupil.display_name }}"), DocumentType.PROVIDER_PACK))
+    problem = only(check_template(template("{{ pupil.display_name }}"), DocumentType.END_OF_PLACEMENT_REPORT))
 
-    assert "Provider information pack" in problem.message
+    assert "End-of-placement report" in problem.message

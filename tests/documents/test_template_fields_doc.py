@@ -42,17 +42,23 @@ def test_every_field_and_filter_is_in_the_reference() -> None:
         assert f"| `{name}` |" in text
 
 
-@pytest.mark.parametrize("doc_type", [DocumentType.SUPPORT_PLAN, DocumentType.REVIEW_RECORD])
+@pytest.mark.parametrize(
+    "doc_type", [DocumentType.SUPPORT_PLAN, DocumentType.REVIEW_RECORD, DocumentType.PROVIDER_PACK]
+)
 def test_the_examples_make_a_complete_context(doc_type: DocumentType) -> None:
     assert context_problems(doc_type, example_context(doc_type)) == []
 
 
-def test_both_documents_have_their_section_in_the_reference() -> None:
+def test_every_document_with_a_schema_has_its_section_in_the_reference() -> None:
     text = render_markdown()
 
     assert "## AP Support Plan (`support-plan`)" in text
     assert "## Review record (`review-record`)" in text
     assert "templates_docx/review_record.docx" in text
+    assert "## Provider information pack (`provider-pack`)" in text
+    assert "templates_docx/provider_pack.docx" in text
+    for name in ("`shared.medical`", "`needs.send_needs`", "`safeguarding.concern_procedure`", "`e.phone`"):
+        assert name in text
 
 
 def test_context_problems_finds_missing_extra_and_mistyped_fields() -> None:

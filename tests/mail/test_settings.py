@@ -31,7 +31,6 @@ def test_every_mail_setting_is_read(monkeypatch):
         "MAIL_FROM": "apdocs@school.example",
         "MAIL_MAX_ATTEMPTS": "3",
         "MAIL_RETRY_BASE_S": "120",
-        "MAIL_TRUSTED_DOMAINS": "School.example, @la.gov.uk",
         "LINK_EXPIRY_DAYS": "14",
         "BASE_URL": "https://apdocs.school.example/",
     }
@@ -41,7 +40,6 @@ def test_every_mail_setting_is_read(monkeypatch):
     assert (mail.smtp_host, mail.smtp_port, mail.smtp_security) == ("smtp.school.example", 465, "tls")
     assert (mail.smtp_user, mail.smtp_password, mail.mail_from) == ("apdocs", "s3cret", "apdocs@school.example")
     assert (mail.max_attempts, mail.retry_base_s, mail.link_expiry_days) == (3, 120, 14)
-    assert mail.trusted_domains == ("school.example", "la.gov.uk")
     assert mail.base_url == "https://apdocs.school.example"
 
 

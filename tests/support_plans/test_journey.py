@@ -126,6 +126,36 @@ def test_a_whole_plan_is_agreed_and_produced(as_commissioner, placement, db_sess
     assert document.context["pupil"]["display_name"] == "Ellie Example"
 
 
+def test_the_agreed_plan_is_emailed_to_each_parent_with_parental_responsibility(
+    as_commissioner, placement, db_session, default_templates
+):
+    """One message per parent (parents who live apart must not see each other's address); none to a parent
+    without parental responsibility or without an email address; never the pupil's name in the subject."""
+    from service.mail.models import MessageStatus, OutboxMessage
+
+    pupil = placement.pupil
+    factories.ParentCarerFactory(pupil=pupil, name="Mum", email="mum@example.com")
+    factories.ParentCarerFactory(pupil=pupil, name="Dad", email="dad@example.net")
+    factories.ParentCarerFactory(pupil=pupil, name="Step", email="step@example.org", parental_responsibility=False)
+    _fill_everything(as_commissioner, placement.id)
+    check = as_commissioner.get(f"/placements/{placement.id}/plan/check")
+    response = as_commissioner.post(
+        f"/placements/{placement.id}/plan/agree", data=form_data(check, {}), follow_redirects=True
+    )
+    assert "It will be emailed to 2 parents or carers." in text(response)
+    db_session.expire_all()
+    messages = db_session.scalars(sa.select(OutboxMessage).where(OutboxMessage.purpose == "parent_plan")).all()
+    assert sorted(m.to_addresses[0] for m in messages) == ["dad@example.net", "mum@example.com"]
+    assert all(len(m.to_addresses) == 1 for m in messages)
+    for message in messages:
+        assert "Ellie" not in message.subject and "Example" not in message.subject
+        assert message.status is MessageStatus.SENT, message.last_error  # the embedded default: an .eml file
+        [shared] = message.attachments
+        assert shared.document.doc_type is DocumentType.SUPPORT_PLAN
+        assert shared.delivery.value == "link"  # a parent's mailbox is not a trusted domain
+        assert "/shared/" in message.body_text
+
+
 def test_save_as_draft_keeps_a_half_answered_step_and_shows_it_in_progress(as_commissioner, placement, db_session):
     response = _post_step(as_commissioner, placement.id, "views", {"child_views": HOSTILE}, button="save_draft")
     assert response.status_code == 302

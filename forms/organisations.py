@@ -1,0 +1,71 @@
+"""An organisation's settings: the safeguarding contacts every provider pack carries, and how mail goes."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, GovTextArea, GovTextInput
+from wtforms import IntegerField, RadioField, StringField, SubmitField, TextAreaField
+from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional, ValidationError
+
+from forms.support_plans import LONG_TEXT, SHORT_TEXT
+from service.organisations.models import MailDelivery
+from service.rules.delivery import domain_of
+
+PHONE = [Optional(), Length(max=40, message="Keep the phone number to 40 characters or fewer")]
+
+
+def _domains(form: object, field: TextAreaField) -> None:
+    for line in (field.data or "").replace(",", "\n").splitlines():
+        domain = line.strip().lstrip("@").lstrip("*").lstrip(".")
+        if domain and ("." not in domain or " " in domain or domain_of("x@" + domain) != domain.lower()):
+            raise ValidationError(f"“{line.strip()}” is not a domain. Enter one domain per line, like school.sch.uk")
+
+
+class OrganisationSettingsForm(FlaskForm):
+    dsl_name = StringField("Designated safeguarding lead", validators=SHORT_TEXT, widget=GovTextInput())
+    dsl_phone = StringField("Their phone number", validators=PHONE, widget=GovTextInput())
+    deputy_dsl_name = StringField("Deputy designated safeguarding lead", validators=SHORT_TEXT, widget=GovTextInput())
+    deputy_dsl_phone = StringField("Their phone number", validators=PHONE, widget=GovTextInput())
+    child_protection_expectations = TextAreaField(
+        "What you expect of a provider on child protection",
+        validators=LONG_TEXT,
+        widget=GovTextArea(),
+        description="For example: follow our child protection policy and Keeping children safe in education.",
+    )
+    concern_procedure = TextAreaField(
+        "How a provider raises a concern about a pupil",
+        validators=LONG_TEXT,
+        widget=GovTextArea(),
+        description="Who to call, how fast, and how to follow it up in writing.",
+    )
+    attendance_contact_name = StringField(
+        "Who the provider tells about an absence", validators=SHORT_TEXT, widget=GovTextInput()
+    )
+    attendance_contact_phone = StringField("Phone number for absences", validators=PHONE, widget=GovTextInput())
+    attendance_contact_email = StringField(
+        "Email address for attendance reports",
+        validators=[Optional(), Email("Enter an email address like attendance@school.sch.uk"), Length(max=254)],
+        widget=GovTextInput(),
+    )
+    pack_lead_working_days = IntegerField(
+        "Working days before the start to send the provider pack",
+        validators=[
+            InputRequired("Enter how many working days before the start to send the pack"),
+            NumberRange(min=1, max=30, message="Enter a number of working days from 1 to 30"),
+        ],
+        widget=GovTextInput(),
+        description="Weekends and bank holidays in England are not counted. Usually 5.",
+    )
+    mail_delivery = RadioField(
+        "How documents are sent by email",
+        choices=[(mode.value, mode.label) for mode in MailDelivery],
+        validators=[InputRequired("Select how documents are sent")],
+        widget=GovRadioInput(),
+    )
+    trusted_domains = TextAreaField(
+        "Trusted email domains",
+        validators=[Optional(), Length(max=4000), _domains],
+        widget=GovTextArea(),
+        description="One per line. A domain includes its subdomains: sch.uk trusts every school.sch.uk.",
+    )
+    submit = SubmitField("Save settings", widget=GovSubmitInput())

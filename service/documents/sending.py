@@ -1,0 +1,67 @@
+"""Sending a document by email: attached, or as a link that expires, by the organisation's choice.
+
+Why one place: the provider pack and the parents' copy of the plan go out the same way, and the rules
+that protect them must not differ: one message per recipient (separated parents must not see each
+other's address), the delivery chosen per address (``rules.delivery``), and no pupil's name in the
+subject. The message is queued in the caller's transaction; the caller commits, then enqueues the
+document's production and the message's delivery (the delivery waits for the document to be ready).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from service.auth.models import User
+from service.documents.models import Document
+from service.extensions import db
+from service.formatting import uk_datetime
+from service.mail import services as mail
+from service.mail.models import OutboxMessage, SecureLink
+from service.organisations.models import Organisation
+from service.rules.delivery import Delivery, delivery_for
+
+
+@dataclass(frozen=True)
+class Letter:
+    """What the email says. ``body`` holds ``{delivery}``, replaced by the attachment or link paragraph."""
+
+    subject: str
+    body: str
+    purpose: str
+
+
+ATTACHED = "The document is attached as a PDF. It is OFFICIAL-SENSITIVE: keep it secure and do not forward it."
+LINKED = (
+    "Download the document here (the link works until {expires}):\n{url}\n\n"
+    "It is OFFICIAL-SENSITIVE: keep it secure and do not forward the link."
+)
+
+
+def send_document(
+    user: User | None,
+    organisation: Organisation,
+    document: Document,
+    recipient: str,
+    letter: Letter,
+) -> tuple[OutboxMessage, Delivery]:
+    """Queue one email to ``recipient`` delivering ``document``, attached or linked."""
+    how = delivery_for(recipient, organisation.mail_delivery, organisation.trusted_domain_list)
+    message = mail.queue_message(
+        organisation_id=organisation.id,
+        to=[recipient],
+        subject=letter.subject,
+        body=letter.body.replace("{delivery}", ATTACHED),
+        purpose=letter.purpose,
+        placement_id=document.placement_id,
+        attachments=[document] if how is Delivery.ATTACH else (),
+        links=[document] if how is Delivery.LINK else (),
+        created_by=user,
+    )
+    if how is Delivery.LINK:
+        token = mail.create_secure_link(document, recipient, message=message)
+        link = db.session.scalars(sa.select(SecureLink).where(SecureLink.message_id == message.id)).one()
+        paragraph = LINKED.format(url=mail.link_url(token), expires=uk_datetime(link.expires_at))
+        message.body_text = letter.body.replace("{delivery}", paragraph)
+    return message, how

@@ -1,0 +1,1 @@
+"""The provider information pack: what it says, when it goes, and sending it."""

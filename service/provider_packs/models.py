@@ -1,0 +1,76 @@
+"""The provider information pack as recorded: what the provider needs to keep the pupil safe and taught.
+
+Seeds 001 and 002 say the provider must have this in writing before the pupil arrives. Most of the pack
+comes from records apdocs already holds (the pupil, the plan's objectives and timetable, the school's
+safeguarding contacts); this table holds what only the pack asks for, and which sections the
+commissioner decided the provider does not need (data minimisation: UK GDPR art. 5(1)(c)).
+"""
+
+from __future__ import annotations
+
+import enum
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from service.auth.models import User
+from service.db import Base, TimestampMixin
+from service.placements.models import Placement
+
+
+class PackSection(enum.StrEnum):
+    """The sections of the pack a commissioner may keep out of it. The safeguarding procedure, the DSL
+    contacts, attendance reporting, emergency contacts, objectives, timetable and review dates always go:
+    without them the provider cannot keep the pupil safe or report on them."""
+
+    SEN = "sen"
+    LITERACY = "literacy"
+    MEDICAL = "medical"
+    WHAT_WORKS = "what_works"
+    BEHAVIOUR = "behaviour"
+    RISKS = "risks"
+    INTERESTS = "interests"
+    SAFEGUARDING_STATUS = "safeguarding_status"
+    FSM = "fsm"
+    TRANSPORT = "transport"
+
+    @property
+    def label(self) -> str:
+        return {
+            "sen": "Special educational needs",
+            "literacy": "Literacy",
+            "medical": "Medical needs",
+            "what_works": "What works and what to avoid",
+            "behaviour": "Behaviours that challenge and strategies that have worked",
+            "risks": "Risks (from the support plan)",
+            "interests": "Aptitudes and interests",
+            "safeguarding_status": "Safeguarding status (early help, child in need, child protection plan)",
+            "fsm": "Free school meal eligibility",
+            "transport": "Transport",
+        }[self.value]
+
+
+class ProviderPack(TimestampMixin, Base):
+    __tablename__ = "provider_packs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    placement_id: Mapped[int] = mapped_column(sa.ForeignKey("placements.id", ondelete="CASCADE"), unique=True)
+
+    send_needs: Mapped[str] = mapped_column(sa.Text, default="")
+    literacy: Mapped[str] = mapped_column(sa.Text, default="")
+    medical_needs: Mapped[str] = mapped_column(sa.Text, default="")
+    what_works: Mapped[str] = mapped_column(sa.Text, default="")
+    what_to_avoid: Mapped[str] = mapped_column(sa.Text, default="")
+    behaviours_that_challenge: Mapped[str] = mapped_column(sa.Text, default="")
+    strategies_that_worked: Mapped[str] = mapped_column(sa.Text, default="")
+    aptitudes_interests: Mapped[str] = mapped_column(sa.Text, default="")
+    transport: Mapped[str] = mapped_column(sa.Text, default="")
+    other_emergency_contacts: Mapped[str] = mapped_column(sa.Text, default="")
+    withheld: Mapped[list[str]] = mapped_column(sa.JSON, default=list)  # PackSection values kept out
+    updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), nullable=True)
+
+    placement: Mapped[Placement] = relationship(back_populates="provider_pack")
+    updated_by: Mapped[User | None] = relationship()
+
+    def shares(self, section: PackSection) -> bool:
+        return section.value not in (self.withheld or [])

@@ -1,0 +1,261 @@
+"""The provider information pack: recording it, working out when it goes, and sending it.
+
+Why a schedule: the provider must have the pack before the pupil arrives (seeds 001, 002), and a SENCO on
+a busy day forgets. Each placement's pack has a send date a set number of working days before its start
+(the organisation's setting, default 5); on that date the scheduler sends it to the provider's placement
+contact, unless a person already has. Whatever happens to the email is in the outbox, and the pack's
+state (``rules.provider_pack``) comes from the latest pack message there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+
+from service.audit import services as audit
+from service.auth.models import User
+from service.documents import services as documents
+from service.documents.models import Document
+from service.documents.sending import Letter, send_document
+from service.documents.types import DocumentType
+from service.extensions import db
+from service.formatting import uk_date
+from service.mail.models import MessageStatus, OutboxMessage
+from service.placements.models import Placement
+from service.provider_packs.models import PackSection, ProviderPack
+from service.providers.models import ProviderContact
+from service.rules.delivery import Delivery, delivery_for
+from service.rules.placement_status import PlacementStatus
+from service.rules.provider_pack import (
+    PackMessage,
+    PackState,
+    due_for_automatic_sending,
+    pack_send_date,
+    pack_state,
+    starting_soon,
+)
+
+PURPOSE = "provider_pack"
+ANSWER_FIELDS = (
+    "send_needs",
+    "literacy",
+    "medical_needs",
+    "what_works",
+    "what_to_avoid",
+    "behaviours_that_challenge",
+    "strategies_that_worked",
+    "aptitudes_interests",
+    "transport",
+    "other_emergency_contacts",
+)
+#: A pack is sent once the provider has been asked to take the pupil, and until the placement ends.
+SENDABLE_STATUSES = (
+    PlacementStatus.REFERRED,
+    PlacementStatus.AGREED,
+    PlacementStatus.ACTIVE,
+    PlacementStatus.UNDER_REVIEW,
+)
+#: The scheduler sends only once the plan is agreed: before that the objectives may still change.
+AUTOMATIC_STATUSES = (PlacementStatus.AGREED, PlacementStatus.ACTIVE, PlacementStatus.UNDER_REVIEW)
+
+_OUTCOME = {
+    MessageStatus.QUEUED: PackMessage.IN_PROGRESS,
+    MessageStatus.SENDING: PackMessage.IN_PROGRESS,
+    MessageStatus.SENT: PackMessage.DELIVERED,
+    MessageStatus.FAILED: PackMessage.PROBLEM,
+    MessageStatus.MAY_HAVE_BEEN_SENT: PackMessage.PROBLEM,
+    MessageStatus.CANCELLED: PackMessage.NONE,
+}
+
+
+class PackNotReady(Exception):
+    """The pack cannot go yet; ``problems`` says what is missing, in words a SENCO can act on."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__(" ".join(problems))
+        self.problems = problems
+
+
+@dataclass
+class PackStatus:
+    """Where one placement's pack stands today, for its page and the dashboard."""
+
+    placement: Placement
+    send_on: date
+    state: PackState
+    message: OutboxMessage | None
+    problems: list[str] = field(default_factory=list)
+    starting_soon: bool = False
+
+
+def pack_of(placement: Placement) -> ProviderPack | None:
+    return placement.provider_pack
+
+
+def save_pack(user: User, placement: Placement, answers: Mapping[str, Any]) -> ProviderPack:
+    """Record the pack's answers and the sections kept out. Caller commits."""
+    pack = placement.provider_pack
+    if pack is None:
+        pack = ProviderPack(placement=placement, withheld=[])
+        db.session.add(pack)
+    for name in ANSWER_FIELDS:
+        setattr(pack, name, answers.get(name) or "")
+    known = {section.value for section in PackSection}
+    pack.withheld = [value for value in answers.get("withheld") or [] if value in known]
+    pack.updated_by_id = user.id
+    audit.record("update", "provider_pack", placement.id, user, {"withheld": pack.withheld})
+    return pack
+
+
+def send_date(placement: Placement) -> date:
+    return pack_send_date(placement.planned_start, placement.commissioning_organisation.pack_lead_working_days)
+
+
+def placement_contact(placement: Placement) -> ProviderContact | None:
+    """The provider's contact marked for placements, else its first contact with an email address."""
+    contacts = placement.provider.contacts
+    marked = next((c for c in contacts if c.is_placement_contact and c.email), None)
+    return marked or next((c for c in contacts if c.email), None)
+
+
+def recipient(placement: Placement) -> str:
+    contact = placement_contact(placement)
+    return contact.email if contact else ""
+
+
+def sending_problems(placement: Placement) -> list[str]:
+    """What stops the pack going: each one named, so the SENCO knows what to fix and where."""
+    problems: list[str] = []
+    if placement.status not in SENDABLE_STATUSES:
+        problems.append(f"A pack is sent once the placement is referred; this one is {placement.status.label.lower()}.")
+    if not recipient(placement):
+        problems.append("The provider has no contact with an email address: add one to the provider's record.")
+    organisation = placement.commissioning_organisation
+    if not (organisation.dsl_name and organisation.dsl_phone):
+        problems.append(
+            "Your organisation's designated safeguarding lead and their phone number are not recorded: "
+            "an administrator adds them in Organisation settings."
+        )
+    return problems
+
+
+def pack_messages(placement_ids: Iterable[int]) -> dict[int, OutboxMessage]:
+    """The latest pack message of each placement (one query for a whole dashboard)."""
+    ids = list(placement_ids)
+    if not ids:
+        return {}
+    rows = db.session.scalars(
+        sa.select(OutboxMessage)
+        .where(OutboxMessage.placement_id.in_(ids), OutboxMessage.purpose == PURPOSE)
+        .order_by(OutboxMessage.id)
+    ).all()
+    return {row.placement_id: row for row in rows if row.placement_id is not None}
+
+
+def status_of(
+    placement: Placement, today: date, message: OutboxMessage | None = None, *, look_up: bool = True
+) -> PackStatus:
+    if message is None and look_up:
+        message = pack_messages([placement.id]).get(placement.id)
+    outcome = _OUTCOME[message.status] if message is not None else PackMessage.NONE
+    send_on = send_date(placement)
+    return PackStatus(
+        placement=placement,
+        send_on=send_on,
+        state=pack_state(today=today, starts_on=placement.planned_start, send_on=send_on, message=outcome),
+        message=message,
+        problems=sending_problems(placement),
+        starting_soon=starting_soon(today=today, starts_on=placement.planned_start),
+    )
+
+
+def statuses(placements: Iterable[Placement], today: date) -> list[PackStatus]:
+    """Every sendable placement's pack status, for the dashboard."""
+    wanted = [p for p in placements if p.status in SENDABLE_STATUSES]
+    latest = pack_messages(p.id for p in wanted)
+    return [status_of(p, today, latest.get(p.id), look_up=False) for p in wanted]
+
+
+def send_pack(
+    user: User | None, placement: Placement, output_dir: Path, *, on: date | None = None
+) -> tuple[Document, OutboxMessage]:
+    """Produce a new version of the pack and queue it to the provider's placement contact.
+
+    A new version each time, so the provider gets the pack as it is now and the outbox records exactly
+    which version went. The caller commits, then enqueues the document and then the message.
+    """
+    problems = sending_problems(placement)
+    if problems:
+        raise PackNotReady(problems)
+    today = on or date.today()
+    document = documents.request_document(user, placement, DocumentType.PROVIDER_PACK, output_dir, on=today)
+    db.session.flush()
+    contact = placement_contact(placement)
+    assert contact is not None  # sending_problems checked
+    letter = Letter(
+        subject=f"Provider information pack: placement starting {uk_date(placement.planned_start)} "
+        f"(ref AP-{placement.id})",
+        body=_pack_body(placement, contact.name),
+        purpose=PURPOSE,
+    )
+    message, _how = send_document(user, placement.commissioning_organisation, document, contact.email, letter)
+    audit.record(
+        "send",
+        "provider_pack",
+        placement.id,
+        user,
+        {"document_id": document.id, "message_id": message.id},
+        organisation_id=placement.commissioning_organisation_id,
+    )
+    return document, message
+
+
+def _pack_body(placement: Placement, contact_name: str) -> str:
+    organisation = placement.commissioning_organisation
+    return (
+        f"Dear {contact_name or 'colleague'},\n\n"
+        f"{organisation.name} has placed a pupil with {placement.provider.name}, starting on "
+        f"{uk_date(placement.planned_start)} (our reference AP-{placement.id}). This is the provider information "
+        "pack: what you need to keep the pupil safe and taught, how to report attendance twice a day, and whom "
+        "to call with a concern. Please read it before the pupil arrives.\n\n"
+        "{delivery}\n\n"
+        f"If anything in it is wrong or missing, contact {organisation.name}"
+        + (f" on {organisation.attendance_contact_phone}" if organisation.attendance_contact_phone else "")
+        + ".\n"
+    )
+
+
+def send_due_packs(today: date, output_dir: Path) -> list[tuple[Document, OutboxMessage]]:
+    """Send every pack whose send date has come, that nobody has sent, and that can go. The caller commits
+    and enqueues. A pack that cannot go (no contact email, no DSL) stays on the dashboard as due."""
+    candidates = db.session.scalars(
+        sa.select(Placement).where(
+            Placement.status.in_(AUTOMATIC_STATUSES),
+            Placement.planned_start >= today,
+        )
+    ).all()
+    already = pack_messages(p.id for p in candidates)
+    sent: list[tuple[Document, OutboxMessage]] = []
+    for placement in candidates:
+        if placement.id in already:
+            continue
+        if not due_for_automatic_sending(today=today, starts_on=placement.planned_start, send_on=send_date(placement)):
+            continue
+        if sending_problems(placement):
+            continue
+        sent.append(send_pack(None, placement, output_dir, on=today))
+    return sent
+
+
+def delivery_of(placement: Placement) -> Delivery | None:
+    """How the pack would go to the placement contact, for the page that offers to send it."""
+    address = recipient(placement)
+    if not address:
+        return None
+    organisation = placement.commissioning_organisation
+    return delivery_for(address, organisation.mail_delivery, organisation.trusted_domain_list)

@@ -1,0 +1,100 @@
+"""The provider information pack's pages: fill it in, preview it as the provider will read it, send it."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response
+
+from forms.provider_packs import QUESTIONS, ProviderPackForm
+from service.access import keeps_answers, kept_formdata, roles_required
+from service.auth.models import Role
+from service.documents import jobs as document_jobs
+from service.documents import services as documents
+from service.documents.contexts.provider_pack import build_provider_pack_context
+from service.documents.types import DocumentType
+from service.extensions import db
+from service.mail import jobs as mail_jobs
+from service.placements.views import placement_or_404
+from service.provider_packs import services
+from service.provider_packs.models import PackSection
+
+bp = Blueprint("provider_packs", __name__, template_folder="templates")
+
+
+@bp.route("/placements/<int:placement_id>/provider-pack", methods=["GET", "POST"])
+@keeps_answers
+@roles_required(Role.COMMISSIONER)
+def edit_pack(placement_id: int) -> Any:
+    user, placement = placement_or_404(placement_id, audited=False)
+    pack = services.pack_of(placement)
+    form = ProviderPackForm(obj=pack)
+    if not form.is_submitted():
+        kept = kept_formdata()
+        if kept:
+            db.session.commit()  # handed back once
+            form = ProviderPackForm(formdata=kept)
+        elif pack is not None:
+            form.withheld.data = list(pack.withheld or [])
+    status = 200
+    if form.is_submitted():
+        status = 400
+        if form.validate():
+            answers = {name: getattr(form, name).data for name in services.ANSWER_FIELDS}
+            answers["withheld"] = form.withheld.data or []
+            services.save_pack(user, placement, answers)
+            db.session.commit()
+            flash("Pack saved. Preview it to see what the provider will get.", "success")
+            return redirect(url_for("provider_packs.preview_pack", placement_id=placement_id))
+    return render_template(
+        "provider_packs/edit.html",
+        placement=placement,
+        form=form,
+        questions=QUESTIONS,
+        pack_status=services.status_of(placement, date.today()),
+    ), status
+
+
+@bp.route("/placements/<int:placement_id>/provider-pack/preview")
+@roles_required(Role.COMMISSIONER)
+def preview_pack(placement_id: int) -> str:
+    user, placement = placement_or_404(placement_id)
+    db.session.commit()  # the audit record of this view
+    today = date.today()
+    context = build_provider_pack_context(
+        placement, on=today, version=documents.next_version(placement.id, DocumentType.PROVIDER_PACK)
+    )
+    return render_template(
+        "provider_packs/preview.html",
+        placement=placement,
+        pack=context,
+        pack_status=services.status_of(placement, today),
+        recipient=services.placement_contact(placement),
+        delivery=services.delivery_of(placement),
+        sections=PackSection,
+        sent=[d for d in documents.documents_for(placement) if d.doc_type is DocumentType.PROVIDER_PACK],
+    )
+
+
+@bp.route("/placements/<int:placement_id>/provider-pack/send", methods=["POST"])
+@roles_required(Role.COMMISSIONER)
+def send_pack(placement_id: int) -> Response:
+    user, placement = placement_or_404(placement_id, audited=False)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    try:
+        document, message = services.send_pack(user, placement, Path(current_app.config["APDOCS_OUTPUT_DIR"]))
+    except services.PackNotReady as error:
+        db.session.rollback()
+        for problem in error.problems:
+            flash(problem, "error")
+        return redirect(url_for("provider_packs.preview_pack", placement_id=placement_id))
+    db.session.commit()
+    document_jobs.enqueue_produce(document.id)  # only after the commit; the email waits for the PDF
+    mail_jobs.enqueue_delivery(message.id)
+    flash("The pack is being produced and sent. Its progress is in the outbox.", "success")
+    return redirect(url_for("provider_packs.preview_pack", placement_id=placement_id))

@@ -1,0 +1,62 @@
+"""Organisation settings: the admin records the safeguarding contacts every provider pack carries and how
+documents are emailed; bad answers are refused next to the field and nothing saved is lost."""
+
+from __future__ import annotations
+
+from service.organisations.models import MailDelivery, Organisation
+from tests.helpers import form_data, text
+
+GOOD = {
+    "dsl_name": "Mrs P Grant & Mr Ó Dálaigh",
+    "dsl_phone": "01632 960001",
+    "deputy_dsl_name": "Mr D Shah",
+    "deputy_dsl_phone": "01632 960002",
+    "child_protection_expectations": "Follow our policy <and> KCSIE.",
+    "concern_procedure": "Phone the DSL the same day.\nWrite it up within 24 hours.",
+    "attendance_contact_name": "Attendance office",
+    "attendance_contact_phone": "01632 960010",
+    "attendance_contact_email": "attendance@northbridge.sch.uk",
+    "pack_lead_working_days": "7",
+    "mail_delivery": "link_outside_trusted",
+    "trusted_domains": "northbridge.sch.uk\n@la.gov.uk, nhs.net",
+}
+
+
+def test_the_admin_saves_the_settings(as_admin, school, other_school, db_session):
+    page = as_admin.get("/organisation")
+    assert page.status_code == 200
+    response = as_admin.post("/organisation", data=form_data(page, GOOD))
+    assert response.status_code == 302
+    db_session.expire_all()
+    saved = db_session.get(Organisation, school.id)
+    assert saved.dsl_name == "Mrs P Grant & Mr Ó Dálaigh"
+    assert saved.concern_procedure == "Phone the DSL the same day.\nWrite it up within 24 hours."
+    assert saved.pack_lead_working_days == 7
+    assert saved.mail_delivery is MailDelivery.LINK_OUTSIDE_TRUSTED
+    assert saved.trusted_domain_list == ["northbridge.sch.uk", "@la.gov.uk", "nhs.net"]
+    assert db_session.get(Organisation, other_school.id).pack_lead_working_days == 5  # only their own
+    again = text(as_admin.get("/organisation"))
+    assert "Mrs P Grant &amp; Mr Ó Dálaigh" in again
+
+
+def test_bad_answers_are_refused_next_to_their_fields_and_nothing_is_lost(as_admin, school, db_session):
+    page = as_admin.get("/organisation")
+    bad = {
+        **GOOD,
+        "pack_lead_working_days": "0",
+        "trusted_domains": "northbridge sch uk",
+        "attendance_contact_email": "nope",
+    }
+    response = as_admin.post("/organisation", data=form_data(page, bad))
+    assert response.status_code == 400
+    body = text(response)
+    assert "Enter a number of working days from 1 to 30" in body
+    assert "is not a domain" in body
+    assert "Enter an email address like attendance@school.sch.uk" in body
+    assert "Mrs P Grant &amp; Mr Ó Dálaigh" in body  # what was typed stays in the form
+    db_session.expire_all()
+    assert db_session.get(Organisation, school.id).dsl_name == "Mrs P Grant"  # the saved value is untouched
+
+
+def test_only_the_admin_changes_settings(as_commissioner):
+    assert as_commissioner.get("/organisation").status_code == 403
