@@ -54,7 +54,8 @@ def provider_pack_board(every_placement: list[Placement], today: date) -> dict[s
     unsent = (PackState.WAITING, PackState.DUE, PackState.LATE)  # a failed one is listed first already
     return {
         "failed": [s for s in statuses if s.state is PackState.FAILED],
-        "due": [s for s in statuses if s.state in (PackState.DUE, PackState.LATE)],
+        "late": [s for s in statuses if s.state is PackState.LATE],
+        "due": [s for s in statuses if s.state is PackState.DUE],
         "starting_soon": [s for s in statuses if s.starting_soon and s.state in unsent],
         "coming_up": [s for s in statuses if s.state is PackState.WAITING and s.send_on <= horizon],
         "sending": [s for s in statuses if s.state is PackState.SENDING],

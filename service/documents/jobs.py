@@ -89,7 +89,11 @@ def produce_document(document_id: int) -> None:
 
     app = _require_app()
     with app.app_context():
-        produce(document_id, converter_pool(), Path(app.config["APDOCS_OUTPUT_DIR"]))
+        document = produce(document_id, converter_pool(), Path(app.config["APDOCS_OUTPUT_DIR"]))
+        if document.status is DocumentStatus.READY:
+            from service.mail.jobs import deliver_waiting_for
+
+            deliver_waiting_for(document_id)  # emails carrying it need not wait for the next sweep
 
 
 @queue.periodic_task(crontab(minute="*"))

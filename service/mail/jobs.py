@@ -23,6 +23,17 @@ def enqueue_delivery(message_id: int) -> None:
     deliver_message(message_id)
 
 
+def deliver_waiting_for(document_id: int) -> None:
+    """Send now the messages that were waiting for this document (called once it is ready, in an app context)."""
+    from service.extensions import db
+    from service.mail import services
+
+    ids = services.release_waiting_for(document_id)
+    db.session.commit()
+    for message_id in ids:
+        enqueue_delivery(message_id)
+
+
 @queue.task()
 def deliver_message(message_id: int) -> None:
     """Send one message if it is still queued and due; anything else is left as it is."""

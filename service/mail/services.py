@@ -563,6 +563,37 @@ def deliver(message_id: int, transport: Transport, *, now: datetime | None = Non
     return message
 
 
+def release_waiting_for(document_id: int, now: datetime | None = None) -> list[int]:
+    """The messages that were waiting for this document, made due now; the caller commits, then enqueues them.
+
+    Why: a message whose PDF is still being made is put back for a little while; without this, it would
+    wait for the next sweep (up to a minute) after the PDF is ready, and the SENCO would watch "Waiting
+    to send" for no reason. Only messages never tried are released: one waiting out a back-off after a
+    failed attempt keeps its time.
+    """
+    now = now or utcnow()
+    ids = list(
+        db.session.scalars(
+            sa.select(OutboxMessage.id)
+            .join(OutboxAttachment, OutboxAttachment.message_id == OutboxMessage.id)
+            .where(
+                OutboxAttachment.document_id == document_id,
+                OutboxMessage.status == MessageStatus.QUEUED,
+                OutboxMessage.attempts == 0,
+                OutboxMessage.next_attempt_at > now,
+            )
+        )
+    )
+    if ids:
+        db.session.execute(
+            sa.update(OutboxMessage)
+            .where(OutboxMessage.id.in_(ids))
+            .values(next_attempt_at=now)
+            .execution_options(synchronize_session=False)
+        )
+    return ids
+
+
 def _not_sent(message: OutboxMessage, reason: str, now: datetime, settings: MailSettings) -> None:
     """An attempt that delivered nothing: queued again after the back-off, or failed after the last attempt."""
     message.attempts += 1

@@ -91,6 +91,7 @@ class PackStatus:
     message: OutboxMessage | None
     problems: list[str] = field(default_factory=list)
     starting_soon: bool = False
+    automatic: bool = False  # the scheduler will send it on the send date (the plan is agreed)
 
 
 def pack_of(placement: Placement) -> ProviderPack | None:
@@ -171,6 +172,7 @@ def status_of(
         message=message,
         problems=sending_problems(placement),
         starting_soon=starting_soon(today=today, starts_on=placement.planned_start),
+        automatic=placement.status in AUTOMATIC_STATUSES,
     )
 
 

@@ -56,3 +56,19 @@ def test_another_schools_packs_are_not_on_the_dashboard(as_commissioner, other_s
     dashboard = text(as_commissioner.get("/"))
     assert f"/placements/{other.id}" not in dashboard
     assert "No packs due" in dashboard
+
+
+def test_a_pack_waiting_for_the_plan_says_so_and_a_started_placement_without_one_is_listed(
+    as_commissioner, school, provider
+):
+    factories.ProviderContactFactory(provider=provider)
+    today = date.today()
+    referred = _placement(school, provider, _working_days_after(today, 7), "Referred", status=PlacementStatus.REFERRED)
+    started = _placement(school, provider, date(2026, 1, 5), "Started", status=PlacementStatus.ACTIVE)
+    dashboard = text(as_commissioner.get("/"))
+    assert "the pack goes by itself once it is agreed" in dashboard
+    assert f"/placements/{referred.id}/plan" in dashboard
+    late = dashboard.split("Placement started, no pack sent (1)")[1].split("</table>")[0]
+    assert f"/placements/{started.id}" in late
+    page = text(as_commissioner.get(f"/placements/{referred.id}"))
+    assert "It goes by itself once the plan is agreed" in page

@@ -141,3 +141,26 @@ def test_a_server_that_is_down_leaves_the_pack_failed_on_the_dashboard(
     dashboard = text(as_commissioner.get("/"))
     assert "Failed: a person must check" in dashboard
     assert f"/outbox/{message.id}" in dashboard
+
+
+def test_an_email_waiting_for_its_pdf_goes_as_soon_as_the_pdf_is_ready(app, smtp, placement, db_session):
+    """In production the PDF and the email are two jobs; the email may run first. It waits, without
+    counting an attempt, and goes the moment the document is ready, not at the next sweep."""
+    from pathlib import Path
+
+    from service.documents import jobs as document_jobs
+    from service.extensions import db
+    from service.mail import jobs as mail_jobs
+    from service.provider_packs import services
+
+    with app.app_context():
+        document, message = services.send_pack(None, placement, Path(app.config["APDOCS_OUTPUT_DIR"]))
+        db.session.commit()
+        mail_jobs.enqueue_delivery(message.id)  # before the PDF exists
+        db.session.expire_all()
+        waiting = db.session.get(OutboxMessage, message.id)
+        assert (waiting.status, waiting.attempts) == (MessageStatus.QUEUED, 0)
+        assert smtp.messages() == []
+        document_jobs.enqueue_produce(document.id)
+    assert len(smtp.messages()) == 1
+    assert _pack_message(db_session, placement.id).status is MessageStatus.SENT
