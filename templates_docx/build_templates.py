@@ -430,6 +430,22 @@ def _spacer(doc: Document) -> Paragraph:
 NONE_RECORDED = "None recorded"
 
 
+def _objectives_table(doc: Document, source: str, baseline: str, measure: str) -> Table:
+    """The objectives, one row each: the plan's and the pack's tables are the same but for two headings."""
+    objectives = _table(doc, (2.1, 3.8, 3.0, 2.9, 2.6, 2.6))
+    _column_headings(objectives, "Area", "Objective", baseline, "Target", measure, "By")
+    cells = (
+        "{{ o.area }}",
+        "{{ o.objective }}",
+        "{{ o.baseline }}",
+        "{{ o.target }}",
+        "{{ o.measure }}",
+        "{{ o.due_by }}",
+    )
+    _loop_rows(objectives, f"o in {source}", cells, NONE_RECORDED)
+    return objectives
+
+
 # -- the AP Support Plan -----------------------------------------------------------------------------
 
 
@@ -562,21 +578,7 @@ def build_support_plan() -> Document:
     # Support plan ----------------------------------------------------------------------------------
     _heading(doc, "Support plan")
     _subheading(doc, "Objectives")
-    objectives = _table(doc, (2.1, 3.8, 3.0, 2.9, 2.6, 2.6))
-    _column_headings(objectives, "Area", "Objective", "Baseline: where the pupil is now", "Target", "Measured by", "By")
-    _loop_rows(
-        objectives,
-        "o in support.objectives",
-        (
-            "{{ o.area }}",
-            "{{ o.objective }}",
-            "{{ o.baseline }}",
-            "{{ o.target }}",
-            "{{ o.measure }}",
-            "{{ o.due_by }}",
-        ),
-        NONE_RECORDED,
-    )
+    _objectives_table(doc, "support.objectives", "Baseline: where the pupil is now", "Measured by")
     _subheading(doc, "Interventions")
     interventions = _table(doc, (6.6, 4.8, 2.6, 3.0))
     _column_headings(interventions, "Intervention type", "Delivered by", "Hours a week", "Start date")
@@ -975,21 +977,7 @@ def build_provider_pack() -> Document:
         "The objectives agreed in the pupil's support plan. Please keep notes of progress towards them: "
         "we will ask for them at each review."
     ).paragraph_format.keep_with_next = True
-    objectives = _table(doc, (2.1, 3.8, 3.0, 2.9, 2.6, 2.6))
-    _column_headings(objectives, "Area", "Objective", "Where the pupil is now", "Target", "How we will know", "By")
-    _loop_rows(
-        objectives,
-        "o in objectives",
-        (
-            "{{ o.area }}",
-            "{{ o.objective }}",
-            "{{ o.baseline }}",
-            "{{ o.target }}",
-            "{{ o.measure }}",
-            "{{ o.due_by }}",
-        ),
-        NONE_RECORDED,
-    )
+    _objectives_table(doc, "objectives", "Where the pupil is now", "How we will know")
 
     _heading(doc, "Timetable")
     _subheading(doc, "Sessions with you each week")

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import importlib.util
 import io
+import os
 from pathlib import Path
 
 import docx
+import pytest
+from pypdf import PdfReader
 
+from service.documents.converter import ConverterPool, PoolSettings, soffice_available, uno_python_available
 from service.settings import REPO_ROOT
 
 FOLDER = REPO_ROOT / "templates_docx"
@@ -41,3 +45,28 @@ def all_text(data: bytes) -> list[str]:
             pieces = [(node.text or "") if node.tag == f"{W}t" else "\n" for node in p.iter(f"{W}t", f"{W}br")]
             paragraphs.append("".join(pieces))
     return paragraphs
+
+
+@pytest.fixture(scope="module")
+def pool():  # type: ignore[no-untyped-def]
+    """One warm LibreOffice instance for a module's PDFs. Missing LibreOffice skips, and fails when CI=true."""
+    settings = PoolSettings.from_env()
+    missing = []
+    if not soffice_available(settings):
+        missing.append(f"LibreOffice ({settings.soffice!r}) is not installed")
+    if not uno_python_available(settings):
+        missing.append(f"{settings.uno_python} cannot `import uno` (install python3-uno)")
+    if missing:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI=true and the converter cannot run: {'; '.join(missing)}", pytrace=False)
+        pytest.skip("; ".join(missing))
+    with ConverterPool(PoolSettings(**{**settings.__dict__, "size": 1, "timeout_s": 60.0})) as converter:
+        yield converter
+
+
+def pdf_text(pool: ConverterPool, data: bytes, folder: Path, name: str) -> str:
+    """Convert a rendered DOCX with the real pool and return the PDF's text; the PDF stays in ``folder``."""
+    source = folder / f"{name}.docx"
+    source.write_bytes(data)
+    pool.convert(source, folder / f"{name}.pdf")
+    return "\n".join(page.extract_text() or "" for page in PdfReader(folder / f"{name}.pdf").pages)

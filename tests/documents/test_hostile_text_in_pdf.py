@@ -8,22 +8,19 @@ are missing, with ``CI=true`` they fail instead (as in test_converter_pool.py).
 from __future__ import annotations
 
 import io
-import os
 import re
 import unicodedata
 from datetime import date
-from pathlib import Path
 
 import docx
 import pytest
-from pypdf import PdfReader
 
 from service.documents.contexts.review_record import build_review_record_context
 from service.documents.contexts.support_plan import build_support_plan_context
-from service.documents.converter import ConverterPool, PoolSettings, soffice_available, uno_python_available
 from service.documents.rendering import render_docx
 from service.rules.placement_status import PlacementStatus
 from tests import factories
+from tests.documents.conftest import pdf_text
 
 ON = date(2026, 2, 10)
 EMOJI = "\U0001f600"
@@ -55,22 +52,6 @@ LONG = long_answer()
 MARKERS = re.findall(r"s\d{4}", LONG)
 
 
-@pytest.fixture(scope="module")
-def pool():  # type: ignore[no-untyped-def]
-    settings = PoolSettings.from_env()
-    missing = []
-    if not soffice_available(settings):
-        missing.append(f"LibreOffice ({settings.soffice!r}) is not installed")
-    if not uno_python_available(settings):
-        missing.append(f"{settings.uno_python} cannot `import uno` (install python3-uno)")
-    if missing:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI=true and the converter cannot run: {'; '.join(missing)}", pytrace=False)
-        pytest.skip("; ".join(missing))
-    with ConverterPool(PoolSettings(**{**settings.__dict__, "size": 1, "timeout_s": 60.0})) as pool:
-        yield pool
-
-
 @pytest.fixture
 def placement(db_session, school, provider):  # type: ignore[no-untyped-def]
     pupil = factories.PupilFactory(organisation=school, legal_first_name=PUPIL_FIRST, legal_last_name=PUPIL_LAST)
@@ -87,13 +68,6 @@ def placement(db_session, school, provider):  # type: ignore[no-untyped-def]
     factories.ObjectiveProgressFactory(review=review, objective_text=HOSTILE[1], evidence=HOSTILE[3])
     db_session.expire_all()
     return placement
-
-
-def _convert(pool: ConverterPool, data: bytes, folder: Path, name: str) -> str:
-    source = folder / f"{name}.docx"
-    source.write_bytes(data)
-    pool.convert(source, folder / f"{name}.pdf")
-    return "\n".join(page.extract_text() or "" for page in PdfReader(folder / f"{name}.pdf").pages)
 
 
 def _squash(text: str) -> str:
@@ -135,7 +109,7 @@ def test_the_support_plan_pdf_holds_hostile_answers_exactly_as_typed(
     paragraphs = _docx_paragraphs(data)
     assert "First line\nsecond line" in paragraphs and "A new paragraph." in paragraphs  # breaks kept
     assert HOSTILE[1] in paragraphs and HOSTILE[3] in paragraphs  # the objective's cells
-    text = _convert(pool, data, tmp_path, "plan")
+    text = pdf_text(pool, data, tmp_path, "plan")
     assert f"{PUPIL_FIRST} {PUPIL_LAST}" in _squash(text)
     _assert_holds_the_hostile_text(text)  # the tags typed in an answer among them: printed, not run
 
@@ -149,6 +123,6 @@ def test_the_review_record_pdf_holds_hostile_notes_exactly_as_typed(
 
     paragraphs = _docx_paragraphs(data)
     assert HOSTILE[1] in paragraphs and HOSTILE[3] in paragraphs  # the progress row's cells
-    text = _convert(pool, data, tmp_path, "review")
+    text = pdf_text(pool, data, tmp_path, "review")
     assert f"{PUPIL_FIRST} {PUPIL_LAST}" in _squash(text)
     _assert_holds_the_hostile_text(text)

@@ -11,7 +11,6 @@ are missing, with ``CI=true`` they fail instead (as in test_converter_pool.py).
 from __future__ import annotations
 
 import io
-import os
 import re
 from datetime import date
 from pathlib import Path
@@ -24,13 +23,13 @@ from pypdf import PdfReader
 
 from service.cli import main
 from service.documents.contexts.provider_pack import build_provider_pack_context
-from service.documents.converter import ConverterPool, PoolSettings, soffice_available, uno_python_available
 from service.documents.models import Document, DocumentStatus
 from service.documents.rendering import render_docx
 from service.documents.types import DocumentType
 from service.provider_packs.models import PackSection
 from service.rules.placement_status import PlacementStatus
 from tests import factories
+from tests.documents.conftest import pdf_text
 from tests.documents.test_hostile_text_in_pdf import HOSTILE, LONG, _assert_holds_the_hostile_text, _squash
 from tests.helpers import csrf_token, text
 
@@ -53,22 +52,6 @@ PACK_ANSWERS = (
 SIDE_BY_SIDE_LONG = LONG.replace("Sentence s", "Sentence w").replace("says the pupil & staff agreed", "was tried &")
 
 
-@pytest.fixture(scope="module")
-def pool():  # type: ignore[no-untyped-def]
-    settings = PoolSettings.from_env()
-    missing = []
-    if not soffice_available(settings):
-        missing.append(f"LibreOffice ({settings.soffice!r}) is not installed")
-    if not uno_python_available(settings):
-        missing.append(f"{settings.uno_python} cannot `import uno` (install python3-uno)")
-    if missing:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI=true and the converter cannot run: {'; '.join(missing)}", pytrace=False)
-        pytest.skip("; ".join(missing))
-    with ConverterPool(PoolSettings(**{**settings.__dict__, "size": 1, "timeout_s": 60.0})) as pool:
-        yield pool
-
-
 @pytest.fixture
 def placement(db_session, school, provider):  # type: ignore[no-untyped-def]
     pupil = factories.PupilFactory(organisation=school, legal_first_name="Zoë", legal_last_name="O'Brien-Smith")
@@ -82,21 +65,13 @@ def placement(db_session, school, provider):  # type: ignore[no-untyped-def]
     return placement
 
 
-def _convert(pool: ConverterPool, data: bytes, folder: Path, name: str) -> str:
-    """The PDF's text; the PDF stays in ``folder`` (``pytest --basetemp`` keeps it to look at)."""
-    source = folder / f"{name}.docx"
-    source.write_bytes(data)
-    pool.convert(source, folder / f"{name}.pdf")
-    return "\n".join(page.extract_text() or "" for page in PdfReader(folder / f"{name}.pdf").pages)
-
-
 def _render(placement, default_templates: Path) -> bytes:  # type: ignore[no-untyped-def]
     template = (default_templates / "provider_pack.docx").read_bytes()
     return render_docx(template, build_provider_pack_context(placement, on=ON))
 
 
 def test_the_pdf_holds_what_keeps_the_pupil_safe(pool, placement, default_templates, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    words = _squash(_convert(pool, _render(placement, default_templates), tmp_path, "pack"))
+    words = _squash(pdf_text(pool, _render(placement, default_templates), tmp_path, "pack"))
 
     assert "Zoë O'Brien-Smith" in words
     assert "OFFICIAL-SENSITIVE" in words
@@ -114,7 +89,7 @@ def test_the_pdf_holds_what_keeps_the_pupil_safe(pool, placement, default_templa
 def test_a_withheld_section_is_not_in_the_pdf_at_all(pool, placement, default_templates, db_session, tmp_path) -> None:  # type: ignore[no-untyped-def]
     placement.provider_pack.withheld = [PackSection.MEDICAL.value, PackSection.BEHAVIOUR.value, PackSection.FSM.value]
     db_session.commit()
-    words = _squash(_convert(pool, _render(placement, default_templates), tmp_path, "withheld"))
+    words = _squash(pdf_text(pool, _render(placement, default_templates), tmp_path, "withheld"))
 
     for gone in (
         "Medical needs",
@@ -148,7 +123,7 @@ def test_hostile_free_text_comes_out_exactly_as_typed(pool, placement, default_t
     for line in HOSTILE:
         assert line in cells or any(line in cell for cell in cells), line
     assert 'Call <the DSL> & write it down "today"' in cells
-    words = _convert(pool, data, tmp_path, "hostile")
+    words = pdf_text(pool, data, tmp_path, "hostile")
     _assert_holds_the_hostile_text(words)
     # Every sentence of the long answer beside "What to avoid" is there, once, in order (a page break may fall
     # inside a wrapped sentence there, so the words around it are not compared).
