@@ -19,4 +19,7 @@ writeFileSync(join(out, "apdocs.css"), result.css);
 
 const govuk = join(root, "node_modules", "govuk-frontend", "dist", "govuk");
 copyFileSync(join(govuk, "govuk-frontend.min.js"), join(out, "govuk-frontend.min.js"));
+// The signature pad on the signing page (an ES module: `import SignaturePad from ".../signature_pad.min.js"`).
+const pad = join(root, "node_modules", "signature_pad", "dist");
+copyFileSync(join(pad, "signature_pad.min.js"), join(out, "signature_pad.min.js"));
 console.log(`assets built in ${out}`);

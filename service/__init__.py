@@ -90,6 +90,7 @@ def register_blueprints(app: Flask) -> None:
     from service.providers.views import bp as providers_bp
     from service.pupils.views import bp as pupils_bp
     from service.reviews.views import bp as reviews_bp
+    from service.signing.views import bp as signing_bp
     from service.support_plans.views import bp as support_plans_bp
 
     for blueprint in (
@@ -102,6 +103,7 @@ def register_blueprints(app: Flask) -> None:
         support_plans_bp,
         reviews_bp,
         provider_packs_bp,
+        signing_bp,
         documents_bp,
         organisations_bp,
         mail_bp,

@@ -19,6 +19,7 @@ from service.providers.models import (
 )
 from service.pupils.models import ParentCarer, Pupil, SafeguardingStatus, SenStatus
 from service.reviews.models import ObjectiveProgress, ProgressRating, Review
+from service.signing.models import RequestStatus, SignatureRequest, Signer, SignerRole, SignerStatus, SigningMethod
 from service.support_plans.models import (
     DeliveredBy,
     OutcomeArea,
@@ -62,10 +63,16 @@ __all__ = [
     "ProviderSite",
     "Pupil",
     "QaOutcome",
+    "RequestStatus",
     "Review",
     "Role",
     "SafeguardingStatus",
     "SecureLink",
+    "SignatureRequest",
+    "Signer",
+    "SignerRole",
+    "SignerStatus",
+    "SigningMethod",
     "SenStatus",
     "SupportPlan",
     "TermDate",

@@ -691,7 +691,7 @@ def build_support_plan() -> Document:
             signatures,
             f"{{{{ signatures.{key}.role }}}}",
             f"{{{{ signatures.{key}.name }}}}",
-            "",
+            f"{{{{ signatures.{key}.signature_image }}}}{{{{ signatures.{key}.typed_signature }}}}",
             f"{{{{ signatures.{key}.signed_on }}}}",
             fills=(LABEL_FILL,),
             bold=(True,),

@@ -18,6 +18,8 @@ document's context is stored with it):
 ``date``        a string in UK long form (``5 January 2026``) or empty when not known; every date field has
                 a twin ``<name>_iso`` (``2026-01-05``) for templates that need another format.
 ``yes/no``      ``True`` or ``False``; print it with ``{{ x|yes_no }}`` or test it with ``{% if x %}``.
+``image``       a PNG as base64 text, or empty; printed with ``{{ x }}`` it is the picture (about 1.5 cm tall),
+                empty prints nothing. Only signatures are images so far.
 ``group``       a dict of sub-fields, used as ``{{ pupil.display_name }}``.
 ``list``        a list of dicts with the same sub-fields, used in a loop:
                 ``{%tr for s in sessions %}`` ... ``{{ s.day }}`` ... ``{%tr endfor %}``.
@@ -40,6 +42,7 @@ class Kind(enum.StrEnum):
     PARAGRAPHS = "paragraphs"
     DATE = "date"
     YES_NO = "yes/no"
+    IMAGE = "image"
     GROUP = "group"
     LIST = "list"
 
@@ -133,6 +136,14 @@ def _signature(name: str, who: str) -> Field:
         _text("name", "Name of the person signing", "", note="Empty until the signing journey records it."),
         _text("role", "Their role", who.capitalize()),
         _date("signed_on", "Date signed", "", note="Empty until signed."),
+        Field(
+            "signature_image",
+            "The signature they drew",
+            "",
+            Kind.IMAGE,
+            note="Empty until signed, and when they typed their name instead.",
+        ),
+        _text("typed_signature", "The name they typed to sign, when they did not draw", "", note="Empty until signed."),
     )
 
 

@@ -16,6 +16,7 @@ import atexit
 import logging
 import os
 import threading
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
@@ -77,6 +78,17 @@ def _require_app() -> Flask:
     return _app
 
 
+#: What other features do the moment a document is ready (in the worker, in an app context): the emails
+#: waiting for its PDF go, a changed plan's signers are asked again. Registered by ``when_ready``.
+READY_HOOKS: list[Callable[[Document], None]] = []
+
+
+def when_ready(hook: Callable[[Document], None]) -> Callable[[Document], None]:
+    """Run ``hook(document)`` after each document is made ready. Hooks commit their own work."""
+    READY_HOOKS.append(hook)
+    return hook
+
+
 def enqueue_produce(document_id: int) -> None:
     """Queue the production of a committed document. Call only after the commit."""
     produce_document(document_id)
@@ -91,9 +103,8 @@ def produce_document(document_id: int) -> None:
     with app.app_context():
         document = produce(document_id, converter_pool(), Path(app.config["APDOCS_OUTPUT_DIR"]))
         if document.status is DocumentStatus.READY:
-            from service.mail.jobs import deliver_waiting_for
-
-            deliver_waiting_for(document_id)  # emails carrying it need not wait for the next sweep
+            for hook in READY_HOOKS:
+                hook(document)
 
 
 @queue.periodic_task(crontab(minute="*"))
@@ -150,9 +161,10 @@ def worker_threads(pool_size: int) -> int:
 
 def create_consumer(app: Flask, workers: int | None = None):  # type: ignore[no-untyped-def]
     """A Huey consumer working for this app, with one more thread than LibreOffice instances by default."""
-    # Every feature's tasks must be registered before the consumer starts, or their jobs wait for ever.
+    # Every feature's tasks and hooks must be registered before the consumer starts.
     import service.mail.jobs  # noqa: F401
     import service.provider_packs.jobs  # noqa: F401
+    import service.signing.jobs  # noqa: F401
 
     configure(app)
     threads = workers or worker_threads(PoolSettings.from_env().size)

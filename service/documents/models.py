@@ -70,6 +70,8 @@ class Document(Base):
     requested_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), nullable=True)
     #: The review a review record records (empty for the other document types).
     review_id: Mapped[int | None] = mapped_column(sa.ForeignKey("placement_reviews.id"), nullable=True, index=True)
+    #: The signed plan: its certificate of completion appended and the PDF sealed. Locked: never replaced.
+    sealed: Mapped[bool] = mapped_column(default=False)
     requested_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
@@ -84,6 +86,8 @@ class Document(Base):
         replacing version 1, when it is the record of another meeting."""
         if self.review is not None:
             return f"{self.doc_type.label} of review {self.review.number}"
+        if self.sealed:
+            return f"Signed {self.doc_type.label}, version {self.version}"
         return f"{self.doc_type.label}, version {self.version}"
 
     @property

@@ -15,6 +15,7 @@ filter, and the context stays plain JSON. RichText is not used: it replaces the 
 
 from __future__ import annotations
 
+import base64
 import functools
 import hashlib
 import html
@@ -30,7 +31,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from docxtpl import DocxTemplate
+from docx.shared import Mm
+from docxtpl import DocxTemplate, InlineImage
 from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, UndefinedError, nodes
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
@@ -210,14 +212,34 @@ def clean_text(text: str) -> str:
     return _BLANK_LINES.sub("\a", text.strip("\n"))
 
 
-def _prepare(value: Any, path: str) -> Any:
+#: A field whose name ends so holds a PNG as base64 (``fields.Kind.IMAGE``): it is printed as the picture.
+IMAGE_SUFFIX = "_image"
+IMAGE_HEIGHT = Mm(15)
+
+
+def _prepare(value: Any, path: str, doc: DocxTemplate | None = None) -> Any:
     if isinstance(value, str) and not hasattr(value, "__html__"):
+        if doc is not None and value and path.rpartition(".")[2].endswith(IMAGE_SUFFIX):
+            return _image(doc, value, path)
         return clean_text(value)
     if isinstance(value, Mapping):
-        return _Record({str(k): _prepare(v, f"{path}.{k}" if path else str(k)) for k, v in value.items()}, path)
+        return _Record(
+            {str(k): _prepare(v, f"{path}.{k}" if path else str(k), doc) for k, v in value.items()},
+            path,
+        )
     if isinstance(value, list | tuple):
-        return [_prepare(v, f"{path}[{i}]") for i, v in enumerate(value)]
+        return [_prepare(v, f"{path}[{i}]", doc) for i, v in enumerate(value)]
     return value
+
+
+def _image(doc: DocxTemplate, value: str, path: str) -> InlineImage:
+    try:
+        png = base64.b64decode(value, validate=True)
+    except ValueError:
+        raise RenderError(f"The picture in {path} could not be read") from None
+    if not png.startswith(b"\x89PNG\r\n\x1a\n"):
+        raise RenderError(f"The picture in {path} is not a PNG")
+    return InlineImage(doc, io.BytesIO(png), height=IMAGE_HEIGHT)
 
 
 # -- rendering ---------------------------------------------------------------------------------------
@@ -293,7 +315,7 @@ def render_docx(template: Path | bytes, context: Mapping[str, Any]) -> bytes:
         raise RenderError(f"The template is not usable: {NOT_DOCX}")
     doc = _Docx(io.BytesIO(data))
     try:
-        doc.render(_prepare(dict(context), ""), _RENDERER, autoescape=True)
+        doc.render(_prepare(dict(context), "", doc), _RENDERER, autoescape=True)
         out = io.BytesIO()
         doc.save(out)
     except _PartFailure as failure:

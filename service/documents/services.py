@@ -99,6 +99,12 @@ def request_document(
     if builder is None:
         raise ValueError(f"No {doc_type.label} can be produced yet")
     version = next_version(placement.id, doc_type)
+    if doc_type is DocumentType.SUPPORT_PLAN:
+        # A new version of the plan is not what anyone was asked to sign: an open round of signatures stops,
+        # and its signers are asked again once this version is ready (service.signing.jobs).
+        from service.signing.services import cancel_for_changed_plan
+
+        cancel_for_changed_plan(user, placement)
     if doc_type in PER_REVIEW_TYPES:
         if review is None or review.placement_id != placement.id:
             raise ValueError("A review record is produced for one of the placement's reviews")
@@ -153,12 +159,16 @@ def produce(document_id: int, pool: ConverterPool, output_dir: Path) -> Document
         if sha256_of(template) != document.template_sha256:
             raise RenderError("The stored template does not match the one this document was requested with")
         docx = render_docx(template, document.context)
+        if document.sealed:
+            docx = _with_certificate(docx, document)
         write_atomically(docx_path, docx)
         document.docx_path = str(docx_path.relative_to(output_dir))
         document.docx_sha256 = sha256_of(docx)
         document.status = DocumentStatus.CONVERTING
         db.session.commit()
         pool.convert(docx_path, pdf_path, pdf_a=document.pdf_a)
+        if document.sealed:
+            _seal(pdf_path, document)
         document.pdf_path = str(pdf_path.relative_to(output_dir))
         document.pdf_sha256 = sha256_of(pdf_path.read_bytes())
         document.status = DocumentStatus.READY
@@ -178,6 +188,68 @@ def produce(document_id: int, pool: ConverterPool, output_dir: Path) -> Document
     document.completed_at = utcnow()
     db.session.commit()
     return document
+
+
+def request_sealed_document(source: Document, context: dict[str, Any], output_dir: Path) -> Document:
+    """Queue the signed version of ``source``: the same template the signers saw, ``context`` (theirs, with the
+    signatures and the certificate's facts), a certificate page appended and the PDF sealed when it is made.
+    It is the document's next version and, once ready, is never replaced (``Document.sealed``)."""
+    template_store = templates.template_store(output_dir) / f"{source.template_sha256}.docx"
+    if not template_store.exists():
+        raise ValueError("the template the signers saw is no longer stored")
+    document = Document(
+        placement_id=source.placement_id,
+        doc_type=source.doc_type,
+        version=next_version(source.placement_id, source.doc_type),
+        template_name=source.template_name,
+        template_sha256=source.template_sha256,
+        context=context,
+        pdf_a=True,
+        sealed=True,
+        status=DocumentStatus.QUEUED,
+    )
+    db.session.add(document)
+    db.session.flush()
+    audit.record(
+        "request",
+        "document",
+        document.id,
+        None,
+        {"type": source.doc_type.value, "version": document.version, "sealed": True, "from": source.id},
+        organisation_id=source.placement.commissioning_organisation_id,
+    )
+    return document
+
+
+def _with_certificate(docx: bytes, document: Document) -> bytes:
+    from service.signing.certificate import append_certificate
+
+    try:
+        return append_certificate(docx, document.context["certificate"])
+    except (KeyError, ValueError) as error:
+        raise RenderError("The certificate of completion could not be added to the signed plan") from error
+
+
+def _seal(pdf_path: Path, document: Document) -> None:
+    """Seal the finished PDF/A with the organisation's certificate: the last change ever made to it."""
+    from flask import current_app
+
+    from service.signing.sealing import SealingError, load_identity, seal_pdf
+
+    try:
+        identity = load_identity(
+            Path(current_app.instance_path), document.placement.commissioning_organisation.name
+        )
+        sealed = seal_pdf(
+            pdf_path.read_bytes(),
+            identity,
+            reason=f"Signed AP Support Plan, placement AP-{document.placement_id}, version {document.version}",
+            location=document.placement.commissioning_organisation.name,
+            tsa_url=current_app.config.get("APDOCS_SIGNING_TSA_URL") or None,
+        )
+    except SealingError as error:
+        raise RenderError(f"The signed plan could not be sealed: {error}") from error
+    write_atomically(pdf_path, sealed)
 
 
 def _readable(error: Exception) -> str:

@@ -13,7 +13,8 @@ import logging
 
 from huey import crontab
 
-from service.documents.jobs import _require_app, queue
+from service.documents.jobs import _require_app, queue, when_ready
+from service.documents.models import Document
 
 log = logging.getLogger(__name__)
 
@@ -23,12 +24,13 @@ def enqueue_delivery(message_id: int) -> None:
     deliver_message(message_id)
 
 
-def deliver_waiting_for(document_id: int) -> None:
+@when_ready
+def deliver_waiting_for(document: Document) -> None:
     """Send now the messages that were waiting for this document (called once it is ready, in an app context)."""
     from service.extensions import db
     from service.mail import services
 
-    ids = services.release_waiting_for(document_id)
+    ids = services.release_waiting_for(document.id)
     db.session.commit()
     for message_id in ids:
         enqueue_delivery(message_id)

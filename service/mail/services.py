@@ -209,6 +209,11 @@ def queue_message(
     return message
 
 
+def valid_address(address: str) -> str:
+    """The address normalised, or ``FieldError`` ("to") when it is not one an email can be sent to."""
+    return _valid_recipients([address])[0]
+
+
 def _valid_recipients(to: Sequence[str]) -> list[str]:
     """Each address checked and normalised (no duplicates); ASCII only, as every SMTP server accepts."""
     if not to:

@@ -18,6 +18,7 @@ from service.provider_packs import services as pack_services
 from service.reviews import services as review_services
 from service.rules.decision import Circumstance, who_decides
 from service.rules.placement_status import PlacementStatus, allowed_transitions
+from service.signing import services as signing_services
 from service.support_plans import services as plan_services
 
 bp = Blueprint("placements", __name__, template_folder="templates")
@@ -98,6 +99,7 @@ def show_placement(placement_id: int) -> str:
         if placement.status in review_services.REVIEWABLE_STATUSES
         else None,
         pack_status=pack_services.status_of(placement, date.today()) if is_commissioner else None,
+        signing_round=signing_services.latest_request(placement) if is_commissioner else None,
     )
 
 

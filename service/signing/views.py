@@ -1,0 +1,465 @@
+"""Signing pages: the commissioner asks for signatures and follows them; a signer opens their link, proves
+it is them with a code, reads the plan and signs (or declines); or signs in person on the staff member's
+device. Every public page answers a used, expired or made-up link the same way, saying nothing more."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, session, url_for
+from flask.typing import ResponseReturnValue
+from werkzeug.wrappers import Response
+
+from forms.signing import (
+    CancelForm,
+    CodeForm,
+    DeclineForm,
+    RequestSignaturesForm,
+    SendCodeForm,
+    SignForm,
+    VerifyForm,
+)
+from service.access import public, roles_required
+from service.audit import services as audit
+from service.auth.models import Role, User
+from service.documents import jobs as document_jobs
+from service.documents.models import Document
+from service.extensions import db, limiter
+from service.mail import jobs as mail_jobs
+from service.mail.models import OutboxMessage
+from service.placements.models import Placement
+from service.placements.views import placement_or_404
+from service.signing import jobs as _jobs  # noqa: F401 - registers the hooks that ask again and send copies
+from service.signing import services
+from service.signing.models import RequestStatus, SignatureRequest, Signer, SignerRole, SigningMethod
+
+bp = Blueprint("signing", __name__, template_folder="templates")
+
+SESSION_KEY = "signing_confirmed"  # the signers whose code was confirmed in this browser
+
+
+def _output_dir() -> Path:
+    return Path(current_app.config["APDOCS_OUTPUT_DIR"])
+
+
+def _client() -> tuple[str, str]:
+    return request.remote_addr or "", request.headers.get("User-Agent", "")
+
+
+def _enqueue(messages: list[OutboxMessage]) -> None:
+    for message in messages:
+        mail_jobs.enqueue_delivery(message.id)
+
+
+# -- the commissioner ------------------------------------------------------------------------------------
+
+
+@bp.route("/placements/<int:placement_id>/signatures", methods=["GET", "POST"])
+@roles_required(Role.COMMISSIONER)
+def signatures(placement_id: int) -> Any:
+    user, placement = placement_or_404(placement_id, audited=request.method == "GET")
+    form = RequestSignaturesForm()
+    if not form.is_submitted():
+        form = RequestSignaturesForm(formdata=None, data={"signers": _suggestions(placement)})
+    status = 200
+    if form.is_submitted():
+        status = 400
+        if form.validate():
+            try:
+                _request, messages = services.request_signatures(user, placement, _chosen(form))
+            except services.SigningError as error:
+                db.session.rollback()
+                _attach_error(form, error)
+            else:
+                db.session.commit()
+                _enqueue(messages)
+                flash(_asked_message(messages), "success")
+                return redirect(url_for("signing.signatures", placement_id=placement_id))
+    else:
+        db.session.commit()  # the audit record of this view
+    return render_template(
+        "signing/signatures.html",
+        placement=placement,
+        form=form,
+        rounds=services.requests_for(placement),
+        open_round=services.open_request(placement),
+        not_signable=services.why_not_signable(placement),
+        cancel_form=CancelForm(formdata=None),
+    ), status
+
+
+def _suggestions(placement: Placement) -> list[dict[str, Any]]:
+    rows = [
+        {"include": True, "name": s.name, "role": s.role.value, "method": s.method.value, "email": s.email}
+        for s in services.suggested_signers(placement)
+    ]
+    rows.append({"include": False, "name": "", "role": SignerRole.PUPIL.value, "method": "in_person", "email": ""})
+    return rows
+
+
+def _chosen(form: RequestSignaturesForm) -> list[services.SignerDetails]:
+    return [
+        services.SignerDetails(
+            name=row.form.name.data or "",
+            role=SignerRole(row.form.role.data),
+            method=SigningMethod(row.form.method.data or SigningMethod.LINK.value),
+            email=row.form.email.data or "",
+        )
+        for row in form.signers
+        if row.form.include.data
+    ]
+
+
+def _attach_error(form: RequestSignaturesForm, error: services.SigningError) -> None:
+    """Put the error next to its field: ``signers-<n>-<field>`` counts the ticked rows only."""
+    if error.field.startswith("signers-") and error.field.count("-") == 2:
+        _, number, name = error.field.split("-")
+        ticked = [row for row in form.signers if row.form.include.data]
+        if number.isdigit() and int(number) < len(ticked):
+            getattr(ticked[int(number)].form, name).errors = [error.message]
+            return
+    form.form_errors.append(error.message)
+
+
+def _asked_message(messages: list[OutboxMessage]) -> str:
+    if not messages:
+        return "Signatures asked for. Everyone signs in person: open each name below when they are with you."
+    return f"Signatures asked for: {len(messages)} email{'s' if len(messages) > 1 else ''} with a signing link sent."
+
+
+def _round_or_404(placement: Placement, request_id: int) -> SignatureRequest:
+    found = services.get_request(placement, request_id)
+    if found is None:
+        abort(404)
+    return found
+
+
+def _signer_or_404(round_: SignatureRequest, signer_id: int) -> Signer:
+    signer = next((s for s in round_.signers if s.id == signer_id), None)
+    if signer is None:
+        abort(404)
+    return signer
+
+
+@bp.route("/placements/<int:placement_id>/signatures/<int:request_id>/cancel", methods=["POST"])
+@roles_required(Role.COMMISSIONER)
+def cancel(placement_id: int, request_id: int) -> Response:
+    user, placement = placement_or_404(placement_id, audited=False)
+    form = CancelForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        services.cancel_request(user, _round_or_404(placement, request_id), form.reason.data or "")
+    except services.SigningError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash("Cancelled. The signing links no longer work.", "success")
+    return redirect(url_for("signing.signatures", placement_id=placement_id))
+
+
+@bp.route("/placements/<int:placement_id>/signatures/<int:request_id>/signers/<int:signer_id>/remind", methods=["POST"])
+@roles_required(Role.COMMISSIONER)
+def remind(placement_id: int, request_id: int, signer_id: int) -> Response:
+    user, placement = placement_or_404(placement_id, audited=False)
+    if not CancelForm().validate_on_submit():  # only its CSRF check
+        abort(400)
+    signer = _signer_or_404(_round_or_404(placement, request_id), signer_id)
+    try:
+        message = services.remind(user, signer)
+    except services.SigningError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        mail_jobs.enqueue_delivery(message.id)
+        flash(f"Reminder sent to {signer.name}, with a new link (the old one no longer works).", "success")
+    return redirect(url_for("signing.signatures", placement_id=placement_id))
+
+
+@bp.route(
+    "/placements/<int:placement_id>/signatures/<int:request_id>/signers/<int:signer_id>/in-person",
+    methods=["GET", "POST"],
+)
+@roles_required(Role.COMMISSIONER)
+def in_person(placement_id: int, request_id: int, signer_id: int) -> Any:
+    user, placement = placement_or_404(placement_id, audited=request.method == "GET")
+    round_ = _round_or_404(placement, request_id)
+    signer = _signer_or_404(round_, signer_id)
+    if signer.method is not SigningMethod.IN_PERSON or round_.status is not RequestStatus.OPEN:
+        abort(404)
+    if request.method == "GET":
+        db.session.commit()
+    return _sign_page(signer, witness=user, action=request.url)
+
+
+@bp.route("/placements/<int:placement_id>/signatures/<int:request_id>/plan.pdf")
+@roles_required(Role.COMMISSIONER)
+def round_pdf(placement_id: int, request_id: int) -> Response:
+    """The plan version this round asks people to sign, for reading in person."""
+    _user, placement = placement_or_404(placement_id)
+    round_ = _round_or_404(placement, request_id)
+    db.session.commit()
+    return _pinned_pdf(round_)
+
+
+# -- the signer -----------------------------------------------------------------------------------------
+
+
+def _not_valid() -> tuple[str, int]:
+    return render_template("signing/not_valid.html"), 404
+
+
+def _confirmed_here(signer: Signer) -> bool:
+    return signer.identity_confirmed_at is not None and signer.id in session.get(SESSION_KEY, [])
+
+
+@bp.route("/sign/<token>", methods=["GET", "POST"])
+@public
+@limiter.limit("60 per minute")
+def sign_by_link(token: str) -> ResponseReturnValue:
+    signer = services.signer_for_token(token)
+    if signer is None:
+        return _not_valid()
+    if not _confirmed_here(signer):
+        return render_template(
+            "signing/confirm.html",
+            signer=signer,
+            token=token,
+            send_form=SendCodeForm(),
+            code_form=CodeForm(formdata=None),
+        )
+    return _sign_page(signer, witness=None, action=url_for("signing.sign_by_link", token=token), token=token)
+
+
+@bp.route("/sign/<token>/code", methods=["POST"])
+@public
+@limiter.limit("10 per hour")
+def send_code(token: str) -> ResponseReturnValue:
+    signer = services.signer_for_token(token)
+    if signer is None:
+        return _not_valid()
+    if not SendCodeForm().validate_on_submit():
+        abort(400)
+    try:
+        message = services.send_code(signer)
+    except services.SigningError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        mail_jobs.enqueue_delivery(message.id)
+        flash(f"We have emailed a code to {_masked(signer.email)}. It works for 15 minutes.", "success")
+    return redirect(url_for("signing.sign_by_link", token=token) + "#code")
+
+
+@bp.route("/sign/<token>/confirm", methods=["POST"])
+@public
+@limiter.limit("20 per hour")
+def confirm(token: str) -> ResponseReturnValue:
+    signer = services.signer_for_token(token)
+    if signer is None:
+        return _not_valid()
+    code_form = CodeForm()
+    if code_form.validate_on_submit():
+        try:
+            services.confirm_code(signer, code_form.code.data or "")
+        except services.SigningError as error:
+            db.session.commit()  # the attempt counts
+            code_form.code.errors = [error.message]
+        else:
+            db.session.commit()
+            session[SESSION_KEY] = [*session.get(SESSION_KEY, []), signer.id][-10:]
+            return redirect(url_for("signing.sign_by_link", token=token))
+    page = render_template(
+        "signing/confirm.html", signer=signer, token=token, send_form=SendCodeForm(), code_form=code_form
+    )
+    return page, 400
+
+
+@bp.route("/sign/<token>/plan.pdf")
+@public
+def plan_pdf(token: str) -> ResponseReturnValue:
+    signer = services.signer_for_token(token)
+    if signer is None or not _confirmed_here(signer):
+        return _not_valid()
+    services.record_view(signer, *_client())
+    db.session.commit()
+    return _pinned_pdf(signer.request)
+
+
+@bp.route("/sign/<token>/decline", methods=["POST"])
+@public
+def decline_by_link(token: str) -> ResponseReturnValue:
+    signer = services.signer_for_token(token)
+    if signer is None or not _confirmed_here(signer):
+        return _not_valid()
+    return _decline(signer, witness=None, back=url_for("signing.sign_by_link", token=token), token=token)
+
+
+@bp.route(
+    "/placements/<int:placement_id>/signatures/<int:request_id>/signers/<int:signer_id>/decline", methods=["POST"]
+)
+@roles_required(Role.COMMISSIONER)
+def decline_in_person(placement_id: int, request_id: int, signer_id: int) -> ResponseReturnValue:
+    user, placement = placement_or_404(placement_id, audited=False)
+    signer = _signer_or_404(_round_or_404(placement, request_id), signer_id)
+    if signer.method is not SigningMethod.IN_PERSON:
+        abort(404)
+    back = url_for("signing.in_person", placement_id=placement_id, request_id=request_id, signer_id=signer_id)
+    return _decline(signer, witness=user, back=back)
+
+
+def _masked(address: str) -> str:
+    """``p•••@example.com``: enough for the signer to recognise their address, not enough to learn it."""
+    local, _, domain = address.partition("@")
+    return f"{local[:1]}•••@{domain}"
+
+
+def _pinned_pdf(round_: SignatureRequest) -> Response:
+    """The PDF the round pinned, only if it is still exactly those bytes."""
+    from service.documents.storage import sha256_of
+
+    document: Document = round_.document
+    output = _output_dir().resolve()
+    path = (output / document.pdf_path).resolve()
+    if not document.pdf_path or not path.is_relative_to(output) or not path.is_file():
+        abort(404)
+    data = path.read_bytes()
+    if sha256_of(data) != round_.document_sha256:
+        abort(404)
+    response = send_file(path, mimetype="application/pdf", as_attachment=False, download_name="ap-support-plan.pdf")
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _sign_page(signer: Signer, *, witness: User | None, action: str, token: str = "") -> ResponseReturnValue:
+    form = SignForm()
+    status = 200
+    if form.is_submitted():
+        status = 400
+        if form.validate():
+            ip, agent = _client()
+            try:
+                last = services.sign(
+                    signer,
+                    drawn=form.drawn.data or "",
+                    typed=form.typed.data or "",
+                    read_confirmed=bool(form.read_confirmed.data),
+                    ip=ip,
+                    user_agent=agent,
+                    witness=witness,
+                )
+            except services.SigningError as error:
+                db.session.rollback()
+                field = {"signature": form.typed, "typed": form.typed, "read_confirmed": form.read_confirmed}.get(
+                    error.field
+                )
+                if field is not None:
+                    field.errors = [error.message]
+                else:
+                    form.form_errors.append(error.message)
+            else:
+                document = services.complete(signer.request, _output_dir()) if last else None
+                db.session.commit()
+                if document is not None:
+                    document_jobs.enqueue_produce(document.id)  # sealed when made; then the parents get it
+                if witness is not None:
+                    flash(f"{signer.name} has signed.", "success")
+                    return redirect(url_for("signing.signatures", placement_id=signer.request.placement_id))
+                return render_template("signing/done.html", signer=signer, everyone=last)
+    elif witness is None:
+        services.record_view(signer, *_client())
+        db.session.commit()
+    plan_url = (
+        url_for("signing.plan_pdf", token=token)
+        if token
+        else url_for("signing.round_pdf", placement_id=signer.request.placement_id, request_id=signer.request_id)
+    )
+    decline_url = (
+        url_for("signing.decline_by_link", token=token)
+        if token
+        else url_for(
+            "signing.decline_in_person",
+            placement_id=signer.request.placement_id,
+            request_id=signer.request_id,
+            signer_id=signer.id,
+        )
+    )
+    return render_template(
+        "signing/sign.html",
+        signer=signer,
+        placement=signer.request.placement,
+        form=form,
+        decline_form=DeclineForm(formdata=None),
+        action=action,
+        plan_url=plan_url,
+        decline_url=decline_url,
+        witness=witness,
+    ), status
+
+
+def _decline(signer: Signer, *, witness: User | None, back: str, token: str = "") -> ResponseReturnValue:
+    form = DeclineForm()
+    if form.validate_on_submit():
+        ip, agent = _client()
+        try:
+            services.decline(signer, form.reason.data or "", ip=ip, user_agent=agent, witness=witness)
+        except services.SigningError as error:
+            db.session.rollback()
+            form.reason.errors = [error.message]
+        else:
+            db.session.commit()
+            if witness is not None:
+                flash(f"{signer.name} declined to sign. Their reason is below.", "success")
+                return redirect(url_for("signing.signatures", placement_id=signer.request.placement_id))
+            return render_template("signing/declined.html", signer=signer)
+    return render_template(
+        "signing/sign.html",
+        signer=signer,
+        placement=signer.request.placement,
+        form=SignForm(formdata=None),
+        decline_form=form,
+        action=back,
+        plan_url=url_for("signing.plan_pdf", token=token)
+        if token
+        else url_for("signing.round_pdf", placement_id=signer.request.placement_id, request_id=signer.request_id),
+        decline_url=request.path,
+        witness=witness,
+    ), 400
+
+
+# -- verifying ------------------------------------------------------------------------------------------
+
+
+@bp.route("/verify", methods=["GET", "POST"])
+@public
+@limiter.limit("30 per hour", methods=["POST"])
+def verify() -> ResponseReturnValue:
+    """Anyone holding a signed plan can check it; only people allowed to see the placement learn which it is."""
+    from flask_login import current_user
+
+    from service.signing import verification
+
+    form = VerifyForm()
+    result = None
+    status = 200
+    if form.is_submitted():
+        status = 400
+        if form.validate():
+            data = form.pdf.data.read()
+            user = current_user if current_user.is_authenticated else None
+            result = verification.check(data, user)
+            audit.record(
+                "verify",
+                "document",
+                result.document.id if result.document else None,
+                user,
+                {"genuine": result.genuine},
+                organisation_id=result.document.placement.commissioning_organisation_id if result.document else None,
+            )
+            db.session.commit()
+            status = 200
+    return render_template("signing/verify.html", form=form, result=result), status
