@@ -404,3 +404,11 @@ def test_apdocs_verify_exits_1_and_says_why(sealed, plan_pdf, instance, tmp_path
     result = _verify(tmp_path / "changed.pdf", other_instance)  # checked by another installation
     assert result.exit_code == 1
     assert "It is not sealed by this apdocs installation." in result.output
+
+
+def test_a_timestamp_service_that_does_not_answer_stops_sealing_with_a_reason(plan_pdf, identity):  # type: ignore[no-untyped-def]
+    nobody_listens = "http://127.0.0.1:9/tsa"  # the discard port on this machine: refused at once, no network
+
+    with pytest.raises(SealingError) as error:
+        seal_pdf(plan_pdf, identity, reason="Agreed AP Support Plan", tsa_url=nobody_listens)
+    assert f"timestamp service {nobody_listens}" in error.value.message
