@@ -10,7 +10,7 @@ import click
 from flask import Flask
 
 from service import create_app
-from service.settings import REPO_ROOT, Settings
+from service.settings import REPO_ROOT, Settings, instance_dir_from_env
 
 MIGRATIONS_DIR = REPO_ROOT / "migrations"
 
@@ -199,6 +199,23 @@ def send_packs(today: object) -> None:
     with app.app_context():
         count = send_due_packs_now(today.date() if today is not None else None)  # type: ignore[attr-defined]
     click.echo(f"{count} provider pack(s) sent")
+
+
+@main.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def verify(file: Path) -> None:
+    """Check a sealed PDF: exit 0 when it is intact and sealed by this installation, 1 when not."""
+    from service.signing.sealing import SealingError, describe, trusted_certificates, verify_pdf
+
+    try:
+        trusted = trusted_certificates(instance_dir_from_env())
+    except SealingError as error:
+        raise click.ClickException(error.message) from error
+    verification = verify_pdf(file.read_bytes(), trusted=trusted)
+    for line in describe(verification):
+        click.echo(line)
+    if not verification.ok:
+        sys.exit(1)
 
 
 DOCUMENT_TYPES = ["support-plan", "review-record", "provider-pack", "end-of-placement-report"]

@@ -25,6 +25,11 @@ def _env_bool(name: str, default: bool) -> bool:
     return raw in {"1", "true", "yes", "on"}
 
 
+def instance_dir_from_env() -> Path:
+    """``APDOCS_INSTANCE_DIR``, or ``instance/`` in the repository: where local state lives."""
+    return Path(_env("INSTANCE_DIR", str(REPO_ROOT / "instance"))).resolve()
+
+
 def _secret_key(instance_dir: Path) -> str:
     """A stable secret key for the embedded installation.
 
@@ -85,11 +90,16 @@ class Settings:
     link_expiry_days: int = 7
     #: Where people reach apdocs, for links in emails sent from a background job (no request to ask).
     base_url: str = ""
+    #: The seal on signed PDFs (service/signing, docs/signing.md). No PKCS#12: a self-signed certificate,
+    #: generated once into the instance directory. No TSA: a PAdES B-B seal without a trusted timestamp.
+    signing_pkcs12: str = ""
+    signing_pkcs12_password: str = ""
+    signing_tsa_url: str = ""
     extra: dict[str, object] = field(default_factory=dict)
 
     @classmethod
     def from_env(cls) -> Settings:
-        instance_dir = Path(_env("INSTANCE_DIR", str(REPO_ROOT / "instance"))).resolve()
+        instance_dir = instance_dir_from_env()
         default_db = f"sqlite:///{instance_dir / 'apdocs.sqlite3'}"
         return cls(
             instance_dir=instance_dir,
@@ -116,6 +126,9 @@ class Settings:
             mail_retry_base_s=max(1, int(_env("MAIL_RETRY_BASE_S", "60"))),
             link_expiry_days=max(1, int(_env("LINK_EXPIRY_DAYS", "7"))),
             base_url=_env("BASE_URL", ""),
+            signing_pkcs12=_env("SIGNING_PKCS12", ""),
+            signing_pkcs12_password=_env("SIGNING_PKCS12_PASSWORD", ""),
+            signing_tsa_url=_env("SIGNING_TSA_URL", ""),
         )
 
     @property
@@ -157,5 +170,8 @@ class Settings:
             "APDOCS_MAIL_RETRY_BASE_S": self.mail_retry_base_s,
             "APDOCS_LINK_EXPIRY_DAYS": self.link_expiry_days,
             "APDOCS_BASE_URL": self.resolved_base_url,
+            "APDOCS_SIGNING_PKCS12": self.signing_pkcs12,
+            "APDOCS_SIGNING_PKCS12_PASSWORD": self.signing_pkcs12_password,
+            "APDOCS_SIGNING_TSA_URL": self.signing_tsa_url,
             **self.extra,
         }

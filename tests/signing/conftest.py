@@ -20,6 +20,7 @@ from service.mail.models import OutboxMessage
 from service.placements.models import Placement
 from service.rules.placement_status import PlacementStatus
 from tests import factories
+from tests.documents.conftest import pool  # noqa: F401 - real PDF/A files to seal, from the documents tests' pool
 
 
 @pytest.fixture

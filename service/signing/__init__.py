@@ -1,0 +1,1 @@
+"""Signing: seals on signed plans, and checking them."""
