@@ -10,7 +10,7 @@ import click
 from flask import Flask
 
 from service import create_app
-from service.settings import REPO_ROOT, Settings, instance_dir_from_env
+from service.settings import REPO_ROOT, Settings
 
 MIGRATIONS_DIR = REPO_ROOT / "migrations"
 
@@ -64,7 +64,27 @@ def demo(if_empty: bool) -> None:
             demo_data.load()
             db.session.commit()
             click.echo("Demo data loaded.")
+            _demo_signed_plan(app)
         click.echo(demo_data.sign_in_help())
+
+
+def _demo_signed_plan(app: Flask) -> None:
+    """One plan signed by everyone and sealed; skipped, with the reason, when LibreOffice cannot run."""
+    from service.demo import signed_plan_placement
+    from service.demo_signing import sign_plan
+    from service.documents.converter import ConversionFailed, PoolSettings, soffice_available, uno_python_available
+
+    settings = PoolSettings.from_env()
+    if not (soffice_available(settings) and uno_python_available(settings)):
+        click.echo("LibreOffice is not installed: the demo has no signed plan (make run installs it).", err=True)
+        return
+    placement, senco = signed_plan_placement()
+    try:
+        sealed = sign_plan(placement, senco, Path(app.config["APDOCS_OUTPUT_DIR"]))
+    except (ConversionFailed, RuntimeError, OSError) as error:
+        click.echo(f"The demo's signed plan could not be made ({type(error).__name__}).", err=True)
+        return
+    click.echo(f"Signed and sealed: {sealed.title} of placement AP-{placement.id} ({placement.pupil.display_name}).")
 
 
 @main.command("create-user")
@@ -204,17 +224,20 @@ def send_packs(today: object) -> None:
 @main.command()
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def verify(file: Path) -> None:
-    """Check a sealed PDF: exit 0 when it is intact and sealed by this installation, 1 when not."""
-    from service.signing.sealing import SealingError, describe, trusted_certificates, verify_pdf
+    """Check a sealed PDF: exit 0 when it is intact and sealed by this installation, 1 when not. Says which
+    placement and version it is, and who signed, from this installation's database."""
+    from service.signing import verification
+    from service.signing.sealing import SealingError
 
-    try:
-        trusted = trusted_certificates(instance_dir_from_env())
-    except SealingError as error:
-        raise click.ClickException(error.message) from error
-    verification = verify_pdf(file.read_bytes(), trusted=trusted)
-    for line in describe(verification):
-        click.echo(line)
-    if not verification.ok:
+    app = _app()
+    with app.app_context():
+        try:
+            result = verification.check(file.read_bytes(), everything=True)
+        except SealingError as error:
+            raise click.ClickException(error.message) from error
+        for line in verification.describe(result):
+            click.echo(line)
+    if not result.verification.ok:
         sys.exit(1)
 
 

@@ -87,6 +87,16 @@ DEMO_ACCOUNTS = (
 )
 
 
+def signed_plan_placement() -> tuple[Placement, User]:
+    """The demo placement whose plan is signed and sealed (Ellie's), and the SENCO who witnessed it."""
+    senco = db.session.scalars(sa.select(User).where(User.email == "senco@northbridge.example")).one()
+    placement = db.session.scalars(
+        sa.select(Placement).join(Pupil).where(Pupil.legal_last_name == "Whitfield").order_by(Placement.id)
+    ).first()
+    assert placement is not None
+    return placement, senco
+
+
 def has_any_organisation() -> bool:
     return db.session.scalar(sa.select(sa.func.count()).select_from(Organisation)) > 0
 

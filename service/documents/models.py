@@ -86,8 +86,9 @@ class Document(Base):
         replacing version 1, when it is the record of another meeting."""
         if self.review is not None:
             return f"{self.doc_type.label} of review {self.review.number}"
-        if self.sealed:
-            return f"Signed {self.doc_type.label}, version {self.version}"
+        if self.sealed:  # the version that was signed, as its pages say
+            signed = (self.context or {}).get("document", {}).get("version") or self.version
+            return f"Signed {self.doc_type.label}, version {signed}"
         return f"{self.doc_type.label}, version {self.version}"
 
     @property

@@ -237,9 +237,7 @@ def _seal(pdf_path: Path, document: Document) -> None:
     from service.signing.sealing import SealingError, load_identity, seal_pdf
 
     try:
-        identity = load_identity(
-            Path(current_app.instance_path), document.placement.commissioning_organisation.name
-        )
+        identity = load_identity(Path(current_app.instance_path), document.placement.commissioning_organisation.name)
         sealed = seal_pdf(
             pdf_path.read_bytes(),
             identity,

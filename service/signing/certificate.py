@@ -14,7 +14,6 @@ from collections.abc import Mapping
 from typing import Any
 
 import docx
-from docx.enum.text import WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
@@ -29,9 +28,8 @@ LABEL_FILL = "EDEFF2"
 def append_certificate(docx_bytes: bytes, certificate: Mapping[str, Any]) -> bytes:
     """The DOCX with the certificate page added at its end."""
     document = docx.Document(io.BytesIO(docx_bytes))
-    body = document.paragraphs[-1] if document.paragraphs else document.add_paragraph()
-    body.add_run().add_break(WD_BREAK.PAGE)
     heading = document.add_paragraph()
+    heading.paragraph_format.page_break_before = True  # a page of its own, whatever the plan ends with
     run = heading.add_run(TITLE)
     run.bold = True
     run.font.size = Pt(16)
@@ -66,7 +64,7 @@ def append_certificate(docx_bytes: bytes, certificate: Mapping[str, Any]) -> byt
             ("Device", "device"),
         ):
             _row(table, label, str(signer.get(key, "")))
-        cell = _row(table, "Signature", "")
+        cell = _row(table, "Signature", "", last=True)
         image = signer.get("signature_image") or ""
         paragraph = cell.paragraphs[0]
         if image:
@@ -91,7 +89,9 @@ def _grid(table: Table) -> None:
     table._tbl.tblPr.append(borders)  # noqa: SLF001 - python-docx has no API for table borders
 
 
-def _row(table: Table, label: str, value: str):  # type: ignore[no-untyped-def]
+def _row(table: Table, label: str, value: str, *, last: bool = False):  # type: ignore[no-untyped-def]
+    """A label and its value; every row but a table's last keeps with the next, so a signer's table stays
+    on one page with its title."""
     cells = table.add_row().cells
     cells[0].width, cells[1].width = Cm(5), Cm(12)
     shade = OxmlElement("w:shd")
@@ -104,4 +104,8 @@ def _row(table: Table, label: str, value: str):  # type: ignore[no-untyped-def]
         cells[1].paragraphs[0].add_run(text.replace("\a", "\n"))
     keep = OxmlElement("w:cantSplit")
     table.rows[-1]._tr.get_or_add_trPr().append(keep)  # noqa: SLF001
+    if not last:
+        for cell in cells:
+            for paragraph in cell.paragraphs:
+                paragraph.paragraph_format.keep_with_next = True
     return cells[1]

@@ -105,7 +105,11 @@ def why_not_signable(placement: Placement) -> str:
     if plan is None or plan.agreed_at is None:
         return "Signatures are asked for once the plan is agreed."
     document = signable_document(placement)
-    if document is None or document.status is not DocumentStatus.READY:
+    if document is None:
+        return "The plan has no PDF yet: produce the AP Support Plan on the placement's page, then ask for signatures."
+    if document.status is DocumentStatus.FAILED:
+        return "The plan's latest PDF could not be made: try again on the placement's page, then ask for signatures."
+    if document.status is not DocumentStatus.READY:
         return "The plan's PDF is still being made: ask for signatures when it is ready."
     return ""
 

@@ -252,7 +252,7 @@ def send_code(token: str) -> ResponseReturnValue:
         db.session.commit()
         mail_jobs.enqueue_delivery(message.id)
         flash(f"We have emailed a code to {_masked(signer.email)}. It works for 15 minutes.", "success")
-    return redirect(url_for("signing.sign_by_link", token=token) + "#code")
+    return redirect(url_for("signing.sign_by_link", token=token) + "#enter-code")
 
 
 @bp.route("/sign/<token>/confirm", methods=["POST"])

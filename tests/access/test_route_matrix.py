@@ -58,6 +58,35 @@ MATRIX: dict[str, tuple[int, ...]] = {
     "/placements/{other_placement}/provider-pack/preview": (FOUND, FORBIDDEN, MISSING, OK, FORBIDDEN, FORBIDDEN),
     "/placements/{placement}/provider-pack/send": (METHOD,) * 6,
     "/organisation": (FOUND, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN),
+    "/placements/{placement}/signatures": (FOUND, FORBIDDEN, OK, MISSING, FORBIDDEN, FORBIDDEN),
+    "/placements/{other_placement}/signatures": (FOUND, FORBIDDEN, MISSING, OK, FORBIDDEN, FORBIDDEN),
+    "/placements/{placement}/signatures/{round}/plan.pdf": (FOUND, FORBIDDEN, OK, MISSING, FORBIDDEN, FORBIDDEN),
+    "/placements/{placement}/signatures/{round}/signers/{in_person_signer}/in-person": (
+        FOUND,
+        FORBIDDEN,
+        OK,
+        MISSING,
+        FORBIDDEN,
+        FORBIDDEN,
+    ),
+    "/placements/{placement}/signatures/{round}/signers/{link_signer}/in-person": (
+        FOUND,
+        FORBIDDEN,
+        MISSING,
+        MISSING,
+        FORBIDDEN,
+        FORBIDDEN,
+    ),
+    "/placements/{placement}/signatures/{round}/cancel": (METHOD,) * 6,
+    "/placements/{placement}/signatures/{round}/signers/{link_signer}/remind": (METHOD,) * 6,
+    "/placements/{placement}/signatures/{round}/signers/{in_person_signer}/decline": (METHOD,) * 6,
+    "/sign/{sign_token}": (OK,) * 6,
+    "/sign/{guessed_token}": (MISSING,) * 6,
+    "/sign/{sign_token}/plan.pdf": (MISSING,) * 6,
+    "/sign/{sign_token}/code": (METHOD,) * 6,
+    "/sign/{sign_token}/confirm": (METHOD,) * 6,
+    "/sign/{sign_token}/decline": (METHOD,) * 6,
+    "/verify": (OK,) * 6,
     "/placements/{placement}/plan": (FOUND, FORBIDDEN, OK, MISSING, FORBIDDEN, FORBIDDEN),
     "/placements/{other_placement}/plan": (FOUND, FORBIDDEN, MISSING, OK, FORBIDDEN, FORBIDDEN),
     "/placements/{placement}/plan/check": (FOUND, FORBIDDEN, OK, MISSING, FORBIDDEN, FORBIDDEN),
@@ -120,6 +149,27 @@ RULES = {
     "/outbox/<int:message_id>/mark-sent": "/outbox/{message}/mark-sent",
     "/shared/<token>": "/shared/{token}",
     "/shared/<token>/pdf": "/shared/{token}/pdf",
+    "/placements/<int:placement_id>/signatures": "/placements/{placement}/signatures",
+    "/placements/<int:placement_id>/signatures/<int:request_id>/cancel": (
+        "/placements/{placement}/signatures/{round}/cancel"
+    ),
+    "/placements/<int:placement_id>/signatures/<int:request_id>/plan.pdf": (
+        "/placements/{placement}/signatures/{round}/plan.pdf"
+    ),
+    "/placements/<int:placement_id>/signatures/<int:request_id>/signers/<int:signer_id>/in-person": (
+        "/placements/{placement}/signatures/{round}/signers/{in_person_signer}/in-person"
+    ),
+    "/placements/<int:placement_id>/signatures/<int:request_id>/signers/<int:signer_id>/remind": (
+        "/placements/{placement}/signatures/{round}/signers/{link_signer}/remind"
+    ),
+    "/placements/<int:placement_id>/signatures/<int:request_id>/signers/<int:signer_id>/decline": (
+        "/placements/{placement}/signatures/{round}/signers/{in_person_signer}/decline"
+    ),
+    "/sign/<token>": "/sign/{sign_token}",
+    "/sign/<token>/code": "/sign/{sign_token}/code",
+    "/sign/<token>/confirm": "/sign/{sign_token}/confirm",
+    "/sign/<token>/decline": "/sign/{sign_token}/decline",
+    "/sign/<token>/plan.pdf": "/sign/{sign_token}/plan.pdf",
 }
 
 
@@ -156,6 +206,38 @@ def _ready_document(app, placement):  # type: ignore[no-untyped-def]
     )
 
 
+def _signature_round(placement, document, commissioner):  # type: ignore[no-untyped-def]
+    """An open round on the placement's plan: one signer in person, one by a link whose token we know."""
+    import hashlib
+    from datetime import timedelta
+
+    from service.db import utcnow
+    from service.signing.models import SignatureRequest, Signer, SignerRole, SigningMethod
+
+    token = "s" * 43
+    round_ = SignatureRequest(
+        placement=placement,
+        document=document,
+        document_sha256=hashlib.sha256(b"%PDF-1.7 stand-in").hexdigest(),
+        created_by_id=commissioner.id,
+    )
+    round_.signers = [
+        Signer(name="Ms K Owen", role=SignerRole.SCHOOL_REPRESENTATIVE, method=SigningMethod.IN_PERSON),
+        Signer(
+            name="Pat Parent",
+            role=SignerRole.PARENT_CARER,
+            method=SigningMethod.LINK,
+            email="pat@example.com",
+            token_sha256=hashlib.sha256(token.encode()).hexdigest(),
+            token_expires_at=utcnow() + timedelta(days=1),
+        ),
+    ]
+    db.session.add(round_)
+    db.session.commit()
+    in_person, link = round_.signers
+    return {"round": round_.id, "in_person_signer": in_person.id, "link_signer": link.id, "sign_token": token}
+
+
 @pytest.fixture
 def records(app, school, other_school, admin, commissioner, other_commissioner, provider, provider_user, viewer):  # noqa: ARG001
     other_provider = factories.ProviderFactory(name="Elsewhere Tutors")
@@ -173,10 +255,12 @@ def records(app, school, other_school, admin, commissioner, other_commissioner, 
     message = _sent_message(app, placement, document)
     other_message = _sent_message(app, other_placement, other_document)
     token = mail.create_secure_link(document, "parent@example.org")
+    signing = _signature_round(placement, document, commissioner)
     term = TermDate(organisation_id=school.id, name="Autumn 1", starts_on=date(2026, 9, 2), ends_on=date(2026, 10, 23))
     db.session.add(term)
     db.session.commit()
     return {
+        **signing,
         "message": message,
         "other_message": other_message,
         "token": token,

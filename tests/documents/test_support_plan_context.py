@@ -387,6 +387,8 @@ def test_without_a_plan_every_answer_is_empty_but_the_reason_for_referral_is_the
         "role": "Parent or carer",
         "signed_on": "",
         "signed_on_iso": "",
+        "signature_image": "",
+        "typed_signature": "",
     }
 
 

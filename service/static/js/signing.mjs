@@ -1,6 +1,6 @@
 // The signature pad on the signing page. Without JavaScript the page still works: the signer types their
 // name instead. With it, they can draw with a finger or a mouse; the drawing is posted as a PNG data URL.
-import SignaturePad from "/static/build/signature_pad.min.js";
+import SignaturePad from "../build/signature_pad.min.js";
 
 for (const box of document.querySelectorAll("[data-signature-pad]")) {
   const canvas = box.querySelector("canvas");
