@@ -95,6 +95,8 @@ class Settings:
     signing_pkcs12: str = ""
     signing_pkcs12_password: str = ""
     signing_tsa_url: str = ""
+    #: Working days after which a signer who has not signed is reminded (with a new link).
+    signing_reminder_working_days: int = 3
     extra: dict[str, object] = field(default_factory=dict)
 
     @classmethod
@@ -129,6 +131,7 @@ class Settings:
             signing_pkcs12=_env("SIGNING_PKCS12", ""),
             signing_pkcs12_password=_env("SIGNING_PKCS12_PASSWORD", ""),
             signing_tsa_url=_env("SIGNING_TSA_URL", ""),
+            signing_reminder_working_days=int(_env("SIGNING_REMINDER_WORKING_DAYS", "3")),
         )
 
     @property
@@ -173,5 +176,6 @@ class Settings:
             "APDOCS_SIGNING_PKCS12": self.signing_pkcs12,
             "APDOCS_SIGNING_PKCS12_PASSWORD": self.signing_pkcs12_password,
             "APDOCS_SIGNING_TSA_URL": self.signing_tsa_url,
+            "APDOCS_SIGNING_REMINDER_WORKING_DAYS": self.signing_reminder_working_days,
             **self.extra,
         }

@@ -504,7 +504,9 @@ def ask_again_after_change(document: Document) -> tuple[SignatureRequest | None,
 
 
 def reminders_due(today: date) -> list[Signer]:
-    """Link signers still waiting whose last email is REMINDER_WORKING_DAYS working days old or more."""
+    """Link signers still waiting whose last email is ``APDOCS_SIGNING_REMINDER_WORKING_DAYS`` (default 3)
+    working days old or more, reminded at most MAX_REMINDERS times."""
+    after = int(current_app.config.get("APDOCS_SIGNING_REMINDER_WORKING_DAYS") or REMINDER_WORKING_DAYS)
     waiting = db.session.scalars(
         sa.select(Signer)
         .join(SignatureRequest)
@@ -518,7 +520,7 @@ def reminders_due(today: date) -> list[Signer]:
     return [
         s
         for s in waiting
-        if s.last_asked_at is not None and working_days_between(s.last_asked_at.date(), today) >= REMINDER_WORKING_DAYS
+        if s.last_asked_at is not None and working_days_between(s.last_asked_at.date(), today) >= after
     ]
 
 

@@ -279,3 +279,18 @@ def test_reminders_go_after_three_working_days_with_a_new_link(as_commissioner, 
 def test_another_schools_commissioner_gets_404(client, placement, other_commissioner):
     sign_in(client, other_commissioner)
     assert client.get(f"/placements/{placement.id}/signatures").status_code == 404
+
+
+def test_the_reminder_delay_is_a_setting(as_commissioner, placement, db_session, app):
+    from datetime import date
+
+    from service.signing.jobs import send_reminders_now
+
+    _ask(as_commissioner, placement)
+    for signer in _round(db_session).signers:
+        if signer.last_asked_at is not None:
+            signer.last_asked_at = datetime(2026, 11, 30, 9, tzinfo=UTC)  # a Monday
+    db_session.commit()
+    app.config["APDOCS_SIGNING_REMINDER_WORKING_DAYS"] = 1
+    with app.app_context():
+        assert send_reminders_now(date(2026, 12, 1)) == 2  # Tuesday: one working day later
