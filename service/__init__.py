@@ -92,6 +92,7 @@ def register_blueprints(app: Flask) -> None:
     from service.reviews.views import bp as reviews_bp
     from service.signing.views import bp as signing_bp
     from service.support_plans.views import bp as support_plans_bp
+    from service.visits.views import bp as visits_bp
 
     for blueprint in (
         health_bp,
@@ -104,6 +105,7 @@ def register_blueprints(app: Flask) -> None:
         reviews_bp,
         provider_packs_bp,
         signing_bp,
+        visits_bp,
         documents_bp,
         organisations_bp,
         mail_bp,

@@ -28,6 +28,7 @@ from service.support_plans.models import (
     SupportPlan,
     TermDate,
 )
+from service.visits.models import Visit
 
 __all__ = [
     "ApprovalCriterion",
@@ -77,5 +78,6 @@ __all__ = [
     "SupportPlan",
     "TermDate",
     "User",
+    "Visit",
     "Weekday",
 ]

@@ -97,6 +97,8 @@ class Settings:
     signing_tsa_url: str = ""
     #: Working days after which a signer who has not signed is reminded (with a new link).
     signing_reminder_working_days: int = 3
+    #: A visit is due this many working days after the last one; 0 means half a term (from the term dates).
+    visit_working_days: int = 0
     extra: dict[str, object] = field(default_factory=dict)
 
     @classmethod
@@ -132,6 +134,7 @@ class Settings:
             signing_pkcs12_password=_env("SIGNING_PKCS12_PASSWORD", ""),
             signing_tsa_url=_env("SIGNING_TSA_URL", ""),
             signing_reminder_working_days=int(_env("SIGNING_REMINDER_WORKING_DAYS", "3")),
+            visit_working_days=int(_env("VISIT_WORKING_DAYS", "0")),
         )
 
     @property
@@ -177,5 +180,6 @@ class Settings:
             "APDOCS_SIGNING_PKCS12_PASSWORD": self.signing_pkcs12_password,
             "APDOCS_SIGNING_TSA_URL": self.signing_tsa_url,
             "APDOCS_SIGNING_REMINDER_WORKING_DAYS": self.signing_reminder_working_days,
+            "APDOCS_VISIT_WORKING_DAYS": self.visit_working_days,
             **self.extra,
         }

@@ -20,6 +20,7 @@ from service.rules.decision import Circumstance, who_decides
 from service.rules.placement_status import PlacementStatus, allowed_transitions
 from service.signing import services as signing_services
 from service.support_plans import services as plan_services
+from service.visits import services as visit_services
 
 bp = Blueprint("placements", __name__, template_folder="templates")
 
@@ -100,6 +101,8 @@ def show_placement(placement_id: int) -> str:
         else None,
         pack_status=pack_services.status_of(placement, date.today()) if is_commissioner else None,
         signing_round=signing_services.latest_request(placement) if is_commissioner else None,
+        visits=visit_services.visits_for(placement) if is_commissioner else [],
+        visit_due=visit_services.next_visit(placement, date.today()) if is_commissioner else None,
     )
 
 

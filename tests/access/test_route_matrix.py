@@ -87,6 +87,8 @@ MATRIX: dict[str, tuple[int, ...]] = {
     "/sign/{sign_token}/confirm": (METHOD,) * 6,
     "/sign/{sign_token}/decline": (METHOD,) * 6,
     "/verify": (OK,) * 6,
+    "/placements/{placement}/visits/new": (FOUND, FORBIDDEN, OK, MISSING, FORBIDDEN, FORBIDDEN),
+    "/placements/{other_placement}/visits/new": (FOUND, FORBIDDEN, MISSING, OK, FORBIDDEN, FORBIDDEN),
     "/placements/{placement}/plan": (FOUND, FORBIDDEN, OK, MISSING, FORBIDDEN, FORBIDDEN),
     "/placements/{other_placement}/plan": (FOUND, FORBIDDEN, MISSING, OK, FORBIDDEN, FORBIDDEN),
     "/placements/{placement}/plan/check": (FOUND, FORBIDDEN, OK, MISSING, FORBIDDEN, FORBIDDEN),
@@ -165,6 +167,7 @@ RULES = {
     "/placements/<int:placement_id>/signatures/<int:request_id>/signers/<int:signer_id>/decline": (
         "/placements/{placement}/signatures/{round}/signers/{in_person_signer}/decline"
     ),
+    "/placements/<int:placement_id>/visits/new": "/placements/{placement}/visits/new",
     "/sign/<token>": "/sign/{sign_token}",
     "/sign/<token>/code": "/sign/{sign_token}/code",
     "/sign/<token>/confirm": "/sign/{sign_token}/confirm",

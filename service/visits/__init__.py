@@ -1,0 +1,1 @@
+"""Visits by the commissioner to the provider: who went, what they saw, what the pupil said."""
