@@ -9,6 +9,7 @@ from flask import Blueprint, render_template
 from service.access import current
 from service.auth import services as accounts
 from service.auth.models import Role
+from service.dashboard import attention
 from service.placements import services as placements
 from service.placements.models import Placement
 from service.provider_packs import services as packs
@@ -37,9 +38,14 @@ def index() -> str:
     if user.role in (Role.COMMISSIONER, Role.PROVIDER_STAFF):
         grouped = placements.placements_by_status(user)
         pack_board = None
+        to_do = None
         if user.role is Role.COMMISSIONER:
-            pack_board = provider_pack_board([p for rows in grouped.values() for p in rows], date.today())
-        return render_template("dashboard/placements.html", grouped=grouped, statuses=DASHBOARD_ORDER, packs=pack_board)
+            every = [p for rows in grouped.values() for p in rows]
+            pack_board = provider_pack_board(every, date.today())
+            to_do = attention.needs_action(user, every, date.today())
+        return render_template(
+            "dashboard/placements.html", grouped=grouped, statuses=DASHBOARD_ORDER, packs=pack_board, to_do=to_do
+        )
     if user.role is Role.VIEWER:
         counts = placements.status_counts(user.organisation_id)
         return render_template("dashboard/summary.html", counts=counts, statuses=list(PlacementStatus))

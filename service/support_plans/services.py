@@ -456,10 +456,11 @@ def _placed_pupils(placement: Placement) -> list[PlacedPupil]:
             Placement.status.in_(CURRENT_STATUSES),
         )
     ).all()
-    return [_placed(p) for p in [*others, placement]]
+    return [placed(p) for p in [*others, placement]]
 
 
-def _placed(placement: Placement) -> PlacedPupil:
+def placed(placement: Placement) -> PlacedPupil:
+    """One placement reduced to the facts the registration threshold turns on."""
     pupil = placement.pupil
     return PlacedPupil(
         hours_at_provider=hours_at_provider(placement),

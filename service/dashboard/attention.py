@@ -1,0 +1,213 @@
+"""What a commissioner must do today, worked out for all their placements at once.
+
+Why: Ofsted and the CQC (2024) found pupils in AP nobody checked on — no visit, no review, no attendance
+followed up, no plan anyone could find. The dashboard opens on the list of things that are wrong now, each
+with its reason and a link to the page that fixes it. Everything is computed in a fixed number of queries,
+so an LA officer with 400 placements waits no longer than a SENCO with 4 (tests/dashboard).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from service.auth.models import User
+from service.extensions import db
+from service.formatting import uk_date
+from service.placements.models import Placement
+from service.pupils.models import Pupil
+from service.rules.full_time import package_check
+from service.rules.placement_status import PlacementStatus
+from service.rules.registration import registration_risk
+from service.rules.review_dates import latest_review_date, next_review_due
+from service.rules.visits import visit_due
+from service.signing.models import RequestStatus, SignatureRequest
+from service.support_plans import services as plans
+from service.support_plans.models import SupportPlan
+from service.visits.models import Visit
+
+#: Placements the pupil is attending, or about to: what needs doing is about these.
+RUNNING = (PlacementStatus.AGREED, PlacementStatus.ACTIVE, PlacementStatus.UNDER_REVIEW)
+ATTENDING = (PlacementStatus.ACTIVE, PlacementStatus.UNDER_REVIEW)
+
+
+@dataclass
+class Item:
+    """One thing to do: whose, why, and where to do it."""
+
+    title: str  # e.g. the pupil's name, or a provider's
+    reason: str
+    endpoint: str
+    values: dict[str, object] = field(default_factory=dict)
+    anchor: str = ""
+
+
+@dataclass
+class Group:
+    key: str
+    heading: str
+    items: list[Item]
+
+
+def needs_action(user: User, placements: list[Placement], today: date) -> list[Group]:
+    """Every group of things to do, in the order a commissioner should take them; empty groups included
+    (the page says "none" for them: knowing nothing is overdue matters too)."""
+    running = [p for p in placements if p.status in RUNNING]
+    ids = [p.id for p in running]
+    _load(ids)
+    half_terms = plans.term_dates(user.organisation_id)
+    return [
+        Group("reviews", "Reviews overdue", _reviews_overdue(running, half_terms, today)),
+        Group("visits", "Visits overdue", _visits_overdue(running, half_terms, today)),
+        Group("unsigned", "Plans not signed", _plans_not_signed(running)),
+        Group("part_time", "Below full time with no reason", _part_time_without_reason(running)),
+        Group("registration", "Providers that may have to register as a school", _registration_risks(running)),
+        Group("no_placement", "Pupils with no placement", _pupils_without_placement(user)),
+    ]
+
+
+def _load(ids: list[int]) -> None:
+    """Reviews, plans and interventions of the running placements, in three queries whatever their number."""
+    if ids:
+        db.session.scalars(
+            sa.select(Placement)
+            .where(Placement.id.in_(ids))
+            .options(
+                selectinload(Placement.reviews),
+                selectinload(Placement.support_plan).selectinload(SupportPlan.interventions),
+            )
+        ).all()
+
+
+def _item(placement: Placement, reason: str, anchor: str = "") -> Item:
+    return Item(
+        placement.pupil.display_name,
+        reason,
+        "placements.show_placement",
+        {"placement_id": placement.id},
+        anchor,
+    )
+
+
+def _reviews_overdue(running: list[Placement], half_terms: list, today: date) -> list[Item]:  # type: ignore[type-arg]
+    items = []
+    for placement in running:
+        if placement.status not in ATTENDING:
+            continue
+        if placement.reviews:
+            deadline = next_review_due(placement.reviews[-1].meeting_date, half_terms)
+        else:
+            deadline = latest_review_date(placement.planned_start, half_terms)
+        if deadline.latest < today:
+            items.append(_item(placement, f"Review due by {uk_date(deadline.latest)}", "reviews"))
+    return items
+
+
+def _visits_overdue(running: list[Placement], half_terms: list, today: date) -> list[Item]:  # type: ignore[type-arg]
+    from flask import current_app
+
+    attending = [p for p in running if p.status in ATTENDING]
+    last = dict(
+        db.session.execute(
+            sa.select(Visit.placement_id, sa.func.max(Visit.visited_on))
+            .where(Visit.placement_id.in_([p.id for p in attending]))
+            .group_by(Visit.placement_id)
+        ).all()
+    )
+    fixed = current_app.config.get("APDOCS_VISIT_WORKING_DAYS")
+    items = []
+    for placement in attending:
+        due = visit_due(
+            starts_on=placement.actual_start or placement.planned_start,
+            last_visit=last.get(placement.id),
+            today=today,
+            half_terms=half_terms,
+            school_days=int(fixed) if fixed else None,
+        )
+        if due.overdue:
+            never = " (no visit yet)" if placement.id not in last else ""
+            items.append(_item(placement, f"Visit due by {uk_date(due.latest)}{never}", "visits"))
+    return items
+
+
+def _plans_not_signed(running: list[Placement]) -> list[Item]:
+    latest: dict[int, SignatureRequest] = {}
+    for request in db.session.scalars(
+        sa.select(SignatureRequest)
+        .where(SignatureRequest.placement_id.in_([p.id for p in running]))
+        .order_by(SignatureRequest.id)
+    ):
+        latest[request.placement_id] = request
+    items = []
+    for placement in running:
+        plan = placement.support_plan
+        if plan is None or plan.agreed_at is None:
+            continue
+        request = latest.get(placement.id)
+        if request is None:
+            items.append(_item(placement, "Agreed, not yet sent for signatures", "signatures"))
+        elif request.status is RequestStatus.OPEN:
+            signed = sum(1 for s in request.signers if s.signed_at is not None)
+            items.append(_item(placement, f"{signed} of {len(request.signers)} signed", "signatures"))
+        elif request.status is RequestStatus.DECLINED:
+            items.append(_item(placement, "Someone declined to sign: talk it through, then ask again", "signatures"))
+        elif request.status is RequestStatus.CANCELLED and not request.ask_again:
+            items.append(_item(placement, "Signatures were cancelled: ask again", "signatures"))
+    return items
+
+
+def _part_time_without_reason(running: list[Placement]) -> list[Item]:
+    items = []
+    for placement in running:
+        plan = placement.support_plan
+        if plan is None or not plan.interventions:
+            continue
+        check = package_check(plans.hours_by_setting(plan).values(), plan.part_time_reason, plan.part_time_detail)
+        if not check.acceptable:
+            items.append(_item(placement, check.message, "support-plan"))
+    return items
+
+
+def _registration_risks(running: list[Placement]) -> list[Item]:
+    """A provider of these placements whose current placements, from every commissioner, cross the line.
+    Counts only: the other commissioners' pupils are never named or linked."""
+    provider_ids = {p.provider_id for p in running}
+    if not provider_ids:
+        return []
+    current = db.session.scalars(
+        sa.select(Placement)
+        .where(Placement.provider_id.in_(provider_ids), Placement.status.in_(plans.CURRENT_STATUSES))
+        .options(
+            selectinload(Placement.pupil),
+            selectinload(Placement.sessions),
+            selectinload(Placement.provider),
+            selectinload(Placement.support_plan).selectinload(SupportPlan.interventions),
+        )
+    ).all()
+    by_provider: dict[int, list[Placement]] = defaultdict(list)
+    for placement in current:
+        by_provider[placement.provider_id].append(placement)
+    items = []
+    for provider_id, at_provider in sorted(by_provider.items()):
+        provider = at_provider[0].provider
+        risk = registration_risk(bool(provider.dfe_registered), [plans.placed(p) for p in at_provider])
+        if risk.at_risk:
+            items.append(Item(provider.name, risk.message, "providers.show_provider", {"provider_id": provider_id}))
+    return items
+
+
+def _pupils_without_placement(user: User) -> list[Item]:
+    placed = sa.select(Placement.pupil_id).where(Placement.status != PlacementStatus.CANCELLED)
+    pupils = db.session.scalars(
+        sa.select(Pupil)
+        .where(Pupil.organisation_id == user.organisation_id, Pupil.id.not_in(placed))
+        .order_by(Pupil.legal_last_name, Pupil.legal_first_name)
+    ).all()
+    return [
+        Item(pupil.display_name, "No placement started", "pupils.show_pupil", {"pupil_id": pupil.id})
+        for pupil in pupils
+    ]
