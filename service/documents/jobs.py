@@ -164,6 +164,7 @@ def create_consumer(app: Flask, workers: int | None = None):  # type: ignore[no-
     # Every feature's tasks and hooks must be registered before the consumer starts.
     import service.mail.jobs  # noqa: F401
     import service.provider_packs.jobs  # noqa: F401
+    import service.reviews.jobs  # noqa: F401
     import service.signing.jobs  # noqa: F401
 
     configure(app)
