@@ -7,7 +7,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMPS := .stamps
-TEMPLATES := templates_docx/support_plan.docx templates_docx/review_record.docx templates_docx/provider_pack.docx
+TEMPLATES := templates_docx/support_plan.docx templates_docx/review_record.docx templates_docx/provider_pack.docx \
+    templates_docx/end_of_placement_report.docx
 
 .PHONY: run test bench lint format clean system system-test setup
 

@@ -82,6 +82,7 @@ def register_blueprints(app: Flask) -> None:
     from service.auth.views import bp as auth_bp
     from service.dashboard.views import bp as dashboard_bp
     from service.documents.views import bp as documents_bp
+    from service.end_of_placement.views import bp as end_of_placement_bp
     from service.health.views import bp as health_bp
     from service.mail.views import bp as mail_bp
     from service.organisations.views import bp as organisations_bp
@@ -106,6 +107,7 @@ def register_blueprints(app: Flask) -> None:
         provider_packs_bp,
         signing_bp,
         visits_bp,
+        end_of_placement_bp,
         documents_bp,
         organisations_bp,
         mail_bp,

@@ -3,6 +3,7 @@
 from service.audit.models import AuditEvent
 from service.auth.models import Role, User
 from service.documents.models import Document, DocumentStatus, DocumentTemplate
+from service.end_of_placement.models import Destination, EndOfPlacement, EndReason, ObjectiveOutcome
 from service.mail.models import Delivery, MessageStatus, OutboxAttachment, OutboxMessage, SecureLink
 from service.organisations.models import LocalAuthorityTeam, MailDelivery, Organisation, OrganisationKind
 from service.placements.models import Placement, PlacementSession, PlacementStatusChange, Weekday
@@ -36,12 +37,16 @@ __all__ = [
     "DeliveredBy",
     "Delivery",
     "AuditEvent",
+    "Destination",
     "Document",
     "DocumentStatus",
     "DocumentTemplate",
+    "EndOfPlacement",
+    "EndReason",
     "LocalAuthorityTeam",
     "MessageStatus",
     "MailDelivery",
+    "ObjectiveOutcome",
     "ObjectiveProgress",
     "OfstedGrade",
     "OutcomeArea",

@@ -1,7 +1,8 @@
 """Build apdocs' default Word templates from source, reproducibly.
 
     python templates_docx/build_templates.py            # writes templates_docx/support_plan.docx,
-                                                        # review_record.docx and provider_pack.docx
+                                                        # review_record.docx, provider_pack.docx and
+                                                        # end_of_placement_report.docx
     python templates_docx/build_templates.py --out DIR  # writes them into DIR
 
 The .docx files are generated (git-ignored): edit this script, not the files. Each template is a
@@ -15,7 +16,9 @@ of every page, and "Page X of Y" with the document's version in the footer. Both
 Appendix A: the support plan its Initial referral / Assessment of need / Support plan parts (then the changes
 agreed at reviews, when there are any, and the agreement and signatures), the review record its "Review /
 Transition Meeting" part. The provider information pack is written for the provider's key worker, in plain
-English, and leaves out entirely each section the commissioner keeps out of it.
+English, and leaves out entirely each section the commissioner keeps out of it. The end-of-placement report,
+also in plain English, says what the placement achieved (attendance with a weekly chart, progress against each
+objective, accreditation, behaviour and well-being, the pupil's own view) and where the pupil goes next.
 """
 
 from __future__ import annotations
@@ -1092,10 +1095,155 @@ def build_provider_pack() -> Document:
     return doc
 
 
+# -- the end-of-placement report ---------------------------------------------------------------------
+
+
+def build_end_of_placement_report() -> Document:
+    """What the placement achieved and where the pupil goes next, in plain English for the school, the parents
+    and whoever teaches the pupil next (domain.md, item 4)."""
+    doc = _new_document(
+        "End-of-placement report",
+        "What a pupil's alternative provision placement achieved, and where they go next",
+        "End-of-placement report",
+    )
+    intro = doc.add_paragraph()
+    intro.add_run("What the placement of ").italic = True
+    intro.add_run("{{ pupil.display_name }}").bold = True
+    intro.add_run(
+        " at {{ provider.name }} achieved, and where they go next. From {{ commissioner.name }}: version "
+        "{{ document.version }}, produced on {{ document.generated_on }}."
+    ).italic = True
+    _if(doc, "not end.recorded")
+    doc.add_paragraph().add_run(
+        "The end of this placement has not been recorded yet, so most of this report is still empty."
+    ).bold = True
+    _endif(doc)
+
+    # About the pupil and the placement ------------------------------------------------------------
+    _heading(doc, "About the pupil and the placement")
+    about = _table(doc, (3.6, 4.9, 3.6, 4.9))
+    _pupil_rows(about)
+    _label_value_rows(
+        about,
+        (
+            ("School", "{{ pupil.school|or_dash }}", "Placed by", "{{ commissioner.name }}"),
+            (
+                "Alternative provider",
+                "{{ provider.name }}",
+                "Hours a week at the provider",
+                "{{ placement.hours_per_week|or_dash }}",
+            ),
+            (
+                "Started",
+                "{{ (placement.actual_start or placement.planned_start)|or_dash }}",
+                "Last day",
+                "{{ end.ended_on|or_dash }}",
+            ),
+        ),
+    )
+    _wide_row(about, "Why it ended", "{{ end.reason|or_dash }}")
+    _conditional_rows(
+        about, "end.reason_detail", lambda table: _wide_row(table, "More detail", "{{ end.reason_detail }}")
+    )
+    _keep_table_on_one_page(about)
+
+    # Attendance -----------------------------------------------------------------------------------
+    _heading(doc, "Attendance")
+    doc.add_paragraph("{{ attendance.summary }}.").paragraph_format.keep_with_next = True
+    _if(doc, "attendance.chart_image")
+    chart = doc.add_paragraph("{{ attendance.chart_image }}")
+    chart.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    chart.paragraph_format.keep_with_next = True
+    caption = doc.add_paragraph()
+    caption.add_run(
+        "Each bar is one week's attendance, labelled with the date of its Monday. The red line is 90%: below it, "
+        "attendance counts as persistent absence. A week with only a grey mark had no sessions the pupil could "
+        "attend."
+    ).italic = True
+    caption.runs[0].font.size = Pt(8.5)
+    _endif(doc)
+    _if(doc, "attendance.percent")
+    totals = _table(doc, (3.6, 4.9, 3.6, 4.9))
+    _label_value_rows(
+        totals,
+        (
+            ("Possible sessions", "{{ attendance.possible }}", "Sessions attended", "{{ attendance.present }}"),
+            (
+                "Authorised absence",
+                "{{ attendance.authorised }} sessions",
+                "Unauthorised absence",
+                "{{ attendance.unauthorised }} sessions",
+            ),
+            (
+                "Persistent absence (below 90%)",
+                "{{ attendance.persistent|yes_no }}",
+                "Severe absence (below 50%)",
+                "{{ attendance.severe|yes_no }}",
+            ),
+        ),
+    )
+    _keep_table_on_one_page(totals)
+    _endif(doc)
+    _if(doc, "attendance.weeks")
+    _subheading(doc, "Week by week")
+    weeks = _table(doc, (5.0, 4.0, 4.0, 4.0))
+    _column_headings(weeks, "Week beginning", "Possible sessions", "Sessions attended", "Attendance")
+    _loop_rows(
+        weeks,
+        "w in attendance.weeks",
+        ("{{ w.week_beginning }}", "{{ w.possible }}", "{{ w.present }}", "{{ w.percent or 'No sessions' }}"),
+        NONE_RECORDED,
+    )
+    _endif(doc)
+
+    # Progress against each objective --------------------------------------------------------------
+    _heading(doc, "Progress against each objective")
+    doc.add_paragraph(
+        "Where the pupil started (the baseline in the support plan), the target, and where they are now."
+    ).paragraph_format.keep_with_next = True
+    progress = _table(doc, (4.0, 3.0, 2.9, 2.6, 4.5))
+    _column_headings(progress, "Objective", "From (baseline)", "Target", "Progress", "Where they are now")
+    _loop_rows(
+        progress,
+        "o in outcomes",
+        ("{{ o.objective }}", "{{ o.baseline }}", "{{ o.target }}", "{{ o.rating }}", "{{ o.outcome|or_dash }}"),
+        NONE_RECORDED,
+    )
+
+    # Accreditation ----------------------------------------------------------------------------------
+    _heading(doc, "Accreditation")
+    doc.add_paragraph("Qualifications and awards gained during the placement.").paragraph_format.keep_with_next = True
+    accreditation = _pairs(doc)
+    _pair_row(accreditation, "English", "{{ end.accreditation_english|or_dash }}")
+    _pair_row(accreditation, "Maths", "{{ end.accreditation_maths|or_dash }}")
+    _pair_row(accreditation, "Other", "{{ end.accreditation_other|or_dash }}")
+    _keep_table_on_one_page(accreditation)
+
+    # Behaviour, personal development and well-being ------------------------------------------------
+    _heading(doc, "Behaviour, personal development and well-being")
+    change = _pairs(doc)
+    _pair_row(change, "Change in behaviour", "{{ end.behaviour_change|or_dash }}")
+    _pair_row(change, "Personal development and well-being", "{{ end.personal_development|or_dash }}")
+
+    # The pupil's own assessment: always on the report, a dash when not given -------------------------
+    _heading(doc, "What the pupil thought of the placement")
+    views = _table(doc, (17.0,))
+    _answer_block(views, "In their own words", "{{ end.pupil_assessment|or_dash }}", height=1.2)
+
+    # Next destination -------------------------------------------------------------------------------
+    _heading(doc, "Where the pupil goes next")
+    destination = _pairs(doc)
+    _pair_row(destination, "Next destination", "{{ end.destination|or_dash }}")
+    _pair_row(destination, "Details", "{{ end.destination_detail|or_dash }}")
+    _keep_table_on_one_page(destination)
+    return doc
+
+
 TEMPLATES = {
     "support_plan.docx": build_support_plan,
     "review_record.docx": build_review_record,
     "provider_pack.docx": build_provider_pack,
+    "end_of_placement_report.docx": build_end_of_placement_report,
 }
 
 

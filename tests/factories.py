@@ -13,6 +13,7 @@ from service.auth.models import Role, User
 from service.auth.services import hash_password
 from service.documents.models import Document, DocumentStatus
 from service.documents.types import DocumentType
+from service.end_of_placement.models import Destination, EndOfPlacement, EndReason, ObjectiveOutcome
 from service.extensions import db
 from service.organisations.models import Organisation, OrganisationKind
 from service.placements.models import Placement, PlacementSession, PlacementStatusChange
@@ -268,3 +269,36 @@ class ObjectiveProgressFactory(Base):
     objective_text = "Attend every session"
     rating = ProgressRating.SOME
     evidence = "88% attendance this half-term."
+
+
+class EndOfPlacementFactory(Base):
+    """A placement's end, with every answer given (objective outcomes added separately)."""
+
+    class Meta:
+        model = EndOfPlacement
+
+    placement = factory.SubFactory(PlacementFactory)
+    ended_on = date(2026, 7, 17)
+    reason = EndReason.COMPLETED
+    reason_detail = "The placement ran its planned two terms."
+    accreditation_english = "Functional Skills English Entry Level 3"
+    accreditation_maths = "Functional Skills maths Level 1"
+    accreditation_other = "BTEC Level 1 construction (two units)"
+    behaviour_change = "No removals from lessons this term; three last year."
+    personal_development = "Joined the youth club; travels alone by bus."
+    pupil_assessment = "I liked doing real work. I want to do the college course."
+    destination = Destination.FURTHER_EDUCATION
+    destination_detail = "Westshire College, construction foundation course, September."
+
+
+class ObjectiveOutcomeFactory(Base):
+    class Meta:
+        model = ObjectiveOutcome
+
+    end_of_placement = factory.SubFactory(EndOfPlacementFactory)
+    position = factory.Sequence(lambda n: n)
+    objective_text = "Attend every session"
+    baseline = "62% attendance last half-term"
+    target = "95% attendance"
+    rating = ProgressRating.GOOD
+    outcome = "91% attendance over the placement"

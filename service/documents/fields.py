@@ -18,8 +18,9 @@ document's context is stored with it):
 ``date``        a string in UK long form (``5 January 2026``) or empty when not known; every date field has
                 a twin ``<name>_iso`` (``2026-01-05``) for templates that need another format.
 ``yes/no``      ``True`` or ``False``; print it with ``{{ x|yes_no }}`` or test it with ``{% if x %}``.
-``image``       a PNG as base64 text, or empty; printed with ``{{ x }}`` it is the picture (about 1.5 cm tall),
-                empty prints nothing. Only signatures are images so far.
+``image``       a PNG as base64 text, or empty; printed with ``{{ x }}`` it is the picture (about 1.5 cm tall;
+                a chart, ``chart_image``, 15 cm wide), empty prints nothing. Signatures and the end-of-placement
+                report's attendance chart are images.
 ``group``       a dict of sub-fields, used as ``{{ pupil.display_name }}``.
 ``list``        a list of dicts with the same sub-fields, used in a loop:
                 ``{%tr for s in sessions %}`` ... ``{{ s.day }}`` ... ``{%tr endfor %}``.
@@ -660,6 +661,110 @@ PACK_FIELDS = (
     PACK_REVIEWS,
 )
 
+# -- the end-of-placement report --------------------------------------------------------------------
+
+NOT_ENDED = "Empty, and `recorded` false, until the placement's end is recorded."
+
+END = _group(
+    "end",
+    "How the placement ended and what it achieved, as recorded when it ended.",
+    _yes_no(
+        "recorded",
+        "Whether the placement's end has been recorded; every other field here is empty until it is",
+        True,
+    ),
+    _date("ended_on", "The placement's last day", "17 July 2026"),
+    _text(
+        "reason",
+        "Why it ended: Completed as planned, Returned to school earlier than planned, Moved to another provision, "
+        "The placement broke down, The pupil moved out of the area, Medical reasons, Another reason",
+        "Completed as planned",
+    ),
+    _paras("reason_detail", "More about why it ended", "The placement ran its planned two terms."),
+    _paras("accreditation_english", "Accreditation gained in English", "Functional Skills English Entry Level 3"),
+    _paras("accreditation_maths", "Accreditation gained in maths", "Functional Skills maths Level 1"),
+    _paras("accreditation_other", "Other accreditation gained", "BTEC Level 1 construction (two units)"),
+    _paras(
+        "behaviour_change",
+        "Evidence of change in behaviour",
+        "No removals from lessons this term; three last year.",
+    ),
+    _paras(
+        "personal_development",
+        "Evidence of personal development and well-being",
+        "Joined the youth club; travels alone by bus.",
+    ),
+    _paras(
+        "pupil_assessment",
+        "The pupil's own assessment of the placement (always shown on the report: `or_dash` when empty)",
+        "I liked doing real work. I want to do the college course.",
+    ),
+    _text(
+        "destination",
+        "Where the pupil goes next: Back to their school full time, Another school, Further education (college or "
+        "sixth form), Training or an apprenticeship, Employment with training, Something else; empty when not "
+        "recorded",
+        "Further education (college or sixth form)",
+    ),
+    _paras(
+        "destination_detail",
+        "The destination in detail: where, what, from when",
+        "Westshire College, construction foundation course, September.",
+    ),
+    note=NOT_ENDED,
+)
+
+OUTCOMES = _list(
+    "outcomes",
+    "Where the pupil ended against each objective of the plan, in the plan's order; an empty list until the end is "
+    "recorded.",
+    _paras("objective", "The objective, as it stood when the placement ended", "Attend every session"),
+    _paras("baseline", "Where the pupil started (the objective's baseline)", "62% attendance last half-term"),
+    _paras("target", "The objective's target", "95% attendance"),
+    _text(
+        "rating",
+        "Progress made: Not started, Little or no progress, Some progress, Good progress, Achieved",
+        "Good progress",
+    ),
+    _paras("outcome", "Where the pupil is now, with the evidence", "91% attendance over the placement"),
+)
+
+END_ATTENDANCE = _group(
+    "attendance",
+    "Attendance over the whole placement, from the register: from its actual start (or planned start, before it "
+    "started) to its last day (or the document's date, before the end is recorded). Counted as the DfE counts it: "
+    "sessions attended (present, or approved education elsewhere) out of possible sessions.",
+    _date("from_date", "First day counted", "5 January 2026"),
+    _date("to_date", "Last day counted", "17 July 2026"),
+    _text("possible", "Possible sessions (am and pm)", "240"),
+    _text("present", "Sessions attended", "219"),
+    _text("authorised", "Sessions of authorised absence", "15"),
+    _text("unauthorised", "Sessions of unauthorised absence", "6"),
+    _text("percent", "Sessions attended as a percentage of possible sessions; empty when none was possible", "91.3%"),
+    _yes_no("persistent", "Whether attendance was below 90% (persistent absence)", False),
+    _yes_no("severe", "Whether attendance was below 50% (severe absence)", False),
+    _text(
+        "summary",
+        'One sentence saying it all, e.g. "No attendance was recorded between ..." when there is nothing',
+        "91.3% of 240 possible sessions attended between 5 January 2026 and 17 July 2026",
+    ),
+    _list(
+        "weeks",
+        "Each week (Monday to Friday) of the period, first week first; an empty list when no session was possible.",
+        _date("week_beginning", "The week's Monday", "5 January 2026"),
+        _text("percent", "The week's attendance; empty for a week with no possible session", "90%"),
+        _text("possible", "Possible sessions that week", "10"),
+        _text("present", "Sessions attended that week", "9"),
+    ),
+    Field(
+        "chart_image",
+        "A bar chart of each week's attendance with a line at 90%, printed 15 cm wide",
+        "",
+        Kind.IMAGE,
+        note="Empty when no session was possible.",
+    ),
+)
+
 SCHEMAS: dict[DocumentType, Schema] = {
     DocumentType.SUPPORT_PLAN: Schema(
         DocumentType.SUPPORT_PLAN,
@@ -699,6 +804,16 @@ SCHEMAS: dict[DocumentType, Schema] = {
             "safeguarding contacts and procedure, the objectives and timetable, attendance reporting, transport, "
             "emergency contacts and review dates. A section the commissioner keeps out of the pack is empty "
             "(`shared` says which)."
+        ),
+    ),
+    DocumentType.END_OF_PLACEMENT_REPORT: Schema(
+        DocumentType.END_OF_PLACEMENT_REPORT,
+        (DOCUMENT, PUPIL, PROVIDER, COMMISSIONER, PLACEMENT, END, OUTCOMES, END_ATTENDANCE),
+        intro=(
+            "What the placement achieved and where the pupil goes next: progress against each objective from its "
+            "baseline, accreditation (English and maths in particular), attendance over the placement with a chart "
+            "of each week, the evidence of change in behaviour, personal development and well-being, the pupil's "
+            "own assessment and the next destination."
         ),
     ),
 }

@@ -215,6 +215,9 @@ def clean_text(text: str) -> str:
 #: A field whose name ends so holds a PNG as base64 (``fields.Kind.IMAGE``): it is printed as the picture.
 IMAGE_SUFFIX = "_image"
 IMAGE_HEIGHT = Mm(15)
+#: A chart (a field ending so) is printed across the page, its height following from the picture's shape.
+CHART_SUFFIX = "chart_image"
+CHART_WIDTH = Mm(150)
 
 
 def _prepare(value: Any, path: str, doc: DocxTemplate | None = None) -> Any:
@@ -239,6 +242,8 @@ def _image(doc: DocxTemplate, value: str, path: str) -> InlineImage:
         raise RenderError(f"The picture in {path} could not be read") from None
     if not png.startswith(b"\x89PNG\r\n\x1a\n"):
         raise RenderError(f"The picture in {path} is not a PNG")
+    if path.rpartition(".")[2].endswith(CHART_SUFFIX):
+        return InlineImage(doc, io.BytesIO(png), width=CHART_WIDTH)
     return InlineImage(doc, io.BytesIO(png), height=IMAGE_HEIGHT)
 
 

@@ -37,6 +37,7 @@ log = logging.getLogger(__name__)
 
 def context_builders() -> dict[DocumentType, Callable[..., dict[str, Any]]]:
     """The context builder of each document type that has one so far."""
+    from service.documents.contexts.end_of_placement_report import build_end_of_placement_report_context
     from service.documents.contexts.provider_pack import build_provider_pack_context
     from service.documents.contexts.review_record import build_review_record_context
     from service.documents.contexts.support_plan import build_support_plan_context
@@ -45,17 +46,22 @@ def context_builders() -> dict[DocumentType, Callable[..., dict[str, Any]]]:
         DocumentType.SUPPORT_PLAN: build_support_plan_context,
         DocumentType.REVIEW_RECORD: build_review_record_context,
         DocumentType.PROVIDER_PACK: build_provider_pack_context,
+        DocumentType.END_OF_PLACEMENT_REPORT: build_end_of_placement_report_context,
     }
 
 
 #: Document types made for one of the placement's reviews: produced from the review, not the placement page.
 PER_REVIEW_TYPES = frozenset({DocumentType.REVIEW_RECORD})
+#: Document types made when the placement is ended, from the record of its end (service.end_of_placement), not
+#: from a button on the placement page: a report of an active placement would say nothing yet.
+AT_THE_END_TYPES = frozenset({DocumentType.END_OF_PLACEMENT_REPORT})
 
 
 def placement_document_types() -> list[DocumentType]:
-    """The types a commissioner can produce from the placement page alone (a review record needs a review),
-    in the order of :func:`context_builders`: the support plan, then the provider information pack."""
-    return [doc_type for doc_type in context_builders() if doc_type not in PER_REVIEW_TYPES]
+    """The types a commissioner can produce from the placement page alone (a review record needs a review, the
+    end-of-placement report is made by ending the placement), in the order of :func:`context_builders`: the
+    support plan, then the provider information pack."""
+    return [doc_type for doc_type in context_builders() if doc_type not in PER_REVIEW_TYPES | AT_THE_END_TYPES]
 
 
 def review_of(placement: Placement, review_id: int | None) -> Review | None:
@@ -270,6 +276,8 @@ STATUSES_WITH_DATA = {
     DocumentType.REVIEW_RECORD: ("agreed", "active", "under_review", "ended"),
     # Sent before the pupil starts and again when something changes; an ended placement needs no new pack.
     DocumentType.PROVIDER_PACK: ("referred", "agreed", "active", "under_review"),
+    # What the placement achieved: only once it has ended.
+    DocumentType.END_OF_PLACEMENT_REPORT: ("ended",),
 }
 
 

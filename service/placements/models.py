@@ -19,6 +19,7 @@ from service.rules.decision import Circumstance, DecisionMaker
 from service.rules.placement_status import PlacementStatus
 
 if TYPE_CHECKING:
+    from service.end_of_placement.models import EndOfPlacement
     from service.provider_packs.models import ProviderPack
     from service.reviews.models import Review
     from service.support_plans.models import SupportPlan
@@ -72,6 +73,9 @@ class Placement(TimestampMixin, Base):
         back_populates="placement", cascade="all, delete-orphan", order_by="Review.number"
     )
     provider_pack: Mapped[ProviderPack | None] = relationship(
+        back_populates="placement", uselist=False, cascade="all, delete-orphan"
+    )
+    end_of_placement: Mapped[EndOfPlacement | None] = relationship(
         back_populates="placement", uselist=False, cascade="all, delete-orphan"
     )
 

@@ -178,6 +178,10 @@ def change_status(
         raise PlacementError(
             "status", "A placement is agreed by agreeing its support plan: finish the plan and agree it"
         )
+    if new_status is PlacementStatus.ENDED and placement.end_of_placement is None:
+        raise PlacementError(
+            "status", "A placement is ended by recording its end: what it achieved and where the pupil goes next"
+        )
     today = on or date.today()
     if new_status is PlacementStatus.ACTIVE and placement.actual_start is None:
         placement.actual_start = today

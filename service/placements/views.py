@@ -11,6 +11,7 @@ from forms.placements import PlacementForm, StatusChangeForm, parse_time
 from service.access import current, roles_required
 from service.auth.models import Role, User
 from service.documents import services as document_services
+from service.end_of_placement import services as end_services
 from service.extensions import db
 from service.placements import services
 from service.placements.models import Placement, Weekday
@@ -84,7 +85,8 @@ def show_placement(placement_id: int) -> str:
         is_commissioner=is_commissioner,
         # A placement is agreed by agreeing its plan (support_plans), never by a bare button.
         next_statuses=sorted(
-            allowed_transitions(placement.status) - {PlacementStatus.AGREED}, key=list(PlacementStatus).index
+            allowed_transitions(placement.status) - {PlacementStatus.AGREED, PlacementStatus.ENDED},
+            key=list(PlacementStatus).index,
         )
         if is_commissioner
         else [],
@@ -103,6 +105,7 @@ def show_placement(placement_id: int) -> str:
         signing_round=signing_services.latest_request(placement) if is_commissioner else None,
         visits=visit_services.visits_for(placement) if is_commissioner else [],
         visit_due=visit_services.next_visit(placement, date.today()) if is_commissioner else None,
+        can_end=is_commissioner and not end_services.why_not_endable(placement),
     )
 
 

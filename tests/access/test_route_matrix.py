@@ -88,6 +88,8 @@ MATRIX: dict[str, tuple[int, ...]] = {
     "/sign/{sign_token}/decline": (METHOD,) * 6,
     "/verify": (OK,) * 6,
     "/placements/{placement}/visits/new": (FOUND, FORBIDDEN, OK, MISSING, FORBIDDEN, FORBIDDEN),
+    "/placements/{active_placement}/end": (FOUND, FORBIDDEN, OK, MISSING, FORBIDDEN, FORBIDDEN),
+    "/placements/{other_placement}/end": (FOUND, FORBIDDEN, MISSING, FOUND, FORBIDDEN, FORBIDDEN),
     "/placements/{other_placement}/visits/new": (FOUND, FORBIDDEN, MISSING, OK, FORBIDDEN, FORBIDDEN),
     "/placements/{placement}/plan": (FOUND, FORBIDDEN, OK, MISSING, FORBIDDEN, FORBIDDEN),
     "/placements/{other_placement}/plan": (FOUND, FORBIDDEN, MISSING, OK, FORBIDDEN, FORBIDDEN),
@@ -168,6 +170,7 @@ RULES = {
         "/placements/{placement}/signatures/{round}/signers/{in_person_signer}/decline"
     ),
     "/placements/<int:placement_id>/visits/new": "/placements/{placement}/visits/new",
+    "/placements/<int:placement_id>/end": "/placements/{active_placement}/end",
     "/sign/<token>": "/sign/{sign_token}",
     "/sign/<token>/code": "/sign/{sign_token}/code",
     "/sign/<token>/confirm": "/sign/{sign_token}/confirm",
@@ -248,6 +251,7 @@ def records(app, school, other_school, admin, commissioner, other_commissioner, 
     other_pupil = factories.PupilFactory(organisation=other_school)
     placement = factories.PlacementFactory(pupil=pupil, provider=provider, status=PlacementStatus.REFERRED)
     draft = factories.PlacementFactory(pupil=pupil, provider=provider, status=PlacementStatus.DRAFT)
+    active = factories.PlacementFactory(pupil=pupil, provider=provider, status=PlacementStatus.ACTIVE)
     other_placement = factories.PlacementFactory(pupil=other_pupil, provider=provider, status=PlacementStatus.DRAFT)
     other_user = factories.UserFactory(organisation=other_school)
     document = _ready_document(app, placement)
@@ -274,6 +278,7 @@ def records(app, school, other_school, admin, commissioner, other_commissioner, 
         "pupil": pupil.id,
         "placement": placement.id,
         "draft_placement": draft.id,
+        "active_placement": active.id,
         "other_placement": other_placement.id,
         "provider": provider.id,
         "other_provider": other_provider.id,

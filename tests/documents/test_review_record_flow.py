@@ -76,8 +76,10 @@ def test_another_placements_review_cannot_be_recorded_on_this_one(
 
 
 def test_the_placement_page_cannot_produce_a_review_record() -> None:
+    # Nor the end-of-placement report: that is made by ending the placement.
     assert services.placement_document_types() == [DocumentType.SUPPORT_PLAN, DocumentType.PROVIDER_PACK]
     assert DocumentType.REVIEW_RECORD in services.context_builders()
+    assert DocumentType.END_OF_PLACEMENT_REPORT in services.context_builders()
 
 
 def test_a_review_record_is_never_queued_without_a_review(app, placement, db_session) -> None:  # type: ignore[no-untyped-def]

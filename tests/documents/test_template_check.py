@@ -21,6 +21,7 @@ DEFAULTS = {
     DocumentType.SUPPORT_PLAN: "support_plan.docx",
     DocumentType.REVIEW_RECORD: "review_record.docx",
     DocumentType.PROVIDER_PACK: "provider_pack.docx",
+    DocumentType.END_OF_PLACEMENT_REPORT: "end_of_placement_report.docx",
 }
 
 
@@ -274,7 +275,14 @@ def test_a_zip_bomb_is_rejected() -> None:
     assert "unpacks" in only(check_template(buffer.getvalue(), PLAN)).message
 
 
-def test_a_type_without_fields_yet_says_so() -> None:
-    problem = only(check_template(template("{{ pupil.display_name }}"), DocumentType.END_OF_PLACEMENT_REPORT))
+def test_each_type_is_checked_against_its_own_fields() -> None:
+    report = DocumentType.END_OF_PLACEMENT_REPORT
+    good = template(
+        "{{ end.destination }} {{ attendance.summary }} {{ attendance.chart_image }}",
+        rows=[["{%tr for o in outcomes %}"], ["{{ o.outcome }}"], ["{%tr endfor %}"]],
+    )
+    assert check_template(good, report) == []
 
+    problem = only(check_template(template("{{ review.number }}"), report))  # a review record's field
+    assert problem.tag == "{{ review.number }}"
     assert "End-of-placement report" in problem.message

@@ -156,6 +156,19 @@ def test_lifecycle_records_who_and_when_and_sets_actual_dates(as_commissioner, c
         if status == "agreed":  # agreed by agreeing the plan, not by a button; the status change follows it
             assert f'value="{status}"' not in text(page)
             factories.SupportPlanFactory(placement=placement, agreed_at=utcnow(), agreed_by_id=commissioner.id)
+        elif status == "ended":  # ended by recording the end, not by a button
+            assert f'value="{status}"' not in text(page)
+            refused = as_commissioner.post(f"{url}/status", data=form_data(page, {"new_status": status}))
+            assert "A placement is ended by recording its end" in text(as_commissioner.get(refused.headers["Location"]))
+            end = as_commissioner.get(f"{url}/end")
+            fields = {
+                **date_fields("ended_on", *date.today().strftime("%d %m %Y").split()),
+                "reason": "completed",
+                "destination": "further_education",
+            }
+            response = as_commissioner.post(f"{url}/end", data=form_data(end, fields))
+            assert response.status_code == 302, text(response)
+            continue
         else:
             assert f'value="{status}"' in text(page), f"no button to move to {status}"
         response = as_commissioner.post(f"{url}/status", data=form_data(page, {"new_status": status, "note": "ok"}))

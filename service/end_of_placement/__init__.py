@@ -1,0 +1,1 @@
+"""Ending a placement: what it achieved, where the pupil goes next, and the end-of-placement report."""

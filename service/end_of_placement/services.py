@@ -1,0 +1,137 @@
+"""Ending a placement: the record, the placement moved to ended, the end-of-placement report queued.
+
+Why one step: a placement that ends without saying what it achieved and where the pupil goes next is
+exactly what the 2024 Ofsted/CQC review found. So a placement is ended only by recording its end (as it is
+agreed only by agreeing its plan), and the report is produced from that record at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from service.audit import services as audit
+from service.auth.models import User
+from service.documents import services as documents
+from service.documents.models import Document
+from service.documents.types import DocumentType
+from service.extensions import db
+from service.placements import services as placements
+from service.placements.models import Placement
+from service.reviews.models import ProgressRating
+from service.rules.destination import destination_problem
+from service.rules.placement_status import PlacementStatus, can_transition
+
+
+class EndError(Exception):
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+@dataclass(frozen=True)
+class OutcomeAnswer:
+    objective_id: int
+    rating: ProgressRating
+    outcome: str
+
+
+@dataclass(frozen=True)
+class EndDetails:
+    ended_on: date
+    reason: str
+    reason_detail: str = ""
+    accreditation_english: str = ""
+    accreditation_maths: str = ""
+    accreditation_other: str = ""
+    behaviour_change: str = ""
+    personal_development: str = ""
+    pupil_assessment: str = ""
+    destination: str | None = None
+    destination_detail: str = ""
+    outcomes: list[OutcomeAnswer] = field(default_factory=list)
+
+
+def why_not_endable(placement: Placement) -> str:
+    if placement.end_of_placement is not None or placement.status is PlacementStatus.ENDED:
+        return "This placement has ended already."
+    if not can_transition(placement.status, PlacementStatus.ENDED):
+        return f"A placement that is {placement.status.label.lower()} cannot be ended: start it first, or cancel it."
+    return ""
+
+
+def end_placement(
+    user: User, placement: Placement, details: EndDetails, output_dir: Path, today: date | None = None
+) -> Document | None:
+    """Record the end, move the placement to ended on that day, and queue the report (returned, to enqueue
+    after the commit). Raises EndError naming the field to fix; nothing is saved then."""
+    from service.end_of_placement.models import Destination, EndOfPlacement, EndReason, ObjectiveOutcome
+
+    today = today or date.today()
+    reason = why_not_endable(placement)
+    if reason:
+        raise EndError("ended_on", reason)
+    if details.ended_on > today:
+        raise EndError("ended_on", "The last day must be today or in the past: end the placement on its last day")
+    started = placement.actual_start or placement.planned_start
+    if details.ended_on < started:
+        raise EndError("ended_on", "The last day must be on or after the placement started")
+    problem = destination_problem(placement.pupil.year_group_on(details.ended_on), details.destination)
+    if problem:
+        raise EndError("destination", problem)
+    objectives = {o.id: o for o in (placement.support_plan.objectives if placement.support_plan else [])}
+    record = EndOfPlacement(
+        placement_id=placement.id,
+        ended_on=details.ended_on,
+        reason=EndReason(details.reason),
+        reason_detail=details.reason_detail,
+        accreditation_english=details.accreditation_english,
+        accreditation_maths=details.accreditation_maths,
+        accreditation_other=details.accreditation_other,
+        behaviour_change=details.behaviour_change,
+        personal_development=details.personal_development,
+        pupil_assessment=details.pupil_assessment,
+        destination=Destination(details.destination) if details.destination else None,
+        destination_detail=details.destination_detail,
+        recorded_by_id=user.id,
+    )
+    for n, answer in enumerate(details.outcomes):
+        objective = objectives.get(answer.objective_id)
+        if objective is None:
+            raise EndError("outcomes", "The plan's objectives changed while you were writing: reload the page")
+        record.outcomes.append(
+            ObjectiveOutcome(
+                position=n,
+                objective_text=objective.objective,
+                baseline=objective.baseline,
+                target=objective.target,
+                rating=answer.rating,
+                outcome=answer.outcome,
+            )
+        )
+    db.session.add(record)
+    placement.end_of_placement = record
+    placements.change_status(user, placement, PlacementStatus.ENDED, "Ended: " + record.reason.label, details.ended_on)
+    audit.record("end", "placement", placement.id, user, {"reason": record.reason.value})
+    db.session.flush()
+    if DocumentType.END_OF_PLACEMENT_REPORT not in documents.context_builders():
+        return None
+    return documents.request_document(user, placement, DocumentType.END_OF_PLACEMENT_REPORT, output_dir)
+
+
+def attendance_marks(placement_id: int, start: date, end: date) -> list[tuple[date, str]]:
+    """Every attendance mark of the placement between two dates, as (date, code), oldest first."""
+    try:
+        from service.attendance.models import AttendanceMark
+    except ImportError:  # the attendance register is not installed in this build yet
+        return []
+    rows = db.session.execute(
+        sa.select(AttendanceMark.on, AttendanceMark.code)
+        .where(AttendanceMark.placement_id == placement_id, AttendanceMark.on >= start, AttendanceMark.on <= end)
+        .order_by(AttendanceMark.on)
+    ).all()
+    return [(day, code) for day, code in rows]

@@ -1,0 +1,90 @@
+"""Ending a placement, from its page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+
+from forms.end_of_placement import EndOfPlacementForm
+from service.access import keeps_answers, kept_formdata, roles_required
+from service.auth.models import Role
+from service.documents import jobs
+from service.end_of_placement import services
+from service.extensions import db
+from service.placements.views import placement_or_404
+from service.reviews.models import ProgressRating
+
+bp = Blueprint("end_of_placement", __name__, template_folder="templates")
+
+
+@bp.route("/placements/<int:placement_id>/end", methods=["GET", "POST"])
+@keeps_answers
+@roles_required(Role.COMMISSIONER)
+def end_placement(placement_id: int) -> Any:
+    user, placement = placement_or_404(placement_id, audited=False)
+    reason = services.why_not_endable(placement)
+    if reason:
+        flash(reason, "error")
+        return redirect(url_for("placements.show_placement", placement_id=placement_id))
+    objectives = list(placement.support_plan.objectives) if placement.support_plan else []
+    form = EndOfPlacementForm()
+    if not form.is_submitted():
+        kept = kept_formdata()
+        if kept:
+            db.session.commit()  # handed back once
+            form = EndOfPlacementForm(formdata=kept)
+        else:
+            form = EndOfPlacementForm(
+                formdata=None, data={"outcomes": [{"objective_id": str(o.id)} for o in objectives]}
+            )
+    status = 200
+    if form.is_submitted():
+        status = 400
+        ids = [row.form.objective_id.data for row in form.outcomes]
+        if ids != [str(o.id) for o in objectives]:
+            form.form_errors.append("The plan's objectives changed while you were writing: reload the page")
+        elif form.validate():
+            details = services.EndDetails(
+                ended_on=form.ended_on.data,
+                reason=form.reason.data,
+                reason_detail=form.reason_detail.data or "",
+                accreditation_english=form.accreditation_english.data or "",
+                accreditation_maths=form.accreditation_maths.data or "",
+                accreditation_other=form.accreditation_other.data or "",
+                behaviour_change=form.behaviour_change.data or "",
+                personal_development=form.personal_development.data or "",
+                pupil_assessment=form.pupil_assessment.data or "",
+                destination=form.destination.data or None,
+                destination_detail=form.destination_detail.data or "",
+                outcomes=[
+                    services.OutcomeAnswer(
+                        int(row.form.objective_id.data), ProgressRating(row.form.rating.data), row.form.outcome.data
+                    )
+                    for row in form.outcomes
+                ],
+            )
+            try:
+                document = services.end_placement(
+                    user, placement, details, Path(current_app.config["APDOCS_OUTPUT_DIR"])
+                )
+            except services.EndError as error:
+                db.session.rollback()
+                field = getattr(form, error.field, None)
+                if field is not None:
+                    field.errors = [error.message]
+                else:
+                    form.form_errors.append(error.message)
+            else:
+                db.session.commit()
+                if document is not None:
+                    jobs.enqueue_produce(document.id)  # only after the commit
+                flash("The placement has ended. The end-of-placement report is being produced.", "success")
+                return redirect(url_for("placements.show_placement", placement_id=placement_id) + "#documents")
+    return render_template(
+        "end_of_placement/end.html",
+        placement=placement,
+        form=form,
+        objectives={str(o.id): o for o in objectives},
+    ), status
