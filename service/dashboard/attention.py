@@ -20,15 +20,16 @@ from service.extensions import db
 from service.formatting import uk_date
 from service.placements.models import Placement
 from service.pupils.models import Pupil
+from service.reviews.services import review_due
 from service.rules.full_time import package_check
 from service.rules.placement_status import PlacementStatus
 from service.rules.registration import registration_risk
-from service.rules.review_dates import latest_review_date, next_review_due
-from service.rules.visits import visit_due
+from service.rules.review_dates import HalfTerm
 from service.signing.models import RequestStatus, SignatureRequest
 from service.support_plans import services as plans
 from service.support_plans.models import SupportPlan
 from service.visits.models import Visit
+from service.visits.services import next_visit
 
 #: Placements the pupil is attending, or about to: what needs doing is about these.
 RUNNING = (PlacementStatus.AGREED, PlacementStatus.ACTIVE, PlacementStatus.UNDER_REVIEW)
@@ -93,23 +94,18 @@ def _item(placement: Placement, reason: str, anchor: str = "") -> Item:
     )
 
 
-def _reviews_overdue(running: list[Placement], half_terms: list, today: date) -> list[Item]:  # type: ignore[type-arg]
+def _reviews_overdue(running: list[Placement], half_terms: list[HalfTerm], today: date) -> list[Item]:
     items = []
     for placement in running:
         if placement.status not in ATTENDING:
             continue
-        if placement.reviews:
-            deadline = next_review_due(placement.reviews[-1].meeting_date, half_terms)
-        else:
-            deadline = latest_review_date(placement.planned_start, half_terms)
+        deadline = review_due(placement, half_terms)
         if deadline.latest < today:
             items.append(_item(placement, f"Review due by {uk_date(deadline.latest)}", "reviews"))
     return items
 
 
-def _visits_overdue(running: list[Placement], half_terms: list, today: date) -> list[Item]:  # type: ignore[type-arg]
-    from flask import current_app
-
+def _visits_overdue(running: list[Placement], half_terms: list[HalfTerm], today: date) -> list[Item]:
     attending = [p for p in running if p.status in ATTENDING]
     last = dict(
         db.session.execute(
@@ -118,17 +114,10 @@ def _visits_overdue(running: list[Placement], half_terms: list, today: date) -> 
             .group_by(Visit.placement_id)
         ).all()
     )
-    fixed = current_app.config.get("APDOCS_VISIT_WORKING_DAYS")
     items = []
     for placement in attending:
-        due = visit_due(
-            starts_on=placement.actual_start or placement.planned_start,
-            last_visit=last.get(placement.id),
-            today=today,
-            half_terms=half_terms,
-            school_days=int(fixed) if fixed else None,
-        )
-        if due.overdue:
+        due = next_visit(placement, today, last.get(placement.id), look_up=False, half_terms=half_terms)
+        if due is not None and due.overdue:
             never = " (no visit yet)" if placement.id not in last else ""
             items.append(_item(placement, f"Visit due by {uk_date(due.latest)}{never}", "visits"))
     return items

@@ -18,19 +18,13 @@ from service.auth.models import User
 from service.documents import services as documents
 from service.documents.models import Document
 from service.documents.types import DocumentType
+from service.errors import FieldError
 from service.extensions import db
 from service.placements import services as placements
 from service.placements.models import Placement
 from service.reviews.models import ProgressRating
 from service.rules.destination import destination_problem
 from service.rules.placement_status import PlacementStatus, can_transition
-
-
-class EndError(Exception):
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-        self.message = message
 
 
 @dataclass(frozen=True)
@@ -68,21 +62,21 @@ def end_placement(
     user: User, placement: Placement, details: EndDetails, output_dir: Path, today: date | None = None
 ) -> Document | None:
     """Record the end, move the placement to ended on that day, and queue the report (returned, to enqueue
-    after the commit). Raises EndError naming the field to fix; nothing is saved then."""
+    after the commit). Raises FieldError naming the field to fix; nothing is saved then."""
     from service.end_of_placement.models import Destination, EndOfPlacement, EndReason, ObjectiveOutcome
 
     today = today or date.today()
     reason = why_not_endable(placement)
     if reason:
-        raise EndError("ended_on", reason)
+        raise FieldError("ended_on", reason)
     if details.ended_on > today:
-        raise EndError("ended_on", "The last day must be today or in the past: end the placement on its last day")
+        raise FieldError("ended_on", "The last day must be today or in the past: end the placement on its last day")
     started = placement.actual_start or placement.planned_start
     if details.ended_on < started:
-        raise EndError("ended_on", "The last day must be on or after the placement started")
+        raise FieldError("ended_on", "The last day must be on or after the placement started")
     problem = destination_problem(placement.pupil.year_group_on(details.ended_on), details.destination)
     if problem:
-        raise EndError("destination", problem)
+        raise FieldError("destination", problem)
     objectives = {o.id: o for o in (placement.support_plan.objectives if placement.support_plan else [])}
     record = EndOfPlacement(
         placement_id=placement.id,
@@ -102,7 +96,7 @@ def end_placement(
     for n, answer in enumerate(details.outcomes):
         objective = objectives.get(answer.objective_id)
         if objective is None:
-            raise EndError("outcomes", "The plan's objectives changed while you were writing: reload the page")
+            raise FieldError("outcomes", "The plan's objectives changed while you were writing: reload the page")
         record.outcomes.append(
             ObjectiveOutcome(
                 position=n,

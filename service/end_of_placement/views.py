@@ -12,6 +12,7 @@ from service.access import keeps_answers, kept_formdata, roles_required
 from service.auth.models import Role
 from service.documents import jobs
 from service.end_of_placement import services
+from service.errors import FieldError
 from service.extensions import db
 from service.placements.views import placement_or_404
 from service.reviews.models import ProgressRating
@@ -69,7 +70,7 @@ def end_placement(placement_id: int) -> Any:
                 document = services.end_placement(
                     user, placement, details, Path(current_app.config["APDOCS_OUTPUT_DIR"])
                 )
-            except services.EndError as error:
+            except FieldError as error:
                 db.session.rollback()
                 field = getattr(form, error.field, None)
                 if field is not None:

@@ -9,6 +9,7 @@ the plan's next version, so the plan on file is always the one in force.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -26,7 +27,7 @@ from service.formatting import uk_date
 from service.placements.models import Placement
 from service.reviews.models import ObjectiveProgress, ProgressRating, Review
 from service.rules.placement_status import PlacementStatus
-from service.rules.review_dates import ReviewDeadline, latest_review_date, next_review_due
+from service.rules.review_dates import HalfTerm, ReviewDeadline, latest_review_date, next_review_due
 from service.support_plans.services import term_dates
 
 #: A review is held on a placement that has been agreed and has not ended.
@@ -74,9 +75,11 @@ def why_not_reviewable(placement: Placement) -> str:
     return ""
 
 
-def review_due(placement: Placement) -> ReviewDeadline:
-    """When the next review is due: half a term after the last review, or the first review's deadline."""
-    half_terms = term_dates(placement.commissioning_organisation_id)
+def review_due(placement: Placement, half_terms: Sequence[HalfTerm] | None = None) -> ReviewDeadline:
+    """When the next review is due: half a term after the last review, or the first review's deadline.
+    ``half_terms``: the organisation's, when the caller has them already (the dashboard, for every placement)."""
+    if half_terms is None:
+        half_terms = term_dates(placement.commissioning_organisation_id)
     if placement.reviews:
         return next_review_due(placement.reviews[-1].meeting_date, half_terms)
     return latest_review_date(placement.planned_start, half_terms)

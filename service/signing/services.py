@@ -62,13 +62,11 @@ PURPOSE_CODE = "signing_code"
 PURPOSE_SIGNED = "signed_plan"
 
 
-class SigningError(Exception):
+class SigningError(FieldError):
     """Something the user can act on; ``field`` names the form field it belongs to, when there is one."""
 
     def __init__(self, message: str, field: str = "") -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
+        super().__init__(field, message)
 
 
 @dataclass(frozen=True)

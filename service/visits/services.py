@@ -5,26 +5,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+import sqlalchemy as sa
 from flask import current_app
 
 from service.audit import services as audit
 from service.auth.models import User
+from service.errors import FieldError
 from service.extensions import db
 from service.placements.models import Placement
 from service.rules.placement_status import PlacementStatus
+from service.rules.review_dates import HalfTerm
 from service.rules.visits import VisitDue, visit_due
 from service.support_plans.services import term_dates
 from service.visits.models import Visit
 
 #: Visits are expected while the pupil attends the provider.
 VISITED_STATUSES = (PlacementStatus.ACTIVE, PlacementStatus.UNDER_REVIEW)
-
-
-class VisitError(Exception):
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-        self.message = message
 
 
 @dataclass(frozen=True)
@@ -37,15 +33,23 @@ class VisitDetails:
 
 
 def visits_for(placement: Placement) -> list[Visit]:
-    return sorted(
-        db.session.query(Visit).filter(Visit.placement_id == placement.id).all(),
-        key=lambda v: (v.visited_on, v.id),
-        reverse=True,
+    """The placement's visits, latest first."""
+    return list(
+        db.session.scalars(
+            sa.select(Visit)
+            .where(Visit.placement_id == placement.id)
+            .order_by(Visit.visited_on.desc(), Visit.id.desc())
+        )
     )
 
 
 def next_visit(
-    placement: Placement, today: date, last_visit: date | None = None, *, look_up: bool = True
+    placement: Placement,
+    today: date,
+    last_visit: date | None = None,
+    *,
+    look_up: bool = True,
+    half_terms: list[HalfTerm] | None = None,
 ) -> VisitDue | None:
     """When the next visit is due, for a placement the pupil is attending; None otherwise."""
     if placement.status not in VISITED_STATUSES:
@@ -59,7 +63,7 @@ def next_visit(
         starts_on=starts_on,
         last_visit=last_visit,
         today=today,
-        half_terms=term_dates(placement.commissioning_organisation_id),
+        half_terms=term_dates(placement.commissioning_organisation_id) if half_terms is None else half_terms,
         school_days=int(fixed) if fixed else None,
     )
 
@@ -68,11 +72,11 @@ def record_visit(user: User, placement: Placement, details: VisitDetails, today:
     """Record a visit (the caller commits). A visit cannot be in the future or before the placement began."""
     today = today or date.today()
     if details.visited_on > today:
-        raise VisitError("visited_on", "The date of the visit must be today or in the past")
+        raise FieldError("visited_on", "The date of the visit must be today or in the past")
     if details.visited_on < placement.planned_start and (
         placement.actual_start is None or details.visited_on < placement.actual_start
     ):
-        raise VisitError("visited_on", "The visit must be on or after the placement started")
+        raise FieldError("visited_on", "The visit must be on or after the placement started")
     visit = Visit(
         placement_id=placement.id,
         visited_on=details.visited_on,

@@ -10,6 +10,7 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from forms.visits import VisitForm
 from service.access import keeps_answers, kept_formdata, roles_required
 from service.auth.models import Role
+from service.errors import FieldError
 from service.extensions import db
 from service.placements.views import placement_or_404
 from service.visits import services
@@ -41,7 +42,7 @@ def new_visit(placement_id: int) -> Any:
             )
             try:
                 services.record_visit(user, placement, details)
-            except services.VisitError as error:
+            except FieldError as error:
                 db.session.rollback()
                 getattr(form, error.field).errors = [error.message]
             else:
