@@ -1,12 +1,31 @@
-"""The register code the school records for a pupil attending off-site alternative provision.
+"""Attendance codes, who may enter which, and the DfE's attendance percentage.
 
-Why: under the School Attendance (Pupil Registration) (England) Regulations 2024 a pupil at AP the school
-arranged is recorded as attending an approved educational activity (``B``); provision the local
-authority arranged is ``K``. Both count as present, so the provider's twice-daily report is what makes
-the school's register true: the pack tells the provider which code the school will use.
+Why: the School Attendance (Pupil Registration) (England) Regulations 2024 (in force 19 August 2024) set
+the codes a register uses and whether each session counts as possible, present, authorised or
+unauthorised absence. The DfE counts attendance as the sessions attended (present, or attending approved
+education elsewhere) out of the possible sessions; sessions that were not possible (``Q``, ``Y1``–``Y7``)
+and administrative codes (``D``, ``X``, ``Z``, ``#``) are left out of both. Below 90% of possible sessions
+is *persistent absence*, below 50% *severe absence*. ``H``, ``J`` and ``Y`` were removed in 2024.
+
+Who enters what (apdocs's rule): the provider records what it saw, and only that. It marks the pupil
+present (``/`` in the morning, ``\\`` in the afternoon), late before the register closed (``L``), arrived
+after it closed (``U``), absent with no reason yet (``N``), or a session that could not happen
+(``Y1``–``Y7``, or ``#`` for a planned closure). Why a pupil was absent is the commissioner's decision,
+because the commissioner keeps the pupil's register: it replaces an ``N`` with an authorised code (``C``,
+``C1``, ``C2``, ``M``, ``J1``, ``S``, ``T``, ``R``, ``I``, ``E``) or an unauthorised one (``O``, ``G``), and
+it may also correct any mark with any code.
+
+The register code the *school* records for a pupil at off-site AP (``B`` or ``K``) is a different question:
+:func:`off_site_register_code` answers it for the provider information pack.
 """
 
 from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, time, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 
 from service.organisations.models import OrganisationKind
 
@@ -18,3 +37,246 @@ MEANINGS = {
 
 def off_site_register_code(commissioned_by: OrganisationKind) -> str:
     return "K" if commissioned_by is OrganisationKind.LOCAL_AUTHORITY else "B"
+
+
+class Session(enum.StrEnum):
+    AM = "am"
+    PM = "pm"
+
+    @property
+    def label(self) -> str:
+        return "Morning" if self is Session.AM else "Afternoon"
+
+    @property
+    def ends_at(self) -> time:
+        """When the session is over, in UK local time: after this an unmarked session is chased."""
+        return SESSION_ENDS[self]
+
+
+#: The end of each session, UK local time. A placement session that starts before midday counts as a
+#: morning session; one that ends after 12:30 counts as an afternoon session (a whole day counts as both).
+SESSION_ENDS = {Session.AM: time(12, 30), Session.PM: time(16, 0)}
+MIDDAY = time(12, 30)
+
+
+class CodeClass(enum.StrEnum):
+    PRESENT = "present"
+    APPROVED_EDUCATION = "approved_education"
+    AUTHORISED_ABSENCE = "authorised_absence"
+    UNAUTHORISED_ABSENCE = "unauthorised_absence"
+    NOT_POSSIBLE = "not_possible"
+    NOT_COUNTED = "not_counted"
+
+    @property
+    def label(self) -> str:
+        return {
+            "present": "Present",
+            "approved_education": "Approved education elsewhere",
+            "authorised_absence": "Authorised absence",
+            "unauthorised_absence": "Unauthorised absence",
+            "not_possible": "Not a possible session",
+            "not_counted": "Not counted (administrative)",
+        }[self.value]
+
+    @property
+    def counts_as_present(self) -> bool:
+        return self in (CodeClass.PRESENT, CodeClass.APPROVED_EDUCATION)
+
+    @property
+    def is_possible(self) -> bool:
+        return self not in (CodeClass.NOT_POSSIBLE, CodeClass.NOT_COUNTED)
+
+
+@dataclass(frozen=True)
+class AttendanceCode:
+    code: str
+    code_class: CodeClass
+    label: str
+    provider_may_enter: bool = False
+    session: Session | None = None  # the only session the code belongs to (``/`` am, ``\`` pm)
+
+    @property
+    def choice_label(self) -> str:
+        return f"{self.code} — {self.label}"
+
+
+def _codes() -> dict[str, AttendanceCode]:
+    c = CodeClass
+    rows = [
+        AttendanceCode("/", c.PRESENT, "Present (morning)", True, Session.AM),
+        AttendanceCode("\\", c.PRESENT, "Present (afternoon)", True, Session.PM),
+        AttendanceCode("L", c.PRESENT, "Late, arrived before the register closed", True),
+        AttendanceCode("K", c.APPROVED_EDUCATION, "Attending education provision arranged by the local authority"),
+        AttendanceCode("B", c.APPROVED_EDUCATION, "Attending another approved educational activity"),
+        AttendanceCode("V", c.APPROVED_EDUCATION, "Attending an educational visit or trip"),
+        AttendanceCode("P", c.APPROVED_EDUCATION, "Participating in a sporting activity"),
+        AttendanceCode("W", c.APPROVED_EDUCATION, "Attending work experience"),
+        AttendanceCode("C", c.AUTHORISED_ABSENCE, "Leave of absence for exceptional circumstances"),
+        AttendanceCode("C1", c.AUTHORISED_ABSENCE, "Leave of absence for a regulated performance or employment"),
+        AttendanceCode("C2", c.AUTHORISED_ABSENCE, "Leave of absence for a temporary reduced timetable"),
+        AttendanceCode("M", c.AUTHORISED_ABSENCE, "Medical or dental appointment"),
+        AttendanceCode("J1", c.AUTHORISED_ABSENCE, "Interview for employment or further education"),
+        AttendanceCode("S", c.AUTHORISED_ABSENCE, "Study leave"),
+        AttendanceCode("T", c.AUTHORISED_ABSENCE, "Parent travelling for occupational purposes"),
+        AttendanceCode("R", c.AUTHORISED_ABSENCE, "Religious observance"),
+        AttendanceCode("I", c.AUTHORISED_ABSENCE, "Illness"),
+        AttendanceCode("E", c.AUTHORISED_ABSENCE, "Suspended or permanently excluded, no alternative provision"),
+        AttendanceCode("G", c.UNAUTHORISED_ABSENCE, "Holiday not granted by the school"),
+        AttendanceCode("N", c.UNAUTHORISED_ABSENCE, "Absent, no reason given yet", True),
+        AttendanceCode("O", c.UNAUTHORISED_ABSENCE, "Absent in other or unknown circumstances"),
+        AttendanceCode("U", c.UNAUTHORISED_ABSENCE, "Arrived after the register closed", True),
+        AttendanceCode("Q", c.NOT_POSSIBLE, "Unable to attend: the local authority's access arrangements not made"),
+        AttendanceCode("Y1", c.NOT_POSSIBLE, "Unable to attend: transport not available", True),
+        AttendanceCode("Y2", c.NOT_POSSIBLE, "Unable to attend: widespread travel disruption", True),
+        AttendanceCode("Y3", c.NOT_POSSIBLE, "Unable to attend: part of the premises closed", True),
+        AttendanceCode("Y4", c.NOT_POSSIBLE, "Unable to attend: whole premises closed unexpectedly", True),
+        AttendanceCode("Y5", c.NOT_POSSIBLE, "Unable to attend: in criminal justice detention", True),
+        AttendanceCode("Y6", c.NOT_POSSIBLE, "Unable to attend: public health guidance or law", True),
+        AttendanceCode("Y7", c.NOT_POSSIBLE, "Unable to attend: other unavoidable cause", True),
+        AttendanceCode("D", c.NOT_COUNTED, "Dual registered, attending the other school"),
+        AttendanceCode("X", c.NOT_COUNTED, "Not of compulsory school age, not required to attend"),
+        AttendanceCode("Z", c.NOT_COUNTED, "Prospective pupil not on the admission register"),
+        AttendanceCode("#", c.NOT_COUNTED, "Planned whole-school or provider closure", True),
+    ]
+    return {row.code: row for row in rows}
+
+
+CODES: dict[str, AttendanceCode] = _codes()
+
+#: Codes removed by the 2024 regulations, and what replaced them.
+REMOVED_CODES = {
+    "H": "H (holiday) was removed in 2024: use C for exceptional leave, or G for a holiday not granted",
+    "J": "J was removed in 2024: use J1 for an interview",
+    "Y": "Y was removed in 2024: use Y1 to Y7 for the reason the pupil could not attend",
+}
+
+#: What a provider may enter on the grid or in a CSV file.
+PROVIDER_CODES = tuple(code for code, row in CODES.items() if row.provider_may_enter)
+#: What a commissioner may choose when deciding an unexplained absence (N).
+AUTHORISED_DECISIONS = tuple(code for code, row in CODES.items() if row.code_class is CodeClass.AUTHORISED_ABSENCE)
+UNAUTHORISED_DECISIONS = ("O", "G")
+DECISION_CODES = AUTHORISED_DECISIONS + UNAUTHORISED_DECISIONS
+
+UNEXPLAINED = "N"
+
+
+class CodeError(ValueError):
+    """A code that cannot be recorded, with a message to show next to it."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def code_class(code: str) -> CodeClass:
+    """The class of a known code (``KeyError`` for anything else: parse user input with :func:`parse_code`)."""
+    return CODES[code].code_class
+
+
+def label(code: str) -> str:
+    return CODES[code].label if code in CODES else code
+
+
+def is_unexplained(code: str) -> bool:
+    """Absent with no reason yet: the commissioner must decide it (within five school days)."""
+    return code == UNEXPLAINED
+
+
+def parse_code(text: str, session: Session | None = None, *, provider: bool = False) -> str:
+    """The register code typed or chosen, tolerant of case and surrounding spaces.
+
+    ``/`` belongs to the morning and ``\\`` to the afternoon: a mismatch is refused rather than silently
+    corrected, since it usually means the wrong cell. With ``provider=True`` only the codes a provider may
+    enter are accepted. Raises :class:`CodeError` with a message for the person who typed it.
+    """
+    cleaned = (text or "").strip().upper()
+    if not cleaned:
+        raise CodeError("Enter an attendance code")
+    if cleaned in REMOVED_CODES:
+        raise CodeError(REMOVED_CODES[cleaned])
+    row = CODES.get(cleaned)
+    if row is None:
+        raise CodeError(f"{cleaned[:4]} is not an attendance code")
+    if session is not None and row.session is not None and row.session is not session:
+        if session is Session.AM:
+            raise CodeError("\\ marks the afternoon: use / for present in the morning")
+        raise CodeError("/ marks the morning: use \\ for present in the afternoon")
+    if provider and not row.provider_may_enter:
+        raise CodeError(
+            f"{cleaned} is set by the commissioner. A provider records present (/ or \\), L, U, N (absent, no reason "
+            "yet), Y1 to Y7 or #"
+        )
+    return cleaned
+
+
+@dataclass(frozen=True)
+class Summary:
+    possible: int
+    present: int
+    authorised: int
+    unauthorised: int
+    percent: Decimal | None  # attendance, 1 dp; None when there was no possible session
+    persistent: bool  # below 90% of possible sessions
+    severe: bool  # below 50% of possible sessions
+    by_class: dict[CodeClass, int] = field(default_factory=dict)
+
+
+def attendance_summary(codes: Iterable[str]) -> Summary:
+    """Attendance by the DfE's rule: present (including approved education) out of possible sessions.
+
+    The flags compare the exact fraction, not the rounded percentage: 89.96% shows as 90.0% but is still
+    below 90%.
+    """
+    by_class = dict.fromkeys(CodeClass, 0)
+    for code in codes:
+        by_class[code_class(code)] += 1
+    present = by_class[CodeClass.PRESENT] + by_class[CodeClass.APPROVED_EDUCATION]
+    authorised = by_class[CodeClass.AUTHORISED_ABSENCE]
+    unauthorised = by_class[CodeClass.UNAUTHORISED_ABSENCE]
+    possible = present + authorised + unauthorised
+    if possible == 0:
+        return Summary(0, 0, 0, 0, None, False, False, by_class)
+    percent = (Decimal(present * 100) / Decimal(possible)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return Summary(
+        possible=possible,
+        present=present,
+        authorised=authorised,
+        unauthorised=unauthorised,
+        percent=percent,
+        persistent=present * 10 < possible * 9,
+        severe=present * 2 < possible,
+        by_class=by_class,
+    )
+
+
+@dataclass(frozen=True)
+class WeekSummary:
+    monday: date
+    friday: date
+    summary: Summary
+
+    @property
+    def iso_week(self) -> tuple[int, int]:
+        iso = self.monday.isocalendar()
+        return iso.year, iso.week
+
+
+def monday_of(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def weekly_summaries(marks: Iterable[tuple[date, str]], start: date, end: date) -> list[WeekSummary]:
+    """One summary per ISO week (Monday to Friday) from the week of ``start`` to the week of ``end``,
+    counting only the marks between ``start`` and ``end`` inclusive: the chart's bars and table."""
+    if end < start:
+        return []
+    by_week: dict[date, list[str]] = {}
+    for on, code in marks:
+        if start <= on <= end:
+            by_week.setdefault(monday_of(on), []).append(code)
+    weeks = []
+    monday = monday_of(start)
+    while monday <= end:
+        weeks.append(WeekSummary(monday, monday + timedelta(days=4), attendance_summary(by_week.get(monday, []))))
+        monday += timedelta(weeks=1)
+    return weeks

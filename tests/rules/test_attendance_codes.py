@@ -1,0 +1,189 @@
+"""The attendance codes of the 2024 regulations and the DfE's attendance percentage and absence flags."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from service.organisations.models import OrganisationKind
+from service.rules.attendance_codes import (
+    CODES,
+    DECISION_CODES,
+    PROVIDER_CODES,
+    CodeClass,
+    CodeError,
+    Session,
+    attendance_summary,
+    code_class,
+    is_unexplained,
+    off_site_register_code,
+    parse_code,
+    weekly_summaries,
+)
+
+EVERY_2024_CODE = {
+    "/": CodeClass.PRESENT,
+    "\\": CodeClass.PRESENT,
+    "L": CodeClass.PRESENT,
+    "K": CodeClass.APPROVED_EDUCATION,
+    "B": CodeClass.APPROVED_EDUCATION,
+    "V": CodeClass.APPROVED_EDUCATION,
+    "P": CodeClass.APPROVED_EDUCATION,
+    "W": CodeClass.APPROVED_EDUCATION,
+    "C": CodeClass.AUTHORISED_ABSENCE,
+    "C1": CodeClass.AUTHORISED_ABSENCE,
+    "C2": CodeClass.AUTHORISED_ABSENCE,
+    "M": CodeClass.AUTHORISED_ABSENCE,
+    "J1": CodeClass.AUTHORISED_ABSENCE,
+    "S": CodeClass.AUTHORISED_ABSENCE,
+    "T": CodeClass.AUTHORISED_ABSENCE,
+    "R": CodeClass.AUTHORISED_ABSENCE,
+    "I": CodeClass.AUTHORISED_ABSENCE,
+    "E": CodeClass.AUTHORISED_ABSENCE,
+    "G": CodeClass.UNAUTHORISED_ABSENCE,
+    "N": CodeClass.UNAUTHORISED_ABSENCE,
+    "O": CodeClass.UNAUTHORISED_ABSENCE,
+    "U": CodeClass.UNAUTHORISED_ABSENCE,
+    "Q": CodeClass.NOT_POSSIBLE,
+    **{f"Y{n}": CodeClass.NOT_POSSIBLE for n in range(1, 8)},
+    "D": CodeClass.NOT_COUNTED,
+    "X": CodeClass.NOT_COUNTED,
+    "Z": CodeClass.NOT_COUNTED,
+    "#": CodeClass.NOT_COUNTED,
+}
+
+
+def test_the_table_has_exactly_the_2024_codes():
+    assert set(CODES) == set(EVERY_2024_CODE)
+    assert all(row.label for row in CODES.values())
+
+
+@pytest.mark.parametrize("code,expected", sorted(EVERY_2024_CODE.items()))
+def test_every_code_has_its_class(code, expected):
+    assert code_class(code) is expected
+
+
+@pytest.mark.parametrize(
+    "code,possible,present,authorised,unauthorised",
+    [
+        ("/", 1, 1, 0, 0),
+        ("L", 1, 1, 0, 0),
+        ("B", 1, 1, 0, 0),  # approved education counts as present
+        ("K", 1, 1, 0, 0),
+        ("I", 1, 0, 1, 0),
+        ("C2", 1, 0, 1, 0),
+        ("N", 1, 0, 0, 1),
+        ("U", 1, 0, 0, 1),
+        ("Y4", 0, 0, 0, 0),  # not a possible session
+        ("Q", 0, 0, 0, 0),
+        ("#", 0, 0, 0, 0),  # administrative, not counted
+        ("X", 0, 0, 0, 0),
+    ],
+)
+def test_each_class_counts_as_the_dfe_counts_it(code, possible, present, authorised, unauthorised):
+    summary = attendance_summary(["/", code])
+    assert (summary.possible, summary.present, summary.authorised, summary.unauthorised) == (
+        1 + possible,
+        1 + present,
+        authorised,
+        unauthorised,
+    )
+
+
+def test_no_possible_session_has_no_percentage_and_no_flag():
+    summary = attendance_summary(["#", "Y1", "X"])
+    assert summary.possible == 0
+    assert summary.percent is None
+    assert not summary.persistent and not summary.severe
+    assert attendance_summary([]).percent is None
+
+
+@pytest.mark.parametrize(
+    "present,absent,percent,persistent,severe",
+    [
+        (10, 0, Decimal("100.0"), False, False),
+        (9, 1, Decimal("90.0"), False, False),  # exactly 90%: not persistent
+        (899, 101, Decimal("89.9"), True, False),
+        (8997, 1003, Decimal("90.0"), True, False),  # 89.97% shows as 90.0% but is below 90%
+        (5, 5, Decimal("50.0"), True, False),  # exactly 50%: persistent, not severe
+        (499, 501, Decimal("49.9"), True, True),
+        (0, 4, Decimal("0.0"), True, True),
+        (2, 1, Decimal("66.7"), True, False),  # rounded half up to 1 dp
+    ],
+)
+def test_percentage_and_flags(present, absent, percent, persistent, severe):
+    summary = attendance_summary(["/"] * present + ["I"] * absent)
+    assert summary.percent == percent
+    assert summary.persistent is persistent
+    assert summary.severe is severe
+
+
+@pytest.mark.parametrize("removed,replacement", [("H", "G"), ("J", "J1"), ("Y", "Y1 to Y7"), ("h", "G")])
+def test_removed_codes_are_refused_naming_their_replacement(removed, replacement):
+    with pytest.raises(CodeError) as error:
+        parse_code(removed)
+    assert "removed in 2024" in error.value.message
+    assert replacement in error.value.message
+
+
+@pytest.mark.parametrize("typed,code", [(" n ", "N"), ("y1", "Y1"), ("c2", "C2"), ("/", "/"), ("l", "L")])
+def test_codes_are_read_whatever_their_case_and_spaces(typed, code):
+    assert parse_code(typed) == code
+
+
+def test_present_marks_must_match_the_session():
+    assert parse_code("/", Session.AM) == "/"
+    assert parse_code("\\", Session.PM) == "\\"
+    with pytest.raises(CodeError, match="use / for present in the morning"):
+        parse_code("\\", Session.AM)
+    with pytest.raises(CodeError, match="use \\\\ for present in the afternoon"):
+        parse_code("/", Session.PM)
+
+
+@pytest.mark.parametrize("text", ["", "  ", "A", "Y8", "//"])
+def test_unknown_codes_are_refused(text):
+    with pytest.raises(CodeError):
+        parse_code(text)
+
+
+def test_a_provider_records_what_it_saw_and_the_commissioner_decides_why():
+    assert set(PROVIDER_CODES) == {"/", "\\", "L", "U", "N", "#", *(f"Y{n}" for n in range(1, 8))}
+    assert parse_code("n", provider=True) == "N"
+    for code in ("C", "M", "I", "O", "G", "B", "K"):
+        with pytest.raises(CodeError, match="set by the commissioner"):
+            parse_code(code, provider=True)
+    assert "N" not in DECISION_CODES
+    assert all(code_class(c) in (CodeClass.AUTHORISED_ABSENCE, CodeClass.UNAUTHORISED_ABSENCE) for c in DECISION_CODES)
+
+
+def test_only_n_is_unexplained():
+    assert is_unexplained("N")
+    assert not any(is_unexplained(code) for code in CODES if code != "N")
+
+
+def test_weekly_summaries_cover_each_iso_week_monday_to_friday():
+    marks = [
+        (date(2026, 3, 2), "/"),  # Monday, week 10
+        (date(2026, 3, 2), "\\"),
+        (date(2026, 3, 6), "N"),  # Friday, week 10
+        (date(2026, 3, 9), "I"),  # Monday, week 11
+        (date(2026, 2, 27), "/"),  # before the period: left out
+    ]
+    weeks = weekly_summaries(marks, date(2026, 3, 1), date(2026, 3, 18))
+    assert [w.monday for w in weeks] == [date(2026, 2, 23), date(2026, 3, 2), date(2026, 3, 9), date(2026, 3, 16)]
+    assert weeks[0].summary.possible == 0
+    assert weeks[1].iso_week == (2026, 10)
+    assert (weeks[1].summary.present, weeks[1].summary.unauthorised, weeks[1].summary.percent) == (
+        2,
+        1,
+        Decimal("66.7"),
+    )
+    assert weeks[2].summary.by_class[CodeClass.AUTHORISED_ABSENCE] == 1
+    assert weeks[2].friday == date(2026, 3, 13)
+
+
+def test_the_off_site_code_is_still_b_or_k():
+    assert off_site_register_code(OrganisationKind.LOCAL_AUTHORITY) == "K"
+    assert off_site_register_code(OrganisationKind.SCHOOL) == "B"
