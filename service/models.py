@@ -1,5 +1,6 @@
 """Every model, imported in one place so Alembic and the app see the whole schema."""
 
+from service.attendance.models import AttendanceMark, MarkSource
 from service.audit.models import AuditEvent
 from service.auth.models import Role, User
 from service.documents.models import Document, DocumentStatus, DocumentTemplate
@@ -32,6 +33,7 @@ from service.support_plans.models import (
 __all__ = [
     "ApprovalCriterion",
     "ApprovedListStatus",
+    "AttendanceMark",
     "DeliveredBy",
     "Delivery",
     "AuditEvent",
@@ -39,6 +41,7 @@ __all__ = [
     "DocumentStatus",
     "DocumentTemplate",
     "LocalAuthorityTeam",
+    "MarkSource",
     "MessageStatus",
     "MailDelivery",
     "ObjectiveProgress",

@@ -9,6 +9,7 @@ from werkzeug.wrappers import Response
 
 from forms.placements import PlacementForm, StatusChangeForm, parse_time
 from service.access import current, roles_required
+from service.attendance import services as attendance_services
 from service.auth.models import Role, User
 from service.documents import services as document_services
 from service.extensions import db
@@ -100,6 +101,7 @@ def show_placement(placement_id: int) -> str:
         else None,
         pack_status=pack_services.status_of(placement, date.today()) if is_commissioner else None,
         signing_round=signing_services.latest_request(placement) if is_commissioner else None,
+        attendance=attendance_services.summary_so_far(placement, date.today()),
     )
 
 
