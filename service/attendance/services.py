@@ -390,13 +390,14 @@ def unmarked_sessions(organisation_id: int, now: datetime) -> list[AttendanceAle
     ]
     if not placements:
         return []
-    marked = set(
-        db.session.execute(
+    marked = {
+        (placement_id, session)
+        for placement_id, session in db.session.execute(
             sa.select(AttendanceMark.placement_id, AttendanceMark.session).where(
                 AttendanceMark.on == today, AttendanceMark.placement_id.in_([p.id for p in placements])
             )
-        ).tuples()
-    )
+        )
+    }
     return [
         AttendanceAlert("unmarked", p, today, session)
         for session in ended
