@@ -78,6 +78,7 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from service.attendance.views import bp as attendance_bp
     from service.audit.views import bp as audit_bp
     from service.auth.views import bp as auth_bp
     from service.dashboard.views import bp as dashboard_bp
@@ -105,6 +106,7 @@ def register_blueprints(app: Flask) -> None:
         support_plans_bp,
         reviews_bp,
         provider_packs_bp,
+        attendance_bp,
         signing_bp,
         visits_bp,
         end_of_placement_bp,

@@ -1,5 +1,6 @@
 """Every model, imported in one place so Alembic and the app see the whole schema."""
 
+from service.attendance.models import AttendanceMark, MarkSource
 from service.audit.models import AuditEvent
 from service.auth.models import Role, User
 from service.documents.models import Document, DocumentStatus, DocumentTemplate
@@ -34,6 +35,7 @@ from service.visits.models import Visit
 __all__ = [
     "ApprovalCriterion",
     "ApprovedListStatus",
+    "AttendanceMark",
     "DeliveredBy",
     "Delivery",
     "AuditEvent",
@@ -44,6 +46,7 @@ __all__ = [
     "EndOfPlacement",
     "EndReason",
     "LocalAuthorityTeam",
+    "MarkSource",
     "MessageStatus",
     "MailDelivery",
     "ObjectiveOutcome",

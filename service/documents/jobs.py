@@ -162,6 +162,7 @@ def worker_threads(pool_size: int) -> int:
 def create_consumer(app: Flask, workers: int | None = None):  # type: ignore[no-untyped-def]
     """A Huey consumer working for this app, with one more thread than LibreOffice instances by default."""
     # Every feature's tasks and hooks must be registered before the consumer starts.
+    import service.attendance.jobs  # noqa: F401
     import service.mail.jobs  # noqa: F401
     import service.provider_packs.jobs  # noqa: F401
     import service.reviews.jobs  # noqa: F401

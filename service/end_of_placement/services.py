@@ -11,8 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-import sqlalchemy as sa
-
+from service.attendance import services as attendance_services
 from service.audit import services as audit
 from service.auth.models import User
 from service.documents import services as documents
@@ -119,13 +118,4 @@ def end_placement(
 
 def attendance_marks(placement_id: int, start: date, end: date) -> list[tuple[date, str]]:
     """Every attendance mark of the placement between two dates, as (date, code), oldest first."""
-    try:
-        from service.attendance.models import AttendanceMark
-    except ImportError:  # the attendance register is not installed in this build yet
-        return []
-    rows = db.session.execute(
-        sa.select(AttendanceMark.on, AttendanceMark.code)
-        .where(AttendanceMark.placement_id == placement_id, AttendanceMark.on >= start, AttendanceMark.on <= end)
-        .order_by(AttendanceMark.on)
-    ).all()
-    return [(day, code) for day, code in rows]
+    return [(mark.on, mark.code) for mark in attendance_services.marks_between(placement_id, start, end)]

@@ -9,6 +9,7 @@ from werkzeug.wrappers import Response
 
 from forms.placements import PlacementForm, StatusChangeForm, parse_time
 from service.access import current, roles_required
+from service.attendance import services as attendance_services
 from service.auth.models import Role, User
 from service.documents import services as document_services
 from service.end_of_placement import services as end_services
@@ -106,6 +107,7 @@ def show_placement(placement_id: int) -> str:
         visits=visit_services.visits_for(placement) if is_commissioner else [],
         visit_due=visit_services.next_visit(placement, date.today()) if is_commissioner else None,
         can_end=is_commissioner and not end_services.why_not_endable(placement),
+        attendance=attendance_services.summary_so_far(placement, date.today()),
     )
 
 

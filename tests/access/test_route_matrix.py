@@ -119,6 +119,16 @@ MATRIX: dict[str, tuple[int, ...]] = {
     "/shared/{token}/pdf": (OK,) * 6,
     "/shared/{guessed_token}": (MISSING,) * 6,
     "/shared/{guessed_token}/pdf": (MISSING,) * 6,
+    "/placements/{placement}/attendance/week/2026-01-05": (FOUND, FORBIDDEN, OK, MISSING, OK, FORBIDDEN),
+    "/placements/{draft_placement}/attendance/week/2026-01-05": (FOUND, FORBIDDEN, OK, MISSING, MISSING, FORBIDDEN),
+    "/placements/{other_placement}/attendance/week/2026-01-05": (FOUND, FORBIDDEN, MISSING, OK, MISSING, FORBIDDEN),
+    "/placements/{placement}/attendance": (FOUND, FORBIDDEN, OK, MISSING, FORBIDDEN, FORBIDDEN),
+    "/placements/{other_placement}/attendance": (FOUND, FORBIDDEN, MISSING, OK, FORBIDDEN, FORBIDDEN),
+    "/placements/{placement}/attendance/marks/{mark}/decision": (METHOD,) * 6,
+    "/attendance/import": (FOUND, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN),
+    "/attendance/import/template.csv": (FOUND, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN),
+    "/attendance/weekly-report.csv": (FOUND, FORBIDDEN, OK, OK, FORBIDDEN, FORBIDDEN),
+    "/attendance/weekly-report.csv?week=2026-01-05": (FOUND, FORBIDDEN, OK, OK, FORBIDDEN, FORBIDDEN),
 }
 
 # Flask's rule syntax for each route template above, to prove the table covers every route.
@@ -176,6 +186,11 @@ RULES = {
     "/sign/<token>/confirm": "/sign/{sign_token}/confirm",
     "/sign/<token>/decline": "/sign/{sign_token}/decline",
     "/sign/<token>/plan.pdf": "/sign/{sign_token}/plan.pdf",
+    "/placements/<int:placement_id>/attendance/week/<monday>": "/placements/{placement}/attendance/week/2026-01-05",
+    "/placements/<int:placement_id>/attendance": "/placements/{placement}/attendance",
+    "/placements/<int:placement_id>/attendance/marks/<int:mark_id>/decision": (
+        "/placements/{placement}/attendance/marks/{mark}/decision"
+    ),
 }
 
 
@@ -263,6 +278,11 @@ def records(app, school, other_school, admin, commissioner, other_commissioner, 
     other_message = _sent_message(app, other_placement, other_document)
     token = mail.create_secure_link(document, "parent@example.org")
     signing = _signature_round(placement, document, commissioner)
+    from service.attendance.models import AttendanceMark
+    from service.rules.attendance_codes import Session
+
+    mark = AttendanceMark(placement_id=placement.id, on=date(2026, 1, 6), session=Session.AM, code="N", note="")
+    db.session.add(mark)
     term = TermDate(organisation_id=school.id, name="Autumn 1", starts_on=date(2026, 9, 2), ends_on=date(2026, 10, 23))
     db.session.add(term)
     db.session.commit()
@@ -273,6 +293,7 @@ def records(app, school, other_school, admin, commissioner, other_commissioner, 
         "token": token,
         "guessed_token": "x" * 43,
         "term": term.id,
+        "mark": mark.id,
         "document": document.id,
         "other_document": other_document.id,
         "pupil": pupil.id,

@@ -1,0 +1,1 @@
+"""The attendance register: twice-daily marks, the commissioner's decisions, alerts and reports."""

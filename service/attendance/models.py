@@ -1,0 +1,49 @@
+"""One attendance mark: a pupil's morning or afternoon session at the provider, with its register code.
+
+The provider records what it saw; the commissioner decides an unexplained absence (``N``) by replacing its
+code, and that decision (who, when, a note) stays on the mark. Every change is audited with the previous
+code, so the register's history can be reconstructed (registers are kept for six years).
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from service.auth.models import User
+from service.db import Base, UTCDateTime, enum_column, utcnow
+from service.placements.models import Placement
+from service.rules.attendance_codes import Session
+
+
+class MarkSource(enum.StrEnum):
+    GRID = "grid"
+    CSV = "csv"
+
+    @property
+    def label(self) -> str:
+        return {"grid": "Weekly register", "csv": "CSV import"}[self.value]
+
+
+class AttendanceMark(Base):
+    __tablename__ = "attendance_marks"
+    __table_args__ = (sa.UniqueConstraint("placement_id", "on_date", "session", name="uq_attendance_marks_session"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    placement_id: Mapped[int] = mapped_column(sa.ForeignKey("placements.id", ondelete="CASCADE"), index=True)
+    on: Mapped[date] = mapped_column("on_date", sa.Date, index=True)
+    session: Mapped[Session] = mapped_column(enum_column(Session))
+    code: Mapped[str] = mapped_column(sa.String(3))
+    recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), nullable=True)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    source: Mapped[MarkSource] = mapped_column(enum_column(MarkSource), default=MarkSource.GRID)
+    authorised_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), nullable=True)
+    authorised_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    note: Mapped[str] = mapped_column(sa.Text, default="")
+
+    placement: Mapped[Placement] = relationship()
+    recorded_by: Mapped[User | None] = relationship(foreign_keys=[recorded_by_id])
+    authorised_by: Mapped[User | None] = relationship(foreign_keys=[authorised_by_id])

@@ -1,0 +1,558 @@
+"""The attendance register: recording marks, the commissioner's decisions, the register over a period,
+the same-day alerts and the weekly report.
+
+Who may record is decided by the view (``placement_or_404`` scopes provider staff to their provider's
+non-draft placements and commissioners to their own); which codes each may enter is the rule in
+``service.rules.attendance_codes``. Every write is audited with the code it replaced.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from service.attendance.models import AttendanceMark, MarkSource
+from service.audit import services as audit
+from service.auth.models import Role, User
+from service.db import utcnow
+from service.errors import FieldError
+from service.extensions import db
+from service.formatting import UK, uk_date
+from service.mail.models import OutboxMessage
+from service.organisations.models import Organisation
+from service.placements.models import Placement
+from service.placements.services import visible_placements
+from service.providers.models import Provider
+from service.rules import attendance_codes as rules
+from service.rules.attendance_codes import MIDDAY, CodeError, Session, Summary, WeekSummary
+from service.rules.placement_status import PlacementStatus
+
+ALERT_PURPOSE = "attendance_alert"
+#: Attendance can be recorded for a placement that has started (and corrected once it has ended).
+RECORDING_STATUSES = (PlacementStatus.ACTIVE, PlacementStatus.UNDER_REVIEW, PlacementStatus.ENDED)
+#: Placements whose sessions are expected today, and chased when unmarked.
+RUNNING_STATUSES = (PlacementStatus.ACTIVE, PlacementStatus.UNDER_REVIEW)
+MAX_NOTE = 500
+
+
+# --- the placement's dates and sessions ---------------------------------------------------------------
+
+
+def first_day(placement: Placement) -> date:
+    return placement.actual_start or placement.planned_start
+
+
+def last_day(placement: Placement) -> date | None:
+    return placement.actual_end or placement.planned_end
+
+
+def scheduled_sessions(placement: Placement) -> set[tuple[int, Session]]:
+    """The (weekday, session) pairs the placement's timetable covers: a session starting before 12:30 is a
+    morning one, one ending after 12:30 an afternoon one, a whole day both."""
+    scheduled = set()
+    for s in placement.sessions:
+        if s.starts_at < MIDDAY:
+            scheduled.add((int(s.weekday), Session.AM))
+        if s.ends_at > MIDDAY:
+            scheduled.add((int(s.weekday), Session.PM))
+    return scheduled
+
+
+def is_scheduled(placement: Placement, on: date, session: Session) -> bool:
+    return (on.weekday(), session) in scheduled_sessions(placement)
+
+
+def date_problem(placement: Placement, on: date, today: date) -> str | None:
+    """Why no mark can be recorded on this day, or None."""
+    if placement.status not in RECORDING_STATUSES:
+        return "Attendance can be recorded once the placement has started"
+    if on.weekday() > 4:
+        return "Attendance is recorded Monday to Friday"
+    if on > today:
+        return "You cannot record attendance for a day in the future"
+    if on < first_day(placement):
+        return f"The placement starts on {uk_date(first_day(placement))}: this day is before it"
+    end = last_day(placement)
+    if end is not None and on > end:
+        return f"The placement ended on {uk_date(end)}: this day is after it"
+    return None
+
+
+def check_mark(placement: Placement, on: date, session: Session, text: str, user: User, today: date) -> str:
+    """The code to record, or ``CodeError`` with the reason. Provider staff may enter only what they saw."""
+    problem = date_problem(placement, on, today)
+    if problem:
+        raise CodeError(problem)
+    return rules.parse_code(text, session, provider=user.role is Role.PROVIDER_STAFF)
+
+
+def marks_between(placement_id: int, start: date, end: date) -> list[AttendanceMark]:
+    return list(
+        db.session.scalars(
+            sa.select(AttendanceMark)
+            .where(AttendanceMark.placement_id == placement_id, AttendanceMark.on.between(start, end))
+            .order_by(AttendanceMark.on, AttendanceMark.session)
+        )
+    )
+
+
+# --- recording --------------------------------------------------------------------------------------------
+
+
+def record_mark(
+    user: User | None, placement: Placement, on: date, session: Session, code: str, source: MarkSource
+) -> AttendanceMark | None:
+    """Record or change one mark (already checked), audited with the code it replaced. None if unchanged."""
+    mark = db.session.scalar(
+        sa.select(AttendanceMark).where(
+            AttendanceMark.placement_id == placement.id, AttendanceMark.on == on, AttendanceMark.session == session
+        )
+    )
+    previous = mark.code if mark else None
+    if previous == code:
+        return None
+    now = utcnow()
+    if mark is None:
+        mark = AttendanceMark(placement_id=placement.id, on=on, session=session, note="")
+        db.session.add(mark)
+    mark.code = code
+    mark.source = source
+    mark.recorded_by_id = user.id if user else None
+    mark.recorded_at = now
+    if user is not None and user.role is Role.COMMISSIONER and previous == rules.UNEXPLAINED:
+        mark.authorised_by_id, mark.authorised_at = user.id, now
+    elif user is not None and user.role is not Role.COMMISSIONER:
+        mark.authorised_by_id, mark.authorised_at = None, None
+    db.session.flush()
+    audit.record(
+        "change" if previous else "record",
+        "attendance_mark",
+        mark.id,
+        user,
+        {
+            "placement_id": placement.id,
+            "on": on.isoformat(),
+            "session": session.value,
+            "code": code,
+            "previous_code": previous,
+            "source": source.value,
+        },
+    )
+    return mark
+
+
+@dataclass
+class Cell:
+    on: date
+    session: Session
+    code: str  # as recorded, or as typed when the form came back with errors
+    scheduled: bool
+    problem: str | None  # why this cell cannot be recorded (future, outside the placement): None if it can
+    locked: bool = False  # the commissioner decided this mark: provider staff see it but cannot change it
+    error: str | None = None
+
+    @property
+    def name(self) -> str:
+        return f"mark-{self.on.isoformat()}-{self.session.value}"
+
+    @property
+    def editable(self) -> bool:
+        return self.problem is None and not self.locked
+
+
+@dataclass
+class Day:
+    on: date
+    cells: list[Cell]
+
+
+class GridErrors(Exception):
+    """Some cells could not be saved (nothing was): the grid with each cell's error."""
+
+    def __init__(self, days: list[Day]) -> None:
+        super().__init__("attendance grid has errors")
+        self.days = days
+
+    @property
+    def cells_with_errors(self) -> list[Cell]:
+        return [cell for day in self.days for cell in day.cells if cell.error]
+
+
+def week_grid(placement: Placement, monday: date, user: User, today: date) -> list[Day]:
+    """Monday to Friday, morning and afternoon, with the marks recorded."""
+    marks = {(m.on, m.session): m for m in marks_between(placement.id, monday, monday + timedelta(days=4))}
+    provider = user.role is Role.PROVIDER_STAFF
+    days = []
+    for offset in range(5):
+        on = monday + timedelta(days=offset)
+        cells = []
+        for session in Session:
+            mark = marks.get((on, session))
+            code = mark.code if mark else ""
+            locked = provider and bool(code) and code not in rules.PROVIDER_CODES
+            cells.append(
+                Cell(
+                    on, session, code, is_scheduled(placement, on, session), date_problem(placement, on, today), locked
+                )
+            )
+        days.append(Day(on, cells))
+    return days
+
+
+def save_week(
+    user: User, placement: Placement, monday: date, submitted: dict[str, str], today: date
+) -> list[AttendanceMark]:
+    """Check every cell of the week, then save them all, or none: raises ``GridErrors`` with a message per cell."""
+    days = week_grid(placement, monday, user, today)
+    to_save: list[tuple[Cell, str]] = []
+    for cell in (cell for day in days for cell in day.cells):
+        typed = (submitted.get(cell.name) or "").strip()
+        recorded = cell.code
+        if typed == "" and recorded == "":
+            continue
+        if typed == "":
+            cell.error = "A recorded mark cannot be removed: choose the correct code"
+            continue
+        if cell.locked:
+            if typed.upper() != recorded:
+                cell.code = typed
+                cell.error = "The commissioner has decided this absence: ask them if it needs to change"
+            continue
+        try:
+            code = check_mark(placement, cell.on, cell.session, typed, user, today)
+        except CodeError as error:
+            cell.code = typed
+            cell.error = error.message
+            continue
+        cell.code = code
+        if code != recorded:
+            to_save.append((cell, code))
+    if any(cell.error for day in days for cell in day.cells):
+        raise GridErrors(days)
+    saved = [record_mark(user, placement, c.on, c.session, code, MarkSource.GRID) for c, code in to_save]
+    return [mark for mark in saved if mark is not None]
+
+
+def choices_for(user: User, session: Session) -> list[tuple[str, str]]:
+    """The codes this user can choose in one cell, for its select."""
+    codes = rules.PROVIDER_CODES if user.role is Role.PROVIDER_STAFF else tuple(rules.CODES)
+    return [(code, rules.CODES[code].choice_label) for code in codes if rules.CODES[code].session in (None, session)]
+
+
+# --- the commissioner's decision on an unexplained absence -----------------------------------------------
+
+
+def decide_absence(user: User, placement: Placement, mark_id: int, code: str, note: str) -> AttendanceMark:
+    """Replace an ``N`` with the commissioner's decision: an authorised code, or ``O``/``G`` for unauthorised."""
+    mark = db.session.scalar(
+        sa.select(AttendanceMark).where(AttendanceMark.id == mark_id, AttendanceMark.placement_id == placement.id)
+    )
+    if mark is None:
+        raise LookupError(mark_id)
+    if not rules.is_unexplained(mark.code):
+        raise FieldError("code", "This absence has already been decided")
+    chosen = (code or "").strip().upper()
+    if chosen not in rules.DECISION_CODES:
+        raise FieldError("code", "Choose why the pupil was absent, or record it as unauthorised")
+    note = (note or "").strip()
+    if len(note) > MAX_NOTE:
+        raise FieldError("note", f"The note must be {MAX_NOTE} characters or fewer")
+    previous = mark.code
+    mark.code = chosen
+    mark.authorised_by_id = user.id
+    mark.authorised_at = utcnow()
+    mark.note = note
+    audit.record(
+        "authorise" if rules.code_class(chosen) is rules.CodeClass.AUTHORISED_ABSENCE else "unauthorise",
+        "attendance_mark",
+        mark.id,
+        user,
+        {"placement_id": placement.id, "code": chosen, "previous_code": previous, "with_note": bool(note)},
+    )
+    return mark
+
+
+# --- the register over a period ----------------------------------------------------------------------------
+
+
+@dataclass
+class Register:
+    start: date
+    end: date
+    summary: Summary
+    weeks: list[WeekSummary]
+    unexplained: list[AttendanceMark]
+    marks: list[AttendanceMark] = field(default_factory=list)
+    this_week: date | None = None  # the Monday of the week to record (the period's last week)
+
+
+def default_period(placement: Placement, today: date) -> tuple[date, date]:
+    """The placement so far: from its first day to today, or to its last day if that came first."""
+    start = first_day(placement)
+    end = min(today, last_day(placement) or today)
+    return start, max(start, end)
+
+
+def register(placement: Placement, start: date, end: date) -> Register:
+    marks = marks_between(placement.id, start, end)
+    return Register(
+        start=start,
+        end=end,
+        summary=rules.attendance_summary(m.code for m in marks),
+        weeks=rules.weekly_summaries(((m.on, m.code) for m in marks), start, end),
+        unexplained=[m for m in marks if rules.is_unexplained(m.code)],
+        marks=marks,
+    )
+
+
+def summary_so_far(placement: Placement, today: date) -> Register | None:
+    """The placement page's line: the register from the first day to today, or None before it started."""
+    if placement.status not in RECORDING_STATUSES or first_day(placement) > today:
+        return None
+    result = register(placement, *default_period(placement, today))
+    result.this_week = rules.monday_of(result.end)
+    return result
+
+
+# --- alerts ------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AttendanceAlert:
+    kind: str  # "unexplained" (marked N) or "unmarked" (the session ended with no mark)
+    placement: Placement
+    on: date
+    session: Session
+
+    @property
+    def key(self) -> str:
+        """What makes the alert unique, written into its email so it never goes twice."""
+        return f"attendance-alert:AP-{self.placement.id}:{self.on.isoformat()}:{self.session.value}:{self.kind}"
+
+    @property
+    def description(self) -> str:
+        when = "this morning" if self.session is Session.AM else "this afternoon"
+        if self.kind == "unexplained":
+            return f"marked absent without a reason {when}"
+        return f"not marked {when}"
+
+
+def _organisation_placements(organisation_id: int) -> sa.Select[tuple[Placement]]:
+    """Running placements of an organisation, as commissioner or as the provider (never a draft)."""
+    provider_ids = sa.select(Provider.id).where(Provider.organisation_id == organisation_id)
+    return (
+        sa.select(Placement)
+        .where(
+            sa.or_(
+                Placement.commissioning_organisation_id == organisation_id,
+                Placement.provider_id.in_(provider_ids),
+            ),
+            Placement.status.in_(RUNNING_STATUSES),
+        )
+        .options(selectinload(Placement.sessions), selectinload(Placement.provider))
+    )
+
+
+def unexplained_today(organisation_id: int, today: date) -> list[AttendanceAlert]:
+    """The organisation's running placements whose pupil was marked ``N`` today, morning first."""
+    stmt = (
+        sa.select(AttendanceMark)
+        .join(Placement, AttendanceMark.placement_id == Placement.id)
+        .where(
+            AttendanceMark.on == today,
+            AttendanceMark.code == rules.UNEXPLAINED,
+            Placement.id.in_(_organisation_placements(organisation_id).with_only_columns(Placement.id)),
+        )
+        .options(selectinload(AttendanceMark.placement).selectinload(Placement.provider))
+        .order_by(AttendanceMark.session, AttendanceMark.placement_id)
+    )
+    return [AttendanceAlert("unexplained", m.placement, m.on, m.session) for m in db.session.scalars(stmt)]
+
+
+def unmarked_sessions(organisation_id: int, now: datetime) -> list[AttendanceAlert]:
+    """Today's scheduled sessions of running placements that have ended (am at 12:30, pm at 16:00, UK time)
+    with no mark. ``now`` is an aware datetime."""
+    local = now.astimezone(UK)
+    today = local.date()
+    ended = [s for s in Session if local.time() >= s.ends_at]
+    if today.weekday() > 4 or not ended:
+        return []
+    placements = [
+        p
+        for p in db.session.scalars(_organisation_placements(organisation_id).order_by(Placement.id))
+        if first_day(p) <= today and (last_day(p) is None or today <= last_day(p))  # type: ignore[operator]
+    ]
+    if not placements:
+        return []
+    marked = {
+        (placement_id, session)
+        for placement_id, session in db.session.execute(
+            sa.select(AttendanceMark.placement_id, AttendanceMark.session).where(
+                AttendanceMark.on == today, AttendanceMark.placement_id.in_([p.id for p in placements])
+            )
+        )
+    }
+    return [
+        AttendanceAlert("unmarked", p, today, session)
+        for session in ended
+        for p in placements
+        if is_scheduled(p, today, session) and (p.id, session) not in marked
+    ]
+
+
+def _already_sent(alert: AttendanceAlert) -> bool:
+    return bool(
+        db.session.scalar(
+            sa.select(
+                sa.exists().where(
+                    OutboxMessage.purpose == ALERT_PURPOSE,
+                    OutboxMessage.placement_id == alert.placement.id,
+                    OutboxMessage.body_text.contains(alert.key),
+                )
+            )
+        )
+    )
+
+
+def queue_alerts(now: datetime) -> list[OutboxMessage]:
+    """Queue one email per new problem to each commissioning organisation's attendance contact (if it has
+    one). The caller commits, then enqueues the deliveries. Subjects and bodies name no pupil."""
+    from flask import current_app
+
+    from service.mail import services as mail
+
+    today = now.astimezone(UK).date()
+    organisations = db.session.scalars(
+        sa.select(Organisation).where(
+            Organisation.attendance_contact_email != "",
+            Organisation.id.in_(
+                sa.select(Placement.commissioning_organisation_id).where(Placement.status.in_(RUNNING_STATUSES))
+            ),
+        )
+    )
+    base_url = current_app.config.get("APDOCS_BASE_URL", "")
+    queued = []
+    for organisation in organisations:
+        alerts = unexplained_today(organisation.id, today) + unmarked_sessions(organisation.id, now)
+        for alert in alerts:
+            if alert.placement.commissioning_organisation_id != organisation.id or _already_sent(alert):
+                continue
+            ref = f"AP-{alert.placement.id}"
+            subject = f"Attendance: a pupil at {alert.placement.provider.name} was {alert.description} (ref {ref})"
+            body = (
+                f"A pupil at {alert.placement.provider.name} was {alert.description} "
+                f"({alert.session.label.lower()} of {uk_date(alert.on)}).\n\n"
+                + (
+                    "Please find out why and record your decision on the register:\n"
+                    if alert.kind == "unexplained"
+                    else "Please ask the provider to record the register, or record it yourself:\n"
+                )
+                + f"{base_url}/placements/{alert.placement.id}/attendance\n\n"
+                f"{alert.key}\n"
+            )
+            queued.append(
+                mail.queue_message(
+                    organisation_id=organisation.id,
+                    to=[organisation.attendance_contact_email],
+                    subject=subject,
+                    body=body,
+                    purpose=ALERT_PURPOSE,
+                    placement_id=alert.placement.id,
+                )
+            )
+    return queued
+
+
+# --- the weekly report -------------------------------------------------------------------------------------
+
+
+@dataclass
+class ReportRow:
+    placement: Placement
+    summary: Summary
+
+    @property
+    def flags(self) -> str:
+        if self.summary.severe:
+            return "Severe absence (below 50%)"
+        if self.summary.persistent:
+            return "Persistent absence (below 90%)"
+        return ""
+
+
+REPORT_COLUMNS = (
+    "reference",
+    "pupil",
+    "provider",
+    "sessions_possible",
+    "present",
+    "authorised_absence",
+    "unauthorised_absence",
+    "attendance_percent",
+    "flags",
+)
+
+
+def weekly_report(user: User, monday: date) -> list[ReportRow]:
+    """One row per placement of the commissioner's organisation that ran during the week (Monday to Friday)."""
+    friday = monday + timedelta(days=4)
+    placements = [
+        p
+        for p in db.session.scalars(
+            visible_placements(user)
+            .where(Placement.status.in_(RECORDING_STATUSES))
+            .options(selectinload(Placement.pupil), selectinload(Placement.provider))
+            .order_by(Placement.id)
+        )
+        if first_day(p) <= friday and (last_day(p) is None or last_day(p) >= monday)  # type: ignore[operator]
+    ]
+    marks: dict[int, list[str]] = {}
+    if placements:
+        for placement_id, code in db.session.execute(
+            sa.select(AttendanceMark.placement_id, AttendanceMark.code).where(
+                AttendanceMark.placement_id.in_([p.id for p in placements]),
+                AttendanceMark.on.between(monday, friday),
+            )
+        ):
+            marks.setdefault(placement_id, []).append(code)
+    audit.record("export", "attendance_report", None, user, {"week": monday.isoformat(), "placements": len(placements)})
+    return [ReportRow(p, rules.attendance_summary(marks.get(p.id, []))) for p in placements]
+
+
+def _safe_cell(value: object) -> str:
+    """A cell a spreadsheet will not run as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def report_csv(rows: Sequence[ReportRow]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(REPORT_COLUMNS)
+    for row in rows:
+        s = row.summary
+        writer.writerow(
+            _safe_cell(value)
+            for value in (
+                f"AP-{row.placement.id}",
+                row.placement.pupil.display_name,
+                row.placement.provider.name,
+                s.possible,
+                s.present,
+                s.authorised,
+                s.unauthorised,
+                "" if s.percent is None else s.percent,
+                row.flags,
+            )
+        )
+    return out.getvalue()
+
+
+def codes_of(marks: Iterable[AttendanceMark]) -> list[str]:
+    return [m.code for m in marks]
