@@ -765,6 +765,17 @@ def build_review_record() -> Document:
         )
     )
     _wide_row(attendance, "Notes", "{{ review.attendance.notes|or_dash }}")
+    _if(doc, "review.attendance.chart_image")
+    chart = doc.add_paragraph("{{ review.attendance.chart_image }}")
+    chart.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    chart.paragraph_format.keep_with_next = True
+    caption = doc.add_paragraph()
+    caption.add_run(
+        "The register week by week over the period: each bar is one week, labelled with the date of its Monday. "
+        "The red line is 90%: below it, attendance counts as persistent absence."
+    ).italic = True
+    caption.runs[0].font.size = Pt(8.5)
+    _endif(doc)
 
     _heading(doc, "Views and notes from the review meeting")
     views = _table(doc, (17.0,))

@@ -22,7 +22,14 @@ SERIES = (
     (CodeClass.UNAUTHORISED_ABSENCE, "#d4351c"),
 )
 HEIGHT, TOP, BOTTOM, LEFT = 200, 10, 40, 40
+#: The placement page shows the most recent weeks; the register page has every week.
+RECENT_WEEKS = 12
 BAR, GAP = 28, 12
+
+
+def recent_chart(weeks: Sequence[WeekSummary]) -> Markup | None:
+    """The last ``RECENT_WEEKS`` weeks, so the placement page stays one screen wide on a phone; None if none."""
+    return attendance_chart(weeks[-RECENT_WEEKS:]) if weeks else None
 
 
 def attendance_chart(weeks: Sequence[WeekSummary]) -> Markup:

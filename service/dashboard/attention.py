@@ -10,17 +10,21 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from service.attendance import services as attendance
+from service.attendance.models import AttendanceMark
 from service.auth.models import User
 from service.extensions import db
-from service.formatting import uk_date
+from service.formatting import UK, uk_date
 from service.placements.models import Placement
 from service.pupils.models import Pupil
 from service.reviews.services import review_due
+from service.rules.attendance_codes import UNEXPLAINED, Session, monday_of
+from service.rules.attendance_expected import LOOK_BACK_DAYS, expected_sessions, missing_marks
 from service.rules.full_time import package_check
 from service.rules.placement_status import PlacementStatus
 from service.rules.registration import registration_risk
@@ -54,14 +58,18 @@ class Group:
     items: list[Item]
 
 
-def needs_action(user: User, placements: list[Placement], today: date) -> list[Group]:
+def needs_action(user: User, placements: list[Placement], today: date, now: datetime | None = None) -> list[Group]:
     """Every group of things to do, in the order a commissioner should take them; empty groups included
-    (the page says "none" for them: knowing nothing is overdue matters too)."""
+    (the page says "none" for them: knowing nothing is overdue matters too). ``now`` (aware) decides which
+    of today's sessions are over; without it only earlier days are checked for marks."""
     running = [p for p in placements if p.status in RUNNING]
     ids = [p.id for p in running]
     _load(ids)
     half_terms = plans.term_dates(user.organisation_id)
+    ended_today = {s for s in Session if now is not None and now.astimezone(UK).time() >= s.ends_at}
     return [
+        Group("absences", "Absent without a reason", _absences_without_reason(running)),
+        Group("unmarked", "Attendance not marked", _attendance_not_marked(running, half_terms, today, ended_today)),
         Group("reviews", "Reviews overdue", _reviews_overdue(running, half_terms, today)),
         Group("visits", "Visits overdue", _visits_overdue(running, half_terms, today)),
         Group("unsigned", "Plans not signed", _plans_not_signed(running)),
@@ -72,13 +80,14 @@ def needs_action(user: User, placements: list[Placement], today: date) -> list[G
 
 
 def _load(ids: list[int]) -> None:
-    """Reviews, plans and interventions of the running placements, in three queries whatever their number."""
+    """Reviews, timetables, plans and interventions of the running placements, in a fixed number of queries."""
     if ids:
         db.session.scalars(
             sa.select(Placement)
             .where(Placement.id.in_(ids))
             .options(
                 selectinload(Placement.reviews),
+                selectinload(Placement.sessions),
                 selectinload(Placement.support_plan).selectinload(SupportPlan.interventions),
             )
         ).all()
@@ -92,6 +101,74 @@ def _item(placement: Placement, reason: str, anchor: str = "") -> Item:
         {"placement_id": placement.id},
         anchor,
     )
+
+
+def _absences_without_reason(running: list[Placement]) -> list[Item]:
+    """Every absence still marked ``N``: the commissioner keeps the register and must decide each one."""
+    rows = db.session.execute(
+        sa.select(AttendanceMark.placement_id, sa.func.count(), sa.func.min(AttendanceMark.on))
+        .where(AttendanceMark.placement_id.in_([p.id for p in running]), AttendanceMark.code == UNEXPLAINED)
+        .group_by(AttendanceMark.placement_id)
+    ).all()
+    found = {placement_id: (count, first) for placement_id, count, first in rows}
+    items = []
+    for placement in running:
+        if placement.id in found:
+            count, first = found[placement.id]
+            what = "1 absence" if count == 1 else f"{count} absences"
+            items.append(
+                Item(
+                    placement.pupil.display_name,
+                    f"{what} without a reason, the first on {uk_date(first)}: decide whether authorised",
+                    "attendance.register",
+                    {"placement_id": placement.id},
+                    "unexplained",
+                )
+            )
+    return items
+
+
+def _attendance_not_marked(
+    running: list[Placement], half_terms: list[HalfTerm], today: date, ended_today: set[Session]
+) -> list[Item]:
+    """Timetabled sessions of the last four weeks with no mark: nobody has said whether the pupil was there."""
+    attending = [p for p in running if p.status in ATTENDING]
+    since = today - timedelta(days=LOOK_BACK_DAYS)
+    marked: dict[int, set[tuple[date, Session]]] = defaultdict(set)
+    for placement_id, day, session in db.session.execute(
+        sa.select(AttendanceMark.placement_id, AttendanceMark.on, AttendanceMark.session).where(
+            AttendanceMark.placement_id.in_([p.id for p in attending]), AttendanceMark.on >= since
+        )
+    ):
+        marked[placement_id].add((day, session))
+    items = []
+    for placement in attending:
+        first_day = attendance.first_day(placement)
+        expected = expected_sessions(
+            timetable=attendance.scheduled_sessions(placement),
+            first_day=first_day,
+            last_day=attendance.last_day(placement),
+            today=today,
+            ended_today=ended_today,
+            half_terms=half_terms,
+        )
+        missing = missing_marks(expected, marked[placement.id])
+        if not missing:
+            continue
+        if not marked[placement.id] and first_day >= since:
+            reason = f"No attendance marked since the start on {uk_date(first_day)}"
+        else:
+            sessions = "1 session" if len(missing) == 1 else f"{len(missing)} sessions"
+            reason = f"{sessions} not marked, the first on {uk_date(missing[0][0])}"
+        items.append(
+            Item(
+                placement.pupil.display_name,
+                reason,
+                "attendance.week",
+                {"placement_id": placement.id, "monday": monday_of(missing[0][0]).isoformat()},
+            )
+        )
+    return items
 
 
 def _reviews_overdue(running: list[Placement], half_terms: list[HalfTerm], today: date) -> list[Item]:

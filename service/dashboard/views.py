@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from flask import Blueprint, render_template
 
@@ -10,6 +10,7 @@ from service.access import current
 from service.auth import services as accounts
 from service.auth.models import Role
 from service.dashboard import attention
+from service.formatting import UK
 from service.placements import services as placements
 from service.placements.models import Placement
 from service.provider_packs import services as packs
@@ -42,7 +43,8 @@ def index() -> str:
         if user.role is Role.COMMISSIONER:
             every = [p for rows in grouped.values() for p in rows]
             pack_board = provider_pack_board(every, date.today())
-            to_do = attention.needs_action(user, every, date.today())
+            now = datetime.now(UK)
+            to_do = attention.needs_action(user, every, now.date(), now)
         return render_template(
             "dashboard/placements.html", grouped=grouped, statuses=DASHBOARD_ORDER, packs=pack_board, to_do=to_do
         )

@@ -401,6 +401,14 @@ REVIEW = _group(
         _text("sessions_attended", "Sessions attended, or empty", "44"),
         _text("percent", "Sessions attended as a percentage of possible sessions, or empty", "88%"),
         _paras("notes", "Notes on attendance", "Late twice after the bus changed."),
+        Field(
+            "chart_image",
+            "A bar chart of each week's attendance over the period, from the register, with a line at 90%; "
+            "printed 15 cm wide",
+            "",
+            Kind.IMAGE,
+            note="Empty when the period is not given or the register has no possible session in it.",
+        ),
     ),
     _paras(
         "pupil_views", "The pupil's views (always shown on the record: `or_dash` when empty)", "I like the workshop."

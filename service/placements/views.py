@@ -9,6 +9,7 @@ from werkzeug.wrappers import Response
 
 from forms.placements import PlacementForm, StatusChangeForm, parse_time
 from service.access import current, roles_required
+from service.attendance import chart as attendance_chart
 from service.attendance import services as attendance_services
 from service.auth.models import Role, User
 from service.documents import services as document_services
@@ -78,6 +79,7 @@ def show_placement(placement_id: int) -> str:
     user, placement = placement_or_404(placement_id)
     db.session.commit()  # the audit record of this view
     is_commissioner = user.role is Role.COMMISSIONER
+    attendance = attendance_services.summary_so_far(placement, date.today())
     decision = who_decides(placement.circumstance, has_ehcp=placement.pupil.sen_status.value == "ehcp")
     return render_template(
         "placements/show.html",
@@ -107,7 +109,10 @@ def show_placement(placement_id: int) -> str:
         visits=visit_services.visits_for(placement) if is_commissioner else [],
         visit_due=visit_services.next_visit(placement, date.today()) if is_commissioner else None,
         can_end=is_commissioner and not end_services.why_not_endable(placement),
-        attendance=attendance_services.summary_so_far(placement, date.today()),
+        attendance=attendance,
+        chart=attendance_chart.recent_chart(attendance.weeks) if attendance else None,
+        legend=attendance_chart.legend(),
+        chart_weeks=attendance_chart.RECENT_WEEKS,
     )
 
 

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
 
+from service.attendance import services as attendance
 from service.audit import services as audit
 from service.auth.models import Role, User
 from service.documents import services as documents
@@ -26,6 +27,7 @@ from service.extensions import db
 from service.formatting import uk_date
 from service.placements.models import Placement
 from service.reviews.models import ObjectiveProgress, ProgressRating, Review
+from service.rules.attendance_codes import attendance_summary
 from service.rules.placement_status import PlacementStatus
 from service.rules.review_dates import HalfTerm, ReviewDeadline, latest_review_date, next_review_due
 from service.support_plans.services import term_dates
@@ -187,3 +189,22 @@ def _check(placement: Placement, details: ReviewDetails) -> None:
     answered = [answer.objective_id for answer in details.progress]
     if sorted(answered) != sorted(objective_ids):
         raise ReviewError("progress", "Rate progress against every objective in the plan")
+
+
+def attendance_from_register(placement: Placement, today: date) -> dict[str, object]:
+    """The review form's attendance answers, worked out from the register since the last review (or the
+    start) up to today, so the commissioner checks the figures instead of counting them. Empty when the
+    register has nothing for that period: the commissioner then types what the provider reported."""
+    last = max((r.meeting_date for r in placement.reviews), default=None)
+    start = last + timedelta(days=1) if last is not None else attendance.first_day(placement)
+    end = min(today, attendance.last_day(placement) or today)
+    marks = attendance.marks_between(placement.id, start, end) if start <= end else []
+    if not marks:
+        return {}
+    summary = attendance_summary(mark.code for mark in marks)
+    return {
+        "attendance_from": start,
+        "attendance_to": end,
+        "sessions_possible": summary.possible,
+        "sessions_attended": summary.present,
+    }

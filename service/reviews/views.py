@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,7 @@ def new_review(placement_id: int) -> Any:
         return redirect(url_for("placements.show_placement", placement_id=placement_id))
     objectives = list(placement.support_plan.objectives)  # type: ignore[union-attr]
     form = ReviewForm()
+    from_register: dict[str, object] = {}
     if not form.is_submitted():
         kept = kept_formdata()
         if kept:
@@ -38,7 +40,11 @@ def new_review(placement_id: int) -> Any:
             form = ReviewForm(formdata=kept)
             _progress_matches(form, objectives)
         else:
-            form = ReviewForm(formdata=None, data={"progress": [{"objective_id": str(o.id)} for o in objectives]})
+            from_register = services.attendance_from_register(placement, date.today())
+            form = ReviewForm(
+                formdata=None,
+                data={"progress": [{"objective_id": str(o.id)} for o in objectives], **from_register},
+            )
     status = 200
     if form.is_submitted():
         status = 400
@@ -64,6 +70,7 @@ def new_review(placement_id: int) -> Any:
         objectives={str(o.id): o for o in objectives},
         due=services.review_due(placement),
         number=len(placement.reviews) + 1,
+        from_register=bool(from_register),
     ), status
 
 

@@ -15,6 +15,7 @@ from service.audit.models import AuditEvent
 from service.rules.attendance_codes import Session
 from tests import factories
 from tests.attendance.conftest import full_time_placement
+from tests.conftest import browser, sign_in
 from tests.helpers import form_data, text
 
 
@@ -163,3 +164,29 @@ def test_the_weekly_report_has_one_row_per_placement(as_commissioner, placement,
 def test_provider_staff_and_viewers_do_not_get_the_register_or_report(as_provider, placement):
     assert as_provider.get(f"/placements/{placement.id}/attendance").status_code == 403
     assert as_provider.get("/attendance/weekly-report.csv").status_code == 403
+
+
+def test_the_placement_page_shows_the_chart_to_the_commissioner_and_the_provider(
+    app, as_commissioner, placement, last_monday, provider_user
+):
+    _week(placement, last_monday, ["/", "\\", "N", "I", "B", "O", "#", "#", "L", "\\"])  # 5 of 8
+    provider = browser(app)
+    sign_in(provider, provider_user)
+    for client in (as_commissioner, provider):
+        page = text(client.get(f"/placements/{placement.id}"))
+        section = page[page.index('id="attendance"') :]
+        svg = re.search(r"<svg[^>]*class=\"apdocs-chart\".*?</svg>", section, re.S)
+        assert svg is not None and "62.5% attendance, 5 of 8 possible sessions" in svg.group(0)
+        assert "the dashed line is 90%" in section
+
+
+def test_the_placement_page_shows_only_the_last_twelve_weeks(as_commissioner, school, provider, last_monday):
+    pupil = factories.PupilFactory(organisation=school)
+    placement = full_time_placement(pupil, provider, last_monday - timedelta(weeks=14))
+    _week(placement, last_monday - timedelta(weeks=14), ["N"] * 10)  # the first week: outside the last twelve
+    page = text(as_commissioner.get(f"/placements/{placement.id}"))
+    section = page[page.index('id="attendance"') :]
+    assert "Attendance by week: the last 12 weeks" in section
+    svg = re.search(r"<svg[^>]*class=\"apdocs-chart\".*?</svg>", section, re.S)
+    assert svg is not None and svg.group(0).count("<rect") < 15 * 4
+    assert "0% attendance, 0 of 10 possible sessions" not in svg.group(0)

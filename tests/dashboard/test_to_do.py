@@ -1,12 +1,19 @@
-"""The dashboard opens on what needs doing: each overdue review or visit, each agreed plan not signed, each
-package below full time without a reason, each provider that may have to register as a school, and each
-pupil with no placement, with its reason and a link."""
+"""The dashboard opens on what needs doing: each absence without a reason, each placement with sessions
+nobody marked, each overdue review or visit, each agreed plan not signed, each package below full time
+without a reason, each provider that may have to register as a school, and each pupil with no placement,
+with its reason and a link."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
+from service.attendance.models import AttendanceMark
+from service.dashboard.attention import needs_action
+from service.extensions import db
+from service.formatting import UK
+from service.placements.models import PlacementSession
+from service.rules.attendance_codes import Session
 from service.rules.placement_status import PlacementStatus
 from service.support_plans.models import DeliveredBy
 from tests import factories
@@ -84,3 +91,93 @@ def test_a_pupil_with_no_placement_is_listed(as_commissioner, school, other_scho
 
 def test_nothing_to_do_says_so(as_commissioner):
     assert "Nothing is overdue" in text(as_commissioner.get("/"))
+
+
+def _mark(placement, day: date, session: Session, code: str) -> None:  # type: ignore[no-untyped-def]
+    db.session.add(AttendanceMark(placement_id=placement.id, on=day, session=session, code=code))
+    db.session.commit()
+
+
+def _full_time(school, provider, start: date, name: str):  # type: ignore[no-untyped-def]
+    pupil = factories.PupilFactory(organisation=school, legal_first_name=name)
+    placement = factories.PlacementFactory(
+        pupil=pupil,
+        provider=provider,
+        status=PlacementStatus.ACTIVE,
+        planned_start=start,
+        actual_start=start,
+        with_sessions=False,
+    )
+    placement.sessions = [PlacementSession(weekday=d, starts_at=time(9, 0), ends_at=time(15, 0)) for d in range(5)]
+    db.session.commit()
+    return placement
+
+
+def _group(groups, key: str):  # type: ignore[no-untyped-def]
+    return next(group for group in groups if group.key == key).items
+
+
+def test_absences_without_a_reason_are_listed_with_the_first_one_and_link_to_the_register(
+    as_commissioner, school, other_school, provider
+):
+    placement = _active(school, provider, 30, "Absent")
+    first = date.today() - timedelta(days=20)
+    _mark(placement, first, Session.AM, "N")
+    _mark(placement, first + timedelta(days=1), Session.PM, "N")
+    _mark(placement, first + timedelta(days=2), Session.AM, "I")  # decided: ill, not on the list
+    theirs = factories.PlacementFactory(
+        pupil=factories.PupilFactory(organisation=other_school, legal_first_name="NotOurs"),
+        provider=provider,
+        status=PlacementStatus.ACTIVE,
+    )
+    _mark(theirs, first, Session.AM, "N")
+
+    page = text(as_commissioner.get("/"))
+
+    section = _section(page, "Absent without a reason (1)")
+    assert f"/placements/{placement.id}/attendance#unexplained" in section
+    assert f"2 absences without a reason, the first on {first.day} {first:%B %Y}" in section
+    assert "NotOurs" not in page
+
+
+def test_sessions_nobody_marked_are_listed_and_today_counts_once_the_session_is_over(
+    db_session, commissioner, school, provider
+):
+    monday, wednesday = date(2026, 11, 30), date(2026, 12, 2)
+    partly = _full_time(school, provider, monday, "Partly")
+    _mark(partly, monday, Session.AM, "/")
+    _mark(partly, monday, Session.PM, "\\")
+    never = _full_time(school, provider, monday, "Never")
+    always = _full_time(school, provider, monday, "Always")
+    for day in (monday, monday + timedelta(days=1), wednesday):
+        _mark(always, day, Session.AM, "/")
+        _mark(always, day, Session.PM, "\\")
+    placements = [partly, never, always]
+
+    after_lunch = datetime.combine(wednesday, time(13, 0), tzinfo=UK)
+    items = {
+        item.title.split()[0]: item
+        for item in _group(needs_action(commissioner, placements, wednesday, after_lunch), "unmarked")
+    }
+
+    assert set(items) == {"Partly", "Never"}
+    assert items["Partly"].reason == "3 sessions not marked, the first on 1 December 2026"  # Tue am, pm, Wed am
+    assert items["Partly"].values == {"placement_id": partly.id, "monday": "2026-11-30"}
+    assert items["Never"].reason == "No attendance marked since the start on 30 November 2026"
+
+    early = datetime.combine(wednesday, time(9, 30), tzinfo=UK)
+    items = {
+        item.title.split()[0]: item
+        for item in _group(needs_action(commissioner, placements, wednesday, early), "unmarked")
+    }
+    assert items["Partly"].reason == "2 sessions not marked, the first on 1 December 2026"  # Wednesday not over
+
+
+def test_a_pupil_not_yet_started_or_on_a_bank_holiday_is_not_chased(db_session, commissioner, school, provider):
+    starting = _full_time(school, provider, date(2027, 1, 4), "Starting")
+    boxing_day = _full_time(school, provider, date(2026, 12, 28), "Holiday")  # Monday 28 December 2026
+    evening = datetime.combine(date(2026, 12, 28), time(18, 0), tzinfo=UK)
+
+    items = _group(needs_action(commissioner, [starting, boxing_day], date(2026, 12, 28), evening), "unmarked")
+
+    assert items == []

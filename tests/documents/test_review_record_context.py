@@ -3,6 +3,7 @@ against the plan's objectives, and the default template printing it like Appendi
 
 from __future__ import annotations
 
+import base64
 import io
 import json
 from datetime import date
@@ -118,6 +119,7 @@ def test_the_record_is_of_the_review_asked_for_with_its_attendance_and_changes(p
         "sessions_attended": "44",
         "percent": "88%",
         "notes": "Late twice after the bus changed.",
+        "chart_image": "",  # nothing in the register for the period
     }
 
 
@@ -220,3 +222,45 @@ def test_a_review_record_template_cannot_use_the_support_plans_fields() -> None:
     (problem,) = check_template(out.getvalue(), RECORD)
 
     assert "support" in problem.message
+
+
+# -- the register's chart ------------------------------------------------------------------------------
+
+
+def _register(placement, first: date, weeks: int) -> None:  # type: ignore[no-untyped-def]
+    """Full weeks of marks from Monday ``first``: present, except absent without a reason on Wednesdays."""
+    from datetime import timedelta
+
+    from service.attendance.models import AttendanceMark
+    from service.extensions import db
+    from service.rules.attendance_codes import Session
+
+    for day in (first + timedelta(days=n) for n in range(weeks * 7)):
+        if day.weekday() < 5:
+            am, pm = ("N", "N") if day.weekday() == 2 else ("/", "\\")
+            db.session.add(AttendanceMark(placement_id=placement.id, on=day, session=Session.AM, code=am))
+            db.session.add(AttendanceMark(placement_id=placement.id, on=day, session=Session.PM, code=pm))
+    db.session.commit()
+
+
+def test_the_record_has_the_registers_chart_over_the_review_period(placement, review, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    _register(placement, date(2026, 1, 5), 5)  # 5 January to 6 February: the review's attendance period
+
+    context = build_review_record_context(placement, on=ON, review=review)
+    png = base64.b64decode(context["review"]["attendance"]["chart_image"])
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+
+    data = render_docx(default_template(RECORD_TEMPLATE, tmp_path), context)
+    assert len(docx.Document(io.BytesIO(data)).inline_shapes) == 1  # the chart
+    assert any("The register week by week over the period" in p for p in all_text(data))
+
+
+def test_without_marks_in_the_period_the_record_has_no_chart(placement, review, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    _register(placement, date(2026, 2, 16), 1)  # after the review's period: not counted
+
+    context = build_review_record_context(placement, on=ON, review=review)
+    assert context["review"]["attendance"]["chart_image"] == ""
+
+    data = render_docx(default_template(RECORD_TEMPLATE, tmp_path), context)
+    assert len(docx.Document(io.BytesIO(data)).inline_shapes) == 0
+    assert not any("The register week by week" in p for p in all_text(data))

@@ -180,3 +180,45 @@ def test_provider_staff_can_read_a_review_of_their_placement(as_provider, agreed
     assert page.status_code == 200
     assert "88% attendance this half-term." in text(page)
     assert as_provider.get(f"/placements/{agreed.id}/reviews/2").status_code == 404
+
+
+def _value(page: str, name: str) -> str | None:
+    import re
+
+    tag = re.search(rf'<input[^>]*name="{re.escape(name)}"[^>]*>', page)
+    assert tag is not None, f"no {name} box"
+    value = re.search(r'value="([^"]*)"', tag.group(0))
+    return value.group(1) if value else None
+
+
+def test_the_form_is_filled_in_from_the_register_since_the_last_review(as_commissioner, agreed, db_session):
+    from datetime import timedelta
+
+    from service.attendance.models import AttendanceMark
+    from service.rules.attendance_codes import Session
+
+    for offset in range(12):  # Monday 5 to Friday 16 January 2026, absent without a reason on the Wednesdays
+        day = date(2026, 1, 5) + timedelta(days=offset)
+        if day.weekday() < 5:
+            code = "N" if day.weekday() == 2 else "/"
+            db_session.add(AttendanceMark(placement_id=agreed.id, on=day, session=Session.AM, code=code))
+            db_session.add(
+                AttendanceMark(placement_id=agreed.id, on=day, session=Session.PM, code="N" if code == "N" else "\\")
+            )
+    db_session.commit()
+
+    page = text(as_commissioner.get(f"/placements/{agreed.id}/reviews/new"))
+    assert "Filled in from the register since the last review" in page
+    assert (_value(page, "attendance_from-day"), _value(page, "attendance_from-month")) == ("5", "1")
+    assert (_value(page, "sessions_possible"), _value(page, "sessions_attended")) == ("20", "16")
+
+    factories.ReviewFactory(placement=agreed, number=1, meeting_date=date(2026, 1, 9))  # Friday of the first week
+    page = text(as_commissioner.get(f"/placements/{agreed.id}/reviews/new"))
+    assert (_value(page, "attendance_from-day"), _value(page, "attendance_from-month")) == ("10", "1")
+    assert (_value(page, "sessions_possible"), _value(page, "sessions_attended")) == ("10", "8")
+
+
+def test_with_nothing_in_the_register_the_attendance_boxes_are_empty(as_commissioner, agreed, db_session):
+    page = text(as_commissioner.get(f"/placements/{agreed.id}/reviews/new"))
+    assert "Filled in from the register" not in page
+    assert _value(page, "sessions_possible") in (None, "")

@@ -10,12 +10,16 @@ it was recorded, so the record stands alone even after the plan changes.
 
 from __future__ import annotations
 
+import base64
 from datetime import date
 from typing import Any
 
+from service.attendance import services as attendance
+from service.documents import charts
 from service.documents.contexts import common
 from service.placements.models import Placement
 from service.reviews.models import ObjectiveProgress, Review
+from service.rules.attendance_codes import attendance_summary, weekly_summaries
 
 TITLE = "Alternative Provision Review / Transition Meeting"
 
@@ -34,6 +38,18 @@ def build_review_record_context(placement: Placement, *, on: date, version: int 
     }
 
 
+def _chart(review: Review) -> str:
+    """The register's weeks over the review's attendance period, as the chart a review meeting looks at;
+    empty when the period is not given or the register has no possible session in it."""
+    start, end = review.attendance_from, review.attendance_to
+    if start is None or end is None or end < start:
+        return ""
+    marks = [(mark.on, mark.code) for mark in attendance.marks_between(review.placement_id, start, end)]
+    if not attendance_summary(code for _, code in marks).possible:
+        return ""
+    return base64.b64encode(charts.weekly_attendance_png(weekly_summaries(marks, start, end))).decode("ascii")
+
+
 def _review(review: Review) -> dict[str, Any]:
     return {
         "number": str(review.number),
@@ -46,6 +62,7 @@ def _review(review: Review) -> dict[str, Any]:
             "sessions_attended": _count(review.sessions_attended),
             "percent": _percent(review.attendance_percent),
             "notes": common.text(review.attendance_notes),
+            "chart_image": _chart(review),
         },
         "pupil_views": common.text(review.pupil_views),
         "parent_views": common.text(review.parent_views),
