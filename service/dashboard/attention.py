@@ -79,6 +79,21 @@ def needs_action(user: User, placements: list[Placement], today: date, now: date
     ]
 
 
+def provider_to_do(placements: list[Placement], today: date, now: datetime | None = None) -> list[Group]:
+    """What provider staff owe today: the register of each pupil they teach, by each commissioner's term
+    dates. Reviews, plans and visits are the commissioner's, so they are not on the provider's list."""
+    attending = [p for p in placements if p.status in ATTENDING]
+    _load([p.id for p in attending])
+    ended_today = {s for s in Session if now is not None and now.astimezone(UK).time() >= s.ends_at}
+    by_commissioner: dict[int, list[Placement]] = defaultdict(list)
+    for placement in attending:
+        by_commissioner[placement.commissioning_organisation_id].append(placement)
+    items = []
+    for organisation_id, theirs in sorted(by_commissioner.items()):  # one query per commissioner, not per pupil
+        items += _attendance_not_marked(theirs, plans.term_dates(organisation_id), today, ended_today)
+    return [Group("unmarked", "Attendance to record", items)]
+
+
 def _load(ids: list[int]) -> None:
     """Reviews, timetables, plans and interventions of the running placements, in a fixed number of queries."""
     if ids:

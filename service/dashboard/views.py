@@ -40,11 +40,13 @@ def index() -> str:
         grouped = placements.placements_by_status(user)
         pack_board = None
         to_do = None
+        every = [p for rows in grouped.values() for p in rows]
+        now = datetime.now(UK)
         if user.role is Role.COMMISSIONER:
-            every = [p for rows in grouped.values() for p in rows]
             pack_board = provider_pack_board(every, date.today())
-            now = datetime.now(UK)
             to_do = attention.needs_action(user, every, now.date(), now)
+        else:
+            to_do = attention.provider_to_do(every, now.date(), now)
         return render_template(
             "dashboard/placements.html", grouped=grouped, statuses=DASHBOARD_ORDER, packs=pack_board, to_do=to_do
         )

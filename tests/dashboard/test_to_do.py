@@ -181,3 +181,23 @@ def test_a_pupil_not_yet_started_or_on_a_bank_holiday_is_not_chased(db_session, 
     items = _group(needs_action(commissioner, [starting, boxing_day], date(2026, 12, 28), evening), "unmarked")
 
     assert items == []
+
+
+def test_provider_staff_see_the_registers_they_owe_and_nothing_of_the_commissioners_list(
+    as_provider, school, provider, provider_org
+):
+    monday = date.today() - timedelta(days=date.today().weekday() + 7)  # last week's Monday
+    owed = _full_time(school, provider, monday, "Owed")
+    elsewhere_provider = factories.ProviderFactory()
+    _full_time(school, elsewhere_provider, monday, "Elsewhere")
+
+    page = text(as_provider.get("/"))
+
+    section = _section(page, "Attendance to record (1)")
+    assert f"/placements/{owed.id}/attendance/week/{monday.isoformat()}" in section
+    assert "Elsewhere" not in page
+    assert "Reviews overdue" not in page and "Pupils with no placement" not in page
+
+
+def test_a_provider_with_every_session_marked_is_told_so(as_provider):
+    assert "Every timetabled session of the last four weeks is marked." in text(as_provider.get("/"))

@@ -208,12 +208,13 @@ def test_the_form_is_filled_in_from_the_register_since_the_last_review(as_commis
     db_session.commit()
 
     page = text(as_commissioner.get(f"/placements/{agreed.id}/reviews/new"))
-    assert "Filled in from the register since the last review" in page
+    assert "Filled in from the register since the placement started" in page
     assert (_value(page, "attendance_from-day"), _value(page, "attendance_from-month")) == ("5", "1")
     assert (_value(page, "sessions_possible"), _value(page, "sessions_attended")) == ("20", "16")
 
     factories.ReviewFactory(placement=agreed, number=1, meeting_date=date(2026, 1, 9))  # Friday of the first week
     page = text(as_commissioner.get(f"/placements/{agreed.id}/reviews/new"))
+    assert "Filled in from the register since the last review" in page
     assert (_value(page, "attendance_from-day"), _value(page, "attendance_from-month")) == ("10", "1")
     assert (_value(page, "sessions_possible"), _value(page, "sessions_attended")) == ("10", "8")
 
