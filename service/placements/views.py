@@ -16,6 +16,7 @@ from service.end_of_placement import services as end_services
 from service.extensions import db
 from service.placements import services
 from service.placements.models import Placement, Weekday
+from service.progress_reports import services as progress_report_services
 from service.provider_packs import services as pack_services
 from service.reviews import services as review_services
 from service.rules.decision import Circumstance, who_decides
@@ -108,6 +109,7 @@ def show_placement(placement_id: int) -> str:
         visit_due=visit_services.next_visit(placement, date.today()) if is_commissioner else None,
         can_end=is_commissioner and not end_services.why_not_endable(placement),
         attendance=attendance_services.summary_so_far(placement, date.today()),
+        progress_reports=progress_report_services.section_for(placement, date.today()),
     )
 
 
