@@ -88,6 +88,7 @@ def register_blueprints(app: Flask) -> None:
     from service.mail.views import bp as mail_bp
     from service.organisations.views import bp as organisations_bp
     from service.placements.views import bp as placements_bp
+    from service.progress_reports.views import bp as progress_reports_bp
     from service.provider_packs.views import bp as provider_packs_bp
     from service.providers.views import bp as providers_bp
     from service.pupils.views import bp as pupils_bp
@@ -109,6 +110,7 @@ def register_blueprints(app: Flask) -> None:
         attendance_bp,
         signing_bp,
         visits_bp,
+        progress_reports_bp,
         end_of_placement_bp,
         documents_bp,
         organisations_bp,

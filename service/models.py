@@ -8,6 +8,7 @@ from service.end_of_placement.models import Destination, EndOfPlacement, EndReas
 from service.mail.models import Delivery, MessageStatus, OutboxAttachment, OutboxMessage, SecureLink
 from service.organisations.models import LocalAuthorityTeam, MailDelivery, Organisation, OrganisationKind
 from service.placements.models import Placement, PlacementSession, PlacementStatusChange, Weekday
+from service.progress_reports.models import ProgressReport, ReportObjective, ReportStatus
 from service.provider_packs.models import PackSection, ProviderPack
 from service.providers.models import (
     ApprovalCriterion,
@@ -65,6 +66,7 @@ __all__ = [
     "PlanIntervention",
     "PlanObjective",
     "ProgressRating",
+    "ProgressReport",
     "Provider",
     "ProviderContact",
     "ProviderCriterion",
@@ -73,6 +75,8 @@ __all__ = [
     "Pupil",
     "QaOutcome",
     "RequestStatus",
+    "ReportObjective",
+    "ReportStatus",
     "Review",
     "Role",
     "SafeguardingStatus",

@@ -17,6 +17,7 @@ from service.end_of_placement.models import Destination, EndOfPlacement, EndReas
 from service.extensions import db
 from service.organisations.models import Organisation, OrganisationKind
 from service.placements.models import Placement, PlacementSession, PlacementStatusChange
+from service.progress_reports.models import ProgressReport, ReportStatus
 from service.provider_packs.models import ProviderPack
 from service.providers.models import ApprovedListStatus, Provider, ProviderContact
 from service.pupils.models import ParentCarer, Pupil
@@ -302,3 +303,25 @@ class ObjectiveOutcomeFactory(Base):
     target = "95% attendance"
     rating = ProgressRating.GOOD
     outcome = "91% attendance over the placement"
+
+
+class ProgressReportFactory(Base):
+    """A termly progress report, a draft for the spring term 2026 unless told otherwise (rows added separately)."""
+
+    class Meta:
+        model = ProgressReport
+
+    placement = factory.SubFactory(PlacementFactory)
+    term_key = "2026-spring"
+    term_name = "Spring term 2026"
+    term_starts_on = date(2026, 1, 1)
+    term_ends_on = date(2026, 3, 31)
+    version = 1
+    status = ReportStatus.DRAFT
+    meeting_date = date(2026, 3, 20)
+    consulted_pupil = True
+    consulted_parents = True
+    consulted = "Pat Smith (mother), Ms K Owen (SENCO)"
+    attendance_engagement = "Attended 44 of 50 sessions; keen in the workshop."
+    pupil_view = "I like the workshop."
+    next_steps = "Start the Level 1 English unit."

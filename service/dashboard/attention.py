@@ -21,6 +21,7 @@ from service.auth.models import User
 from service.extensions import db
 from service.formatting import UK, uk_date
 from service.placements.models import Placement
+from service.progress_reports import services as progress_reports
 from service.pupils.models import Pupil
 from service.reviews.services import review_due
 from service.rules.attendance_codes import UNEXPLAINED, Session, monday_of
@@ -34,6 +35,9 @@ from service.support_plans import services as plans
 from service.support_plans.models import SupportPlan
 from service.visits.models import Visit
 from service.visits.services import next_visit
+
+#: Progress reports overdue for longer than this are left to the placement page: an old gap cannot be mended.
+PROGRESS_REPORT_LOOK_BACK_DAYS = 183
 
 #: Placements the pupil is attending, or about to: what needs doing is about these.
 RUNNING = (PlacementStatus.AGREED, PlacementStatus.ACTIVE, PlacementStatus.UNDER_REVIEW)
@@ -72,6 +76,7 @@ def needs_action(user: User, placements: list[Placement], today: date, now: date
         Group("unmarked", "Attendance not marked", _attendance_not_marked(running, half_terms, today, ended_today)),
         Group("reviews", "Reviews overdue", _reviews_overdue(running, half_terms, today)),
         Group("visits", "Visits overdue", _visits_overdue(running, half_terms, today)),
+        Group("progress_reports", "Progress reports overdue", _progress_reports_overdue(user, today)),
         Group("unsigned", "Plans not signed", _plans_not_signed(running)),
         Group("part_time", "Below full time with no reason", _part_time_without_reason(running)),
         Group("registration", "Providers that may have to register as a school", _registration_risks(running)),
@@ -79,9 +84,10 @@ def needs_action(user: User, placements: list[Placement], today: date, now: date
     ]
 
 
-def provider_to_do(placements: list[Placement], today: date, now: datetime | None = None) -> list[Group]:
+def provider_to_do(user: User, placements: list[Placement], today: date, now: datetime | None = None) -> list[Group]:
     """What provider staff owe today: the register of each pupil they teach, by each commissioner's term
-    dates. Reviews, plans and visits are the commissioner's, so they are not on the provider's list."""
+    dates, and the termly progress reports due or overdue. Reviews, plans and visits are the commissioner's,
+    so they are not on the provider's list."""
     attending = [p for p in placements if p.status in ATTENDING]
     _load([p.id for p in attending])
     ended_today = {s for s in Session if now is not None and now.astimezone(UK).time() >= s.ends_at}
@@ -91,7 +97,11 @@ def provider_to_do(placements: list[Placement], today: date, now: datetime | Non
     items = []
     for organisation_id, theirs in sorted(by_commissioner.items()):  # one query per commissioner, not per pupil
         items += _attendance_not_marked(theirs, plans.term_dates(organisation_id), today, ended_today)
-    return [Group("unmarked", "Attendance to record", items)]
+    owed = [_report_item(report, True) for report in progress_reports.reports_owed_to_provider_staff(user, today)]
+    return [
+        Group("unmarked", "Attendance to record", items),
+        Group("progress_reports", "Progress reports to write", owed),
+    ]
 
 
 def _load(ids: list[int]) -> None:
@@ -184,6 +194,29 @@ def _attendance_not_marked(
             )
         )
     return items
+
+
+def _report_item(report: progress_reports.ReportOwed, to_write: bool) -> Item:
+    """The provider goes straight to writing it; the commissioner to the placement's list of reports."""
+    term, due = report.due.term, report.due
+    state = "was due by" if due.overdue else "due by"
+    draft = " (a draft is started)" if report.draft else ""
+    reason = f"{term.name} progress report {state} {uk_date(due.due_by)}{draft}"
+    if to_write:
+        values: dict[str, object] = {"placement_id": report.placement.id, "term_key": term.key}
+        return Item(report.placement.pupil.display_name, reason, "progress_reports.write_report", values)
+    return _item(report.placement, reason, "progress-reports")
+
+
+def _progress_reports_overdue(user: User, today: date) -> list[Item]:
+    """Termly reports the provider has not sent: the commissioner chases them (or writes one from a paper
+    report). Only the last six months': older gaps are on the placement's page."""
+    since = today - timedelta(days=PROGRESS_REPORT_LOOK_BACK_DAYS)
+    return [
+        _report_item(report, False)
+        for report in progress_reports.overdue_reports(user.organisation_id, today)
+        if report.due.due_by >= since
+    ]
 
 
 def _reviews_overdue(running: list[Placement], half_terms: list[HalfTerm], today: date) -> list[Item]:

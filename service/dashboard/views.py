@@ -46,7 +46,7 @@ def index() -> str:
             pack_board = provider_pack_board(every, date.today())
             to_do = attention.needs_action(user, every, now.date(), now)
         else:
-            to_do = attention.provider_to_do(every, now.date(), now)
+            to_do = attention.provider_to_do(user, every, now.date(), now)
         return render_template(
             "dashboard/placements.html", grouped=grouped, statuses=DASHBOARD_ORDER, packs=pack_board, to_do=to_do
         )

@@ -129,6 +129,66 @@ MATRIX: dict[str, tuple[int, ...]] = {
     "/attendance/import/template.csv": (FOUND, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN),
     "/attendance/weekly-report.csv": (FOUND, FORBIDDEN, OK, OK, FORBIDDEN, FORBIDDEN),
     "/attendance/weekly-report.csv?week=2026-01-05": (FOUND, FORBIDDEN, OK, OK, FORBIDDEN, FORBIDDEN),
+    # The active placement's spring 2026 report is submitted (so its edit page sends you to read it); summer is not.
+    "/placements/{active_placement}/progress-reports/2026-spring": (FOUND, FORBIDDEN, OK, MISSING, OK, FORBIDDEN),
+    "/placements/{active_placement}/progress-reports/2026-spring/edit": (
+        FOUND,
+        FORBIDDEN,
+        FOUND,
+        MISSING,
+        FOUND,
+        FORBIDDEN,
+    ),
+    "/placements/{active_placement}/progress-reports/2026-summer/edit": (FOUND, FORBIDDEN, OK, MISSING, OK, FORBIDDEN),
+    "/placements/{active_placement}/progress-reports/2026-spring/versions/1": (
+        FOUND,
+        FORBIDDEN,
+        OK,
+        MISSING,
+        OK,
+        FORBIDDEN,
+    ),
+    "/placements/{active_placement}/progress-reports/2026-spring/versions/2": (
+        FOUND,
+        FORBIDDEN,
+        MISSING,
+        MISSING,
+        MISSING,
+        FORBIDDEN,
+    ),
+    "/placements/{active_placement}/progress-reports/2026-spring/correct": (
+        FOUND,
+        FORBIDDEN,
+        OK,
+        MISSING,
+        OK,
+        FORBIDDEN,
+    ),
+    "/placements/{active_placement}/progress-reports/1999-autumn/edit": (
+        FOUND,
+        FORBIDDEN,
+        MISSING,
+        MISSING,
+        MISSING,
+        FORBIDDEN,
+    ),
+    # Referred, not started: no report is owed yet.
+    "/placements/{placement}/progress-reports/2026-spring/edit": (
+        FOUND,
+        FORBIDDEN,
+        MISSING,
+        MISSING,
+        MISSING,
+        FORBIDDEN,
+    ),
+    "/placements/{other_placement}/progress-reports/2026-spring": (
+        FOUND,
+        FORBIDDEN,
+        MISSING,
+        MISSING,
+        MISSING,
+        FORBIDDEN,
+    ),
 }
 
 # Flask's rule syntax for each route template above, to prove the table covers every route.
@@ -188,6 +248,18 @@ RULES = {
     "/sign/<token>/plan.pdf": "/sign/{sign_token}/plan.pdf",
     "/placements/<int:placement_id>/attendance/week/<monday>": "/placements/{placement}/attendance/week/2026-01-05",
     "/placements/<int:placement_id>/attendance": "/placements/{placement}/attendance",
+    "/placements/<int:placement_id>/progress-reports/<term_key>": (
+        "/placements/{active_placement}/progress-reports/2026-spring"
+    ),
+    "/placements/<int:placement_id>/progress-reports/<term_key>/edit": (
+        "/placements/{active_placement}/progress-reports/2026-spring/edit"
+    ),
+    "/placements/<int:placement_id>/progress-reports/<term_key>/versions/<int:version>": (
+        "/placements/{active_placement}/progress-reports/2026-spring/versions/1"
+    ),
+    "/placements/<int:placement_id>/progress-reports/<term_key>/correct": (
+        "/placements/{active_placement}/progress-reports/2026-spring/correct"
+    ),
     "/placements/<int:placement_id>/attendance/marks/<int:mark_id>/decision": (
         "/placements/{placement}/attendance/marks/{mark}/decision"
     ),
@@ -285,6 +357,9 @@ def records(app, school, other_school, admin, commissioner, other_commissioner, 
     db.session.add(mark)
     term = TermDate(organisation_id=school.id, name="Autumn 1", starts_on=date(2026, 9, 2), ends_on=date(2026, 10, 23))
     db.session.add(term)
+    from service.progress_reports.models import ReportStatus
+
+    factories.ProgressReportFactory(placement=active, term_key="2026-spring", status=ReportStatus.SUBMITTED)
     db.session.commit()
     return {
         **signing,

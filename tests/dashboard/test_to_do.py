@@ -17,6 +17,7 @@ from service.rules.attendance_codes import Session
 from service.rules.placement_status import PlacementStatus
 from service.support_plans.models import DeliveredBy
 from tests import factories
+from tests.conftest import browser, sign_in
 from tests.helpers import text
 
 
@@ -201,3 +202,21 @@ def test_provider_staff_see_the_registers_they_owe_and_nothing_of_the_commission
 
 def test_a_provider_with_every_session_marked_is_told_so(as_provider):
     assert "Every timetabled session of the last four weeks is marked." in text(as_provider.get("/"))
+
+
+def test_overdue_progress_reports_are_listed_for_the_commissioner_and_owed_ones_for_the_provider(
+    app, as_commissioner, school, provider, provider_user
+):
+    reporting = _active(school, provider, 200, "Reporting")  # a whole term ended since it started
+    _active(school, provider, 3, "Recent")
+
+    page = text(as_commissioner.get("/"))
+    section = _section(page, "Progress reports overdue")
+    assert f"/placements/{reporting.id}#progress-reports" in section and "progress report was due by" in section
+    assert "Recent" not in section
+
+    staff = browser(app)
+    sign_in(staff, provider_user)
+    page = text(staff.get("/"))
+    section = _section(page, "Progress reports to write")
+    assert f"/placements/{reporting.id}/progress-reports/" in section and "/edit" in section

@@ -1,0 +1,1 @@
+"""Termly progress reports from the provider, against each objective of the agreed plan."""
