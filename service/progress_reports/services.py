@@ -26,6 +26,7 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.orm import joinedload
 
+from service.attendance import services as attendance
 from service.audit import services as audit
 from service.auth.models import Role, User
 from service.db import utcnow
@@ -38,7 +39,7 @@ from service.placements.models import Placement
 from service.progress_reports.models import ProgressReport, ReportObjective, ReportStatus
 from service.providers.models import Provider
 from service.reviews.models import ProgressRating
-from service.reviews.reminders import _commissioners as commissioner_emails
+from service.reviews.reminders import commissioner_emails
 from service.rules.placement_status import PlacementStatus
 from service.rules.progress_reports import ReportDue, reports_due
 from service.rules.review_dates import HalfTerm
@@ -243,6 +244,16 @@ def overdue_reports(organisation_id: int, today: date) -> list[ReportOwed]:
         return []
     half_terms = {organisation_id: term_dates(organisation_id)}
     return [owed for owed in _owed(placements, half_terms, today) if owed.due.overdue]
+
+
+def term_register(placement: Placement, due: ReportDue, today: date) -> attendance.Register | None:
+    """The register over the part of the term the pupil was at the provider, up to today: the provider writes
+    "attendance and engagement" with the figures in front of them. None before the term has a day to count."""
+    start = max(due.term.starts_on, attendance.first_day(placement))
+    end = min(due.term.ends_on, attendance.last_day(placement) or today, today)
+    if end < start:
+        return None
+    return attendance.register(placement, start, end)
 
 
 # --- writing ----------------------------------------------------------------------------------------------

@@ -88,6 +88,7 @@ def write_report(placement_id: int, term_key: str) -> Any:
         due=due,
         report=report,
         objectives={str(o.id): o for o in services.plan_objectives(placement)},
+        register=services.term_register(placement, due, date.today()),
     ), status
 
 

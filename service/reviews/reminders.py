@@ -43,7 +43,7 @@ def overdue_review_reminders(today: date) -> list[OutboxMessage]:
         deadline = review_due(placement)
         if deadline.latest >= today:
             continue
-        to = _commissioners(placement)
+        to = commissioner_emails(placement)
         if not to:
             continue
         messages.append(
@@ -64,7 +64,9 @@ def overdue_review_reminders(today: date) -> list[OutboxMessage]:
     return messages
 
 
-def _commissioners(placement: Placement) -> list[str]:
+def commissioner_emails(placement: Placement) -> list[str]:
+    """Whom to tell about a placement: the commissioner who started it while they still work there, or else
+    every active commissioner of its organisation, so a message never goes to someone who has left."""
     creator = db.session.get(User, placement.created_by_id) if placement.created_by_id else None
     if creator is not None and creator.is_active and creator.organisation_id == placement.commissioning_organisation_id:
         return [creator.email]

@@ -274,3 +274,25 @@ def test_reports_owed_lists_what_the_provider_has_not_submitted(school, provider
     assert {o.placement.id for o in owed} == {placement.id}
     assert any(o.due.term.key == current and o.draft for o in owed)
     assert other.id not in {o.placement.id for o in owed}
+
+
+def test_the_form_shows_the_registers_figures_for_the_term(as_provider, school, provider, db_session):
+    from service.attendance.models import AttendanceMark
+    from service.rules.attendance_codes import Session
+
+    placement = _placement(school, provider, days_ago=400)
+    today = date(2026, 12, 1)
+    autumn = next(due for due in services.due_for(placement, today) if due.term.key == "2026-autumn")
+    for day, am, pm in ((date(2026, 11, 2), "/", "N"), (date(2026, 11, 3), "/", "\\"), (date(2026, 7, 1), "N", "N")):
+        db_session.add(AttendanceMark(placement_id=placement.id, on=day, session=Session.AM, code=am))
+        db_session.add(AttendanceMark(placement_id=placement.id, on=day, session=Session.PM, code=pm))
+    db_session.commit()
+
+    register = services.term_register(placement, autumn, today)
+
+    assert register is not None and register.end == today and register.start == autumn.term.starts_on
+    assert (register.summary.present, register.summary.possible) == (3, 4)  # July is another term
+    assert len(register.unexplained) == 1
+
+    page = text(as_provider.get(f"/placements/{placement.id}/progress-reports/{_current_term(placement)}/edit"))
+    assert 'id="term-register"' in page and "The register" in page
