@@ -12,8 +12,8 @@ from decimal import Decimal
 
 from markupsafe import Markup, escape
 
-LABEL_WIDTH, BAR_AREA, NUMBER_WIDTH = 260, 300, 70
-ROW, BAR, TOP = 26, 18, 4
+LABEL_WIDTH, BAR_AREA, NUMBER_WIDTH = 320, 300, 70
+ROW, BAR, TOP = 28, 20, 4
 COLOUR = "#1d70b8"  # GOV.UK blue
 MAX_LABEL = 40
 
@@ -29,7 +29,8 @@ def bar_chart(chart_id: str, title: str, bars: Sequence[tuple[str, Decimal | int
     safe_id = escape(chart_id)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="apdocs-chart" role="img" viewBox="0 0 {width} {height}" '
-        f'width="{width}" height="{height}" aria-labelledby="{safe_id}-title">',
+        f'width="{width}" height="{height}" aria-labelledby="{safe_id}-title" '
+        'font-family="GDS Transport, arial, sans-serif" font-size="14">',
         f'<title id="{safe_id}-title">{escape(title)}</title>',
         f'<line x1="{LABEL_WIDTH}" x2="{LABEL_WIDTH}" y1="0" y2="{height}" stroke="#b1b4b6"/>',
     ]
@@ -38,18 +39,14 @@ def bar_chart(chart_id: str, title: str, bars: Sequence[tuple[str, Decimal | int
         short = label if len(label) <= MAX_LABEL else label[: MAX_LABEL - 1] + "…"
         number = "–" if value is None else f"{value}{unit}"
         parts.append(f"<g><title>{escape(label)}: {escape(number)}</title>")
-        parts.append(
-            f'<text x="{LABEL_WIDTH - 6}" y="{y + BAR - 4}" font-size="12" text-anchor="end">{escape(short)}</text>'
-        )
+        parts.append(f'<text x="{LABEL_WIDTH - 6}" y="{y + BAR - 5}" text-anchor="end">{escape(short)}</text>')
         length = 0.0 if not value else float(Decimal(value) / scale * BAR_AREA)
         if length:
             parts.append(
                 f'<rect x="{LABEL_WIDTH}" y="{y}" width="{length:.1f}" height="{BAR}" fill="{COLOUR}" '
                 f'data-value="{escape(str(value))}"/>'
             )
-        parts.append(
-            f'<text x="{LABEL_WIDTH + length + 6:.1f}" y="{y + BAR - 4}" font-size="12">{escape(number)}</text>'
-        )
+        parts.append(f'<text x="{LABEL_WIDTH + length + 6:.1f}" y="{y + BAR - 5}">{escape(number)}</text>')
         parts.append("</g>")
     parts.append("</svg>")
     return Markup("".join(parts))  # noqa: S704 - every value in it is a number or escaped
