@@ -334,7 +334,7 @@ def summarise(user: User, period: Period) -> UseSummary:
             "Year group",
             "Placements by year group",
             ("Year group", "Placements"),
-            [(year_group_label(y), years[y]) for y in sorted(years)],
+            _year_rows(years),
         ),
         Table(
             "by-sen",
@@ -415,6 +415,15 @@ def summarise(user: User, period: Period) -> UseSummary:
         objectives_achieved=ratings[ProgressRating.ACHIEVED],
         tables=tables,
     )
+
+
+def _year_rows(years: Counter[int]) -> list[tuple[Cell, ...]]:
+    """Youngest first; years that share a label (Year 14 and above are "Year 14+") are one row."""
+    rows: dict[str, int] = {}
+    for year in sorted(years):
+        label = year_group_label(year)
+        rows[label] = rows.get(label, 0) + years[year]
+    return list(rows.items())
 
 
 def _provider_attendance(
