@@ -94,6 +94,7 @@ def register_blueprints(app: Flask) -> None:
     from service.pupils.views import bp as pupils_bp
     from service.reviews.views import bp as reviews_bp
     from service.signing.views import bp as signing_bp
+    from service.summary.views import bp as summary_bp
     from service.support_plans.views import bp as support_plans_bp
     from service.visits.views import bp as visits_bp
 
@@ -112,6 +113,7 @@ def register_blueprints(app: Flask) -> None:
         visits_bp,
         progress_reports_bp,
         end_of_placement_bp,
+        summary_bp,
         documents_bp,
         organisations_bp,
         mail_bp,

@@ -77,10 +77,11 @@ NAV_BY_ROLE: dict[Role, tuple[tuple[str, str], ...]] = {
         ("dashboard.index", "Dashboard"),
         ("pupils.list_pupils", "Pupils"),
         ("providers.list_providers", "Providers"),
+        ("summary.index", "Summary"),
         ("mail.outbox", "Outbox"),
     ),
     Role.PROVIDER_STAFF: (("dashboard.index", "Placements"), ("providers.list_providers", "Our provider record")),
-    Role.VIEWER: (("dashboard.index", "Summary"),),
+    Role.VIEWER: (("dashboard.index", "Dashboard"), ("summary.index", "Summary")),
     Role.ADMIN: (
         ("dashboard.index", "Administration"),
         ("auth.users", "Accounts"),

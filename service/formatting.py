@@ -29,6 +29,14 @@ def yes_no(value: bool | None) -> str:
     return "Yes" if value else "No"
 
 
+def spreadsheet_cell(value: object) -> str:
+    """A CSV cell a spreadsheet will not run as a formula: free text typed by anyone (a provider's note,
+    a pupil's name) goes into files that LA officers open in Excel, so a leading ``=``, ``+``, ``-``, ``@``,
+    tab or carriage return is escaped with an apostrophe (OWASP's advice for CSV injection)."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
 def init_app(app: Flask) -> None:
     app.add_template_filter(uk_date)
     app.add_template_filter(uk_datetime)

@@ -23,7 +23,7 @@ from service.auth.models import Role, User
 from service.db import utcnow
 from service.errors import FieldError
 from service.extensions import db
-from service.formatting import UK, uk_date
+from service.formatting import UK, spreadsheet_cell, uk_date
 from service.mail.models import OutboxMessage
 from service.organisations.models import Organisation
 from service.placements.models import Placement
@@ -525,12 +525,6 @@ def weekly_report(user: User, monday: date) -> list[ReportRow]:
     return [ReportRow(p, rules.attendance_summary(marks.get(p.id, []))) for p in placements]
 
 
-def _safe_cell(value: object) -> str:
-    """A cell a spreadsheet will not run as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def report_csv(rows: Sequence[ReportRow]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
@@ -538,7 +532,7 @@ def report_csv(rows: Sequence[ReportRow]) -> str:
     for row in rows:
         s = row.summary
         writer.writerow(
-            _safe_cell(value)
+            spreadsheet_cell(value)
             for value in (
                 f"AP-{row.placement.id}",
                 row.placement.pupil.display_name,

@@ -189,6 +189,17 @@ MATRIX: dict[str, tuple[int, ...]] = {
         MISSING,
         FORBIDDEN,
     ),
+    # Aggregated, for commissioners and viewers of their own organisation; the census export has pupils' details.
+    "/summary": (FOUND, FORBIDDEN, OK, OK, FORBIDDEN, OK),
+    "/summary?term=2026-autumn": (FOUND, FORBIDDEN, OK, OK, FORBIDDEN, OK),
+    "/summary?term=nonsense": (FOUND, FORBIDDEN, OK, OK, FORBIDDEN, OK),
+    "/summary.csv": (FOUND, FORBIDDEN, OK, OK, FORBIDDEN, OK),
+    # Only the school entered autumn 2026's dates: elsewhere the download goes back to the page with a message.
+    "/summary.csv?term=2026-autumn": (FOUND, FORBIDDEN, OK, FOUND, FORBIDDEN, OK),
+    "/summary.csv?term=nonsense": (FOUND, FORBIDDEN, FOUND, FOUND, FORBIDDEN, FOUND),
+    "/summary.xlsx": (FOUND, FORBIDDEN, OK, OK, FORBIDDEN, OK),
+    "/summary/census.csv": (FOUND, FORBIDDEN, OK, OK, FORBIDDEN, FORBIDDEN),
+    "/summary/census.csv?term=all": (FOUND, FORBIDDEN, OK, OK, FORBIDDEN, FORBIDDEN),
 }
 
 # Flask's rule syntax for each route template above, to prove the table covers every route.

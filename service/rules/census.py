@@ -1,0 +1,86 @@
+"""The school census alternative provision (AP) placement items, as codes a school's MIS can take.
+
+Why this module exists: a school that arranges AP returns, for each placement in the census period, who the
+provider is (its URN, else its UKPRN, else the type of setting), the primary reason for the placement, the
+entry and leaving dates and the attendance pattern (domain.md, "Identifiers and conventions"). apdocs already
+holds every one of them, so exporting them saves a school re-typing them into the census.
+
+The provider rule (DfE's census guidance, as summarised in the sources listed in docs/census-export.md):
+record *one* of URN, UKPRN or setting type. A URN (Get Information About Schools) wins; a UKPRN is recorded
+only when there is no URN; the setting type only when there is neither. The setting type codes are NFE
+(non-maintained further education), OOT (one-to-one tuition), OTH (other unregistered provider) and WBP
+(work-based placement). apdocs does not record a provider's type of setting, so a provider with neither
+number is exported as OTH, and the school must change it where another type fits.
+
+The placement reason: apdocs records where the child stands (``Circumstance``), which is the first thing the
+decision turns on, not the finer reason the census asks for. The mapping below is apdocs's own, written
+without the current year's code list to hand (it could not be confirmed against DfE's published list when
+this was written): **check every code against the current year's school census guide before submitting**,
+and change this table, which is the only place the codes live, when DfE's list differs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+
+from service.rules.decision import Circumstance
+from service.rules.full_time import FULL_TIME_HOURS
+from service.rules.hours import weekly_hours
+
+
+class SettingType(StrEnum):
+    """The census 'AP setting type', recorded only for a provider with no URN and no UKPRN."""
+
+    NON_MAINTAINED_FE = "NFE"
+    ONE_TO_ONE_TUITION = "OOT"
+    OTHER_UNREGISTERED = "OTH"
+    WORK_BASED_PLACEMENT = "WBP"
+
+
+#: apdocs's circumstance -> the census primary reason for placement. To check each year (module docstring).
+PLACEMENT_REASON_CODES: dict[Circumstance, str] = {
+    Circumstance.PERMANENTLY_EXCLUDED: "PEX",
+    Circumstance.MEDICAL: "MED",
+    # apdocs does not record why a school arranged AP for a pupil on its roll (behaviour, an off-site
+    # direction, a suspension...), nor why a child has no school place: both go as "other" for the school to
+    # refine in its MIS.
+    Circumstance.ON_ROLL: "OTH",
+    Circumstance.NO_SCHOOL_PLACE: "OTH",
+}
+
+#: The census attendance pattern: full time (FT) or part time (PT) at the AP setting.
+FULL_TIME, PART_TIME = "FT", "PT"
+
+
+@dataclass(frozen=True)
+class ProviderIdentity:
+    """The one provider item the census wants; the other two are blank."""
+
+    urn: str
+    ukprn: str
+    setting_type: str
+
+
+def placement_reason_code(circumstance: Circumstance | str) -> str:
+    """The census primary reason code for a placement made in this circumstance (see the module docstring)."""
+    return PLACEMENT_REASON_CODES[Circumstance(circumstance)]
+
+
+def provider_identity(urn: str | None, ukprn: str | None) -> ProviderIdentity:
+    """URN if there is one, else UKPRN, else the setting type OTH: the census takes exactly one of them."""
+    urn, ukprn = (urn or "").strip(), (ukprn or "").strip()
+    if urn:
+        return ProviderIdentity(urn=urn, ukprn="", setting_type="")
+    if ukprn:
+        return ProviderIdentity(urn="", ukprn=ukprn, setting_type="")
+    return ProviderIdentity(urn="", ukprn="", setting_type=SettingType.OTHER_UNREGISTERED.value)
+
+
+def attendance_pattern(hours_per_week: Decimal) -> str:
+    """FT when the timetable at the provider is a normal school week (30 hours, service.rules.full_time), else PT.
+
+    Why the provider's hours alone: the census item describes the AP placement, not the pupil's whole package
+    (the rest of which may be at school)."""
+    return FULL_TIME if weekly_hours(hours_per_week) >= FULL_TIME_HOURS else PART_TIME

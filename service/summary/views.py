@@ -1,0 +1,92 @@
+"""The summary page, its CSV and XLSX downloads, and the school census AP export. Thin: the work is in
+services.py."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response as BaseResponse
+
+from service.access import current, roles_required
+from service.auth.models import Role, User
+from service.extensions import db
+from service.summary import services
+from service.summary.chart import bar_chart
+from service.summary.services import Period, PeriodError
+
+bp = Blueprint("summary", __name__, template_folder="templates")
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _period(user: User) -> tuple[list[Period], Period, str | None]:
+    """The choices, the period asked for (this school year when none or a bad one), and what was wrong."""
+    choices = services.period_choices(user.organisation_id, date.today())
+    try:
+        return choices, services.resolve_period(choices, request.args.get("term")), None
+    except PeriodError as error:
+        return choices, choices[0], str(error)
+
+
+def _attachment(body: str | bytes, mimetype: str, name: str) -> Response:
+    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@bp.route("/summary")
+@roles_required(*services.SUMMARY_ROLES)
+def index() -> str:
+    user = current()
+    choices, period, error = _period(user)
+    summary = services.summarise(user, period)
+    charts = {
+        t.key: bar_chart(f"chart-{t.key}", t.title, t.bars, t.unit) for t in summary.tables if t.chart is not None
+    }
+    return render_template(
+        "summary/index.html",
+        summary=summary,
+        choices=choices,
+        period=period,
+        error=error,
+        charts=charts,
+        can_export_census=user.role is Role.COMMISSIONER,
+    )
+
+
+@bp.route("/summary.csv")
+@roles_required(*services.SUMMARY_ROLES)
+def summary_csv() -> BaseResponse:
+    user = current()
+    _, period, error = _period(user)
+    if error:
+        flash(error, "error")
+        return redirect(url_for("summary.index"))
+    body = services.summary_csv(user, services.summarise(user, period))
+    db.session.commit()  # the audit record of the download
+    return _attachment(body, "text/csv", services.filename("ap-summary", period, "csv"))
+
+
+@bp.route("/summary.xlsx")
+@roles_required(*services.SUMMARY_ROLES)
+def summary_xlsx() -> BaseResponse:
+    user = current()
+    _, period, error = _period(user)
+    if error:
+        flash(error, "error")
+        return redirect(url_for("summary.index"))
+    body = services.summary_xlsx(user, services.summarise(user, period))
+    db.session.commit()
+    return _attachment(body, XLSX, services.filename("ap-summary", period, "xlsx"))
+
+
+@bp.route("/summary/census.csv")
+@roles_required(Role.COMMISSIONER)
+def census_csv() -> BaseResponse:
+    user = current()
+    _, period, error = _period(user)
+    if error:
+        flash(error, "error")
+        return redirect(url_for("summary.index"))
+    body = services.census_csv(services.census_rows(user, period))
+    db.session.commit()
+    return _attachment(body, "text/csv", services.filename("ap-census", period, "csv"))
