@@ -13,7 +13,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
-from service import demo_attendance, demo_plans, demo_progress_reports
+from service import demo_attendance, demo_outcomes, demo_plans, demo_progress_reports
 from service.auth.models import Role, User
 from service.auth.services import hash_password
 from service.extensions import db
@@ -429,7 +429,10 @@ def load(today: date | None = None) -> None:
         reviewed=riley_placement,
     )
     demo_plans.load_provider_packs(senco, ellie=ellie_placement, mo=mo_placement, zoe=zoe_placement)
-    demo_attendance.load(today, ellie=ellie_placement, riley=riley_placement, jayden=jayden_placement)
+    demo_attendance.load(
+        today, ellie=ellie_placement, riley=riley_placement, jayden=jayden_placement, kacper=kacper_placement
+    )
+    demo_outcomes.load(senco, kacper=kacper_placement)
     demo_progress_reports.load(today, ellie=ellie_placement)
     db.session.flush()
 

@@ -1,7 +1,8 @@
 """Demo attendance: a few weeks of marks for the running placements, as a provider would have recorded them.
 
 Ellie attends well, with one absence from last week still to decide; Riley misses Mondays and is below 90%
-(persistent absence), with one absence to decide; Jayden, placed by the LA, is full time and mostly there.
+(persistent absence), with one absence to decide; Jayden, placed by the LA, is full time and mostly there;
+Kacper, whose placement has ended, was there every week but two, for his end-of-placement report.
 Deterministic, so the demo reads the same every time it is loaded.
 """
 
@@ -19,7 +20,7 @@ from service.rules.attendance_codes import Session
 PRESENT = {Session.AM: "/", Session.PM: "\\"}
 
 
-def load(today: date, *, ellie: Placement, riley: Placement, jayden: Placement) -> None:
+def load(today: date, *, ellie: Placement, riley: Placement, jayden: Placement, kacper: Placement) -> None:
     """Add the marks up to yesterday (the caller commits)."""
     db.session.flush()  # the placements' sessions are loaded
     ellie_n, riley_n = _last_week_index(ellie, today), _last_week_index(riley, today)
@@ -37,16 +38,21 @@ def load(today: date, *, ellie: Placement, riley: Placement, jayden: Placement) 
     def jayden_code(n: int, on: date) -> str | None:
         return {11: "I", 12: "I", 30: "M"}.get(n) or ("L" if n % 9 == 4 else None)
 
+    def kacper_code(n: int, on: date) -> str | None:
+        return {5: "I", 14: "O"}.get(n)
+
     _marks(ellie, today, ellie_code)
     _marks(riley, today, riley_code)
     _marks(jayden, today, jayden_code)
+    _marks(kacper, today, kacper_code)
 
 
 def _sessions(placement: Placement, today: date) -> list[tuple[date, Session]]:
     scheduled = scheduled_sessions(placement)
     found = []
     on = first_day(placement)
-    while on < today:
+    until = today if placement.actual_end is None else min(today, placement.actual_end + timedelta(days=1))
+    while on < until:
         for session in Session:
             if (on.weekday(), session) in scheduled:
                 found.append((on, session))

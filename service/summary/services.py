@@ -211,6 +211,11 @@ class Table:
             return []
         return [(str(row[0]), row[self.chart]) for row in self.rows]  # type: ignore[misc]
 
+    @property
+    def anything_to_draw(self) -> bool:
+        """A chart of nothing but zeros says less than its table: the page leaves it out."""
+        return any(value for _, value in self.bars)
+
 
 @dataclass(frozen=True)
 class UseSummary:

@@ -148,3 +148,10 @@ def test_provider_staff_may_not_see_the_summary(app, as_provider):
 
 def test_the_dashboard_links_the_viewer_to_the_summary(app, as_viewer):
     assert 'href="/summary"' in text(as_viewer.get("/"))
+
+
+def test_a_table_of_zeros_has_no_chart_only_its_numbers(app, as_viewer):
+    html = text(as_viewer.get("/summary?term=all"))  # nothing recorded: every count is zero
+    destinations = html[html.index('id="destinations"') :].split("</table>")[0]
+    assert "<svg" not in destinations
+    assert "Back to their school full time" in destinations  # the table still says 0 for each
