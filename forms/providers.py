@@ -14,6 +14,7 @@ from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxInput,
     GovRadioInput,
+    GovSelect,
     GovSubmitInput,
     GovTextArea,
     GovTextInput,
@@ -26,6 +27,7 @@ from wtforms import (
     Form,
     FormField,
     RadioField,
+    SelectField,
     StringField,
     SubmitField,
     TextAreaField,
@@ -43,6 +45,7 @@ from wtforms.validators import (
 
 from forms.fields import DateField, date_not_in_future
 from service.providers.models import ApprovalCriterion, ApprovedListStatus, OfstedGrade, Provider, QaOutcome
+from service.rules.census import SettingType
 
 #: How many sites, and how many contacts, one provider record can hold ("Add another" stops there).
 MAX_ROWS = 20
@@ -316,6 +319,15 @@ class ProviderForm(FlaskForm):
         filters=[_compact],
         validators=[Optional(), Regexp(r"^1[0-9]{7}$", message=UKPRN_MESSAGE)],
     )
+    setting_type = SelectField(
+        "Type of setting, for the school census (optional)",
+        widget=GovSelect(),
+        choices=[("", "Not recorded")] + [(t.value, t.label) for t in SettingType],
+        description="The school census asks for it only when the provider has no URN and no UKPRN",
+        default="",
+        validate_choice=True,
+        invalid_choice_message="Choose the type of setting from the list, or Not recorded",
+    )
     ofsted_grade = RadioField(
         "Ofsted grade",
         widget=GovRadioInput(),
@@ -496,6 +508,7 @@ def initial_data(provider: Provider) -> dict[str, Any]:
         "dfe_registered": yes_no(provider.dfe_registered),
         "urn": provider.urn or "",
         "ukprn": provider.ukprn or "",
+        "setting_type": provider.setting_type.value if provider.setting_type else "",
         "ofsted_grade": OfstedGrade(provider.ofsted_grade).value,
         "ofsted_date": provider.ofsted_date,
         "approved_list_status": ApprovedListStatus(provider.approved_list_status).value,

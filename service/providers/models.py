@@ -17,6 +17,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from service.db import Base, TimestampMixin, enum_column
 from service.organisations.models import Organisation
+from service.rules.census import SettingType
 
 
 class ApprovedListStatus(enum.StrEnum):
@@ -96,6 +97,8 @@ class Provider(TimestampMixin, Base):
     dfe_registered: Mapped[bool] = mapped_column(default=False)
     urn: Mapped[str | None] = mapped_column(sa.String(10), nullable=True, unique=True)
     ukprn: Mapped[str | None] = mapped_column(sa.String(8), nullable=True)
+    #: The school census AP "type of setting", used only when the provider has neither a URN nor a UKPRN.
+    setting_type: Mapped[SettingType | None] = mapped_column(enum_column(SettingType), nullable=True)
     ofsted_grade: Mapped[OfstedGrade] = mapped_column(enum_column(OfstedGrade), default=OfstedGrade.NOT_INSPECTED)
     ofsted_date: Mapped[date | None] = mapped_column(nullable=True)
 

@@ -35,6 +35,7 @@ from service.providers.models import (
     ProviderSite,
     QaOutcome,
 )
+from service.rules.census import SettingType
 from service.rules.provider_checks import (
     INSURANCE_WARNING_DAYS,
     InsuranceStatus,
@@ -121,6 +122,7 @@ class ProviderDetails:
     dfe_registered: bool = False
     urn: str | None = None
     ukprn: str | None = None
+    setting_type: SettingType | None = None
     ofsted_grade: OfstedGrade = OfstedGrade.NOT_INSPECTED
     ofsted_date: date | None = None
     approved_list_status: ApprovedListStatus = ApprovedListStatus.NOT_ON_LIST
@@ -154,6 +156,7 @@ SCALAR_FIELDS = (
     "dfe_registered",
     "urn",
     "ukprn",
+    "setting_type",
     "ofsted_grade",
     "ofsted_date",
     "approved_list_status",

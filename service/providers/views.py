@@ -23,6 +23,7 @@ from service.extensions import db
 from service.formatting import UK
 from service.providers import services as catalogue
 from service.providers.models import ApprovalCriterion, ApprovedListStatus, OfstedGrade, QaOutcome
+from service.rules.census import SettingType
 
 bp = Blueprint("providers", __name__, template_folder="templates")
 
@@ -122,6 +123,7 @@ def _details(form: ProviderForm) -> catalogue.ProviderDetails:
         dfe_registered=form.dfe_registered.data == "yes",
         urn=form.urn.data or None,
         ukprn=form.ukprn.data or None,
+        setting_type=SettingType(form.setting_type.data) if form.setting_type.data else None,
         ofsted_grade=OfstedGrade(form.ofsted_grade.data),
         ofsted_date=form.ofsted_date.data,
         approved_list_status=ApprovedListStatus(form.approved_list_status.data),

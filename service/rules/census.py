@@ -9,8 +9,8 @@ The provider rule (DfE's census guidance, as summarised in the sources listed in
 record *one* of URN, UKPRN or setting type. A URN (Get Information About Schools) wins; a UKPRN is recorded
 only when there is no URN; the setting type only when there is neither. The setting type codes are NFE
 (non-maintained further education), OOT (one-to-one tuition), OTH (other unregistered provider) and WBP
-(work-based placement). apdocs does not record a provider's type of setting, so a provider with neither
-number is exported as OTH, and the school must change it where another type fits.
+(work-based placement). The provider's record holds its type of setting; a provider with neither number
+and no type recorded is exported as OTH, for the school to change where another type fits.
 
 The placement reason: apdocs records where the child stands (``Circumstance``), which is the first thing the
 decision turns on, not the finer reason the census asks for. The mapping below is apdocs's own, written
@@ -37,6 +37,15 @@ class SettingType(StrEnum):
     ONE_TO_ONE_TUITION = "OOT"
     OTHER_UNREGISTERED = "OTH"
     WORK_BASED_PLACEMENT = "WBP"
+
+    @property
+    def label(self) -> str:
+        return {
+            "NFE": "Non-maintained further education",
+            "OOT": "One-to-one tuition",
+            "OTH": "Other unregistered provider",
+            "WBP": "Work-based placement",
+        }[self.value]
 
 
 #: apdocs's circumstance -> the census primary reason for placement. To check each year (module docstring).
@@ -68,14 +77,16 @@ def placement_reason_code(circumstance: Circumstance | str) -> str:
     return PLACEMENT_REASON_CODES[Circumstance(circumstance)]
 
 
-def provider_identity(urn: str | None, ukprn: str | None) -> ProviderIdentity:
-    """URN if there is one, else UKPRN, else the setting type OTH: the census takes exactly one of them."""
+def provider_identity(urn: str | None, ukprn: str | None, setting_type: str | None = None) -> ProviderIdentity:
+    """URN if there is one, else UKPRN, else the provider's setting type (OTH when none is recorded): the
+    census takes exactly one of them."""
     urn, ukprn = (urn or "").strip(), (ukprn or "").strip()
     if urn:
         return ProviderIdentity(urn=urn, ukprn="", setting_type="")
     if ukprn:
         return ProviderIdentity(urn="", ukprn=ukprn, setting_type="")
-    return ProviderIdentity(urn="", ukprn="", setting_type=SettingType.OTHER_UNREGISTERED.value)
+    kind = SettingType(setting_type) if setting_type else SettingType.OTHER_UNREGISTERED
+    return ProviderIdentity(urn="", ukprn="", setting_type=kind.value)
 
 
 def attendance_pattern(hours_per_week: Decimal) -> str:

@@ -526,7 +526,7 @@ def census_rows(user: User, period: Period) -> list[tuple[str, ...]]:
     audit.record("export", "census_ap", None, user, {"period": period.key, "placements": len(placements)})
     rows = []
     for p in placements:
-        identity = census.provider_identity(p.provider.urn, p.provider.ukprn)
+        identity = census.provider_identity(p.provider.urn, p.provider.ukprn, p.provider.setting_type)
         rows.append(
             (
                 p.pupil.upn or "",

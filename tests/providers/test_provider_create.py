@@ -261,3 +261,17 @@ def test_new_provider_gets_an_organisation_for_its_staff_accounts(as_commissione
     organisation = db_session.get(Organisation, provider.organisation_id)
     assert organisation.kind is OrganisationKind.PROVIDER
     assert organisation.name == "Brand New Tutors"
+
+
+def test_the_census_type_of_setting_is_saved_and_a_made_up_one_refused(
+    as_commissioner, provider_form, db_session, error_for
+):
+    body = text(_post_new(as_commissioner, provider_form(dfe_registered="no", ukprn="", setting_type="XYZ")))
+    assert error_for(body, "setting_type") == "Choose the type of setting from the list, or Not recorded"
+    assert _providers(db_session) == []
+
+    response = _post_new(as_commissioner, provider_form(dfe_registered="no", ukprn="", setting_type="OOT"))
+    assert response.status_code == 302
+    [provider] = _providers(db_session)
+    assert provider.setting_type is not None and provider.setting_type.value == "OOT"
+    assert "One-to-one tuition" in text(as_commissioner.get(response.headers["Location"]))

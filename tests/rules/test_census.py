@@ -38,18 +38,21 @@ def test_an_unknown_circumstance_is_an_error_not_a_guess():
 
 
 @pytest.mark.parametrize(
-    "urn,ukprn,expected",
+    "urn,ukprn,setting,expected",
     [
-        pytest.param("123456", "10012345", ProviderIdentity("123456", "", ""), id="urn-wins-over-ukprn"),
-        pytest.param("123456", None, ProviderIdentity("123456", "", ""), id="urn-only"),
-        pytest.param(None, "10012345", ProviderIdentity("", "10012345", ""), id="ukprn-when-no-urn"),
-        pytest.param("  ", "10012345", ProviderIdentity("", "10012345", ""), id="blank-urn-is-no-urn"),
-        pytest.param(None, None, ProviderIdentity("", "", "OTH"), id="neither-other-unregistered"),
-        pytest.param("", " ", ProviderIdentity("", "", "OTH"), id="blanks-are-neither"),
+        pytest.param("123456", "10012345", None, ProviderIdentity("123456", "", ""), id="urn-wins-over-ukprn"),
+        pytest.param("123456", None, None, ProviderIdentity("123456", "", ""), id="urn-only"),
+        pytest.param(None, "10012345", None, ProviderIdentity("", "10012345", ""), id="ukprn-when-no-urn"),
+        pytest.param("  ", "10012345", None, ProviderIdentity("", "10012345", ""), id="blank-urn-is-no-urn"),
+        pytest.param(None, None, None, ProviderIdentity("", "", "OTH"), id="neither-other-unregistered"),
+        pytest.param("", " ", None, ProviderIdentity("", "", "OTH"), id="blanks-are-neither"),
+        pytest.param(None, None, "OOT", ProviderIdentity("", "", "OOT"), id="the-recorded-setting-type"),
+        pytest.param("123456", None, "WBP", ProviderIdentity("123456", "", ""), id="a-urn-wins-over-a-setting-type"),
+        pytest.param(None, "10012345", "NFE", ProviderIdentity("", "10012345", ""), id="so-does-a-ukprn"),
     ],
 )
-def test_provider_identity_records_exactly_one_item(urn, ukprn, expected):
-    identity = provider_identity(urn, ukprn)
+def test_provider_identity_records_exactly_one_item(urn, ukprn, setting, expected):
+    identity = provider_identity(urn, ukprn, setting)
     assert identity == expected
     assert sum(1 for item in (identity.urn, identity.ukprn, identity.setting_type) if item) == 1
 

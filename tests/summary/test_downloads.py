@@ -9,6 +9,7 @@ from openpyxl import load_workbook
 
 from service.audit.models import AuditEvent
 from service.extensions import db
+from service.rules.census import SettingType
 from tests import factories
 from tests.summary.conftest import NAMES
 
@@ -112,6 +113,11 @@ def test_the_census_export_gives_the_setting_type_when_there_is_no_number(app, s
     )
     rows = list(csv.DictReader(io.StringIO(as_commissioner.get("/summary/census.csv?term=all").get_data(as_text=True))))
     assert [(r["AP provider URN"], r["AP provider UKPRN"], r["AP setting type"]) for r in rows] == [("", "", "OTH")]
+
+    bare.setting_type = SettingType.WORK_BASED_PLACEMENT  # recorded on the provider's page
+    db.session.commit()
+    rows = list(csv.DictReader(io.StringIO(as_commissioner.get("/summary/census.csv?term=all").get_data(as_text=True))))
+    assert [r["AP setting type"] for r in rows] == ["WBP"]
 
 
 def test_the_census_export_neutralises_formulas(app, school, as_commissioner):
