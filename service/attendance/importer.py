@@ -18,14 +18,15 @@ from datetime import date
 
 from sqlalchemy.orm import selectinload
 
+from service import csv_files
 from service.attendance import services
 from service.attendance.models import MarkSource
 from service.audit import services as audit
 from service.auth.models import User
+from service.csv_files import RowError
 from service.extensions import db
 from service.placements.models import Placement
 from service.placements.services import visible_placements
-from service.pupils.importer import RowError, _decode, _parse_date
 from service.rules import attendance_codes as rules
 from service.rules.attendance_codes import CodeError, Session
 
@@ -70,47 +71,14 @@ def template_csv() -> str:
 
 def import_marks(data: bytes, user: User, today: date) -> ImportResult:
     """Check every row, then record the marks; nothing is written if any row is wrong."""
-    text, error = _decode(data)
-    if error is not None:
-        return ImportResult(errors=[error])
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = next(reader, None)
-    except csv.Error:
-        return ImportResult(errors=[RowError(1, "The header row could not be read as CSV")])
-    if header is None or not any(cell.strip() for cell in header):
-        return ImportResult(errors=[RowError(1, "The file is empty: the first line must be the header row")])
-    columns = [cell.strip().lower() for cell in header]
-    header_errors = _check_header(columns)
-    if header_errors:
-        return ImportResult(errors=header_errors)
-
+    table = csv_files.read_table(data, known=COLUMNS, required=COLUMNS, max_rows=MAX_ROWS, noun="marks")
+    if not table.readable:
+        return ImportResult(errors=table.errors)
     placements: dict[int, Placement | None] = {}
     rows: list[_Row] = []
-    errors: list[RowError] = []
+    errors = list(table.errors)
     first_line_of: dict[tuple[int, date, Session], int] = {}
-    count = 0
-    while True:
-        line = reader.line_num + 1
-        try:
-            cells = next(reader, None)
-        except csv.Error:
-            errors.append(RowError(line, "This line could not be read as CSV (check the quotation marks)"))
-            break
-        if cells is None:
-            break
-        if not any(cell.strip() for cell in cells):
-            continue
-        count += 1
-        if count > MAX_ROWS:
-            errors.append(RowError(line, f"The file has more than {MAX_ROWS:,} marks: split it into smaller files"))
-            break
-        if len(cells) != len(columns):
-            errors.append(
-                RowError(line, f"This line has {len(cells)} values but the header has {len(columns)} columns")
-            )
-            continue
-        values = {column: cell.strip() for column, cell in zip(columns, cells, strict=True)}
+    for line, values in table.lines:
         row, problems = _parse_row(line, values, user, today, placements)
         errors.extend(RowError(line, problem) for problem in problems)
         if row is None:
@@ -125,24 +93,10 @@ def import_marks(data: bytes, user: User, today: date) -> ImportResult:
         rows.append(row)
 
     if errors:
-        return ImportResult(errors=errors)
+        return ImportResult(errors=sorted(errors, key=lambda e: e.line))
     if not rows:
         return ImportResult(errors=[RowError(2, "The file has no marks: add a line for each session under the header")])
     return _write(rows, user)
-
-
-def _check_header(columns: list[str]) -> list[RowError]:
-    errors = []
-    unknown = [c for c in columns if c not in COLUMNS]
-    if unknown:
-        errors.append(RowError(1, f"Unknown column(s): {', '.join(c or '(blank)' for c in unknown)}"))
-    duplicated = sorted({c for c in columns if c and columns.count(c) > 1})
-    if duplicated:
-        errors.append(RowError(1, f"Column(s) appear more than once: {', '.join(duplicated)}"))
-    missing = [c for c in COLUMNS if c not in columns]
-    if missing:
-        errors.append(RowError(1, f"Missing required column(s): {', '.join(missing)}"))
-    return errors
 
 
 def _placement(user: User, text: str, cache: dict[int, Placement | None]) -> Placement | None:
@@ -169,7 +123,7 @@ def _parse_row(
         if placement is None:
             problems.append(UNKNOWN_PLACEMENT)
 
-    on = _parse_date(values["date"])
+    on = csv_files.parse_date(values["date"])
     if not values["date"]:
         problems.append("date is blank")
     elif on is None:

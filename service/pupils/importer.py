@@ -15,14 +15,16 @@ import csv
 import io
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy.orm import selectinload
 
+from service import csv_files
 from service.audit import services as audit
 from service.auth.models import User
+from service.csv_files import RowError
 from service.extensions import db
 from service.organisations.models import Organisation, OrganisationKind
 from service.pupils.models import Pupil, SafeguardingStatus, SenStatus
@@ -94,12 +96,6 @@ EXAMPLE_ROW = {
 
 
 @dataclass
-class RowError:
-    line: int
-    message: str
-
-
-@dataclass
 class ImportResult:
     created: int = 0
     updated: int = 0
@@ -124,47 +120,14 @@ def template_csv() -> str:
 
 def import_pupils(data: bytes, organisation: Organisation, actor: User | None) -> ImportResult:
     """Check every row, then create or update the organisation's pupils; nothing is written if any row is wrong."""
-    text, error = _decode(data)
-    if error is not None:
-        return ImportResult(errors=[error])
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = next(reader, None)
-    except csv.Error:
-        return ImportResult(errors=[RowError(1, "The header row could not be read as CSV")])
-    if header is None or not any(cell.strip() for cell in header):
-        return ImportResult(errors=[RowError(1, "The file is empty: the first line must be the header row")])
-    columns = [cell.strip().lower() for cell in header]
-    header_errors = _check_header(columns)
-    if header_errors:
-        return ImportResult(errors=header_errors)
-
+    table = csv_files.read_table(data, known=COLUMNS, required=REQUIRED_COLUMNS, max_rows=MAX_ROWS, noun="pupils")
+    if not table.readable:
+        return ImportResult(errors=table.errors)
     existing = _existing_pupils(organisation)
     rows: list[_Row] = []
-    errors: list[RowError] = []
+    errors = list(table.errors)
     first_line_of: dict[str, int] = {}
-    count = 0
-    while True:
-        line = reader.line_num + 1
-        try:
-            cells = next(reader, None)
-        except csv.Error:
-            errors.append(RowError(line, "This line could not be read as CSV (check the quotation marks)"))
-            break
-        if cells is None:
-            break
-        if not any(cell.strip() for cell in cells):
-            continue
-        count += 1
-        if count > MAX_ROWS:
-            errors.append(RowError(line, f"The file has more than {MAX_ROWS:,} pupils: split it into smaller files"))
-            break
-        if len(cells) != len(columns):
-            errors.append(
-                RowError(line, f"This line has {len(cells)} values but the header has {len(columns)} columns")
-            )
-            continue
-        values = {column: cell.strip() for column, cell in zip(columns, cells, strict=True)}
+    for line, values in table.lines:
         row, problems = _parse_row(line, values, organisation, existing)
         errors.extend(RowError(line, problem) for problem in problems)
         if row is None:
@@ -176,32 +139,8 @@ def import_pupils(data: bytes, organisation: Organisation, actor: User | None) -
         rows.append(row)
 
     if errors:
-        return ImportResult(errors=errors)
+        return ImportResult(errors=sorted(errors, key=lambda e: e.line))
     return _write(rows, organisation, actor, existing)
-
-
-def _decode(data: bytes) -> tuple[str, RowError | None]:
-    try:
-        return data.decode("utf-8-sig"), None
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        return "", RowError(
-            line, "The file is not UTF-8 text. Save it from your spreadsheet as \u201cCSV UTF-8\u201d and try again"
-        )
-
-
-def _check_header(columns: list[str]) -> list[RowError]:
-    errors = []
-    unknown = [c for c in columns if c not in COLUMNS]
-    if unknown:
-        errors.append(RowError(1, f"Unknown column(s): {', '.join(c or '(blank)' for c in unknown)}"))
-    duplicated = sorted({c for c in columns if c and columns.count(c) > 1})
-    if duplicated:
-        errors.append(RowError(1, f"Column(s) appear more than once: {', '.join(duplicated)}"))
-    missing = [c for c in REQUIRED_COLUMNS if c not in columns]
-    if missing:
-        errors.append(RowError(1, f"Missing required column(s): {', '.join(missing)}"))
-    return errors
 
 
 def _existing_pupils(organisation: Organisation) -> dict[str, Pupil]:
@@ -231,7 +170,7 @@ def _parse_row(
         if len(values.get(column, "")) > MAX_LENGTHS[column]:
             problems.append(f"{column} is longer than {MAX_LENGTHS[column]} characters")
 
-    dob = _parse_date(values["date_of_birth"])
+    dob = csv_files.parse_date(values["date_of_birth"])
     if not values["date_of_birth"]:
         problems.append("date_of_birth is blank")
     elif dob is None:
@@ -340,23 +279,6 @@ def _parse_parents(values: dict[str, str]) -> tuple[list[ParentDetails] | None, 
             )
         )
     return parents, problems
-
-
-_DATE_FORMATS = (
-    (re.compile(r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}"), "%Y-%m-%d"),
-    (re.compile(r"[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}"), "%d/%m/%Y"),
-)
-
-
-def _parse_date(text: str) -> date | None:
-    for pattern, fmt in _DATE_FORMATS:
-        if pattern.fullmatch(text):
-            try:
-                parsed = datetime.strptime(text, fmt).date()  # noqa: DTZ007 - a calendar date, no time zone
-            except ValueError:
-                return None
-            return parsed if parsed.year >= 1900 else None
-    return None
 
 
 def _parse_bool(text: str) -> bool | None:

@@ -1,0 +1,129 @@
+"""Reading an uploaded CSV file the same way for every import: pupils from a school's MIS, attendance from a
+provider's register.
+
+Why one reader: the people uploading are not data engineers. Whatever the file, every problem is reported with
+its line and a sentence saying how to fix it (not UTF-8, no header, an unknown or missing column, a broken
+quotation mark, a line with the wrong number of values, too many lines), and nothing is imported unless every
+line is right. Each importer then checks its own values line by line.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+
+@dataclass(frozen=True)
+class RowError:
+    line: int
+    message: str
+
+
+@dataclass
+class CsvTable:
+    """The data lines of a file, each as (line number, {column: value stripped}); blank lines left out.
+
+    ``readable`` is False when the file as a whole cannot be used (not text, no header, wrong columns): then
+    ``errors`` says why and there are no lines."""
+
+    lines: list[tuple[int, dict[str, str]]] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    readable: bool = True
+
+
+#: The dates a spreadsheet writes: ISO (what the guides ask for) and the UK's day/month/year.
+_DATE_FORMATS = (
+    (re.compile(r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}"), "%Y-%m-%d"),
+    (re.compile(r"[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}"), "%d/%m/%Y"),
+)
+
+
+def parse_date(text: str) -> date | None:
+    """A date as ``2026-01-05`` or ``05/01/2026`` (never month first), or None when it is not a real date."""
+    for pattern, fmt in _DATE_FORMATS:
+        if pattern.fullmatch(text):
+            try:
+                parsed = datetime.strptime(text, fmt).date()  # noqa: DTZ007 - a calendar date, no time zone
+            except ValueError:
+                return None
+            return parsed if parsed.year >= 1900 else None
+    return None
+
+
+def decode(data: bytes) -> tuple[str, RowError | None]:
+    """The file's text, or the line where it stops being UTF-8 (a byte-order mark is allowed, as Excel writes)."""
+    try:
+        return data.decode("utf-8-sig"), None
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        return "", RowError(
+            line, "The file is not UTF-8 text. Save it from your spreadsheet as \u201cCSV UTF-8\u201d and try again"
+        )
+
+
+def check_header(columns: Sequence[str], known: Sequence[str], required: Sequence[str]) -> list[RowError]:
+    """Every problem with the header row, all at once."""
+    errors = []
+    unknown = [c for c in columns if c not in known]
+    if unknown:
+        errors.append(RowError(1, f"Unknown column(s): {', '.join(c or '(blank)' for c in unknown)}"))
+    duplicated = sorted({c for c in columns if c and list(columns).count(c) > 1})
+    if duplicated:
+        errors.append(RowError(1, f"Column(s) appear more than once: {', '.join(duplicated)}"))
+    missing = [c for c in required if c not in columns]
+    if missing:
+        errors.append(RowError(1, f"Missing required column(s): {', '.join(missing)}"))
+    return errors
+
+
+def read_table(data: bytes, *, known: Sequence[str], required: Sequence[str], max_rows: int, noun: str) -> CsvTable:
+    """The file's data lines under a checked header (column names are matched without case or spaces).
+
+    ``noun`` names what a line is ("pupils", "marks") in the message for a file that is too long."""
+    text, error = decode(data)
+    if error is not None:
+        return CsvTable(errors=[error], readable=False)
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader, None)
+    except csv.Error:
+        return CsvTable(errors=[RowError(1, "The header row could not be read as CSV")], readable=False)
+    if header is None or not any(cell.strip() for cell in header):
+        return CsvTable(
+            errors=[RowError(1, "The file is empty: the first line must be the header row")], readable=False
+        )
+    columns = [cell.strip().lower() for cell in header]
+    header_errors = check_header(columns, known, required)
+    if header_errors:
+        return CsvTable(errors=header_errors, readable=False)
+
+    table = CsvTable()
+    count = 0
+    while True:
+        line = reader.line_num + 1
+        try:
+            cells = next(reader, None)
+        except csv.Error:
+            table.errors.append(RowError(line, "This line could not be read as CSV (check the quotation marks)"))
+            break
+        if cells is None:
+            break
+        if not any(cell.strip() for cell in cells):
+            continue
+        count += 1
+        if count > max_rows:
+            table.errors.append(
+                RowError(line, f"The file has more than {max_rows:,} {noun}: split it into smaller files")
+            )
+            break
+        if len(cells) != len(columns):
+            table.errors.append(
+                RowError(line, f"This line has {len(cells)} values but the header has {len(columns)} columns")
+            )
+            continue
+        table.lines.append((line, {column: cell.strip() for column, cell in zip(columns, cells, strict=True)}))
+    return table
