@@ -43,7 +43,7 @@ def index() -> str:
         every = [p for rows in grouped.values() for p in rows]
         now = datetime.now(UK)
         if user.role is Role.COMMISSIONER:
-            pack_board = provider_pack_board(every, date.today())
+            pack_board = provider_pack_board(every, now.date())
             to_do = attention.needs_action(user, every, now.date(), now)
         else:
             to_do = attention.provider_to_do(user, every, now.date(), now)
