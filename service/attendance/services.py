@@ -380,7 +380,7 @@ def unmarked_sessions(organisation_id: int, now: datetime) -> list[AttendanceAle
     with no mark. ``now`` is an aware datetime."""
     local = now.astimezone(UK)
     today = local.date()
-    ended = [s for s in Session if local.time() >= s.ends_at]
+    ended = rules.sessions_over(local.time())
     if today.weekday() > 4 or not ended:
         return []
     placements = [

@@ -24,7 +24,7 @@ from service.placements.models import Placement
 from service.progress_reports import services as progress_reports
 from service.pupils.models import Pupil
 from service.reviews.services import review_due
-from service.rules.attendance_codes import UNEXPLAINED, Session, monday_of
+from service.rules.attendance_codes import UNEXPLAINED, Session, monday_of, sessions_over
 from service.rules.attendance_expected import LOOK_BACK_DAYS, expected_sessions, missing_marks
 from service.rules.full_time import package_check
 from service.rules.placement_status import PlacementStatus
@@ -70,13 +70,17 @@ def needs_action(user: User, placements: list[Placement], today: date, now: date
     ids = [p.id for p in running]
     _load(ids)
     half_terms = plans.term_dates(user.organisation_id)
-    ended_today = {s for s in Session if now is not None and now.astimezone(UK).time() >= s.ends_at}
+    ended_today = _ended_today(now)
     return [
         Group("absences", "Absent without a reason", _absences_without_reason(running)),
         Group("unmarked", "Attendance not marked", _attendance_not_marked(running, half_terms, today, ended_today)),
         Group("reviews", "Reviews overdue", _reviews_overdue(running, half_terms, today)),
         Group("visits", "Visits overdue", _visits_overdue(running, half_terms, today)),
-        Group("progress_reports", "Progress reports overdue", _progress_reports_overdue(user, today)),
+        Group(
+            "progress_reports",
+            "Progress reports overdue",
+            _progress_reports_overdue(placements, {user.organisation_id: half_terms}, today),
+        ),
         Group("unsigned", "Plans not signed", _plans_not_signed(running)),
         Group("part_time", "Below full time with no reason", _part_time_without_reason(running)),
         Group("registration", "Providers that may have to register as a school", _registration_risks(running)),
@@ -90,18 +94,24 @@ def provider_to_do(user: User, placements: list[Placement], today: date, now: da
     so they are not on the provider's list."""
     attending = [p for p in placements if p.status in ATTENDING]
     _load([p.id for p in attending])
-    ended_today = {s for s in Session if now is not None and now.astimezone(UK).time() >= s.ends_at}
+    ended_today = _ended_today(now)
+    half_terms = plans.term_dates_of(p.commissioning_organisation_id for p in placements)  # one query
     by_commissioner: dict[int, list[Placement]] = defaultdict(list)
     for placement in attending:
         by_commissioner[placement.commissioning_organisation_id].append(placement)
     items = []
-    for organisation_id, theirs in sorted(by_commissioner.items()):  # one query per commissioner, not per pupil
-        items += _attendance_not_marked(theirs, plans.term_dates(organisation_id), today, ended_today)
-    owed = [_report_item(report, True) for report in progress_reports.reports_owed_to_provider_staff(user, today)]
+    for organisation_id, theirs in sorted(by_commissioner.items()):
+        items += _attendance_not_marked(theirs, half_terms[organisation_id], today, ended_today)
+    owed = [_report_item(report, True) for report in progress_reports.owed_among(placements, today, half_terms)]
     return [
         Group("unmarked", "Attendance to record", items),
         Group("progress_reports", "Progress reports to write", owed),
     ]
+
+
+def _ended_today(now: datetime | None) -> set[Session]:
+    """Today's sessions that are over by the UK clock (none when the caller gives no time)."""
+    return set(sessions_over(now.astimezone(UK).time())) if now is not None else set()
 
 
 def _load(ids: list[int]) -> None:
@@ -208,14 +218,16 @@ def _report_item(report: progress_reports.ReportOwed, to_write: bool) -> Item:
     return _item(report.placement, reason, "progress-reports")
 
 
-def _progress_reports_overdue(user: User, today: date) -> list[Item]:
+def _progress_reports_overdue(
+    placements: list[Placement], half_terms: dict[int, list[HalfTerm]], today: date
+) -> list[Item]:
     """Termly reports the provider has not sent: the commissioner chases them (or writes one from a paper
     report). Only the last six months': older gaps are on the placement's page."""
     since = today - timedelta(days=PROGRESS_REPORT_LOOK_BACK_DAYS)
     return [
         _report_item(report, False)
-        for report in progress_reports.overdue_reports(user.organisation_id, today)
-        if report.due.due_by >= since
+        for report in progress_reports.owed_among(placements, today, half_terms)
+        if report.due.overdue and report.due.due_by >= since
     ]
 
 

@@ -10,6 +10,7 @@ font of digits, ``%`` and ``/``. The picture is made to be printed 15 cm wide (:
 
 from __future__ import annotations
 
+import base64
 import math
 import struct
 import zlib
@@ -100,6 +101,11 @@ def _chunk(kind: bytes, data: bytes) -> bytes:
 
 def text_width(text: str) -> int:
     return len(text) * (GLYPH_W + GLYPH_GAP) - GLYPH_GAP if text else 0
+
+
+def weekly_attendance_image(weeks: Sequence[WeekSummary]) -> str:
+    """The chart as a template's ``chart_image`` wants it (base64 PNG), or empty for no weeks: no chart."""
+    return base64.b64encode(weekly_attendance_png(weeks)).decode("ascii") if weeks else ""
 
 
 def weekly_attendance_png(weeks: Sequence[WeekSummary]) -> bytes:

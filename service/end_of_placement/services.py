@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from service.attendance import services as attendance_services
 from service.audit import services as audit
 from service.auth.models import User
 from service.documents import services as documents
@@ -114,8 +113,3 @@ def end_placement(
     if DocumentType.END_OF_PLACEMENT_REPORT not in documents.context_builders():
         return None
     return documents.request_document(user, placement, DocumentType.END_OF_PLACEMENT_REPORT, output_dir)
-
-
-def attendance_marks(placement_id: int, start: date, end: date) -> list[tuple[date, str]]:
-    """Every attendance mark of the placement between two dates, as (date, code), oldest first."""
-    return [(mark.on, mark.code) for mark in attendance_services.marks_between(placement_id, start, end)]

@@ -18,7 +18,7 @@ here trust the placement they are given, and ``can_write`` checks the role again
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -37,14 +37,13 @@ from service.mail import services as mail
 from service.mail.models import OutboxMessage
 from service.placements.models import Placement
 from service.progress_reports.models import ProgressReport, ReportObjective, ReportStatus
-from service.providers.models import Provider
 from service.reviews.models import ProgressRating
 from service.reviews.reminders import commissioner_emails
 from service.rules.placement_status import PlacementStatus
 from service.rules.progress_reports import ReportDue, reports_due
 from service.rules.review_dates import HalfTerm
-from service.support_plans.models import PlanObjective, TermDate
-from service.support_plans.services import term_dates
+from service.support_plans.models import PlanObjective
+from service.support_plans.services import term_dates, term_dates_of
 
 #: A report is owed once the pupil has started at the provider; an ended placement still owes its last term's.
 REPORTING_STATUSES = (PlacementStatus.ACTIVE, PlacementStatus.UNDER_REVIEW, PlacementStatus.ENDED)
@@ -116,10 +115,8 @@ def active_period(placement: Placement) -> tuple[date, date | None] | None:
     """When the pupil was at the provider: from the start to the end (None while it runs); None if not started."""
     if placement.status not in REPORTING_STATUSES:
         return None
-    start = placement.actual_start or placement.planned_start
-    end = None
-    if placement.status is PlacementStatus.ENDED:
-        end = placement.actual_end or placement.planned_end or start
+    start = attendance.first_day(placement)
+    end = (attendance.last_day(placement) or start) if placement.status is PlacementStatus.ENDED else None
     return start, end
 
 
@@ -179,10 +176,23 @@ def section_for(placement: Placement, today: date) -> list[TermRow]:
     return list(reversed(rows))
 
 
-def _owed(placements: Sequence[Placement], half_terms: dict[int, list[HalfTerm]], today: date) -> list[ReportOwed]:
-    latest = _latest_by_term(p.id for p in placements)
+def owed_among(
+    placements: Iterable[Placement], today: date, half_terms: Mapping[int, list[HalfTerm]] | None = None
+) -> list[ReportOwed]:
+    """The reports these placements still owe (due or overdue, not submitted), soonest due first.
+
+    For placements the caller already has (the dashboard's): only those that have started count. Each follows
+    its commissioner's term dates, from ``half_terms`` when the caller has them, else in one query; then one
+    query for the reports, whatever the number of placements. Pupils and providers should be loaded already.
+    """
+    reporting = [p for p in placements if p.status in REPORTING_STATUSES]
+    if not reporting:
+        return []
+    if half_terms is None:
+        half_terms = term_dates_of(p.commissioning_organisation_id for p in reporting)
+    latest = _latest_by_term(p.id for p in reporting)
     owed = []
-    for placement in placements:
+    for placement in reporting:
         for due in due_for(placement, today, half_terms.get(placement.commissioning_organisation_id, [])):
             report = latest.get((placement.id, due.term.key))
             if report is None or not report.submitted:
@@ -193,35 +203,15 @@ def _owed(placements: Sequence[Placement], half_terms: dict[int, list[HalfTerm]]
 def reports_owed(provider_id: int, today: date) -> list[ReportOwed]:
     """The reports a provider still owes (due or overdue, not submitted), soonest due first.
 
-    For the provider's own dashboard: the caller has checked the provider is the user's. Three queries
-    whatever the number of placements (placements, every commissioning organisation's term dates, reports).
+    The caller has checked the provider is the user's. Three queries whatever the number of placements
+    (placements, every commissioning organisation's term dates, reports).
     """
-    placements = list(
-        db.session.scalars(
-            sa.select(Placement)
-            .where(Placement.provider_id == provider_id, Placement.status.in_(REPORTING_STATUSES))
-            .options(joinedload(Placement.pupil), joinedload(Placement.provider))
-        )
+    placements = db.session.scalars(
+        sa.select(Placement)
+        .where(Placement.provider_id == provider_id, Placement.status.in_(REPORTING_STATUSES))
+        .options(joinedload(Placement.pupil), joinedload(Placement.provider))
     )
-    organisations = {p.commissioning_organisation_id for p in placements}
-    half_terms: dict[int, list[HalfTerm]] = {}
-    if organisations:
-        for row in db.session.scalars(
-            sa.select(TermDate).where(TermDate.organisation_id.in_(organisations)).order_by(TermDate.starts_on)
-        ):
-            half_terms.setdefault(row.organisation_id, []).append(HalfTerm(row.name, row.starts_on, row.ends_on))
-    return _owed(placements, half_terms, today)
-
-
-def reports_owed_to_provider_staff(user: User, today: date) -> list[ReportOwed]:
-    """``reports_owed`` for every provider record of a provider-staff user's organisation."""
-    if user.role is not Role.PROVIDER_STAFF:
-        return []
-    ids = db.session.scalars(sa.select(Provider.id).where(Provider.organisation_id == user.organisation_id))
-    return sorted(
-        (owed for provider_id in ids for owed in reports_owed(provider_id, today)),
-        key=lambda o: (o.due.due_by, o.placement.id),
-    )
+    return owed_among(list(placements), today)
 
 
 def overdue_reports(organisation_id: int, today: date) -> list[ReportOwed]:
@@ -230,20 +220,15 @@ def overdue_reports(organisation_id: int, today: date) -> list[ReportOwed]:
     For the dashboard's "To do today": oldest due first. Three queries whatever the number of placements
     (placements with their pupils and providers, the organisation's term dates, the reports).
     """
-    placements = list(
-        db.session.scalars(
-            sa.select(Placement)
-            .where(
-                Placement.commissioning_organisation_id == organisation_id,
-                Placement.status.in_(REPORTING_STATUSES),
-            )
-            .options(joinedload(Placement.pupil), joinedload(Placement.provider))
+    placements = db.session.scalars(
+        sa.select(Placement)
+        .where(
+            Placement.commissioning_organisation_id == organisation_id,
+            Placement.status.in_(REPORTING_STATUSES),
         )
+        .options(joinedload(Placement.pupil), joinedload(Placement.provider))
     )
-    if not placements:
-        return []
-    half_terms = {organisation_id: term_dates(organisation_id)}
-    return [owed for owed in _owed(placements, half_terms, today) if owed.due.overdue]
+    return [owed for owed in owed_among(list(placements), today) if owed.due.overdue]
 
 
 def term_register(placement: Placement, due: ReportDue, today: date) -> attendance.Register | None:

@@ -59,6 +59,11 @@ SESSION_ENDS = {Session.AM: time(12, 30), Session.PM: time(16, 0)}
 MIDDAY = time(12, 30)
 
 
+def sessions_over(local_time: time) -> list[Session]:
+    """The sessions of a day that are over at this UK local time, morning first: the ones to chase."""
+    return [session for session in Session if local_time >= session.ends_at]
+
+
 class CodeClass(enum.StrEnum):
     PRESENT = "present"
     APPROVED_EDUCATION = "approved_education"

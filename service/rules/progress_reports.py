@@ -112,12 +112,30 @@ def _name(year: int, season: Season) -> str:
     return f"{season.value.capitalize()} term {year}"
 
 
-def terms_between(first: date, last: date, half_terms: Sequence[HalfTerm]) -> list[Term]:
-    """Every term that overlaps ``first``..``last`` (both inclusive), in order."""
+def _grouped(half_terms: Sequence[HalfTerm]) -> dict[tuple[int, Season], list[HalfTerm]]:
     entered: dict[tuple[int, Season], list[HalfTerm]] = {}
     for half in half_terms:
-        season = season_of(half)
-        entered.setdefault((half.starts_on.year, season), []).append(half)
+        entered.setdefault((half.starts_on.year, season_of(half)), []).append(half)
+    return entered
+
+
+def _entered_term(year: int, season: Season, halves: Sequence[HalfTerm]) -> Term:
+    start, end = min(h.starts_on for h in halves), max(h.ends_on for h in halves)
+    return Term(_key(year, season), _name(year, season), start, end, True)
+
+
+def entered_terms(half_terms: Sequence[HalfTerm]) -> list[Term]:
+    """The terms the organisation's half-terms make, oldest first: the one grouping of half-terms into terms,
+    so a report's "Autumn term 2026" and the summary's are the same days."""
+    return sorted(
+        (_entered_term(year, season, halves) for (year, season), halves in _grouped(half_terms).items()),
+        key=lambda term: term.starts_on,
+    )
+
+
+def terms_between(first: date, last: date, half_terms: Sequence[HalfTerm]) -> list[Term]:
+    """Every term that overlaps ``first``..``last`` (both inclusive), in order."""
+    entered = _grouped(half_terms)
 
     year, season = _previous(first.year, _season_of_month(first.month))
     end_year, end_season = _next(last.year, _season_of_month(last.month))
@@ -130,8 +148,7 @@ def terms_between(first: date, last: date, half_terms: Sequence[HalfTerm]) -> li
     for year, season in keys:
         halves = entered.get((year, season))
         if halves:
-            start, end = min(h.starts_on for h in halves), max(h.ends_on for h in halves)
-            terms.append(Term(_key(year, season), _name(year, season), start, end, True))
+            terms.append(_entered_term(year, season, halves))
         else:
             m1, d1, m2, d2 = _CALENDAR[season]
             terms.append(Term(_key(year, season), _name(year, season), date(year, m1, d1), date(year, m2, d2), False))

@@ -42,6 +42,8 @@ from service.rules.attendance_codes import Summary, attendance_summary
 from service.rules.decision import Circumstance, DecisionMaker
 from service.rules.full_time import package_check
 from service.rules.placement_status import PlacementStatus
+from service.rules.progress_reports import entered_terms
+from service.rules.review_dates import HalfTerm
 from service.rules.school_age import school_year_start, year_group_label
 from service.support_plans.models import TermDate
 
@@ -72,17 +74,8 @@ class Period:
 
 
 ALL_TIME = Period("all", "All time", None, None)
-_SEASONS = ("autumn", "spring", "summer")
 _TERM_KEY = re.compile(r"(\d{4})-(autumn|spring|summer)")
 _YEAR_KEY = re.compile(r"year-(\d{4})")
-
-
-def _season(starts_on: date) -> str:
-    """The term a half-term belongs to, by the month it starts: September to December autumn, January to
-    March spring (spring's second half starts in February), April to August summer (after Easter)."""
-    if starts_on.month >= 9:
-        return "autumn"
-    return "spring" if starts_on.month <= 3 else "summer"
 
 
 def school_year(start_year: int) -> Period:
@@ -95,20 +88,13 @@ def school_year(start_year: int) -> Period:
 
 
 def terms(term_dates: Iterable[TermDate]) -> list[Period]:
-    """The organisation's terms, each from its first half-term's start to its last one's end, newest first.
+    """The organisation's terms, each from its first half-term's start to its last one's end, newest first
+    (grouped as progress reports group them, ``rules.progress_reports.entered_terms``).
 
     Why terms and not half-terms: governors and LA panels meet termly, and a half-term is too short a window
     for attendance and outcomes to mean much."""
-    spans: dict[tuple[int, str], list[date]] = {}
-    for term in term_dates:
-        key = (term.starts_on.year, _season(term.starts_on))
-        span = spans.setdefault(key, [term.starts_on, term.ends_on])
-        span[0], span[1] = min(span[0], term.starts_on), max(span[1], term.ends_on)
-    periods = [
-        Period(f"{year}-{season}", f"{season.capitalize()} term {year}", start, end)
-        for (year, season), (start, end) in spans.items()
-    ]
-    return sorted(periods, key=lambda p: p.start or date.min, reverse=True)
+    half_terms = [HalfTerm(row.name, row.starts_on, row.ends_on) for row in term_dates]
+    return [Period(t.key, t.name, t.starts_on, t.ends_on) for t in reversed(entered_terms(half_terms))]
 
 
 def period_choices(organisation_id: int, today: date) -> list[Period]:

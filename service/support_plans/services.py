@@ -190,6 +190,19 @@ def term_dates(organisation_id: int) -> list[HalfTerm]:
     return [HalfTerm(row.name, row.starts_on, row.ends_on) for row in rows]
 
 
+def term_dates_of(organisation_ids: Iterable[int]) -> dict[int, list[HalfTerm]]:
+    """Each organisation's half-terms, oldest first, in one query: a provider works for many commissioners,
+    and each placement follows its own commissioner's term dates."""
+    ids = set(organisation_ids)
+    found: dict[int, list[HalfTerm]] = {organisation_id: [] for organisation_id in ids}
+    if ids:
+        for row in db.session.scalars(
+            sa.select(TermDate).where(TermDate.organisation_id.in_(ids)).order_by(TermDate.starts_on)
+        ):
+            found[row.organisation_id].append(HalfTerm(row.name, row.starts_on, row.ends_on))
+    return found
+
+
 def latest_review(placement: Placement) -> date:
     """The latest first-review date for this placement, from its organisation's term dates."""
     return latest_review_date(placement.planned_start, term_dates(placement.commissioning_organisation_id)).latest

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, time
 from decimal import Decimal
 
 import pytest
@@ -20,6 +20,7 @@ from service.rules.attendance_codes import (
     is_unexplained,
     off_site_register_code,
     parse_code,
+    sessions_over,
     weekly_summaries,
 )
 
@@ -187,3 +188,18 @@ def test_weekly_summaries_cover_each_iso_week_monday_to_friday():
 def test_the_off_site_code_is_still_b_or_k():
     assert off_site_register_code(OrganisationKind.LOCAL_AUTHORITY) == "K"
     assert off_site_register_code(OrganisationKind.SCHOOL) == "B"
+
+
+@pytest.mark.parametrize(
+    ("at", "over"),
+    [
+        (time(9, 0), []),
+        (time(12, 29), []),
+        (time(12, 30), [Session.AM]),  # the morning is over at 12:30 exactly
+        (time(15, 59), [Session.AM]),
+        (time(16, 0), [Session.AM, Session.PM]),
+        (time(23, 59), [Session.AM, Session.PM]),
+    ],
+)
+def test_sessions_over(at, over):
+    assert sessions_over(at) == over

@@ -11,14 +11,13 @@ the document's date, so a report can still be produced.
 
 from __future__ import annotations
 
-import base64
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from service.attendance import services as attendance
 from service.documents import charts
 from service.documents.contexts import common
-from service.end_of_placement import services as end_services
 from service.end_of_placement.models import Destination, EndOfPlacement, EndReason, ObjectiveOutcome
 from service.formatting import uk_date
 from service.placements.models import Placement
@@ -92,9 +91,8 @@ def _outcome(item: ObjectiveOutcome) -> dict[str, str]:
 
 
 def _attendance(placement: Placement, end: date) -> dict[str, Any]:
-    start = placement.actual_start or placement.planned_start
-    marks = end_services.attendance_marks(placement.id, start, end) if start <= end else []
-    marks = [(day, code) for day, code in marks if start <= day <= end]
+    start = attendance.first_day(placement)
+    marks = [(m.on, m.code) for m in attendance.marks_between(placement.id, start, end)] if start <= end else []
     summary = attendance_summary(code for _, code in marks)
     # Weeks are shown only when something could be attended: a list of empty weeks says nothing.
     weeks = weekly_summaries(marks, start, end) if summary.possible else []
@@ -118,7 +116,7 @@ def _attendance(placement: Placement, end: date) -> dict[str, Any]:
         "severe": summary.severe,
         "summary": f"{sentence} {period}".strip(),
         "weeks": [_week(week) for week in weeks],
-        "chart_image": base64.b64encode(charts.weekly_attendance_png(weeks)).decode("ascii") if weeks else "",
+        "chart_image": charts.weekly_attendance_image(weeks),
     }
 
 

@@ -10,7 +10,6 @@ it was recorded, so the record stands alone even after the plan changes.
 
 from __future__ import annotations
 
-import base64
 from datetime import date
 from typing import Any
 
@@ -47,7 +46,7 @@ def _chart(review: Review) -> str:
     marks = [(mark.on, mark.code) for mark in attendance.marks_between(review.placement_id, start, end)]
     if not attendance_summary(code for _, code in marks).possible:
         return ""
-    return base64.b64encode(charts.weekly_attendance_png(weekly_summaries(marks, start, end))).decode("ascii")
+    return charts.weekly_attendance_image(weekly_summaries(marks, start, end))
 
 
 def _review(review: Review) -> dict[str, Any]:
