@@ -8,6 +8,7 @@ read it off a shared computer or a proxy log would.
 from __future__ import annotations
 
 import hashlib
+from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import Flask
@@ -179,8 +180,8 @@ def test_the_absolute_limit_counts_from_the_stored_start_of_the_session(app, cli
     assert client.get("/").status_code == 200
     row = db_session.scalar(sa.select(UserSession).where(UserSession.user_id == commissioner.id))
     now = sessions.now()
-    row.created_at = now - sessions.max_age() - sessions.timedelta(minutes=1)
-    row.last_seen_at = now - sessions.timedelta(minutes=1)  # used a minute ago
+    row.created_at = now - sessions.max_age() - timedelta(minutes=1)
+    row.last_seen_at = now - timedelta(minutes=1)  # used a minute ago
     db_session.commit()
     response = client.get("/")
     assert _sent_to_sign_in(response)
