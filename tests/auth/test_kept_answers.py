@@ -127,3 +127,22 @@ def test_a_late_review_is_kept_with_its_progress_rows(app, client, clock, commis
     assert "The workshop is my favourite" in restored
     assert "Attended 9 sessions of 10" in restored
     assert re.search(r'value="good"\s+checked', restored), "the rating given is selected again"
+
+
+def test_a_post_after_the_absolute_limit_is_kept_too(app, client, commissioner, placement, db_session):
+    from datetime import timedelta
+
+    from service.auth import sessions
+    from service.auth.models import UserSession
+
+    sign_in(client, commissioner)
+    url = f"/placements/{placement.id}/plan/views"
+    page = client.get(url)
+    row = db_session.scalar(sa.select(UserSession).where(UserSession.user_id == commissioner.id))
+    row.created_at = sessions.now() - sessions.max_age() - timedelta(minutes=1)  # busy all day, just now over
+    db_session.commit()
+    late = client.post(url, data=form_data(page, {"child_views": "Typed at the end of a long day", "save_draft": "1"}))
+    assert "expired=1" in late.headers["Location"] and "kept=1" in late.headers["Location"]
+    assert _plan(db_session, placement.id) is None
+    sign_in(client, commissioner)
+    assert "Typed at the end of a long day" in text(client.get(url))
