@@ -1,10 +1,10 @@
-"""Cross-cutting protection: deny-by-default sign-in, session expiry, security headers, error pages."""
+"""Cross-cutting protection: deny-by-default sign-in, server-side session checks, security headers, error pages."""
 
 from __future__ import annotations
 
 import logging
-import time
 import traceback
+from datetime import datetime
 
 from flask import Flask, Response, redirect, render_template, request, session, url_for
 from flask_login import current_user, logout_user
@@ -13,7 +13,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 from wtforms.validators import ValidationError
 
-from service.auth import kept_answers
+from service.auth import kept_answers, sessions
+from service.auth.models import SessionEnd, User, UserSession
 from service.extensions import db, login_manager
 
 log = logging.getLogger(__name__)
@@ -24,6 +25,22 @@ CONTENT_SECURITY_POLICY = (
 )
 
 
+def _account_for(user_id: str) -> User | None:
+    """The active account behind a Flask-Login id ("<id>.<session version>"), or None.
+
+    The version is bumped with every password, role or active change: a second lock, behind the server-side
+    session, on a cookie from before the change.
+    """
+    try:
+        raw_id, raw_version = user_id.split(".", 1)
+        user = db.session.get(User, int(raw_id))
+    except ValueError:
+        return None
+    if user is None or not user.is_active or str(user.session_version) != raw_version:
+        return None
+    return user
+
+
 def init_app(app: Flask) -> None:
     login_manager.login_view = "auth.sign_in"
     login_manager.login_message = "Sign in to continue."
@@ -31,40 +48,47 @@ def init_app(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str):  # type: ignore[no-untyped-def]
-        from service.auth.models import User
-
-        try:
-            raw_id, raw_version = user_id.split(".", 1)
-            user = db.session.get(User, int(raw_id))
-        except ValueError:
-            return None
-        if user is None or not user.is_active or str(user.session_version) != raw_version:
+        """The user, only while the server-side session named in the cookie is open and theirs."""
+        user = _account_for(user_id)
+        row = sessions.from_cookie()
+        if user is None or row is None or row.ended_at is not None or row.user_id != user.id:
             return None
         return user
 
     @app.before_request
     def require_sign_in() -> Response | None:
-        view = app.view_functions.get(request.endpoint or "")
-        if request.endpoint == "static" or (view is not None and getattr(view, "apdocs_public", False)):
+        if request.endpoint == "static":
             return None
-        if view is None:
-            return None  # 404/405 handled by Flask
+        view = app.view_functions.get(request.endpoint or "")
+        closed = view is not None and not getattr(view, "apdocs_public", False)
+        row = sessions.from_cookie()
+        moment = sessions.now()
+        if row is not None and row.ended_at is None and sessions.is_over(row, moment):
+            # Before anything reads current_user, so that no page, public or not, sees this session signed in.
+            kept = _end_expired_session(view if closed else None, row, moment)
+            return redirect(url_for("auth.sign_in", expired=1, kept=1 if kept else None)) if closed else None
+        if not closed:
+            return None  # public, or a 404/405 that Flask answers
         if not current_user.is_authenticated:
+            if row is not None:
+                session.clear()  # a session that ended elsewhere: forget its id
             return login_manager.unauthorized()
-        idle_limit = app.config["APDOCS_SESSION_IDLE_MINUTES"] * 60
-        now = int(time.time())
-        last_seen = session.get("last_seen", now)
-        if now - int(last_seen) > idle_limit:
-            kept = _keep_late_answers(view)
-            logout_user()
-            session.clear()
-            return redirect(url_for("auth.sign_in", expired=1, kept=1 if kept else None))
-        session["last_seen"] = now
-        session.permanent = True
+        if row is not None and sessions.touch(row, moment):
+            db.session.commit()
         return None
 
-    def _keep_late_answers(view: object) -> bool:
-        """Keep a post that came after the idle limit, if its view takes long answers and its CSRF token is good."""
+    def _end_expired_session(view: object, row: UserSession, moment: datetime) -> bool:
+        """End a session past its idle or absolute limit; True when a late post to ``view`` was kept."""
+        owner_id = int(current_user.id) if current_user.is_authenticated else None
+        sessions.end(row, SessionEnd.EXPIRED, moment)
+        db.session.commit()
+        kept = owner_id is not None and view is not None and _keep_late_answers(view, owner_id)
+        logout_user()
+        session.clear()
+        return kept
+
+    def _keep_late_answers(view: object, user_id: int) -> bool:
+        """Keep a post that came after the session limit, if its view takes long answers and its CSRF token is good."""
         if request.method != "POST" or not getattr(view, "apdocs_keeps_answers", False):
             return False
         try:
@@ -72,7 +96,7 @@ def init_app(app: Flask) -> None:
         except ValidationError:
             return False
         try:
-            kept_answers.keep(int(current_user.id), request.path, request.form)
+            kept_answers.keep(user_id, request.path, request.form)
             db.session.commit()
         except SQLAlchemyError as error:
             db.session.rollback()

@@ -99,6 +99,8 @@ class Settings:
     signing_reminder_working_days: int = 3
     #: A visit is due this many working days after the last one; 0 means half a term (from the term dates).
     visit_working_days: int = 0
+    #: A bearer token that lets a monitor read /healthz's details; unset: only a signed-in admin sees them.
+    health_token: str = ""
     extra: dict[str, object] = field(default_factory=dict)
 
     @classmethod
@@ -135,6 +137,7 @@ class Settings:
             signing_tsa_url=_env("SIGNING_TSA_URL", ""),
             signing_reminder_working_days=int(_env("SIGNING_REMINDER_WORKING_DAYS", "3")),
             visit_working_days=int(_env("VISIT_WORKING_DAYS", "0")),
+            health_token=_env("HEALTH_TOKEN", "").strip(),
         )
 
     @property
@@ -164,6 +167,7 @@ class Settings:
             "RATELIMIT_HEADERS_ENABLED": False,
             "APDOCS_OUTPUT_DIR": str(self.output_dir),
             "APDOCS_SESSION_IDLE_MINUTES": self.session_idle_minutes,
+            "APDOCS_SESSION_MAX_HOURS": self.session_max_hours,
             "APDOCS_LOGIN_RATE_LIMIT": self.login_rate_limit,
             "APDOCS_SMTP_HOST": self.smtp_host,
             "APDOCS_SMTP_PORT": self.smtp_port,
@@ -181,5 +185,6 @@ class Settings:
             "APDOCS_SIGNING_TSA_URL": self.signing_tsa_url,
             "APDOCS_SIGNING_REMINDER_WORKING_DAYS": self.signing_reminder_working_days,
             "APDOCS_VISIT_WORKING_DAYS": self.visit_working_days,
+            "APDOCS_HEALTH_TOKEN": self.health_token,
             **self.extra,
         }

@@ -80,3 +80,36 @@ class KeptAnswers(Base):
     path: Mapped[str] = mapped_column(sa.String(300))
     fields: Mapped[list[list[str]]] = mapped_column(sa.JSON)  # [name, value] pairs, in the order posted
     kept_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class SessionEnd(enum.StrEnum):
+    """Why a session ended, kept on its row so that an operator can tell a sign-out from a forced end."""
+
+    SIGNED_OUT = "signed_out"
+    PASSWORD_CHANGED = "password_changed"  # noqa: S105 - a reason, not a password
+    DEACTIVATED = "deactivated"
+    ROLE_CHANGED = "role_changed"
+    EXPIRED = "expired"
+    REPLACED = "replaced"
+
+
+class UserSession(Base):
+    """One signed-in session, held on the server so that it can be ended there (``service.auth.sessions``).
+
+    The session cookie is signed, not secret from whoever holds it, and a copy of it keeps working as long as
+    the server accepts it. So the cookie carries a random session id and every request looks its row up: a
+    session ends when its row says so, whatever copies of the cookie are about. Only the SHA-256 of the id is
+    stored, so a copy of this table opens no session. ``created_at`` never moves: the absolute limit counts
+    from it.
+    """
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    #: Written at most about once a minute (``sessions.TOUCH_EVERY``), so a busy page does not write on every request.
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    ended_reason: Mapped[SessionEnd | None] = mapped_column(enum_column(SessionEnd), nullable=True)

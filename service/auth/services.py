@@ -14,7 +14,8 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from service.audit import services as audit
-from service.auth.models import Role, User
+from service.auth import sessions
+from service.auth.models import Role, SessionEnd, User
 from service.db import utcnow
 from service.errors import FieldError
 from service.extensions import db
@@ -114,7 +115,7 @@ def create_user(organisation: Organisation, details: AccountDetails, actor: User
 
 
 def update_user(user: User, details: AccountDetails, actor: User) -> User:
-    """Change an account. Deactivating it or changing its password ends its open sessions."""
+    """Change an account. Deactivating it, or changing its password or role, ends all its open sessions at once."""
     _check_role(user.organisation, details.role)
     email = normalise_email(details.email)
     clash = db.session.scalar(sa.select(User.id).where(User.email == email, User.id != user.id))
@@ -130,8 +131,20 @@ def update_user(user: User, details: AccountDetails, actor: User) -> User:
         changed.append("password")
     if "password" in changed or "is_active" in changed or "role" in changed:
         user.session_version += 1
+        sessions.end_all(user.id, _why_sessions_end(user, changed))
     audit.record("update", "user", user.id, actor, {"fields": changed})
     return user
+
+
+def _why_sessions_end(user: User, changed: list[str]) -> SessionEnd:
+    """The reason recorded on the sessions an account change ends (the weightiest, when several changed)."""
+    if "is_active" in changed and not user.is_active:
+        return SessionEnd.DEACTIVATED
+    if "password" in changed:
+        return SessionEnd.PASSWORD_CHANGED
+    if "role" in changed:
+        return SessionEnd.ROLE_CHANGED
+    return SessionEnd.DEACTIVATED  # reactivated: nothing was open; a session from before still stays ended
 
 
 def _check_password(password: str) -> None:

@@ -8,9 +8,9 @@ from werkzeug.wrappers import Response
 
 from forms.auth import SignInForm, UserForm
 from service.access import current, public, roles_required
-from service.auth import kept_answers
+from service.auth import kept_answers, sessions
 from service.auth import services as accounts
-from service.auth.models import Role
+from service.auth.models import Role, SessionEnd, User
 from service.extensions import db, limiter
 
 bp = Blueprint("auth", __name__, template_folder="templates")
@@ -36,8 +36,8 @@ def sign_in() -> Response | str:
         user = accounts.authenticate(form.email.data or "", form.password.data or "")
         db.session.commit()
         if user is not None:
-            session.clear()
-            login_user(user)
+            _start_session(user)
+            db.session.commit()
             # Back to the form whose answers were kept when the last session went idle, if any.
             return redirect(kept_answers.waiting_page(user) or url_for("dashboard.index"))
         form.email.errors = ["Enter a correct email address and password"]
@@ -47,8 +47,20 @@ def sign_in() -> Response | str:
     return render_template("auth/sign_in.html", form=form, expired=expired, kept=kept)
 
 
+def _start_session(user: User) -> None:
+    """Sign ``user`` in on this browser with a new server-side session: a new id every time (no fixation)."""
+    previous = session.get(sessions.SESSION_KEY)
+    session.clear()
+    session_id = sessions.start(user, replacing=previous)
+    login_user(user)
+    session[sessions.SESSION_KEY] = session_id
+    session.permanent = True
+
+
 @bp.route("/sign-out", methods=["POST"])
 def sign_out() -> Response:
+    sessions.end_current(SessionEnd.SIGNED_OUT)
+    db.session.commit()
     logout_user()
     session.clear()
     flash("You have signed out.", "success")
@@ -90,12 +102,16 @@ def edit_user(user_id: int) -> Response | str:
     form = UserForm(obj=user)
     _limit_roles(form, admin.organisation.kind)
     if form.validate_on_submit():
+        version = user.session_version
         try:
             accounts.update_user(user, _details(form), admin)
         except accounts.AccountError as error:
             db.session.rollback()
             getattr(form, error.field).errors.append(error.message)
         else:
+            if user.id == admin.id and user.session_version != version:
+                # Their own new password ended all their sessions; this browser carries on, on a new one.
+                _start_session(user)
             db.session.commit()
             flash("Account updated.", "success")
             return redirect(url_for("auth.users"))

@@ -7,7 +7,6 @@ saved on a timed-out session (the limit protects an unattended screen), and must
 from __future__ import annotations
 
 import re
-import time
 from datetime import date
 
 import pytest
@@ -30,9 +29,9 @@ def placement(school, provider):  # type: ignore[no-untyped-def]
     return factories.PlacementFactory(pupil=pupil, provider=provider, planned_start=date(2026, 1, 5))
 
 
-def _go_idle(client, app) -> None:  # type: ignore[no-untyped-def]
-    with client.session_transaction() as session:
-        session["last_seen"] = int(time.time()) - app.config["APDOCS_SESSION_IDLE_MINUTES"] * 60 - 5
+def _go_idle(clock, app) -> None:  # type: ignore[no-untyped-def]
+    """Let the idle limit pass, as a long answer being typed would."""
+    clock.advance(app.config["APDOCS_SESSION_IDLE_MINUTES"] * 60 + 5)
 
 
 def _plan(db_session, placement_id: int) -> SupportPlan | None:  # type: ignore[no-untyped-def]
@@ -41,12 +40,12 @@ def _plan(db_session, placement_id: int) -> SupportPlan | None:  # type: ignore[
 
 
 def test_a_late_post_is_kept_and_comes_back_in_the_form_after_signing_in(
-    app, client, commissioner, placement, db_session
+    app, client, clock, commissioner, placement, db_session
 ):
     sign_in(client, commissioner)
     url = f"/placements/{placement.id}/plan/views"
     page = client.get(url)
-    _go_idle(client, app)
+    _go_idle(clock, app)
     late = client.post(
         url, data=form_data(page, {"child_views": LONG_ANSWER, "parental_views": "Mornings", "save_continue": "1"})
     )
@@ -79,11 +78,11 @@ def test_a_late_post_is_kept_and_comes_back_in_the_form_after_signing_in(
     assert db_session.scalar(sa.select(sa.func.count()).select_from(KeptAnswers)) == 0
 
 
-def test_a_late_post_with_a_forged_token_keeps_nothing(app, client, commissioner, placement, db_session):
+def test_a_late_post_with_a_forged_token_keeps_nothing(app, client, clock, commissioner, placement, db_session):
     sign_in(client, commissioner)
     url = f"/placements/{placement.id}/plan/views"
     client.get(url)
-    _go_idle(client, app)
+    _go_idle(clock, app)
     late = client.post(url, data={"csrf_token": "forged", "child_views": "planted words", "save_draft": "1"})
     assert late.status_code in (302, 400)  # refused outright, or signed out with nothing kept
     assert "kept=1" not in late.headers.get("Location", "")
@@ -91,12 +90,12 @@ def test_a_late_post_with_a_forged_token_keeps_nothing(app, client, commissioner
 
 
 def test_kept_answers_go_back_only_to_the_person_who_typed_them(
-    app, client, commissioner, school, placement, db_session
+    app, client, clock, commissioner, school, placement, db_session
 ):
     sign_in(client, commissioner)
     url = f"/placements/{placement.id}/plan/views"
     page = client.get(url)
-    _go_idle(client, app)
+    _go_idle(clock, app)
     client.post(url, data=form_data(page, {"child_views": "Only for Sam", "save_draft": "1"}))
 
     colleague = factories.UserFactory(organisation=school, role=factories.Role.COMMISSIONER, name="Cat Colleague")
@@ -106,7 +105,7 @@ def test_kept_answers_go_back_only_to_the_person_who_typed_them(
     assert db_session.scalar(sa.select(sa.func.count()).select_from(KeptAnswers)) == 1
 
 
-def test_a_late_review_is_kept_with_its_progress_rows(app, client, commissioner, placement, db_session):
+def test_a_late_review_is_kept_with_its_progress_rows(app, client, clock, commissioner, placement, db_session):
     placement.status = PlacementStatus.ACTIVE
     plan = factories.SupportPlanFactory(placement=placement, agreed_at=utcnow(), agreed_by_id=commissioner.id)
     objective = factories.PlanObjectiveFactory(support_plan=plan, objective="Attend every session")
@@ -114,7 +113,7 @@ def test_a_late_review_is_kept_with_its_progress_rows(app, client, commissioner,
     sign_in(client, commissioner)
     url = f"/placements/{placement.id}/reviews/new"
     page = client.get(url)
-    _go_idle(client, app)
+    _go_idle(clock, app)
     fields = {
         "present": "Sam Senco; Pat Parent",
         "pupil_views": "The workshop is my favourite",
@@ -128,3 +127,22 @@ def test_a_late_review_is_kept_with_its_progress_rows(app, client, commissioner,
     assert "The workshop is my favourite" in restored
     assert "Attended 9 sessions of 10" in restored
     assert re.search(r'value="good"\s+checked', restored), "the rating given is selected again"
+
+
+def test_a_post_after_the_absolute_limit_is_kept_too(app, client, commissioner, placement, db_session):
+    from datetime import timedelta
+
+    from service.auth import sessions
+    from service.auth.models import UserSession
+
+    sign_in(client, commissioner)
+    url = f"/placements/{placement.id}/plan/views"
+    page = client.get(url)
+    row = db_session.scalar(sa.select(UserSession).where(UserSession.user_id == commissioner.id))
+    row.created_at = sessions.now() - sessions.max_age() - timedelta(minutes=1)  # busy all day, just now over
+    db_session.commit()
+    late = client.post(url, data=form_data(page, {"child_views": "Typed at the end of a long day", "save_draft": "1"}))
+    assert "expired=1" in late.headers["Location"] and "kept=1" in late.headers["Location"]
+    assert _plan(db_session, placement.id) is None
+    sign_in(client, commissioner)
+    assert "Typed at the end of a long day" in text(client.get(url))

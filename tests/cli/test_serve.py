@@ -29,6 +29,7 @@ def test_serve_answers_and_stops_on_sigterm(app, tmp_path):
         "APDOCS_OUTPUT_DIR": str(tmp_path / "output"),
         "APDOCS_QUEUE_URL": f"sqlite:///{tmp_path / 'queue.sqlite3'}",
         "APDOCS_PORT": str(port),
+        "APDOCS_HEALTH_TOKEN": "serve-test-health-token",  # /healthz shows its details to the monitor only
     }
     apdocs = Path(sys.executable).parent / "apdocs"
     log = (tmp_path / "serve.log").open("wb")
@@ -37,7 +38,10 @@ def test_serve_answers_and_stops_on_sigterm(app, tmp_path):
         health = None
         for _ in range(100):
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as response:  # noqa: S310
+                monitor = urllib.request.Request(
+                    f"http://127.0.0.1:{port}/healthz", headers={"Authorization": "Bearer serve-test-health-token"}
+                )
+                with urllib.request.urlopen(monitor, timeout=2) as response:  # noqa: S310
                     health = json.load(response)
                 break
             except OSError:

@@ -1,0 +1,78 @@
+"""The health checks, and who may read their details.
+
+A load balancer needs only ``{"status": "ok"|"error"}`` and the HTTP code. The details (database backend,
+migration revision, queue type, what failed) help an operator, and would help an attacker pick an exploit,
+so they go only to a signed-in admin or to a monitor presenting ``APDOCS_HEALTH_TOKEN``.
+"""
+
+from __future__ import annotations
+
+import functools
+import hmac
+
+import sqlalchemy as sa
+
+from service.auth.models import Role
+from service.extensions import db
+
+
+@functools.lru_cache(maxsize=1)
+def _converter_installed() -> tuple[bool, bool]:
+    """Checked once per process: whether LibreOffice and a Python with its UNO bridge are installed."""
+    from service.documents.converter import PoolSettings, soffice_available, uno_python_available
+
+    settings = PoolSettings.from_env()
+    return soffice_available(settings), uno_python_available(settings)
+
+
+def _database() -> dict[str, str]:
+    try:
+        db.session.execute(sa.text("SELECT 1"))
+        revision = db.session.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
+    except Exception as error:  # noqa: BLE001 - report any failure as "down", never raise
+        db.session.rollback()
+        return {"status": "error", "backend": db.engine.dialect.name, "error": type(error).__name__}
+    return {"status": "ok", "backend": db.engine.dialect.name, "revision": str(revision)}
+
+
+def _converter() -> dict[str, str]:
+    soffice, uno = _converter_installed()
+    if soffice and uno:
+        return {"status": "ok"}
+    missing = [name for name, ok in (("LibreOffice", soffice), ("Python UNO bridge", uno)) if not ok]
+    return {"status": "error", "error": f"not installed: {', '.join(missing)}"}
+
+
+def _worker_queue() -> dict[str, str]:
+    from service.documents import jobs
+
+    try:
+        pending = jobs.queue.pending_count()
+    except Exception as error:  # noqa: BLE001 - report the queue as down, never raise
+        return {"status": "error", "error": type(error).__name__}
+    return {"status": "ok", "queue": type(jobs.queue).__name__, "pending": str(pending)}
+
+
+def run_checks() -> dict[str, dict[str, str]]:
+    """Every check by name, each with its ``status`` and, for an operator, what it found."""
+    return {"database": _database(), "converter": _converter(), "worker": _worker_queue()}
+
+
+def healthy(checks: dict[str, dict[str, str]]) -> bool:
+    return all(check["status"] == "ok" for check in checks.values())
+
+
+def may_see_details(user: object, authorization: str | None, token: str) -> bool:
+    """Whether this caller may read the details: a signed-in admin, or the configured bearer token.
+
+    The token is compared in constant time, so its characters cannot be guessed one by one from how long a
+    refusal takes. With no token configured, no header opens the details.
+    """
+    if getattr(user, "is_authenticated", False) and getattr(user, "role", None) is Role.ADMIN:
+        return True
+    if not token or not authorization:
+        return False
+    scheme, _, presented = authorization.partition(" ")
+    if scheme.lower() != "bearer":
+        return False
+    return hmac.compare_digest(presented.strip().encode(), token.encode())
