@@ -34,11 +34,14 @@ MATRIX: dict[str, tuple[int, ...]] = {
     "/pupils/import/template.csv": (FOUND, FORBIDDEN, OK, OK, FORBIDDEN, FORBIDDEN),
     "/pupils/{pupil}": (FOUND, FORBIDDEN, OK, MISSING, FORBIDDEN, FORBIDDEN),
     "/pupils/{pupil}/edit": (FOUND, FORBIDDEN, OK, MISSING, FORBIDDEN, FORBIDDEN),
-    "/providers": (FOUND, FORBIDDEN, OK, OK, OK, FORBIDDEN),
-    "/providers/new": (FOUND, FORBIDDEN, OK, OK, FORBIDDEN, FORBIDDEN),
-    "/providers/{provider}": (FOUND, FORBIDDEN, OK, OK, OK, FORBIDDEN),
-    "/providers/{other_provider}": (FOUND, FORBIDDEN, OK, OK, MISSING, FORBIDDEN),
-    "/providers/{provider}/edit": (FOUND, FORBIDDEN, OK, OK, FORBIDDEN, FORBIDDEN),
+    "/providers": (FOUND, OK, OK, OK, OK, FORBIDDEN),
+    "/providers/new": (FOUND, OK, OK, OK, FORBIDDEN, FORBIDDEN),
+    "/providers/{provider}": (FOUND, OK, OK, OK, OK, FORBIDDEN),
+    "/providers/{other_provider}": (FOUND, OK, OK, OK, MISSING, FORBIDDEN),
+    # The school owns {provider}'s catalogue entry: its commissioners and admins change it, nobody else.
+    "/providers/{provider}/edit": (FOUND, OK, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN),
+    "/providers/{other_provider}/edit": (FOUND, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN),
+    "/providers/{provider}/confirm-contact": (METHOD,) * 6,
     "/placements/new": (FOUND, FORBIDDEN, OK, OK, FORBIDDEN, FORBIDDEN),
     "/placements/{placement}": (FOUND, FORBIDDEN, OK, MISSING, OK, FORBIDDEN),
     "/placements/{draft_placement}": (FOUND, FORBIDDEN, OK, MISSING, MISSING, FORBIDDEN),
@@ -209,6 +212,7 @@ RULES = {
     "/pupils/<int:pupil_id>/edit": "/pupils/{pupil}/edit",
     "/providers/<int:provider_id>": "/providers/{provider}",
     "/providers/<int:provider_id>/edit": "/providers/{provider}/edit",
+    "/providers/<int:provider_id>/confirm-contact": "/providers/{provider}/confirm-contact",
     "/placements/<int:placement_id>": "/placements/{placement}",
     "/placements/<int:placement_id>/status": "/placements/{placement}/status",
     "/placements/<int:placement_id>/documents": "/placements/{placement}/documents",
@@ -344,7 +348,8 @@ def _signature_round(placement, document, commissioner):  # type: ignore[no-unty
 
 @pytest.fixture
 def records(app, school, other_school, admin, commissioner, other_commissioner, provider, provider_user, viewer):  # noqa: ARG001
-    other_provider = factories.ProviderFactory(name="Elsewhere Tutors")
+    other_provider = factories.ProviderFactory(name="Elsewhere Tutors", owner_organisation=other_school)
+    provider.owner_organisation = school
     pupil = factories.PupilFactory(organisation=school)
     other_pupil = factories.PupilFactory(organisation=other_school)
     placement = factories.PlacementFactory(pupil=pupil, provider=provider, status=PlacementStatus.REFERRED)
