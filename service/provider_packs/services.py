@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from service.audit import services as audit
 from service.auth.models import User
 from service.documents import services as documents
+from service.documents.fields import PLAN_SECTIONS
 from service.documents.models import Document
 from service.documents.sending import Letter, send_document
 from service.documents.types import DocumentType
@@ -114,6 +115,31 @@ def save_pack(user: User, placement: Placement, answers: Mapping[str, Any]) -> P
     pack.updated_by_id = user.id
     audit.record("update", "provider_pack", placement.id, user, {"withheld": pack.withheld})
     return pack
+
+
+def plan_shows_what_is_kept_out(placement: Placement) -> tuple[Document | None, list[PackSection]]:
+    """The latest AP Support Plan version, and the sections kept out of the pack that it still shows.
+
+    Why: the plan leaves out what the pack leaves out (the provider reads and signs it), but a version produced
+    before a section was ticked keeps what it showed. The SENCO is told to produce the plan again.
+    """
+    latest = db.session.scalars(
+        sa.select(Document)
+        .where(
+            Document.placement_id == placement.id,
+            Document.doc_type == DocumentType.SUPPORT_PLAN,
+            Document.sealed.is_(False),
+        )
+        .order_by(Document.version.desc())
+        .limit(1)
+    ).first()
+    pack = placement.provider_pack
+    if latest is None or pack is None:
+        return latest, []
+    shown = latest.context.get("shared", {}) if isinstance(latest.context, dict) else {}
+    return latest, [
+        PackSection(name) for name, _what in PLAN_SECTIONS if name in (pack.withheld or []) and shown.get(name, True)
+    ]
 
 
 def send_date(placement: Placement) -> date:

@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from service.audit.models import AuditEvent
 from service.mail.models import OutboxMessage
 from service.placements.models import Placement
-from service.provider_packs.services import send_due_packs, send_date
+from service.provider_packs.services import send_date, send_due_packs
 from service.providers.models import Provider
 from service.rules.placement_status import PlacementStatus
 from tests import factories

@@ -22,6 +22,7 @@ from service.documents.contexts import common
 from service.documents.fields import AGREEMENT, ASSESSMENT, PLAN_SECTIONS, REFERRAL, SIGNATURES, SUPPORT, empty_values
 from service.placements.models import Placement
 from service.reviews.models import Review
+from service.rules.decision import label_without_sen
 from service.rules.full_time import FULL_TIME_HOURS, PartTimeReason, package_check
 from service.support_plans.models import DeliveredBy, OutcomeArea, PlanIntervention, PlanObjective, SupportPlan
 
@@ -54,7 +55,7 @@ def build_support_plan_context(placement: Placement, *, on: date, version: int =
         "reviews": [_review_changes(review) for review in placement.reviews if review.plan_changed],
         "signatures": signatures,
     }
-    return _keep_out(context, kept_from_provider(placement))
+    return _keep_out(context, kept_from_provider(placement), placement)
 
 
 def kept_from_provider(placement: Placement) -> set[str]:
@@ -64,7 +65,7 @@ def kept_from_provider(placement: Placement) -> set[str]:
     return {name for name, _what in PLAN_SECTIONS if name in withheld}
 
 
-def _keep_out(context: dict[str, Any], kept: set[str]) -> dict[str, Any]:
+def _keep_out(context: dict[str, Any], kept: set[str], placement: Placement) -> dict[str, Any]:
     """Empty the plan's fields of each section kept out of the provider pack, and say which are shared.
 
     Why: the provider reads and signs this plan. A SENCO who keeps safeguarding status out of the pack must not
@@ -74,6 +75,7 @@ def _keep_out(context: dict[str, Any], kept: set[str]) -> dict[str, Any]:
     pupil, assessment = context["pupil"], context["assessment"]
     if "sen" in kept:
         pupil["sen_status"] = pupil["sen_census_code"] = ""
+        context["placement"]["decision_maker"] = label_without_sen(placement.decision_maker)
     if "safeguarding_status" in kept:
         pupil["safeguarding_status"] = ""
     if "fsm" in kept:
