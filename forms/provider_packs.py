@@ -52,9 +52,10 @@ class ProviderPackForm(FlaskForm):
         choices=[(section.value, section.label) for section in PackSection],
         widget=GovCheckboxesInput(),
         description=(
-            "Ticked sections are left out of the pack entirely. Share only what the provider needs to keep the "
-            "pupil safe and taught. The safeguarding procedure, contacts, attendance, objectives, timetable and "
-            "review dates always go."
+            "Ticked sections are left out of the pack entirely, and out of the AP Support Plan too (its SEN status, "
+            "safeguarding status, free school meals and risks), because the provider reads and signs the plan. "
+            "Share only what the provider needs to keep the pupil safe and taught. The safeguarding procedure, "
+            "contacts, attendance, objectives, timetable and review dates always go."
         ),
     )
     submit = SubmitField("Save the pack", widget=GovSubmitInput())

@@ -85,6 +85,7 @@ NAV_BY_ROLE: dict[Role, tuple[tuple[str, str], ...]] = {
     Role.ADMIN: (
         ("dashboard.index", "Administration"),
         ("auth.users", "Accounts"),
+        ("providers.list_providers", "Providers"),
         ("documents.manage_templates", "Templates"),
         ("support_plans.term_dates", "Term dates"),
         ("organisations.settings", "Organisation settings"),

@@ -48,12 +48,32 @@ def init() -> None:
 
 @main.command()
 @click.option("--if-empty", is_flag=True, help="Load only if the database has no organisations yet.")
-def demo(if_empty: bool) -> None:
-    """Load the demo organisations, accounts, pupils, providers and placements, and print the sign-ins."""
+@click.option(
+    "--i-know-this-is-not-live",
+    "not_live",
+    is_flag=True,
+    help="Load into a database other than the embedded default (a throwaway test server, say).",
+)
+def demo(if_empty: bool, not_live: bool) -> None:
+    """Load the demo organisations, accounts, pupils, providers and placements, and print the sign-ins.
+
+    Why the guard: the demo accounts share a published password. Loaded into a live installation's empty
+    database, they would be a way in for anyone who has read the README. So demo data goes only into the
+    embedded default database unless the operator says, in so many words, that the other one is not live.
+    """
     from service import demo as demo_data
     from service.extensions import db
 
-    app = _app()
+    settings = Settings.from_env()
+    if not settings.uses_embedded_database and not not_live:
+        message = (
+            "Not loading demo data: APDOCS_DATABASE_URL points at a database other than the embedded default, "
+            "and the demo accounts share a published password. Create the first account with "
+            "`apdocs create-user`, or, for a database that is not live, run `apdocs demo --i-know-this-is-not-live`."
+        )
+        click.echo(message, err=True)
+        sys.exit(0 if if_empty else 1)  # `make run` goes on to serve the empty installation
+    app = create_app(settings)
     with app.app_context():
         if demo_data.has_any_organisation():
             if not if_empty:

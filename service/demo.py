@@ -19,6 +19,7 @@ from service.auth.services import hash_password
 from service.extensions import db
 from service.organisations.models import LocalAuthorityTeam, Organisation, OrganisationKind
 from service.placements.models import Placement, PlacementSession, PlacementStatusChange
+from service.providers import contacts
 from service.providers.models import (
     ApprovalCriterion,
     ApprovedListStatus,
@@ -158,6 +159,9 @@ def load(today: date | None = None) -> None:
     )
     orgs = {o.name: o for o in (school, la)}
     providers = _providers(today)
+    # Who manages each catalogue entry: the LA its pupil referral unit, Northbridge the providers it found itself.
+    for key, owner in (("horizon", school), ("oak", school), ("riverside", la), ("farm", school)):
+        providers[key].owner_organisation = owner
     for provider in providers.values():
         if provider.organisation is not None:
             orgs[provider.organisation.name] = provider.organisation
@@ -420,6 +424,8 @@ def load(today: date | None = None) -> None:
         today,
     )
     db.session.flush()
+    for placement in db.session.scalars(sa.select(Placement)):  # as creating each one through the form does
+        contacts.note_first_use(placement.commissioning_organisation_id, placement.provider, None)
     demo_plans.load(
         today,
         senco,

@@ -13,6 +13,7 @@ from service.provider_packs.models import PackSection, ProviderPack
 from service.providers.models import (
     ApprovalCriterion,
     ApprovedListStatus,
+    ContactConfirmation,
     OfstedGrade,
     Provider,
     ProviderContact,
@@ -37,6 +38,7 @@ __all__ = [
     "ApprovalCriterion",
     "ApprovedListStatus",
     "AttendanceMark",
+    "ContactConfirmation",
     "DeliveredBy",
     "Delivery",
     "AuditEvent",

@@ -30,6 +30,11 @@ def instance_dir_from_env() -> Path:
     return Path(_env("INSTANCE_DIR", str(REPO_ROOT / "instance"))).resolve()
 
 
+def embedded_database_url(instance_dir: Path) -> str:
+    """The embedded default database: a SQLite file in the instance folder, for one machine and the demo."""
+    return f"sqlite:///{instance_dir / 'apdocs.sqlite3'}"
+
+
 def _secret_key(instance_dir: Path) -> str:
     """A stable secret key for the embedded installation.
 
@@ -103,13 +108,17 @@ class Settings:
     health_token: str = ""
     extra: dict[str, object] = field(default_factory=dict)
 
+    @property
+    def uses_embedded_database(self) -> bool:
+        """Whether the database is the embedded default (the only one demo data goes into without being told)."""
+        return self.database_url == embedded_database_url(self.instance_dir)
+
     @classmethod
     def from_env(cls) -> Settings:
         instance_dir = instance_dir_from_env()
-        default_db = f"sqlite:///{instance_dir / 'apdocs.sqlite3'}"
         return cls(
             instance_dir=instance_dir,
-            database_url=_env("DATABASE_URL", default_db),
+            database_url=_env("DATABASE_URL", embedded_database_url(instance_dir)),
             secret_key=_secret_key(instance_dir),
             output_dir=Path(_env("OUTPUT_DIR", str(REPO_ROOT / "output"))).resolve(),
             host=_env("HOST", "127.0.0.1"),

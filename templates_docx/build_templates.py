@@ -162,6 +162,14 @@ def _add_row(table: Table, *cells: str, fills: Sequence[str | None] = (), bold: 
     return row
 
 
+NOT_SHARED = "Not shared with the provider"
+
+
+def _if_shared(section: str, value: str) -> str:
+    """A plan field the commissioner may keep from the provider along with its pack section: says so when kept out."""
+    return f"{{% if shared.{section} %}}{value}{{% else %}}{NOT_SHARED}{{% endif %}}"
+
+
 def _label_value_rows(table: Table, pairs: Sequence[tuple[str, str, str, str]]) -> None:
     """Rows of label | value | label | value, labels shaded, as on Appendix A; short, so never split by a page."""
     for label1, value1, label2, value2 in pairs:
@@ -475,8 +483,18 @@ def build_support_plan() -> Document:
             ("UPN", "{{ pupil.upn }}", "Date of the planning meeting", "{{ referral.planning_meeting_date }}"),
             ("School", "{{ pupil.school }}", "Commissioned by", "{{ commissioner.name }}"),
             ("School rep", "{{ referral.school_rep }}", "Alternative provider rep", "{{ referral.provider_rep }}"),
-            ("SEN status", "{{ pupil.sen_status }}", "Safeguarding status", "{{ pupil.safeguarding_status }}"),
-            ("Looked after", "{{ pupil.looked_after|yes_no }}", "Free school meals", "{{ pupil.fsm_eligible|yes_no }}"),
+            (
+                "SEN status",
+                _if_shared("sen", "{{ pupil.sen_status }}"),
+                "Safeguarding status",
+                _if_shared("safeguarding_status", "{{ pupil.safeguarding_status }}"),
+            ),
+            (
+                "Looked after",
+                "{{ pupil.looked_after|yes_no }}",
+                "Free school meals",
+                _if_shared("fsm", "{{ pupil.fsm_eligible|yes_no }}"),
+            ),
         ),
     )
     _wide_row(
@@ -562,7 +580,12 @@ def build_support_plan() -> Document:
         _label_cell(cell)
     _keep_row_together(risks_heading)
     risks_heading.cells[0].paragraphs[0].paragraph_format.keep_with_next = True
-    risks = _add_row(need, "{{ assessment.risks }}", "", "{{ assessment.separate_risk_assessment }}")
+    risks = _add_row(
+        need,
+        _if_shared("risks", "{{ assessment.risks }}"),
+        "",
+        _if_shared("risks", "{{ assessment.separate_risk_assessment }}"),
+    )
     _merged(risks, 0, 1)
     _min_height(risks, Cm(1.6))
     _answer_block(need, "Reason for referral", "{{ assessment.reason_for_referral }}")

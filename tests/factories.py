@@ -19,6 +19,7 @@ from service.organisations.models import Organisation, OrganisationKind
 from service.placements.models import Placement, PlacementSession, PlacementStatusChange
 from service.progress_reports.models import ProgressReport, ReportStatus
 from service.provider_packs.models import ProviderPack
+from service.providers import contacts
 from service.providers.models import ApprovedListStatus, Provider, ProviderContact
 from service.pupils.models import ParentCarer, Pupil
 from service.reviews.models import ObjectiveProgress, ProgressRating, Review
@@ -152,6 +153,13 @@ class PlacementFactory(Base):
         self.sessions.append(PlacementSession(weekday=1, starts_at=time(9, 0), ends_at=time(12, 0)))
         self.history.append(PlacementStatusChange(from_status=None, to_status=self.status))
         if create:
+            db.session.commit()
+
+    @factory.post_generation
+    def contact_confirmed(self, create: bool, extracted: object, **kwargs: object) -> None:  # noqa: ARG002
+        """As ``create_placement`` does: the first placement confirms the provider's contact of the day."""
+        if create and extracted is not False:
+            contacts.note_first_use(self.commissioning_organisation_id, self.provider, None)
             db.session.commit()
 
 

@@ -22,6 +22,7 @@ from service.extensions import db
 from service.formatting import UK, uk_date
 from service.placements.models import Placement
 from service.progress_reports import services as progress_reports
+from service.providers import contacts
 from service.pupils.models import Pupil
 from service.reviews.services import review_due
 from service.rules.attendance_codes import UNEXPLAINED, Session, monday_of, sessions_over
@@ -82,9 +83,29 @@ def needs_action(user: User, placements: list[Placement], today: date, now: date
             _progress_reports_overdue(placements, {user.organisation_id: half_terms}, today),
         ),
         Group("unsigned", "Plans not signed", _plans_not_signed(running)),
+        Group("contacts", "Provider contacts to confirm", _contacts_to_confirm(user, placements)),
         Group("part_time", "Below full time with no reason", _part_time_without_reason(running)),
         Group("registration", "Providers that may have to register as a school", _registration_risks(running)),
         Group("no_placement", "Pupils with no placement", _pupils_without_placement(user)),
+    ]
+
+
+def _contacts_to_confirm(user: User, placements: list[Placement]) -> list[Item]:
+    """Providers whose placement contact was changed by the catalogue entry's owner and not yet confirmed here:
+    packs and signing links to them are held until someone checks the new address (one query)."""
+    live = {p.provider_id: p.provider for p in placements if p.status in contacts.LIVE_STATUSES}
+    checks = contacts.contact_checks(user.organisation_id, live.values())
+    return [
+        Item(
+            title=live[provider_id].name,
+            reason=f"The placement contact changed to {check.current_email}: packs and signing links wait until "
+            "you confirm it",
+            endpoint="providers.show_provider",
+            values={"provider_id": provider_id},
+            anchor="contact-changed",
+        )
+        for provider_id, check in sorted(checks.items(), key=lambda pair: live[pair[0]].name)
+        if check.needs_confirmation
     ]
 
 

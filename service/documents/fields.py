@@ -489,6 +489,24 @@ PACK_SHARED = _group(
     *(_yes_no(name, f"Whether the pack shares {what}", True) for name, what in PACK_SECTIONS),
 )
 
+#: The pack's sections the AP Support Plan also carries. The provider reads and signs the plan, so a section the
+#: commissioner keeps out of the pack is kept out of the plan too, and the two never disagree.
+PLAN_SECTIONS = (
+    ("sen", "the SEN status: `pupil.sen_status` and `pupil.sen_census_code`"),
+    ("safeguarding_status", "the safeguarding status: `pupil.safeguarding_status`"),
+    ("fsm", "free school meal eligibility: `pupil.fsm_eligible`"),
+    ("risks", "the risks: `assessment.risks` and `assessment.separate_risk_assessment`"),
+)
+
+PLAN_SHARED = _group(
+    "shared",
+    "Which of the plan's details the provider may see. The provider reads and signs the plan, so a section the "
+    "commissioner keeps out of the provider pack is kept out of the plan too: its fields are empty (`fsm_eligible` "
+    "is false), and the template says so with `{% if shared.<section> %}` ... `{% else %}Not shared with the "
+    "provider{% endif %}`. All true when nothing is kept out.",
+    *(_yes_no(name, f"Whether the plan shows {what}", True) for name, what in PLAN_SECTIONS),
+)
+
 PACK_NEEDS = _group(
     "needs",
     "What the provider needs to know to teach the pupil well. Each field is empty when its section is kept out.",
@@ -790,6 +808,7 @@ SCHEMAS: dict[DocumentType, Schema] = {
             AGREEMENT,
             PLAN_REVIEWS,
             SIGNATURES,
+            PLAN_SHARED,
         ),
         intro=(
             "The personalised plan of seed 001's Appendix A: what apdocs records about the placement and its "

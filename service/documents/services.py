@@ -19,7 +19,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from service.audit import services as audit
-from service.auth.models import User
+from service.auth.models import Role, User
 from service.db import utcnow
 from service.documents import templates
 from service.documents.converter import ConversionFailed, ConverterPool
@@ -31,6 +31,7 @@ from service.extensions import db
 from service.placements import services as placements
 from service.placements.models import Placement
 from service.reviews.models import Review
+from service.signing.models import SignatureRequest
 
 log = logging.getLogger(__name__)
 
@@ -295,20 +296,38 @@ def placement_by_id(placement_id: int) -> Placement | None:
     return db.session.get(Placement, placement_id)
 
 
-def documents_for(placement: Placement) -> list[Document]:
-    """Every version of every document of a placement, newest first. The caller has checked access."""
-    return list(
-        db.session.scalars(
-            sa.select(Document)
-            .where(Document.placement_id == placement.id)
-            .order_by(Document.doc_type, Document.version.desc())
-        )
-    )
+def documents_for(placement: Placement, user: User | None = None) -> list[Document]:
+    """Every version of every document of a placement, newest first, that ``user`` may open (all of them without
+    a user, for the command line). The caller has checked access to the placement."""
+    stmt = sa.select(Document).where(Document.placement_id == placement.id)
+    if user is not None and user.role is Role.PROVIDER_STAFF:
+        stmt = stmt.where(_provider_may_open())
+    return list(db.session.scalars(stmt.order_by(Document.doc_type, Document.version.desc())))
 
 
 def get_document_for(user: User, document_id: int) -> Document | None:
-    """A document if its placement is visible to the user, else None (the view answers 404)."""
+    """A document if its placement is visible to the user and its type is one they may open, else None (the view
+    answers 404)."""
     document = db.session.get(Document, document_id)
     if document is None or not placements.can_see_placement(user, document.placement_id):
         return None
+    if user.role is Role.PROVIDER_STAFF and not db.session.scalar(
+        sa.select(sa.exists().where(Document.id == document.id, _provider_may_open()))
+    ):
+        return None
     return document
+
+
+def _provider_may_open() -> sa.ColumnElement[bool]:
+    """What provider staff may open (docs/access.md): every version of the provider information pack, made for
+    them with the sections the commissioner keeps out left out; and the AP Support Plan versions they were asked to
+    sign, with the signed copy, which leave out the same sections. Review records and end-of-placement reports are
+    the commissioner's records, with the pupil's full details: the provider reads each review on its page."""
+    in_a_round = sa.exists().where(
+        SignatureRequest.placement_id == Document.placement_id,
+        sa.or_(SignatureRequest.document_id == Document.id, SignatureRequest.signed_document_id == Document.id),
+    )
+    return sa.or_(
+        Document.doc_type == DocumentType.PROVIDER_PACK,
+        sa.and_(Document.doc_type == DocumentType.SUPPORT_PLAN, in_a_round),
+    )

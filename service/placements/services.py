@@ -2,8 +2,9 @@
 
 Scoping lives here, in one function, so that every screen and export that lists placements
 applies the same rule: commissioners see their own organisation's placements, provider staff see
-the placements at their provider once referred (never a commissioner's draft), nobody else sees
-any placement record.
+the placements at their provider once referred (never a commissioner's draft) and until cancelled
+(a cancelled placement never happened for them: its pupil's details are no longer theirs to see),
+nobody else sees any placement record.
 """
 
 from __future__ import annotations
@@ -20,10 +21,14 @@ from service.auth.models import Role, User
 from service.errors import FieldError
 from service.extensions import db
 from service.placements.models import Placement, PlacementSession, PlacementStatusChange, Weekday
+from service.providers import contacts
 from service.providers.models import Provider
 from service.pupils.models import Pupil, SenStatus
 from service.rules.decision import Circumstance, who_decides
 from service.rules.placement_status import PlacementStatus, TransitionNotAllowed, check_transition
+
+#: Provider staff never see a placement before it is referred (a commissioner's draft) or once it is cancelled.
+PROVIDER_HIDDEN_STATUSES = (PlacementStatus.DRAFT, PlacementStatus.CANCELLED)
 
 
 class PlacementError(FieldError):
@@ -37,7 +42,7 @@ def visible_placements(user: User) -> sa.Select[tuple[Placement]]:
         return stmt.where(Placement.commissioning_organisation_id == user.organisation_id)
     if user.role is Role.PROVIDER_STAFF:
         return stmt.join(Provider, Placement.provider_id == Provider.id).where(
-            Provider.organisation_id == user.organisation_id, Placement.status != PlacementStatus.DRAFT
+            Provider.organisation_id == user.organisation_id, Placement.status.not_in(PROVIDER_HIDDEN_STATUSES)
         )
     return stmt.where(sa.false())
 
@@ -153,6 +158,7 @@ def create_placement(user: User, details: PlacementDetails) -> Placement:
         PlacementStatusChange(from_status=None, to_status=PlacementStatus.DRAFT, changed_by_id=user.id)
     )
     db.session.add(placement)
+    contacts.note_first_use(user.organisation_id, provider, user)
     db.session.flush()
     audit.record("create", "placement", placement.id, user, {"pupil_id": pupil.id, "provider_id": provider.id})
     return placement

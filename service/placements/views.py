@@ -13,6 +13,7 @@ from service.attendance import chart as attendance_chart
 from service.attendance import services as attendance_services
 from service.auth.models import Role, User
 from service.documents import services as document_services
+from service.documents.contexts.support_plan import kept_from_provider
 from service.end_of_placement import services as end_services
 from service.extensions import db
 from service.placements import services
@@ -20,7 +21,7 @@ from service.placements.models import Placement, Weekday
 from service.progress_reports import services as progress_report_services
 from service.provider_packs import services as pack_services
 from service.reviews import services as review_services
-from service.rules.decision import Circumstance, who_decides
+from service.rules.decision import Circumstance, label_without_sen, who_decides
 from service.rules.placement_status import PlacementStatus, allowed_transitions
 from service.signing import services as signing_services
 from service.support_plans import services as plan_services
@@ -82,6 +83,13 @@ def show_placement(placement_id: int) -> str:
     is_commissioner = user.role is Role.COMMISSIONER
     attendance = attendance_services.summary_so_far(placement, date.today())
     decision = who_decides(placement.circumstance, has_ehcp=placement.pupil.sen_status.value == "ehcp")
+    kept = set() if is_commissioner else kept_from_provider(placement)
+    # Kept from the provider with the pack's SEN section, the EHCP shows through "who decides" too: say less.
+    who_decides_text = (
+        label_without_sen(decision.decision_maker)
+        if "sen" in kept
+        else f"{decision.decision_maker.label}. {decision.explanation}"
+    )
     return render_template(
         "placements/show.html",
         placement=placement,
@@ -96,7 +104,7 @@ def show_placement(placement_id: int) -> str:
         else [],
         today=date.today(),
         status_form=StatusChangeForm(),
-        documents=document_services.documents_for(placement),
+        documents=document_services.documents_for(placement, user),
         producible=document_services.placement_document_types() if is_commissioner else [],
         plan=placement.support_plan,
         plan_states=plan_services.step_states(placement.support_plan, placement),
@@ -115,6 +123,8 @@ def show_placement(placement_id: int) -> str:
         legend=attendance_chart.legend(),
         chart_weeks=attendance_chart.RECENT_WEEKS,
         progress_reports=progress_report_services.section_for(placement, date.today()),
+        kept_from_provider=kept,
+        who_decides_text=who_decides_text,
     )
 
 

@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from service.audit import services as audit
 from service.auth.models import User
 from service.documents import services as documents
+from service.documents.fields import PLAN_SECTIONS
 from service.documents.models import Document
 from service.documents.sending import Letter, send_document
 from service.documents.types import DocumentType
@@ -28,6 +29,8 @@ from service.formatting import uk_date
 from service.mail.models import MessageStatus, OutboxMessage
 from service.placements.models import Placement
 from service.provider_packs.models import PackSection, ProviderPack
+from service.providers import contacts
+from service.providers.contacts import ContactCheck
 from service.providers.models import ProviderContact
 from service.rules.delivery import Delivery, delivery_for
 from service.rules.placement_status import PlacementStatus
@@ -92,6 +95,7 @@ class PackStatus:
     problems: list[str] = field(default_factory=list)
     starting_soon: bool = False
     automatic: bool = False  # the scheduler will send it on the send date (the plan is agreed)
+    contact_changed: bool = False  # held: the provider's placement contact changed and is not confirmed yet
 
 
 def pack_of(placement: Placement) -> ProviderPack | None:
@@ -113,28 +117,63 @@ def save_pack(user: User, placement: Placement, answers: Mapping[str, Any]) -> P
     return pack
 
 
+def plan_shows_what_is_kept_out(placement: Placement) -> tuple[Document | None, list[PackSection]]:
+    """The latest AP Support Plan version, and the sections kept out of the pack that it still shows.
+
+    Why: the plan leaves out what the pack leaves out (the provider reads and signs it), but a version produced
+    before a section was ticked keeps what it showed. The SENCO is told to produce the plan again.
+    """
+    latest = db.session.scalars(
+        sa.select(Document)
+        .where(
+            Document.placement_id == placement.id,
+            Document.doc_type == DocumentType.SUPPORT_PLAN,
+            Document.sealed.is_(False),
+        )
+        .order_by(Document.version.desc())
+        .limit(1)
+    ).first()
+    pack = placement.provider_pack
+    if latest is None or pack is None:
+        return latest, []
+    shown = latest.context.get("shared", {}) if isinstance(latest.context, dict) else {}
+    return latest, [
+        PackSection(name) for name, _what in PLAN_SECTIONS if name in (pack.withheld or []) and shown.get(name, True)
+    ]
+
+
 def send_date(placement: Placement) -> date:
     return pack_send_date(placement.planned_start, placement.commissioning_organisation.pack_lead_working_days)
 
 
+def contact_check(placement: Placement) -> ContactCheck:
+    """The provider's placement contact as the commissioning organisation may use it (``providers.contacts``)."""
+    return contacts.contact_check(placement.commissioning_organisation_id, placement.provider)
+
+
 def placement_contact(placement: Placement) -> ProviderContact | None:
-    """The provider's contact marked for placements, else its first contact with an email address."""
-    contacts = placement.provider.contacts
-    marked = next((c for c in contacts if c.is_placement_contact and c.email), None)
-    return marked or next((c for c in contacts if c.email), None)
+    """Whom the pack goes to: the provider's placement contact, once the commissioning organisation has confirmed
+    its address (a change by the catalogue entry's owner never silently redirects a pack)."""
+    check = contact_check(placement)
+    return check.contact if check.address else None
 
 
 def recipient(placement: Placement) -> str:
-    contact = placement_contact(placement)
-    return contact.email if contact else ""
+    return contact_check(placement).address
 
 
-def sending_problems(placement: Placement) -> list[str]:
+def sending_problems(placement: Placement, check: ContactCheck | None = None) -> list[str]:
     """What stops the pack going: each one named, so the SENCO knows what to fix and where."""
     problems: list[str] = []
+    check = check or contact_check(placement)
     if placement.status not in SENDABLE_STATUSES:
         problems.append(f"A pack is sent once the placement is referred; this one is {placement.status.label.lower()}.")
-    if not recipient(placement):
+    if check.needs_confirmation:
+        problems.append(
+            f"{placement.provider.name}'s placement contact changed to {check.current_email}. The pack is not sent "
+            "to a new address until your organisation confirms it on the provider's page."
+        )
+    elif not check.address:
         problems.append("The provider has no contact with an email address: add one to the provider's record.")
     organisation = placement.commissioning_organisation
     if not (organisation.dsl_name and organisation.dsl_phone):
@@ -159,20 +198,27 @@ def pack_messages(placement_ids: Iterable[int]) -> dict[int, OutboxMessage]:
 
 
 def status_of(
-    placement: Placement, today: date, message: OutboxMessage | None = None, *, look_up: bool = True
+    placement: Placement,
+    today: date,
+    message: OutboxMessage | None = None,
+    *,
+    look_up: bool = True,
+    check: ContactCheck | None = None,
 ) -> PackStatus:
     if message is None and look_up:
         message = pack_messages([placement.id]).get(placement.id)
     outcome = _OUTCOME[message.status] if message is not None else PackMessage.NONE
     send_on = send_date(placement)
+    check = check or contact_check(placement)
     return PackStatus(
         placement=placement,
         send_on=send_on,
         state=pack_state(today=today, starts_on=placement.planned_start, send_on=send_on, message=outcome),
         message=message,
-        problems=sending_problems(placement),
+        problems=sending_problems(placement, check),
         starting_soon=starting_soon(today=today, starts_on=placement.planned_start),
         automatic=placement.status in AUTOMATIC_STATUSES,
+        contact_changed=check.needs_confirmation,
     )
 
 
@@ -180,7 +226,17 @@ def statuses(placements: Iterable[Placement], today: date) -> list[PackStatus]:
     """Every sendable placement's pack status, for the dashboard."""
     wanted = [p for p in placements if p.status in SENDABLE_STATUSES]
     latest = pack_messages(p.id for p in wanted)
-    return [status_of(p, today, latest.get(p.id), look_up=False) for p in wanted]
+    checks: dict[tuple[int, int], ContactCheck] = {}
+    for organisation_id in {p.commissioning_organisation_id for p in wanted}:  # one query per organisation
+        providers = [p.provider for p in wanted if p.commissioning_organisation_id == organisation_id]
+        for provider_id, check in contacts.contact_checks(organisation_id, providers).items():
+            checks[organisation_id, provider_id] = check
+    return [
+        status_of(
+            p, today, latest.get(p.id), look_up=False, check=checks[p.commissioning_organisation_id, p.provider_id]
+        )
+        for p in wanted
+    ]
 
 
 def send_pack(

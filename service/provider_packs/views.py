@@ -56,6 +56,7 @@ def edit_pack(placement_id: int) -> Any:
         form=form,
         questions=QUESTIONS,
         pack_status=services.status_of(placement, date.today()),
+        plan_out_of_step=services.plan_shows_what_is_kept_out(placement),
     ), status
 
 
@@ -73,6 +74,7 @@ def preview_pack(placement_id: int) -> str:
         placement=placement,
         pack=context,
         pack_status=services.status_of(placement, today),
+        plan_out_of_step=services.plan_shows_what_is_kept_out(placement),
         recipient=services.placement_contact(placement),
         delivery=services.delivery_of(placement),
         sections=PackSection,

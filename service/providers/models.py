@@ -9,13 +9,13 @@ confirmation, insurance and quality assurance.
 from __future__ import annotations
 
 import enum
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from service.db import Base, TimestampMixin, enum_column
+from service.db import Base, TimestampMixin, UTCDateTime, enum_column, utcnow
 from service.organisations.models import Organisation
 from service.rules.census import SettingType
 
@@ -88,7 +88,12 @@ class Provider(TimestampMixin, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(200))
+    #: The provider's own organisation: its staff's accounts belong to it, and they see its placements.
     organisation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisations.id"), nullable=True, index=True)
+    #: The LA or school that manages this catalogue entry: only its commissioners and admins change it.
+    owner_organisation_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("organisations.id"), nullable=True, index=True
+    )
     address: Mapped[str] = mapped_column(sa.Text, default="")
     postcode: Mapped[str] = mapped_column(sa.String(10), default="")
     phone: Mapped[str] = mapped_column(sa.String(40), default="")
@@ -124,7 +129,8 @@ class Provider(TimestampMixin, Base):
     hours_available_per_week: Mapped[Decimal | None] = mapped_column(sa.Numeric(5, 1), nullable=True)
     availability_notes: Mapped[str] = mapped_column(sa.Text, default="")
 
-    organisation: Mapped[Organisation | None] = relationship()
+    organisation: Mapped[Organisation | None] = relationship(foreign_keys=[organisation_id])
+    owner_organisation: Mapped[Organisation | None] = relationship(foreign_keys=[owner_organisation_id])
     sites: Mapped[list[ProviderSite]] = relationship(
         back_populates="provider", cascade="all, delete-orphan", order_by="ProviderSite.id"
     )
@@ -163,6 +169,27 @@ class ProviderContact(Base):
     is_placement_contact: Mapped[bool] = mapped_column(default=False)
 
     provider: Mapped[Provider] = relationship(back_populates="contacts")
+
+
+class ContactConfirmation(Base):
+    """The placement contact address one commissioning organisation has confirmed for a provider it does not own.
+
+    Why: the catalogue is shared, and its owner may change a provider's contact. Packs and signing links carry a
+    pupil's safeguarding details, so an organisation sends only to the address it confirmed: a change made by
+    the owner waits here, unconfirmed, until someone in each organisation using the provider accepts it.
+    """
+
+    __tablename__ = "provider_contact_confirmations"
+    __table_args__ = (
+        sa.UniqueConstraint("organisation_id", "provider_id", name="uq_provider_contact_confirmations_org_provider"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"), index=True)
+    provider_id: Mapped[int] = mapped_column(sa.ForeignKey("providers.id", ondelete="CASCADE"), index=True)
+    email: Mapped[str] = mapped_column(sa.String(254))
+    confirmed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), nullable=True)
+    confirmed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class ProviderCriterion(Base):

@@ -2,11 +2,14 @@
 commissioner must see before using one.
 
 Scoping lives here, in one function, so every screen that lists providers applies the same rule:
-commissioners see the whole catalogue (any of them may place a pupil with any provider), provider staff see
-only the record of their own organisation, nobody else sees any provider record.
+commissioners and admins see the whole catalogue (any commissioner may place a pupil with any provider),
+provider staff see only the record of their own organisation, nobody else sees any provider record.
 
-Only commissioners add or change catalogue records: the record is the commissioner's due-diligence evidence
-(seeds 000 and 001), so a provider cannot vouch for itself by editing it.
+Each record has one owner, the LA or school that manages the catalogue entry (``owner_organisation_id``): only
+its commissioners and admins change it; everyone else reads it. The record is the owner's due-diligence
+evidence (the LA's approved-provider criteria), so a provider cannot vouch for itself by editing it, and one
+school cannot rewrite what another relies on. A change reaches the audit log of every organisation with live
+placements there, and a changed placement contact waits for each of them to confirm it (``contacts``).
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from service.errors import FieldError
 from service.extensions import db
 from service.formatting import uk_date
 from service.organisations.models import Organisation, OrganisationKind
+from service.providers import contacts
 from service.providers.models import (
     ApprovalCriterion,
     ApprovedListStatus,
@@ -46,6 +50,8 @@ from service.rules.provider_checks import (
 )
 
 MAX_HOURS_PER_WEEK = Decimal(50)
+#: The roles that manage their own organisation's catalogue entries.
+CATALOGUE_MANAGERS = (Role.COMMISSIONER, Role.ADMIN)
 
 NOT_APPROVED_WARNING = "Using a provider not on the approved list must be reported to the Virtual AP Headteacher"
 
@@ -60,7 +66,7 @@ class ProviderError(FieldError):
 def visible_providers(user: User) -> sa.Select[tuple[Provider]]:
     """The providers this user may see, as a query to refine. Deny by default."""
     stmt = sa.select(Provider)
-    if user.role is Role.COMMISSIONER:
+    if user.role in (Role.COMMISSIONER, Role.ADMIN):
         return stmt
     if user.role is Role.PROVIDER_STAFF:
         return stmt.where(Provider.organisation_id == user.organisation_id)
@@ -69,8 +75,21 @@ def visible_providers(user: User) -> sa.Select[tuple[Provider]]:
 
 def list_providers(user: User) -> list[Provider]:
     """The user's visible providers by name, with what the warnings need loaded."""
-    stmt = visible_providers(user).options(selectinload(Provider.criteria)).order_by(Provider.name, Provider.id)
+    stmt = (
+        visible_providers(user)
+        .options(selectinload(Provider.criteria), selectinload(Provider.owner_organisation))
+        .order_by(Provider.name, Provider.id)
+    )
     return list(db.session.scalars(stmt))
+
+
+def may_change(user: User, provider: Provider) -> bool:
+    """Whether the user may change this catalogue entry: a commissioner or admin of the organisation that owns it."""
+    return user.role in CATALOGUE_MANAGERS and provider.owner_organisation_id == user.organisation_id
+
+
+def may_add(user: User) -> bool:
+    return user.role in CATALOGUE_MANAGERS
 
 
 def get_provider_for(user: User, provider_id: int) -> Provider | None:
@@ -179,14 +198,20 @@ SCALAR_FIELDS = (
 
 
 def create_provider(user: User, details: ProviderDetails) -> Provider:
-    """Add a provider to the catalogue. Audits the names of the fields filled in, never their values.
+    """Add a provider to the catalogue, owned by the user's organisation. Audits the names of the fields filled
+    in, never their values.
 
     Each provider gets its own organisation, so that its staff can be given accounts
     (``apdocs create-user --organisation NAME``) that see the placements made with it and nothing else.
     """
-    _check_commissioner(user)
+    if not may_add(user):
+        raise ProviderError("name", "Only commissioners and administrators can add providers to the catalogue")
     details = _checked(details, provider_id=None)
-    provider = Provider(name=details.name, organisation=Organisation(name=details.name, kind=OrganisationKind.PROVIDER))
+    provider = Provider(
+        name=details.name,
+        organisation=Organisation(name=details.name, kind=OrganisationKind.PROVIDER),
+        owner_organisation_id=user.organisation_id,
+    )
     _apply_scalars(provider, details)
     provider.criteria = [
         ProviderCriterion(criterion=c.criterion, met=c.met, evidence_date=c.evidence_date, notes=c.notes)
@@ -204,9 +229,16 @@ def create_provider(user: User, details: ProviderDetails) -> Provider:
 
 
 def update_provider(user: User, provider: Provider, details: ProviderDetails) -> list[str]:
-    """Change a provider's record; returns (and audits) the names of the fields that changed."""
-    _check_commissioner(user)
+    """Change a provider's record; returns (and audits) the names of the fields that changed.
+
+    Every other organisation with live placements at the provider gets the change in its own audit log
+    (field names only), so nobody's packs or signing links are redirected without a trace; a changed
+    placement contact also waits for each of them to confirm it before anything goes there (``contacts``).
+    """
+    if not may_change(user, provider):
+        raise PermissionError("only the organisation that owns a catalogue entry changes it")
     details = _checked(details, provider_id=provider.id)
+    contact_before = _contact_email(provider)
     changed = [name for name in SCALAR_FIELDS if getattr(provider, name) != getattr(details, name)]
     _apply_scalars(provider, details)
 
@@ -224,19 +256,27 @@ def update_provider(user: User, provider: Provider, details: ProviderDetails) ->
     if sites != [(s.name, s.address, s.postcode) for s in provider.sites]:
         provider.sites = _sites(details)
         changed.append("sites")
-    contacts = [(c.name, c.role, c.phone, c.email, c.is_placement_contact) for c in details.contacts]
-    if contacts != [(c.name, c.role, c.phone, c.email, c.is_placement_contact) for c in provider.contacts]:
+    given = [(c.name, c.role, c.phone, c.email, c.is_placement_contact) for c in details.contacts]
+    if given != [(c.name, c.role, c.phone, c.email, c.is_placement_contact) for c in provider.contacts]:
         provider.contacts = _contacts(details)
         changed.append("contacts")
 
     if changed:
         audit.record("update", "provider", provider.id, user, {"fields": changed})
+        detail = {
+            "fields": changed,
+            "changed_by_organisation_id": user.organisation_id,
+            "placement_contact_changed": _contact_email(provider) != contact_before,
+        }
+        for organisation_id in contacts.organisations_using(provider):
+            if organisation_id != user.organisation_id:
+                audit.record("provider_changed", "provider", provider.id, user, detail, organisation_id=organisation_id)
     return changed
 
 
-def _check_commissioner(user: User) -> None:
-    if user.role is not Role.COMMISSIONER:
-        raise ProviderError("name", "Only commissioners can add or change providers in the catalogue")
+def _contact_email(provider: Provider) -> str:
+    contact = contacts.placement_contact(provider)
+    return contact.email.strip().lower() if contact is not None else ""
 
 
 def _checked(details: ProviderDetails, provider_id: int | None) -> ProviderDetails:

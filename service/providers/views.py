@@ -2,11 +2,13 @@
 
 Who gets in:
 
-* Commissioners see the whole catalogue and are the only ones who add or change records: the record is
-  their due-diligence evidence.
+* Commissioners and admins see the whole catalogue and add to it. Only the commissioners and admins of the
+  organisation that owns an entry change it (403 for everyone else): the record is its due-diligence evidence.
+* A commissioner of another organisation confirms a changed placement contact before its packs and signing
+  links go there (``contacts``).
 * Provider staff see their own organisation's record (list and detail), read-only; another provider's page
   answers 404 so they cannot learn which providers are in the catalogue.
-* Admins and viewers have no use for the catalogue and get 403 on every page of it.
+* Viewers have no use for the catalogue and get 403 on every page of it.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from forms.providers import ProviderForm, initial_data
@@ -21,11 +24,18 @@ from service.access import current, roles_required
 from service.auth.models import Role
 from service.extensions import db
 from service.formatting import UK
+from service.providers import contacts
 from service.providers import services as catalogue
 from service.providers.models import ApprovalCriterion, ApprovedListStatus, OfstedGrade, QaOutcome
 from service.rules.census import SettingType
 
 bp = Blueprint("providers", __name__, template_folder="templates")
+
+CATALOGUE_READERS = (Role.COMMISSIONER, Role.ADMIN, Role.PROVIDER_STAFF)
+
+
+class ConfirmForm(FlaskForm):
+    """A button that changes something: the CSRF token only."""
 
 
 def _today() -> date:
@@ -34,18 +44,24 @@ def _today() -> date:
 
 
 @bp.route("/providers")
-@roles_required(Role.COMMISSIONER, Role.PROVIDER_STAFF)
+@roles_required(*CATALOGUE_READERS)
 def list_providers() -> str:
     user = current()
     today = _today()
     rows = [
         (provider, len(catalogue.provider_warnings(provider, today))) for provider in catalogue.list_providers(user)
     ]
-    return render_template("providers/list.html", rows=rows, is_commissioner=user.role is Role.COMMISSIONER)
+    return render_template(
+        "providers/list.html",
+        rows=rows,
+        is_commissioner=user.role is not Role.PROVIDER_STAFF,
+        may_add=catalogue.may_add(user),
+        organisation_id=user.organisation_id,
+    )
 
 
 @bp.route("/providers/<int:provider_id>")
-@roles_required(Role.COMMISSIONER, Role.PROVIDER_STAFF)
+@roles_required(*CATALOGUE_READERS)
 def show_provider(provider_id: int) -> str:
     user = current()
     provider = catalogue.get_provider_for(user, provider_id)
@@ -56,14 +72,40 @@ def show_provider(provider_id: int) -> str:
         provider=provider,
         warnings=catalogue.provider_warnings(provider, _today()),
         criteria=[(c, provider.criterion(c)) for c in ApprovalCriterion],
-        is_commissioner=user.role is Role.COMMISSIONER,
+        is_commissioner=user.role is not Role.PROVIDER_STAFF,
+        may_change=catalogue.may_change(user, provider),
+        owned_here=provider.owner_organisation_id == user.organisation_id,
+        contact_check=contacts.contact_check(user.organisation_id, provider)
+        if user.role is Role.COMMISSIONER
+        else None,
+        confirm_form=ConfirmForm(),
     )
 
 
-@bp.route("/providers/new", methods=["GET", "POST"])
+@bp.route("/providers/<int:provider_id>/confirm-contact", methods=["POST"])
 @roles_required(Role.COMMISSIONER)
+def confirm_contact(provider_id: int) -> Response:
+    """Accept the provider's changed placement contact for the commissioner's organisation (audited)."""
+    user = current()
+    provider = catalogue.get_provider_for(user, provider_id)
+    if provider is None:
+        abort(404)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        check = contacts.confirm_contact(user, provider)
+    except ValueError:
+        flash("This provider has no contact with an email address to confirm.", "error")
+    else:
+        db.session.commit()
+        flash(f"Packs and signing links from your organisation now go to {check.current_email}.", "success")
+    return redirect(url_for("providers.show_provider", provider_id=provider.id))
+
+
+@bp.route("/providers/new", methods=["GET", "POST"])
+@roles_required(Role.COMMISSIONER, Role.ADMIN)
 def new_provider() -> Response | str:
-    """Add a provider to the catalogue. Commissioners only: provider staff get 403, like everyone else."""
+    """Add a provider to the catalogue, owned by the user's organisation. Provider staff and viewers get 403."""
     user = current()
     form = ProviderForm()
     if form.is_submitted() and form.change_rows(request.form):
@@ -83,18 +125,21 @@ def new_provider() -> Response | str:
 
 
 @bp.route("/providers/<int:provider_id>/edit", methods=["GET", "POST"])
-@roles_required(Role.COMMISSIONER)
+@roles_required(Role.COMMISSIONER, Role.ADMIN)
 def edit_provider(provider_id: int) -> Response | str:
-    """Change a provider's record. Commissioners only.
+    """Change a provider's record: commissioners and admins of the organisation that owns it.
 
     Provider staff get 403 here for every provider id, their own included and whether or not the id exists:
     the role check comes before any look-up, so the answer reveals nothing about other providers, and a
-    provider cannot change the due-diligence record that commissioners rely on.
+    provider cannot change the due-diligence record that commissioners rely on. Another organisation's
+    commissioner or admin gets 403 too: they read the entry, its owner changes it.
     """
     user = current()
     provider = catalogue.get_provider_for(user, provider_id)
     if provider is None:
         abort(404)
+    if not catalogue.may_change(user, provider):
+        abort(403)
     # Prefill only when showing the form: a posted form is taken entirely from what was posted.
     form = ProviderForm() if request.method == "POST" else ProviderForm(data=initial_data(provider))
     if form.is_submitted() and form.change_rows(request.form):

@@ -82,7 +82,7 @@ def show_review(placement_id: int, number: int) -> str:
     if review is None:
         abort(404)
     db.session.commit()  # the audit record of this view
-    records = [d for d in documents.documents_for(placement) if d.review_id == review.id]
+    records = [d for d in documents.documents_for(placement, user) if d.review_id == review.id]
     return render_template("reviews/show.html", placement=placement, review=review, records=records)
 
 

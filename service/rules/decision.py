@@ -77,6 +77,19 @@ _DECISION_MAKER_LABELS: dict[DecisionMaker, str] = {
 }
 
 
+#: Who decides, in words that do not tell whether the pupil has an EHCP.
+WITHOUT_SEN_LABEL = "The local authority"
+
+
+def label_without_sen(decision_maker: DecisionMaker) -> str:
+    """Who decides, for a reader the commissioner keeps the pupil's SEN status from (a provider, when the pack's SEN
+    section is kept out): the EHCP routes say only "the local authority", because naming the annual review of the
+    EHCP or the SEN team would tell them what was kept out."""
+    if decision_maker in (DecisionMaker.LOCAL_AUTHORITY_ANNUAL_REVIEW, DecisionMaker.LOCAL_AUTHORITY_SEN_TEAM):
+        return WITHOUT_SEN_LABEL
+    return decision_maker.label
+
+
 @dataclass(frozen=True)
 class Decision:
     """Who decides, and why, in words that can be shown on the referral."""

@@ -7,6 +7,8 @@ from datetime import date
 
 import pytest
 
+from service.documents.models import DocumentStatus
+from service.documents.types import DocumentType
 from service.extensions import db
 from service.rules.placement_status import PlacementStatus
 from service.support_plans.models import TermDate
@@ -34,20 +36,28 @@ MATRIX: dict[str, tuple[int, ...]] = {
     "/pupils/import/template.csv": (FOUND, FORBIDDEN, OK, OK, FORBIDDEN, FORBIDDEN),
     "/pupils/{pupil}": (FOUND, FORBIDDEN, OK, MISSING, FORBIDDEN, FORBIDDEN),
     "/pupils/{pupil}/edit": (FOUND, FORBIDDEN, OK, MISSING, FORBIDDEN, FORBIDDEN),
-    "/providers": (FOUND, FORBIDDEN, OK, OK, OK, FORBIDDEN),
-    "/providers/new": (FOUND, FORBIDDEN, OK, OK, FORBIDDEN, FORBIDDEN),
-    "/providers/{provider}": (FOUND, FORBIDDEN, OK, OK, OK, FORBIDDEN),
-    "/providers/{other_provider}": (FOUND, FORBIDDEN, OK, OK, MISSING, FORBIDDEN),
-    "/providers/{provider}/edit": (FOUND, FORBIDDEN, OK, OK, FORBIDDEN, FORBIDDEN),
+    "/providers": (FOUND, OK, OK, OK, OK, FORBIDDEN),
+    "/providers/new": (FOUND, OK, OK, OK, FORBIDDEN, FORBIDDEN),
+    "/providers/{provider}": (FOUND, OK, OK, OK, OK, FORBIDDEN),
+    "/providers/{other_provider}": (FOUND, OK, OK, OK, MISSING, FORBIDDEN),
+    # The school owns {provider}'s catalogue entry: its commissioners and admins change it, nobody else.
+    "/providers/{provider}/edit": (FOUND, OK, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN),
+    "/providers/{other_provider}/edit": (FOUND, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN),
+    "/providers/{provider}/confirm-contact": (METHOD,) * 6,
     "/placements/new": (FOUND, FORBIDDEN, OK, OK, FORBIDDEN, FORBIDDEN),
     "/placements/{placement}": (FOUND, FORBIDDEN, OK, MISSING, OK, FORBIDDEN),
     "/placements/{draft_placement}": (FOUND, FORBIDDEN, OK, MISSING, MISSING, FORBIDDEN),
     "/placements/{other_placement}": (FOUND, FORBIDDEN, MISSING, OK, MISSING, FORBIDDEN),
+    # Cancelled: the provider's access ends with it.
+    "/placements/{cancelled_placement}": (FOUND, FORBIDDEN, OK, MISSING, MISSING, FORBIDDEN),
     "/placements/{placement}/status": (METHOD,) * 6,
     "/placements/{placement}/documents": (METHOD,) * 6,
     "/documents/{document}/status": (FOUND, FORBIDDEN, OK, MISSING, OK, FORBIDDEN),
     "/documents/{document}/pdf": (FOUND, FORBIDDEN, OK, MISSING, OK, FORBIDDEN),
     "/documents/{other_document}/pdf": (FOUND, FORBIDDEN, MISSING, OK, MISSING, FORBIDDEN),
+    # Provider staff open the pack and the plan they are asked to sign ({document}), not the review record.
+    "/documents/{review_record}/pdf": (FOUND, FORBIDDEN, OK, MISSING, MISSING, FORBIDDEN),
+    "/documents/{review_record}/status": (FOUND, FORBIDDEN, OK, MISSING, MISSING, FORBIDDEN),
     "/documents/{document}/retry": (METHOD,) * 6,
     "/templates": (FOUND, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN),
     "/templates/{document}/use": (METHOD,) * 6,
@@ -209,6 +219,7 @@ RULES = {
     "/pupils/<int:pupil_id>/edit": "/pupils/{pupil}/edit",
     "/providers/<int:provider_id>": "/providers/{provider}",
     "/providers/<int:provider_id>/edit": "/providers/{provider}/edit",
+    "/providers/<int:provider_id>/confirm-contact": "/providers/{provider}/confirm-contact",
     "/placements/<int:placement_id>": "/placements/{placement}",
     "/placements/<int:placement_id>/status": "/placements/{placement}/status",
     "/placements/<int:placement_id>/documents": "/placements/{placement}/documents",
@@ -263,7 +274,7 @@ RULES = {
         "/placements/{active_placement}/progress-reports/2026-spring"
     ),
     "/placements/<int:placement_id>/progress-reports/<term_key>/edit": (
-        "/placements/{active_placement}/progress-reports/2026-spring/edit"
+        "/placements/{active_placement}/progress-reports/2026-summer/edit"
     ),
     "/placements/<int:placement_id>/progress-reports/<term_key>/versions/<int:version>": (
         "/placements/{active_placement}/progress-reports/2026-spring/versions/1"
@@ -344,7 +355,8 @@ def _signature_round(placement, document, commissioner):  # type: ignore[no-unty
 
 @pytest.fixture
 def records(app, school, other_school, admin, commissioner, other_commissioner, provider, provider_user, viewer):  # noqa: ARG001
-    other_provider = factories.ProviderFactory(name="Elsewhere Tutors")
+    other_provider = factories.ProviderFactory(name="Elsewhere Tutors", owner_organisation=other_school)
+    provider.owner_organisation = school
     pupil = factories.PupilFactory(organisation=school)
     other_pupil = factories.PupilFactory(organisation=other_school)
     placement = factories.PlacementFactory(pupil=pupil, provider=provider, status=PlacementStatus.REFERRED)
@@ -354,7 +366,12 @@ def records(app, school, other_school, admin, commissioner, other_commissioner, 
     other_user = factories.UserFactory(organisation=other_school)
     document = _ready_document(app, placement)
     other_document = _ready_document(app, other_placement)
-    factories.ReviewFactory(placement=placement, number=1)
+    review = factories.ReviewFactory(placement=placement, number=1)
+    review_record = factories.DocumentFactory(
+        placement=placement, doc_type=DocumentType.REVIEW_RECORD, review_id=review.id, status=DocumentStatus.READY
+    )
+    review_record.pdf_path = review_record.docx_path = document.pdf_path
+    cancelled = factories.PlacementFactory(pupil=pupil, provider=provider, status=PlacementStatus.CANCELLED)
     from service.mail import services as mail
 
     message = _sent_message(app, placement, document)
@@ -387,6 +404,8 @@ def records(app, school, other_school, admin, commissioner, other_commissioner, 
         "draft_placement": draft.id,
         "active_placement": active.id,
         "other_placement": other_placement.id,
+        "cancelled_placement": cancelled.id,
+        "review_record": review_record.id,
         "provider": provider.id,
         "other_provider": other_provider.id,
         "user": commissioner.id,

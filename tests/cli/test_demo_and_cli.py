@@ -14,6 +14,9 @@ from service.organisations.models import Organisation
 from tests.conftest import sign_in
 from tests.helpers import text
 
+#: The tests' database is not the embedded default: loading demo data into it must be asked for in so many words.
+NOT_LIVE = "--i-know-this-is-not-live"
+
 
 @pytest.fixture
 def cli_env(app, monkeypatch, tmp_path):
@@ -32,19 +35,46 @@ def test_init_is_idempotent(cli_env):
 
 
 def test_demo_loads_once_and_prints_sign_ins(cli_env, db_session):
-    first = cli_env.invoke(main, ["demo", "--if-empty"])
+    first = cli_env.invoke(main, ["demo", "--if-empty", NOT_LIVE])
     assert first.exit_code == 0, first.output
     assert "Demo data loaded." in first.output
     for account in DEMO_ACCOUNTS:
         assert account.email in first.output
     assert DEMO_PASSWORD in first.output
     count = db_session.scalar(sa.select(sa.func.count()).select_from(User))
-    again = cli_env.invoke(main, ["demo", "--if-empty"])
+    again = cli_env.invoke(main, ["demo", "--if-empty", NOT_LIVE])
     assert again.exit_code == 0
     assert "already loaded" in again.output
     assert db_session.scalar(sa.select(sa.func.count()).select_from(User)) == count
-    refused = cli_env.invoke(main, ["demo"])
+    refused = cli_env.invoke(main, ["demo", NOT_LIVE])
     assert refused.exit_code == 1
+
+
+def test_demo_data_goes_into_no_other_database_unless_told_it_is_not_live(cli_env, db_session):
+    """`make run` against an empty live database must not create accounts with the published demo password."""
+    quiet = cli_env.invoke(main, ["demo", "--if-empty"])  # what `make run` does
+    assert quiet.exit_code == 0  # so that `make run` goes on to serve
+    assert "Not loading demo data" in quiet.output
+    assert DEMO_PASSWORD not in quiet.output
+    assert cli_env.invoke(main, ["demo"]).exit_code == 1
+    assert db_session.scalar(sa.select(sa.func.count()).select_from(User)) == 0
+    assert db_session.scalar(sa.select(sa.func.count()).select_from(Organisation)) == 0
+
+
+def test_demo_data_goes_into_the_embedded_default_database(monkeypatch, tmp_path):
+    """With no database configured, the embedded SQLite file is the one demo data goes into, unasked."""
+    monkeypatch.delenv("APDOCS_DATABASE_URL", raising=False)
+    monkeypatch.setenv("APDOCS_INSTANCE_DIR", str(tmp_path / "instance"))
+    monkeypatch.setenv("APDOCS_OUTPUT_DIR", str(tmp_path / "output"))
+    runner = CliRunner()
+    assert runner.invoke(main, ["init"]).exit_code == 0
+    result = runner.invoke(main, ["demo", "--if-empty"])
+    assert result.exit_code == 0, result.output
+    assert "Demo data loaded." in result.output
+    engine = sa.create_engine(f"sqlite:///{tmp_path / 'instance' / 'apdocs.sqlite3'}")
+    with engine.connect() as connection:
+        assert connection.scalar(sa.text("SELECT COUNT(*) FROM users")) == len(DEMO_ACCOUNTS)
+    engine.dispose()
 
 
 # email -> (names that must be on the dashboard, names that must not be anywhere on it)
@@ -59,7 +89,7 @@ EXPECTED_DASHBOARDS = {
 
 @pytest.mark.parametrize("email", list(EXPECTED_DASHBOARDS))
 def test_each_demo_sign_in_sees_what_its_role_should(cli_env, client, db_session, email):
-    assert cli_env.invoke(main, ["demo", "--if-empty"]).exit_code == 0
+    assert cli_env.invoke(main, ["demo", "--if-empty", NOT_LIVE]).exit_code == 0
     user = db_session.scalar(sa.select(User).where(User.email == email))
     sign_in(client, user, DEMO_PASSWORD)
     page = text(client.get("/"))

@@ -3,9 +3,13 @@ kept out. What the provider gets must be what the preview shows, and nothing the
 
 from __future__ import annotations
 
+import html
+
 import sqlalchemy as sa
 
+from service.documents.types import DocumentType
 from service.provider_packs.models import ProviderPack
+from tests import factories
 from tests.conftest import sign_in
 from tests.helpers import form_data, text
 from tests.provider_packs.conftest import HOSTILE
@@ -110,3 +114,26 @@ def test_another_schools_commissioner_gets_404(client, placement, other_commissi
     page = client.get("/placements/new")
     response = client.post(f"/placements/{placement.id}/provider-pack/send", data=form_data(page, {}))
     assert response.status_code == 404
+
+
+def test_keeping_a_section_out_after_the_plan_was_produced_asks_for_the_plan_again(
+    as_commissioner, placement, db_session
+):
+    """The plan leaves out what the pack leaves out; a version made before the change still shows it."""
+    all_shared = {"sen": True, "safeguarding_status": True, "fsm": True, "risks": True}
+    factories.DocumentFactory(
+        placement=placement, doc_type=DocumentType.SUPPORT_PLAN, version=1, context={"shared": all_shared}
+    )
+    url = f"/placements/{placement.id}/provider-pack"
+    as_commissioner.post(url, data=form_data(as_commissioner.get(url), {**FIELDS, "withheld": ["fsm", "medical"]}))
+    for page in (url, f"{url}/preview"):
+        body = html.unescape(text(as_commissioner.get(page)))
+        assert "AP Support Plan, version 1 still shows what you now keep from the provider" in body, page
+        assert "Free school meal eligibility" in body and "produce it again" in body
+    factories.DocumentFactory(
+        placement=placement,
+        doc_type=DocumentType.SUPPORT_PLAN,
+        version=2,
+        context={"shared": {**all_shared, "fsm": False}},
+    )
+    assert "still shows what you now keep" not in text(as_commissioner.get(url))

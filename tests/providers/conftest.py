@@ -127,9 +127,10 @@ def make_compliant() -> Callable[..., Provider]:
 
 
 @pytest.fixture
-def compliant_provider(db_session):  # type: ignore[no-untyped-def]
-    """A fully compliant provider in the catalogue, run by its own provider organisation."""
-    return factories.ProviderFactory(name="Oak Tree Tutoring Ltd", **compliant_fields())
+def compliant_provider(school):  # type: ignore[no-untyped-def]
+    """A fully compliant provider in the catalogue, run by its own provider organisation; its catalogue entry is
+    managed by the school (the commissioner's organisation)."""
+    return factories.ProviderFactory(name="Oak Tree Tutoring Ltd", owner_organisation=school, **compliant_fields())
 
 
 @pytest.fixture

@@ -1,5 +1,5 @@
-"""Who can see and change the catalogue: commissioners everything, provider staff only their own record
-(read-only), admins and viewers nothing."""
+"""Who can see and change the catalogue: commissioners and admins read all of it and change their own
+organisation's entries, provider staff read only their own record, viewers nothing."""
 
 from __future__ import annotations
 
@@ -86,9 +86,12 @@ def test_viewer_gets_403_everywhere_in_the_catalogue(as_viewer, provider):
         assert as_viewer.get(url).status_code == 403, url
 
 
-def test_admin_gets_403_everywhere_in_the_catalogue(as_admin, provider):
-    for url in ("/providers", f"/providers/{provider.id}", "/providers/new", f"/providers/{provider.id}/edit"):
-        assert as_admin.get(url).status_code == 403, url
+def test_admin_reads_the_catalogue_and_changes_only_their_own_organisations_entries(as_admin, admin, provider):
+    for url in ("/providers", f"/providers/{provider.id}", "/providers/new"):
+        assert as_admin.get(url).status_code == 200, url
+    assert as_admin.get(f"/providers/{provider.id}/edit").status_code == 403  # another organisation's entry
+    own = factories.ProviderFactory(name="Our Own Tutors", owner_organisation=admin.organisation)
+    assert as_admin.get(f"/providers/{own.id}/edit").status_code == 200
 
 
 def test_signed_out_visitors_are_sent_to_sign_in(client, provider):

@@ -27,19 +27,31 @@ def test_provider_staff_see_only_their_organisations_provider(provider_user, pro
     assert catalogue.get_provider_for(provider_user, other_provider.id) is None
 
 
-def test_admins_and_viewers_see_no_provider(admin, viewer, provider):
-    assert _names(admin) == []
+def test_viewers_see_no_provider_and_admins_read_the_catalogue(admin, viewer, provider):
+    assert _names(admin) == ["Horizon Skills CIC"]
     assert _names(viewer) == []
     assert catalogue.get_provider_for(viewer, provider.id) is None
 
 
-def test_only_commissioners_can_create_or_update(provider_user, admin, provider):
-    for user in (provider_user, admin):
+def test_provider_staff_and_viewers_cannot_add_providers(provider_user, viewer):
+    for user in (provider_user, viewer):
         with pytest.raises(catalogue.ProviderError):
             catalogue.create_provider(user, catalogue.ProviderDetails(name="Self-listed"))
-        with pytest.raises(catalogue.ProviderError):
-            catalogue.update_provider(user, provider, catalogue.ProviderDetails(name="Renamed"))
-    assert provider.name == "Horizon Skills CIC"
+
+
+def test_only_the_owning_organisations_commissioners_and_admins_change_an_entry(
+    commissioner, admin, other_commissioner, provider_user, provider
+):
+    """The entry belongs to the organisation that added it; everyone else gets a refusal, whatever their role."""
+    own = catalogue.create_provider(admin, catalogue.ProviderDetails(name="Added by the admin"))
+    assert own.owner_organisation_id == admin.organisation_id
+    catalogue.update_provider(commissioner, own, catalogue.ProviderDetails(name="Renamed by our SENCO"))
+    for user in (other_commissioner, provider_user):
+        with pytest.raises(PermissionError):
+            catalogue.update_provider(user, own, catalogue.ProviderDetails(name="Hijacked"))
+    with pytest.raises(PermissionError):  # no owner recorded: nobody changes it
+        catalogue.update_provider(commissioner, provider, catalogue.ProviderDetails(name="Renamed"))
+    assert (own.name, provider.name) == ("Renamed by our SENCO", "Horizon Skills CIC")
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@ import dataclasses
 
 import pytest
 
-from service.rules.decision import Circumstance, Decision, DecisionMaker, who_decides
+from service.rules.decision import Circumstance, Decision, DecisionMaker, label_without_sen, who_decides
 
 CASES = [
     pytest.param("on_roll", False, "school_senior_leadership", "senior leadership", id="on-roll-no-ehcp"),
@@ -103,3 +103,22 @@ def test_exactly_four_circumstances_and_five_decision_makers() -> None:
 def test_unknown_circumstance_raises_value_error() -> None:
     with pytest.raises(ValueError):
         who_decides("home_educated", False)
+
+
+@pytest.mark.parametrize(
+    ("member", "label"),
+    [
+        (DecisionMaker.SCHOOL_SENIOR_LEADERSHIP, "The school's senior leadership team"),
+        (DecisionMaker.LOCAL_AUTHORITY_ANNUAL_REVIEW, "The local authority"),
+        (DecisionMaker.LOCAL_AUTHORITY_ACCESS_TO_LEARNING, "The local authority's Access to Learning team"),
+        (DecisionMaker.LOCAL_AUTHORITY_SEN_TEAM, "The local authority"),
+        (
+            DecisionMaker.HEALTH_AND_LOCAL_AUTHORITY,
+            "A health consultant and the local authority jointly (taught by the hospital school)",
+        ),
+    ],
+)
+def test_who_decides_without_the_sen_status(member: DecisionMaker, label: str) -> None:
+    """For a reader the SEN status is kept from, no label names the EHCP or the SEN team."""
+    assert label_without_sen(member) == label
+    assert "EHC" not in label and "SEN" not in label

@@ -19,9 +19,10 @@ from decimal import Decimal
 from typing import Any
 
 from service.documents.contexts import common
-from service.documents.fields import AGREEMENT, ASSESSMENT, REFERRAL, SIGNATURES, SUPPORT, empty_values
+from service.documents.fields import AGREEMENT, ASSESSMENT, PLAN_SECTIONS, REFERRAL, SIGNATURES, SUPPORT, empty_values
 from service.placements.models import Placement
 from service.reviews.models import Review
+from service.rules.decision import label_without_sen
 from service.rules.full_time import FULL_TIME_HOURS, PartTimeReason, package_check
 from service.support_plans.models import DeliveredBy, OutcomeArea, PlanIntervention, PlanObjective, SupportPlan
 
@@ -39,7 +40,7 @@ def build_support_plan_context(placement: Placement, *, on: date, version: int =
         ("provider_representative", "Alternative provider representative"),
     ):
         signatures[key]["role"] = role
-    return {
+    context = {
         "document": common.document(TITLE, version, on),
         "pupil": common.pupil(pupil, on),
         "parents": [common.parent(parent) for parent in pupil.parents],
@@ -54,6 +55,34 @@ def build_support_plan_context(placement: Placement, *, on: date, version: int =
         "reviews": [_review_changes(review) for review in placement.reviews if review.plan_changed],
         "signatures": signatures,
     }
+    return _keep_out(context, kept_from_provider(placement), placement)
+
+
+def kept_from_provider(placement: Placement) -> set[str]:
+    """The pack sections the commissioner keeps from the provider that the plan carries too."""
+    pack = placement.provider_pack
+    withheld = set(pack.withheld or ()) if pack is not None else set()
+    return {name for name, _what in PLAN_SECTIONS if name in withheld}
+
+
+def _keep_out(context: dict[str, Any], kept: set[str], placement: Placement) -> dict[str, Any]:
+    """Empty the plan's fields of each section kept out of the provider pack, and say which are shared.
+
+    Why: the provider reads and signs this plan. A SENCO who keeps safeguarding status out of the pack must not
+    see it reach the provider through the plan instead (data minimisation, UK GDPR art. 5(1)(c)).
+    """
+    context["shared"] = {name: name not in kept for name, _what in PLAN_SECTIONS}
+    pupil, assessment = context["pupil"], context["assessment"]
+    if "sen" in kept:
+        pupil["sen_status"] = pupil["sen_census_code"] = ""
+        context["placement"]["decision_maker"] = label_without_sen(placement.decision_maker)
+    if "safeguarding_status" in kept:
+        pupil["safeguarding_status"] = ""
+    if "fsm" in kept:
+        pupil["fsm_eligible"] = False
+    if "risks" in kept:
+        assessment["risks"] = assessment["separate_risk_assessment"] = ""
+    return context
 
 
 def _referral(placement: Placement, plan: SupportPlan | None) -> dict[str, Any]:
