@@ -168,3 +168,29 @@ def test_through_smtp_a_retry_makes_new_values_and_the_parent_signs_with_what_ar
     assert ours, "nothing was logged: the check below would prove nothing"
     logged = "\n".join(f"{r.getMessage()} {r.args!r} {r.exc_text or ''}" for r in ours)
     assert token not in logged and code not in logged
+
+
+def test_a_signing_link_can_be_stopped_too_and_a_reminder_sends_a_new_one(as_commissioner, placement, db_session):
+    from service.audit.models import AuditEvent
+    from tests.signing.conftest import messages_to
+    from tests.signing.test_signing_flow import _ask
+
+    _ask(as_commissioner, placement)
+    [asked] = messages_to(db_session, "pat@example.com")
+    token = link_token(asked)
+    page = as_commissioner.get(f"/outbox/{asked.id}")
+    assert "Stop this link" in text(page) and "send them a reminder with a new link" in text(page)
+    as_commissioner.post(f"/outbox/{asked.id}/stop-links", data=form_data(page, {}))
+    assert "This link does not work" in text(as_commissioner.get(f"/sign/{token}"))
+    assert "Signing link: Stopped" in text(as_commissioner.get(f"/outbox/{asked.id}"))
+    event = db_session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "revoke_links")).one()
+    assert event.detail == {"links": 0, "signing_links": 1}
+
+    parent = db_session.scalars(sa.select(Signer).where(Signer.email == "pat@example.com")).one()
+    page = as_commissioner.get(f"/placements/{placement.id}/signatures")
+    as_commissioner.post(
+        f"/placements/{placement.id}/signatures/{parent.request_id}/signers/{parent.id}/remind",
+        data=form_data(page, {}),
+    )
+    fresh = link_token(messages_to(db_session, "pat@example.com")[-1])
+    assert "Check it is you" in text(as_commissioner.get(f"/sign/{fresh}"))
