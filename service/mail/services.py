@@ -174,18 +174,23 @@ def secret_placeholder(position: int) -> str:
 SecretIssuer = Callable[[OutboxSecret, datetime], str]
 #: Stops a secret a commissioner no longer wants to work; returns whether it stopped a working value.
 SecretStopper = Callable[[OutboxSecret, datetime], bool]
+#: Whether a secret sent earlier still works (not used, replaced or expired), so stopping it means something.
+SecretLive = Callable[[OutboxSecret, datetime], bool]
 _ISSUERS: dict[SecretKind, SecretIssuer] = {}
-_STOPPERS: dict[SecretKind, SecretStopper] = {}
+_STOPPERS: dict[SecretKind, tuple[SecretStopper, SecretLive]] = {}
 
 
-def secret_kind(kind: SecretKind, *, stop: SecretStopper | None = None) -> Callable[[SecretIssuer], SecretIssuer]:
-    """Register how a kind of secret is made at delivery (and stopped). The feature that owns the secret's
-    record registers it (signing for links and codes), so the outbox never needs to know its tables."""
+def secret_kind(
+    kind: SecretKind, *, stop: SecretStopper | None = None, live: SecretLive | None = None
+) -> Callable[[SecretIssuer], SecretIssuer]:
+    """Register how a kind of secret is made at delivery (and stopped, and known to still work). The feature
+    that owns the secret's record registers it (signing for links and codes), so the outbox never needs to
+    know its tables."""
 
     def register(issuer: SecretIssuer) -> SecretIssuer:
         _ISSUERS[kind] = issuer
-        if stop is not None:
-            _STOPPERS[kind] = stop
+        if stop is not None and live is not None:
+            _STOPPERS[kind] = (stop, live)
         return issuer
 
     return register
@@ -214,17 +219,22 @@ def secret_state_label(secret: OutboxSecret) -> str:
     return secret.state.label
 
 
-def can_stop(message: OutboxMessage) -> bool:
-    """The message carries a link that could still work (sent, or still to be sent) and can be stopped."""
-    return any(_stoppable(secret) for secret in message.secrets)
+def can_stop(message: OutboxMessage, now: datetime | None = None) -> bool:
+    """The message carries a link that could still work (sent and live, or still to be sent)."""
+    now = now or utcnow()
+    return any(_stoppable(secret, now) for secret in message.secrets)
 
 
-def _stoppable(secret: OutboxSecret) -> bool:
-    if secret.state not in (SecretState.WAITING, SecretState.SENT):
+def _stoppable(secret: OutboxSecret, now: datetime) -> bool:
+    if secret.state is SecretState.WAITING:
+        return secret.kind is SecretKind.DOCUMENT_LINK or secret.kind in _STOPPERS
+    if secret.state is not SecretState.SENT:
         return False
     if secret.kind is SecretKind.DOCUMENT_LINK:
-        return secret.secure_link is not None and secret.secure_link.revoked_at is None
-    return secret.kind in _STOPPERS
+        link = secret.secure_link
+        return link is not None and link.revoked_at is None and link.expires_at > now
+    handlers = _STOPPERS.get(secret.kind)
+    return handlers is not None and handlers[1](secret, now)
 
 
 def _issue_secrets(message: OutboxMessage, now: datetime) -> tuple[str, list[int]]:
@@ -499,11 +509,13 @@ def revoke_links(message: OutboxMessage, user: User, now: datetime | None = None
         if secret.state not in (SecretState.WAITING, SecretState.SENT):
             continue
         if secret.kind is not SecretKind.DOCUMENT_LINK:
-            stopper = _STOPPERS.get(secret.kind)
-            if stopper is None:
+            handlers = _STOPPERS.get(secret.kind)
+            if handlers is None:
                 continue  # a code: it works for minutes only, and never without its link
-            if stopper(secret, now):
+            if handlers[0](secret, now):
                 signing += 1
+            elif secret.state is SecretState.SENT:
+                continue  # used, replaced or expired already: nothing to stop, nothing to record
         secret.state = SecretState.STOPPED
         secret.stopped_at = now
         secret.stopped_by_id = user.id

@@ -2,28 +2,17 @@
 
 The outbox is the organisation's own: a commissioner sees only their organisation's messages, and
 another organisation's message is 404. It never shows a signing link, a one-time code or a secure
-link: the body is shown with a note where each went, and the ``.eml`` copy is rebuilt from the row the
-same way (the delivered file, which holds them, is the recipient's, never offered here). A secure link's pages show one document's title and nothing
-else; an expired, revoked or made-up token gets one and the same page, which says nothing about
-which it was.
+link: the body is shown with a note where each went, and the ``.eml`` copy is rebuilt from the row
+the same way (the delivered file, which holds them, is the recipient's, never offered here). A
+secure link's pages show one document's title and nothing else; an expired, revoked or made-up
+token gets one and the same page, which says nothing about which it was.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from flask import (
-    Blueprint,
-    Response as FlaskResponse,
-    abort,
-    current_app,
-    flash,
-    redirect,
-    render_template,
-    request,
-    send_file,
-    url_for,
-)
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
@@ -155,7 +144,7 @@ def download_eml(message_id: int) -> ResponseReturnValue:
     data = services.staff_copy(message)
     audit.record("download", "outbox_message", message.id, user, {"kind": "eml"})
     db.session.commit()
-    response = FlaskResponse(data, mimetype="message/rfc822")
+    response = Response(data, mimetype="message/rfc822")
     response.headers["Content-Disposition"] = f'attachment; filename="message-{message.id}.eml"'
     return response
 

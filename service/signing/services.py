@@ -1,15 +1,15 @@
 """Asking for signatures on an agreed plan, identifying each signer, recording their signature, and making
 the signed, sealed plan when everyone has signed.
 
-Why it is built this way: a signature is only worth what the evidence around it is
-worth. A signer by link proves they control the address the link went to twice over: the link itself
-(random, single use, expiring, stored only as a hash) and a one-time code sent to the same address, tried a
-few times only. Both are made when their email is delivered (``issue_link``, ``issue_code``, registered
-with the outbox), so they exist only in the delivered email: no member of staff can read them in the
-outbox and sign as someone else. Code sends and tries are counted by conditional updates in the
-database, so two requests at once never get an extra one. A signer in person is recorded as witnessed by the member of staff whose account was signed
-in. Everyone signs the same bytes: the SHA-256 of the plan version's PDF is pinned when they are asked, and
-a plan that changes cancels the round and asks again. The caller commits, then enqueues the emails and the
+Why it is built this way: a signature is only worth what the evidence around it is worth. A signer by link
+proves they control the address the link went to twice over: the link itself (random, single use, expiring,
+stored only as a hash) and a one-time code sent to the same address, tried a few times only. Both are made
+when their email is delivered (``issue_link``, ``issue_code``, registered with the outbox), so they exist
+only in the delivered email: no member of staff can read them in the outbox and sign as someone else. Code
+sends and tries are counted by conditional updates in the database, so two requests at once never get an
+extra one. A signer in person is recorded as witnessed by the member of staff whose account was signed in.
+Everyone signs the same bytes: the SHA-256 of the plan version's PDF is pinned when they are asked, and a
+plan that changes cancels the round and asks again. The caller commits, then enqueues the emails and the
 signed document (background work only after the commit).
 """
 
@@ -351,6 +351,24 @@ def stop_link(secret: OutboxSecret, now: datetime) -> bool:  # noqa: ARG001 - th
     )
 
 
+def link_live(secret: OutboxSecret, now: datetime) -> bool:
+    """The link this email carried still works: the signer's newest, unused, unexpired, and they still sign."""
+    if secret.signer_id is None:
+        return False
+    return bool(
+        db.session.scalar(
+            sa.select(
+                sa.exists().where(
+                    _waiting_signer(secret.signer_id),
+                    Signer.link_generation == secret.generation,
+                    Signer.token_sha256.is_not(None),
+                    Signer.token_expires_at > now,
+                )
+            )
+        )
+    )
+
+
 def issue_code(secret: OutboxSecret, now: datetime) -> str:
     """At delivery: a fresh 6-digit code, working for CODE_MINUTES from now, only if it is still the newest
     code asked for and its link still works."""
@@ -385,7 +403,7 @@ def issue_code(secret: OutboxSecret, now: datetime) -> str:
     return CODE_PARAGRAPH.format(code=code, minutes=CODE_MINUTES)
 
 
-mail.secret_kind(SecretKind.SIGNING_LINK, stop=stop_link)(issue_link)
+mail.secret_kind(SecretKind.SIGNING_LINK, stop=stop_link, live=link_live)(issue_link)
 mail.secret_kind(SecretKind.SIGNING_CODE)(issue_code)
 
 
@@ -521,7 +539,9 @@ def confirm_code(signer: Signer, code: str, now: datetime | None = None) -> None
             .execution_options(synchronize_session=False)
         )
         db.session.expire(signer)
-        audit.record("stop_link", "signer", signer.id, None, {"wrong_codes": link_attempts}, organisation_id=organisation_id)
+        audit.record(
+            "stop_link", "signer", signer.id, None, {"wrong_codes": link_attempts}, organisation_id=organisation_id
+        )
         raise SigningError(
             "That code is not right, and this link has now stopped working after too many wrong codes. "
             "Ask the person who sent it for a new one.",

@@ -25,7 +25,11 @@ def _queue_with_link(placement, document, recipient="parent@example.org"):  # ty
     link = services.reserve_secure_link(document, recipient)
     spec = services.SecretSpec(SecretKind.DOCUMENT_LINK, secure_link=link)
     return queue(
-        placement, links=[document], to=[recipient], body=f"Hello,\n\n{services.secret_placeholder(1)}\n", secrets=[spec]
+        placement,
+        links=[document],
+        to=[recipient],
+        body=f"Hello,\n\n{services.secret_placeholder(1)}\n",
+        secrets=[spec],
     )
 
 
@@ -52,7 +56,7 @@ def test_a_commissioner_stops_a_sent_link_and_it_gets_the_not_valid_page(app, pl
 
     page = text(as_commissioner.get(f"/outbox/{message_id}"))
     assert "Link to the document: Stopped" in page and "by Sam Senco" in page
-    assert 'action="/outbox/%d/stop-links"' % message_id not in page  # nothing left to stop
+    assert f'action="/outbox/{message_id}/stop-links"' not in page  # nothing left to stop
     [event] = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "revoke_links")).all()
     assert event.entity_id == message_id and event.user_id is not None and event.detail["links"] == 1
     assert db.session.scalars(sa.select(SecureLink)).one().revoked_at is not None

@@ -21,6 +21,7 @@ from service.placements.models import Placement
 from service.rules.placement_status import PlacementStatus
 from tests import factories
 from tests.documents.conftest import pool  # noqa: F401 - real PDF/A files to seal, from the documents tests' pool
+from tests.mail.conftest import smtp, smtp_server  # noqa: F401 - a real SMTP server on loopback, as the mail tests use
 
 
 @pytest.fixture

@@ -22,14 +22,15 @@ from service.signing import services
 from service.signing.models import Signer, SignerRole, SignerStatus, SigningMethod
 from tests.conftest import browser
 from tests.helpers import form_data, text
-from tests.mail.conftest import smtp, smtp_server  # noqa: F401 - a real SMTP server on loopback
 from tests.signing.conftest import code_in, delivered_text, drawn_signature, link_token
 from tests.signing.test_staff_cannot_sign_as_parent import what_staff_can_read
 
 PEOPLE = [
     services.SignerDetails("Pat Parent", SignerRole.PARENT_CARER, SigningMethod.LINK, "pat@example.com"),
     services.SignerDetails("Ms K Owen", SignerRole.SCHOOL_REPRESENTATIVE, SigningMethod.IN_PERSON),
-    services.SignerDetails("Alex Jones", SignerRole.PROVIDER_REPRESENTATIVE, SigningMethod.LINK, "alex@provider.example"),
+    services.SignerDetails(
+        "Alex Jones", SignerRole.PROVIDER_REPRESENTATIVE, SigningMethod.LINK, "alex@provider.example"
+    ),
 ]
 
 
@@ -132,7 +133,9 @@ def test_through_smtp_a_retry_makes_new_values_and_the_parent_signs_with_what_ar
         {"include": "y", "name": "Alex", "role": "provider_representative", "method": "in_person"},
     ]
     fields = {f"signers-{n}-{k}": v for n, row in enumerate(rows) for k, v in row.items()}
-    assert as_commissioner.post(f"/placements/{placement.id}/signatures", data=form_data(page, fields)).status_code == 302
+    assert (
+        as_commissioner.post(f"/placements/{placement.id}/signatures", data=form_data(page, fields)).status_code == 302
+    )
     message = db_session.scalars(sa.select(OutboxMessage).where(OutboxMessage.purpose == "signature_request")).one()
     assert message.status is MessageStatus.QUEUED and message.attempts == 1 and smtp.messages() == []
     parent = db_session.scalars(sa.select(Signer).where(Signer.email == "pat@example.com")).one()

@@ -93,3 +93,4 @@ def test_a_senco_cannot_sign_as_the_parent_from_the_outbox(as_commissioner, plac
     db_session.expire_all()
     assert db_session.get(Signer, parent.id).status is SignerStatus.SIGNED
     assert token in delivered_text(asked) and code in delivered_text(code_message)
+    assert "Stop this link" not in text(as_commissioner.get(f"/outbox/{asked.id}"))  # used: nothing left to stop
