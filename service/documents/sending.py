@@ -5,20 +5,18 @@ that protect them must not differ: one message per recipient (separated parents 
 other's address), the delivery chosen per address (``rules.delivery``), and no pupil's name in the
 subject. The message is queued in the caller's transaction; the caller commits, then enqueues the
 document's production and the message's delivery (the delivery waits for the document to be ready).
+A link's token is made only when the message is delivered (``service.mail.services.deliver``): the
+outbox keeps a placeholder where it goes, so no member of staff can read it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-import sqlalchemy as sa
-
 from service.auth.models import User
 from service.documents.models import Document
-from service.extensions import db
-from service.formatting import uk_datetime
 from service.mail import services as mail
-from service.mail.models import OutboxMessage, SecureLink
+from service.mail.models import OutboxMessage, SecretKind
 from service.organisations.models import Organisation
 from service.rules.delivery import Delivery, delivery_for
 
@@ -33,10 +31,6 @@ class Letter:
 
 
 ATTACHED = "The document is attached as a PDF. It is OFFICIAL-SENSITIVE: keep it secure and do not forward it."
-LINKED = (
-    "Download the document here (the link works until {expires}):\n{url}\n\n"
-    "It is OFFICIAL-SENSITIVE: keep it secure and do not forward the link."
-)
 
 
 def send_document(
@@ -48,20 +42,22 @@ def send_document(
 ) -> tuple[OutboxMessage, Delivery]:
     """Queue one email to ``recipient`` delivering ``document``, attached or linked."""
     how = delivery_for(recipient, organisation.mail_delivery, organisation.trusted_domain_list)
+    secrets: list[mail.SecretSpec] = []
+    paragraph = ATTACHED
+    if how is Delivery.LINK:
+        link = mail.reserve_secure_link(document, recipient)
+        secrets.append(mail.SecretSpec(SecretKind.DOCUMENT_LINK, secure_link=link))
+        paragraph = mail.secret_placeholder(1)  # the link and its expiry, written in at delivery
     message = mail.queue_message(
         organisation_id=organisation.id,
         to=[recipient],
         subject=letter.subject,
-        body=letter.body.replace("{delivery}", ATTACHED),
+        body=letter.body.replace("{delivery}", paragraph),
         purpose=letter.purpose,
         placement_id=document.placement_id,
         attachments=[document] if how is Delivery.ATTACH else (),
         links=[document] if how is Delivery.LINK else (),
+        secrets=secrets,
         created_by=user,
     )
-    if how is Delivery.LINK:
-        token = mail.create_secure_link(document, recipient, message=message)
-        link = db.session.scalars(sa.select(SecureLink).where(SecureLink.message_id == message.id)).one()
-        paragraph = LINKED.format(url=mail.link_url(token), expires=uk_datetime(link.expires_at))
-        message.body_text = letter.body.replace("{delivery}", paragraph)
     return message, how

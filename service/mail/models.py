@@ -95,6 +95,9 @@ class OutboxMessage(Base):
     attachments: Mapped[list[OutboxAttachment]] = relationship(
         back_populates="message", cascade="all, delete-orphan", order_by="OutboxAttachment.id"
     )
+    secrets: Mapped[list[OutboxSecret]] = relationship(
+        back_populates="message", cascade="all, delete-orphan", order_by="OutboxSecret.position"
+    )
     created_by: Mapped[User | None] = relationship()
 
 
@@ -121,7 +124,8 @@ class SecureLink(Base):
     __tablename__ = "secure_links"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    token_sha256: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    #: Empty until the message carrying the link is handed over for delivery: no link works before then.
+    token_sha256: Mapped[str | None] = mapped_column(sa.String(64), unique=True, nullable=True)
     document_id: Mapped[int] = mapped_column(sa.ForeignKey("documents.id"), index=True)
     message_id: Mapped[int | None] = mapped_column(sa.ForeignKey("outbox_messages.id"), nullable=True, index=True)
     recipient: Mapped[str] = mapped_column(sa.String(320))
@@ -133,3 +137,71 @@ class SecureLink(Base):
 
     document: Mapped[Document] = relationship()
     message: Mapped[OutboxMessage | None] = relationship()
+
+
+class SecretKind(enum.StrEnum):
+    """A secret a message carries: made only when the message is handed over for delivery, never stored readable."""
+
+    SIGNING_LINK = "signing_link"
+    SIGNING_CODE = "signing_code"
+    DOCUMENT_LINK = "document_link"
+
+    @property
+    def label(self) -> str:
+        return {
+            "signing_link": "signing link",
+            "signing_code": "one-time code",
+            "document_link": "link to the document",
+        }[self.value]
+
+
+class SecretState(enum.StrEnum):
+    """What became of a message's secret. Only ``sent`` means a working value went out."""
+
+    WAITING = "waiting"  # the message has not been handed over yet
+    SENT = "sent"  # a fresh value went in the message that was handed over
+    REPLACED = "replaced"  # the signer was sent a newer link or code first: a sentence went instead
+    NOT_NEEDED = "not_needed"  # the signer signed, declined or was cancelled first: a sentence went instead
+    STOPPED = "stopped"  # a commissioner stopped the link
+
+    @property
+    def label(self) -> str:
+        return {
+            "waiting": "Not yet sent",
+            "sent": "Sent",
+            "replaced": "Replaced by a newer one before it was sent",
+            "not_needed": "No longer needed when it was sent",
+            "stopped": "Stopped",
+        }[self.value]
+
+
+class OutboxSecret(Base):
+    """A link or code a message carries, put into the email only when it is handed to the transport.
+
+    The body keeps a placeholder (``[[secret:<position>]]``) where it goes; this row says what it is for:
+    a signer (``generation`` is the signer's link or code generation it was asked for, so an older message
+    delivered late never overwrites a newer link) or a secure link. The value itself is never stored:
+    only its hash, on the signer or the secure link, and only from the moment of delivery.
+    """
+
+    __tablename__ = "outbox_secrets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[int] = mapped_column(sa.ForeignKey("outbox_messages.id"), index=True)
+    position: Mapped[int] = mapped_column(default=1)
+    kind: Mapped[SecretKind] = mapped_column(enum_column(SecretKind))
+    signer_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("signers.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    secure_link_id: Mapped[int | None] = mapped_column(sa.ForeignKey("secure_links.id"), nullable=True, index=True)
+    generation: Mapped[int] = mapped_column(default=0)
+    state: Mapped[SecretState] = mapped_column(enum_column(SecretState), default=SecretState.WAITING)
+    #: When the value last sent was made, and when it stops working (for people to read; not secret).
+    issued_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    stopped_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    stopped_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), nullable=True)
+
+    message: Mapped[OutboxMessage] = relationship(back_populates="secrets")
+    secure_link: Mapped[SecureLink | None] = relationship()
+    stopped_by: Mapped[User | None] = relationship()

@@ -16,8 +16,16 @@ How a message moves (docs/mail.md has the picture for people):
 - ``sweep`` runs every minute: it returns the messages due for (re)delivery, and marks as "may have
   been sent" any message a worker claimed long ago and never finished.
 
-Nothing here logs an address, a subject or a body; errors kept on the row are written for people
-and name steps and reply codes, never what the server said (which often quotes the address).
+Secrets (signing links, one-time codes, secure document links) are never stored readable. A message
+that carries one keeps a placeholder in its body and an ``OutboxSecret`` row saying what it is for;
+``deliver`` makes each value fresh after the claim, stores only its hash on the signer or the secure
+link, commits that, and puts the value into the email it hands to the transport, and nowhere else. So
+the outbox a member of staff reads, and the ``.eml`` copy it offers, say that a link or code was sent,
+never what it was; only the delivered email (the SMTP server's copy, or the ``.eml`` file the embedded
+transport writes, standing for the recipient's mailbox) holds it.
+
+Nothing here logs an address, a subject, a body, a token or a code; errors kept on the row are written
+for people and name steps and reply codes, never what the server said (which often quotes the address).
 """
 
 from __future__ import annotations
@@ -31,7 +39,7 @@ import secrets
 import smtplib
 import socket
 import ssl
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
@@ -43,6 +51,7 @@ from typing import Any, Protocol
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
 from flask import Flask, current_app
+from sqlalchemy.orm import selectinload
 
 from service.audit import services as audit
 from service.auth.models import Role, User
@@ -51,7 +60,17 @@ from service.documents.models import Document, DocumentStatus
 from service.documents.storage import sha256_of, write_atomically
 from service.errors import FieldError
 from service.extensions import db
-from service.mail.models import Delivery, MessageStatus, OutboxAttachment, OutboxMessage, SecureLink
+from service.formatting import uk_datetime
+from service.mail.models import (
+    Delivery,
+    MessageStatus,
+    OutboxAttachment,
+    OutboxMessage,
+    OutboxSecret,
+    SecretKind,
+    SecretState,
+    SecureLink,
+)
 from service.placements.models import Placement
 
 log = logging.getLogger(__name__)
@@ -126,6 +145,114 @@ def mail_settings() -> MailSettings:
     return MailSettings.from_config(current_app.config)
 
 
+# --- secrets ---------------------------------------------------------------------------------------------
+
+_PLACEHOLDER = re.compile(r"\[\[secret:(\d+)\]\]")
+#: What a body must never hold: a live signing or document link, or a one-time code.
+_LIVE_SECRET = re.compile(r"/(?:sign|shared)/[A-Za-z0-9_-]{20,}|Your code is \d{6}")
+
+
+@dataclass(frozen=True)
+class SecretSpec:
+    """A link or code a message will carry: for a signer (at their current link or code ``generation``)
+    or for a secure link reserved for the message's recipient."""
+
+    kind: SecretKind
+    signer_id: int | None = None
+    secure_link: SecureLink | None = None
+    generation: int = 0
+
+
+def secret_placeholder(position: int) -> str:
+    """Where the ``position``-th secret (from 1) goes in a body."""
+    return f"[[secret:{position}]]"
+
+
+#: Makes a secret's value at delivery: stores only its hash (in the caller's transaction, which ``deliver``
+#: commits before handing the message over), sets ``secret.state``, and returns the paragraph to send: the
+#: value with what to do with it, or a sentence saying it was replaced, is no longer needed or was stopped.
+SecretIssuer = Callable[[OutboxSecret, datetime], str]
+#: Stops a secret a commissioner no longer wants to work; returns whether it stopped a working value.
+SecretStopper = Callable[[OutboxSecret, datetime], bool]
+#: Whether a secret sent earlier still works (not used, replaced or expired), so stopping it means something.
+SecretLive = Callable[[OutboxSecret, datetime], bool]
+_ISSUERS: dict[SecretKind, SecretIssuer] = {}
+_STOPPERS: dict[SecretKind, tuple[SecretStopper, SecretLive]] = {}
+
+
+def secret_kind(
+    kind: SecretKind, *, stop: SecretStopper | None = None, live: SecretLive | None = None
+) -> Callable[[SecretIssuer], SecretIssuer]:
+    """Register how a kind of secret is made at delivery (and stopped, and known to still work). The feature
+    that owns the secret's record registers it (signing for links and codes), so the outbox never needs to
+    know its tables."""
+
+    def register(issuer: SecretIssuer) -> SecretIssuer:
+        _ISSUERS[kind] = issuer
+        if stop is not None and live is not None:
+            _STOPPERS[kind] = (stop, live)
+        return issuer
+
+    return register
+
+
+def shown_body(message: OutboxMessage) -> str:
+    """The body as staff may read it: each secret replaced by a note saying it went to the recipient only."""
+    kinds = {secret.position: secret.kind for secret in message.secrets}
+
+    def note(match: re.Match[str]) -> str:
+        kind = kinds.get(int(match.group(1)))
+        what = kind.label if kind is not None else "link or code"
+        return f"[{what} — sent only to the recipient, not shown here]"
+
+    return _PLACEHOLDER.sub(note, message.body_text)
+
+
+def secret_state_label(secret: OutboxSecret) -> str:
+    """What became of a secret, for the outbox page: sent, not yet sent, replaced, no longer needed or stopped."""
+    if secret.state is SecretState.SENT:
+        link = secret.secure_link
+        if secret.kind is SecretKind.DOCUMENT_LINK and link is not None and link.revoked_at is not None:
+            return "Stopped"
+        if secret.expires_at is not None:
+            return f"Sent; works until {uk_datetime(secret.expires_at)} at the latest"
+    return secret.state.label
+
+
+def can_stop(message: OutboxMessage, now: datetime | None = None) -> bool:
+    """The message carries a link that could still work (sent and live, or still to be sent)."""
+    now = now or utcnow()
+    return any(_stoppable(secret, now) for secret in message.secrets)
+
+
+def _stoppable(secret: OutboxSecret, now: datetime) -> bool:
+    if secret.state is SecretState.WAITING:
+        return secret.kind is SecretKind.DOCUMENT_LINK or secret.kind in _STOPPERS
+    if secret.state is not SecretState.SENT:
+        return False
+    if secret.kind is SecretKind.DOCUMENT_LINK:
+        link = secret.secure_link
+        return link is not None and link.revoked_at is None and link.expires_at > now
+    handlers = _STOPPERS.get(secret.kind)
+    return handlers is not None and handlers[1](secret, now)
+
+
+def _issue_secrets(message: OutboxMessage, now: datetime) -> tuple[str, list[int]]:
+    """Make every secret of a claimed message and store their hashes (uncommitted). Returns the body to send
+    and the ids of the secrets that got a fresh value (the others went as a sentence)."""
+    texts: dict[int, str] = {}
+    fresh = []
+    for secret in message.secrets:
+        issuer = _ISSUERS.get(secret.kind)
+        if issuer is None:
+            raise LookupError(f"no issuer for {secret.kind.value}")
+        secret.issued_at = None
+        texts[secret.position] = issuer(secret, now)
+        if secret.issued_at is not None:
+            fresh.append(secret.id)
+    return _PLACEHOLDER.sub(lambda match: texts.get(int(match.group(1)), ""), message.body_text), fresh
+
+
 # --- queueing --------------------------------------------------------------------------------------------
 
 
@@ -139,15 +266,21 @@ def queue_message(
     placement_id: int | None = None,
     attachments: Sequence[Document] = (),
     links: Sequence[Document] = (),
+    secrets: Sequence[SecretSpec] = (),
     created_by: User | None = None,
 ) -> OutboxMessage:
     """Add a message to the outbox in the caller's transaction, and flush it (the caller commits).
 
     After the commit, call ``service.mail.jobs.enqueue_delivery(message.id)``. ``attachments`` go as
-    their PDFs; ``links`` are documents the body shares by secure link (see ``create_secure_link``),
+    their PDFs; ``links`` are documents the body shares by secure link (see ``reserve_secure_link``),
     recorded so the outbox shows which version each link gave. A document still being made is fine:
     delivery waits for it. Every document and the placement must belong to the organisation: a
     message can never carry another organisation's records.
+
+    ``secrets`` are the links and codes the message carries, in order: the body holds
+    ``secret_placeholder(n)`` where the n-th goes (from 1), and delivery puts it in. A message with a
+    secret goes to one recipient only. A body that already holds a live link or code is refused: it
+    would be readable by everyone who can read the outbox.
 
     Raises ``FieldError`` (field ``to``, ``subject`` or ``body``) for something a person can fix.
     """
@@ -171,6 +304,13 @@ def queue_message(
     for document in (*attachments, *links):
         if document.placement.commissioning_organisation_id != organisation_id:
             raise ValueError("a document does not belong to this organisation")
+    if _LIVE_SECRET.search(body):
+        raise ValueError("a body must not hold a live link or code: pass it as a secret, filled in at delivery")
+    if secrets and len(recipients) != 1:
+        raise ValueError("a message carrying a link or code goes to one recipient only")
+    for position in range(1, len(secrets) + 1):
+        if secret_placeholder(position) not in body:
+            raise ValueError(f"the body has no place for secret {position}")
 
     message = OutboxMessage(
         organisation_id=organisation_id,
@@ -189,6 +329,20 @@ def queue_message(
     message.attachments = [OutboxAttachment(document=d, delivery=Delivery.ATTACH) for d in attachments] + [
         OutboxAttachment(document=d, delivery=Delivery.LINK) for d in links
     ]
+    message.secrets = [
+        OutboxSecret(
+            position=position,
+            kind=spec.kind,
+            signer_id=spec.signer_id,
+            secure_link=spec.secure_link,
+            generation=spec.generation,
+            state=SecretState.WAITING,
+        )
+        for position, spec in enumerate(secrets, start=1)
+    ]
+    for spec in secrets:
+        if spec.secure_link is not None:
+            spec.secure_link.message = message
     db.session.add(message)
     _adopt_links(message, links)
     db.session.flush()
@@ -202,6 +356,7 @@ def queue_message(
             "recipients": len(recipients),
             "attachments": len(attachments),
             "links": len(links),
+            "secrets": [spec.kind.value for spec in secrets],
             "placement_id": placement_id,
         },
         organisation_id=organisation_id,
@@ -245,18 +400,30 @@ def _hash_token(token: str) -> str:
 def create_secure_link(
     document: Document, recipient: str, *, message: OutboxMessage | None = None, now: datetime | None = None
 ) -> str:
-    """Make a link for one recipient to download one document version, and return its token, once.
+    """Make a working link for one recipient to download one document version, and return its token, once.
 
-    The token has 256 random bits; only its SHA-256 is stored, so the database alone opens nothing.
-    It expires after ``APDOCS_LINK_EXPIRY_DAYS``. Build the address with ``link_url(token)``. A link
-    made before its message (to write the body) is tied to it by ``queue_message`` when the
-    message lists the document under ``links``; or pass ``message=`` to tie it now.
+    For a caller that hands the token straight to its recipient by other means. Never write it into an
+    outbox body: email a document with ``reserve_secure_link`` and a ``SecretSpec``, so the token is made
+    at delivery and only the delivered email holds it. The token has 256 random bits; only its SHA-256
+    is stored, so the database alone opens nothing. It expires after ``APDOCS_LINK_EXPIRY_DAYS``.
     """
     now = now or utcnow()
-    [address] = _valid_recipients([recipient])
+    link = reserve_secure_link(document, recipient, message=message, now=now)
     token = secrets.token_urlsafe(32)
+    link.token_sha256 = _hash_token(token)
+    db.session.flush()
+    return token
+
+
+def reserve_secure_link(
+    document: Document, recipient: str, *, message: OutboxMessage | None = None, now: datetime | None = None
+) -> SecureLink:
+    """A link for one recipient to one document version, with no token yet: nothing opens it until the
+    message carrying it is delivered, when ``deliver`` makes its token (and its expiry, from then)."""
+    now = now or utcnow()
+    [address] = _valid_recipients([recipient])
     link = SecureLink(
-        token_sha256=_hash_token(token),
+        token_sha256=None,
         document=document,
         message=message,
         recipient=address,
@@ -268,7 +435,7 @@ def create_secure_link(
     if message is None:
         db.session.info.setdefault(_SESSION_LINKS, []).append(link)
     db.session.flush()
-    return token
+    return link
 
 
 def _adopt_links(message: OutboxMessage, documents: Sequence[Document]) -> None:
@@ -326,15 +493,68 @@ def open_link(token: str, now: datetime | None = None, *, count: bool = True) ->
 
 
 def revoke_links(message: OutboxMessage, user: User, now: datetime | None = None) -> int:
-    """Stop every link a message carries (sent to the wrong person, say). Audited; the caller commits."""
+    """Stop every link a message carries (sent to the wrong person, say): its secure document links, and
+    its signing links if they are still the signer's newest. A link stopped before the message goes out is
+    sent as a sentence saying so. Audited; the caller commits. Returns how many links it stopped."""
     now = now or utcnow()
+    stopped = 0
     links = db.session.scalars(
         sa.select(SecureLink).where(SecureLink.message_id == message.id, SecureLink.revoked_at.is_(None))
     ).all()
     for link in links:
         link.revoked_at = now
-    audit.record("revoke_links", "outbox_message", message.id, user, {"links": len(links)})
-    return len(links)
+        stopped += 1
+    signing = 0
+    for secret in message.secrets:
+        if secret.state not in (SecretState.WAITING, SecretState.SENT):
+            continue
+        if secret.kind is not SecretKind.DOCUMENT_LINK:
+            handlers = _STOPPERS.get(secret.kind)
+            if handlers is None:
+                continue  # a code: it works for minutes only, and never without its link
+            if handlers[0](secret, now):
+                signing += 1
+            elif secret.state is SecretState.SENT:
+                continue  # used, replaced or expired already: nothing to stop, nothing to record
+        secret.state = SecretState.STOPPED
+        secret.stopped_at = now
+        secret.stopped_by_id = user.id
+    audit.record("revoke_links", "outbox_message", message.id, user, {"links": stopped, "signing_links": signing})
+    return stopped + signing
+
+
+@secret_kind(SecretKind.DOCUMENT_LINK)
+def _issue_document_link(secret: OutboxSecret, now: datetime) -> str:
+    """A fresh token for the secure link, unless it was stopped; its expiry counts from now."""
+    link = secret.secure_link
+    if secret.state is SecretState.STOPPED or link is None or link.revoked_at is not None:
+        secret.state = SecretState.STOPPED
+        return DOCUMENT_LINK_STOPPED
+    token = secrets.token_urlsafe(32)
+    expires = now + timedelta(days=mail_settings().link_expiry_days)
+    changed = db.session.execute(
+        sa.update(SecureLink)
+        .where(SecureLink.id == link.id, SecureLink.revoked_at.is_(None))
+        .values(token_sha256=_hash_token(token), expires_at=expires)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.expire(link)
+    if not changed:  # stopped a moment ago, by someone else
+        secret.state = SecretState.STOPPED
+        return DOCUMENT_LINK_STOPPED
+    secret.issued_at = now
+    secret.expires_at = expires
+    return DOCUMENT_LINK.format(url=link_url(token), expires=uk_datetime(expires))
+
+
+DOCUMENT_LINK = (
+    "Download the document here (the link works until {expires}):\n{url}\n\n"
+    "It is OFFICIAL-SENSITIVE: keep it secure and do not forward the link."
+)
+DOCUMENT_LINK_STOPPED = (
+    "The link to this document was stopped by the sender before this email went. "
+    "If you still need the document, ask them for it again."
+)
 
 
 # --- transports ------------------------------------------------------------------------------------------
@@ -525,7 +745,12 @@ def deliver(message_id: int, transport: Transport, *, now: datetime | None = Non
 
     settings = mail_settings()
     try:
-        email = _build(message, settings, now)
+        attached = _attachments(message, settings)
+        # The secrets are made now, after the claim and once the documents are ready, and their hashes
+        # committed before anything is handed over: a link in a delivered email always works.
+        body, fresh = _issue_secrets(message, now)
+        db.session.commit()
+        email = _compose(message, body, attached, settings, now)
     except _DocumentNotReady:
         message.status = MessageStatus.QUEUED
         message.claimed_at = None
@@ -536,6 +761,7 @@ def deliver(message_id: int, transport: Transport, *, now: datetime | None = Non
         _finish(message, MessageStatus.FAILED, problem.reason, now)
         return message
     except Exception as error:  # noqa: BLE001 - nothing went to any server: count it and try again later
+        db.session.rollback()  # nothing half made stays
         _not_sent(message, f"Not sent: the message could not be put together ({type(error).__name__})", now, settings)
         return message
 
@@ -548,10 +774,12 @@ def deliver(message_id: int, transport: Transport, *, now: datetime | None = Non
         return message
     except MaybeSent as failure:
         message.attempts += 1
+        _secrets_sent(message, fresh)
         _finish(message, MessageStatus.MAY_HAVE_BEEN_SENT, failure.reason, now)
         return message
     except Exception as error:  # noqa: BLE001 - an unknown failure mid-send: it may have gone, so a person checks
         message.attempts += 1
+        _secrets_sent(message, fresh)
         _finish(
             message,
             MessageStatus.MAY_HAVE_BEEN_SENT,
@@ -564,8 +792,16 @@ def deliver(message_id: int, transport: Transport, *, now: datetime | None = Non
     message.transport = transport.name
     message.eml_path = eml_path
     message.sent_at = now
+    _secrets_sent(message, fresh)
     _finish(message, MessageStatus.SENT, "", now)
     return message
+
+
+def _secrets_sent(message: OutboxMessage, fresh: Sequence[int]) -> None:
+    """The values made for this attempt went (or may have gone) out: say so on the outbox page."""
+    for secret in message.secrets:
+        if secret.id in fresh:
+            secret.state = SecretState.SENT
 
 
 def release_waiting_for(document_id: int, now: datetime | None = None) -> list[int]:
@@ -653,23 +889,16 @@ class _DocumentFailed(Exception):
         self.reason = reason
 
 
-def _build(message: OutboxMessage, settings: MailSettings, now: datetime) -> EmailMessage:
-    """The MIME message, with the row's fixed Message-ID and each attached PDF checked against its SHA-256."""
+def _attachments(message: OutboxMessage, settings: MailSettings) -> list[tuple[Document, bytes]]:
+    """Each attached PDF, checked against its SHA-256; raises while a document is still being made."""
     for item in message.attachments:
         status = item.document.status
         if status is DocumentStatus.FAILED:
             raise _DocumentFailed(f"Not sent: {item.document.title} could not be made. Make it again, then resend")
         if status is not DocumentStatus.READY:
             raise _DocumentNotReady
-    email = EmailMessage()
-    email["From"] = settings.mail_from
-    email["To"] = ", ".join(message.to_addresses)
-    email["Subject"] = message.subject
-    email["Date"] = format_datetime(now)
-    email["Message-ID"] = message.message_id
-    email["Auto-Submitted"] = "auto-generated"
-    email.set_content(message.body_text, cte="quoted-printable")
     output = settings.output_dir.resolve()
+    attached = []
     for item in message.attachments:
         if item.delivery is not Delivery.ATTACH:
             continue
@@ -680,8 +909,40 @@ def _build(message: OutboxMessage, settings: MailSettings, now: datetime) -> Ema
         data = path.read_bytes()
         if document.pdf_sha256 and sha256_of(data) != document.pdf_sha256:
             raise _DocumentFailed(f"Not sent: the PDF of {document.title} has changed since it was made")
+        attached.append((document, data))
+    return attached
+
+
+def _compose(
+    message: OutboxMessage,
+    body: str,
+    attached: Sequence[tuple[Document, bytes]],
+    settings: MailSettings,
+    when: datetime,
+) -> EmailMessage:
+    """The MIME message, with the row's fixed Message-ID, the body given and the PDFs given."""
+    email = EmailMessage()
+    email["From"] = settings.mail_from
+    email["To"] = ", ".join(message.to_addresses)
+    email["Subject"] = message.subject
+    email["Date"] = format_datetime(when)
+    email["Message-ID"] = message.message_id
+    email["Auto-Submitted"] = "auto-generated"
+    email.set_content(body, cte="quoted-printable")
+    for document, data in attached:
         email.add_attachment(data, maintype="application", subtype="pdf", filename=attachment_name(document))
     return email
+
+
+def staff_copy(message: OutboxMessage) -> bytes:
+    """The message as an .eml file for staff, rebuilt from the row: every link and code replaced by a note,
+    and each attached PDF that is still as it was made. Never the delivered file, which holds them."""
+    settings = mail_settings()
+    attached = []
+    with contextlib.suppress(_DocumentNotReady, _DocumentFailed):
+        attached = _attachments(message, settings)
+    email = _compose(message, shown_body(message), attached, settings, message.sent_at or message.created_at)
+    return email.as_bytes(policy=SMTP_POLICY)
 
 
 def attachment_name(document: Document) -> str:
@@ -748,6 +1009,7 @@ def messages_for(user: User, status: MessageStatus | None = None, limit: int = 2
         (OutboxMessage.status.in_([MessageStatus.FAILED, MessageStatus.MAY_HAVE_BEEN_SENT]), 0), else_=1
     )
     stmt = stmt.order_by(attention, OutboxMessage.created_at.desc(), OutboxMessage.id.desc()).limit(limit)
+    stmt = stmt.options(selectinload(OutboxMessage.secrets))
     return list(db.session.scalars(stmt))
 
 

@@ -1,9 +1,11 @@
 """Outbox screens for commissioners, and the public pages behind a secure link.
 
 The outbox is the organisation's own: a commissioner sees only their organisation's messages, and
-another organisation's message is 404. A secure link's pages show one document's title and nothing
-else; an expired, revoked or made-up token gets one and the same page, which says nothing about
-which it was.
+another organisation's message is 404. It never shows a signing link, a one-time code or a secure
+link: the body is shown with a note where each went, and the ``.eml`` copy is rebuilt from the row
+the same way (the delivered file, which holds them, is the recipient's, never offered here). A
+secure link's pages show one document's title and nothing else; an expired, revoked or made-up
+token gets one and the same page, which says nothing about which it was.
 """
 
 from __future__ import annotations
@@ -70,6 +72,9 @@ def show_message(message_id: int) -> str:
     return render_template(
         "mail/message.html",
         message=message,
+        body=services.shown_body(message),
+        secret_state=services.secret_state_label,
+        can_stop=services.can_stop(message),
         purpose_label=services.purpose_label,
         Delivery=Delivery,
         attachment_name=services.attachment_name,
@@ -113,20 +118,35 @@ def mark_sent(message_id: int) -> Response:
     return redirect(url_for("mail.show_message", message_id=message_id))
 
 
+@bp.route("/outbox/<int:message_id>/stop-links", methods=["POST"])
+@roles_required(Role.COMMISSIONER)
+def stop_links(message_id: int) -> Response:
+    """Stop the links a message carries (it went to the wrong person, say): audited, and final."""
+    user = current()
+    message = _message_or_404(message_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    stopped = services.revoke_links(message, user)
+    db.session.commit()
+    if stopped:
+        flash("The link no longer works. Anyone who opens it is told it is not valid.", "success")
+    else:
+        flash("There was no working link to stop.", "success")
+    return redirect(url_for("mail.show_message", message_id=message_id))
+
+
 @bp.route("/outbox/<int:message_id>/eml")
 @roles_required(Role.COMMISSIONER)
 def download_eml(message_id: int) -> ResponseReturnValue:
+    """A copy of the message rebuilt from the outbox row, without its links and codes (never the delivered file)."""
     user = current()
     message = _message_or_404(message_id)
-    if not message.eml_path:
-        abort(404)
-    output = _output_dir().resolve()
-    path = (output / message.eml_path).resolve()
-    if not path.is_relative_to(output) or not path.is_file():
-        abort(404)
+    data = services.staff_copy(message)
     audit.record("download", "outbox_message", message.id, user, {"kind": "eml"})
     db.session.commit()
-    return send_file(path, mimetype="message/rfc822", as_attachment=True, download_name=f"message-{message.id}.eml")
+    response = Response(data, mimetype="message/rfc822")
+    response.headers["Content-Disposition"] = f'attachment; filename="message-{message.id}.eml"'
+    return response
 
 
 def _not_valid() -> tuple[str, int, dict[str, str]]:

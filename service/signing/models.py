@@ -117,13 +117,21 @@ class Signer(Base):
     email: Mapped[str] = mapped_column(sa.String(254), default="")
     status: Mapped[SignerStatus] = mapped_column(enum_column(SignerStatus), default=SignerStatus.WAITING)
 
-    # By link: only hashes are kept; a link works once, until it expires; the code is tried a few times only.
+    # By link: only hashes are kept, set when the email is delivered; a link works once, until it expires; the
+    # code is tried a few times only.
     token_sha256: Mapped[str | None] = mapped_column(sa.String(64), unique=True, nullable=True)
     token_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     code_sha256: Mapped[str | None] = mapped_column(sa.String(64), nullable=True)
     code_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     code_attempts: Mapped[int] = mapped_column(default=0)
     codes_sent: Mapped[int] = mapped_column(default=0)
+    #: Codes tried against the current link, across all its codes: too many and the link stops.
+    link_code_attempts: Mapped[int] = mapped_column(default=0)
+    #: Raised each time a new link (or code) is asked for. The email carrying it is filled in at delivery only
+    #: if it is still the newest: an older email delivered late says it was replaced and changes nothing.
+    link_generation: Mapped[int] = mapped_column(default=0)
+    code_generation: Mapped[int] = mapped_column(default=0)
+    code_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     identity_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     # In person: the member of staff whose device it was, and who saw them sign.
     witnessed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), nullable=True)

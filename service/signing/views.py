@@ -228,6 +228,7 @@ def sign_by_link(token: str) -> ResponseReturnValue:
             "signing/confirm.html",
             signer=signer,
             token=token,
+            expect_code=_expect_code(signer),
             send_form=SendCodeForm(),
             code_form=CodeForm(formdata=None),
         )
@@ -274,9 +275,19 @@ def confirm(token: str) -> ResponseReturnValue:
             session[SESSION_KEY] = [*session.get(SESSION_KEY, []), signer.id][-10:]
             return redirect(url_for("signing.sign_by_link", token=token))
     page = render_template(
-        "signing/confirm.html", signer=signer, token=token, send_form=SendCodeForm(), code_form=code_form
+        "signing/confirm.html",
+        signer=signer,
+        token=token,
+        expect_code=_expect_code(signer),
+        send_form=SendCodeForm(),
+        code_form=code_form,
     )
     return page, 400
+
+
+def _expect_code(signer: Signer) -> bool:
+    """Show the box for the code: one was sent, or is on its way (it is made when its email goes)."""
+    return signer.code_sha256 is not None or services.code_on_its_way(signer)
 
 
 @bp.route("/sign/<token>/plan.pdf")

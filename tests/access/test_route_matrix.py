@@ -124,6 +124,7 @@ MATRIX: dict[str, tuple[int, ...]] = {
     "/outbox/{other_message}/eml": (FOUND, FORBIDDEN, MISSING, OK, FORBIDDEN, FORBIDDEN),
     "/outbox/{message}/resend": (METHOD,) * 6,
     "/outbox/{message}/mark-sent": (METHOD,) * 6,
+    "/outbox/{message}/stop-links": (METHOD,) * 6,
     # A secure link is public (its token is the key); any other token is the same 404 for everyone.
     "/shared/{token}": (OK,) * 6,
     "/shared/{token}/pdf": (OK,) * 6,
@@ -243,6 +244,7 @@ RULES = {
     "/outbox/<int:message_id>/eml": "/outbox/{message}/eml",
     "/outbox/<int:message_id>/resend": "/outbox/{message}/resend",
     "/outbox/<int:message_id>/mark-sent": "/outbox/{message}/mark-sent",
+    "/outbox/<int:message_id>/stop-links": "/outbox/{message}/stop-links",
     "/shared/<token>": "/shared/{token}",
     "/shared/<token>/pdf": "/shared/{token}/pdf",
     "/placements/<int:placement_id>/signatures": "/placements/{placement}/signatures",

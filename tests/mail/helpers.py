@@ -26,6 +26,7 @@ def queue(
     body: str = BODY,
     subject: str = SUBJECT,
     created_by: Any = None,
+    secrets: Sequence[services.SecretSpec] = (),
 ) -> int:
     message = services.queue_message(
         organisation_id=placement.commissioning_organisation_id,
@@ -36,6 +37,7 @@ def queue(
         placement_id=placement.id,
         attachments=attachments,
         links=links,
+        secrets=secrets,
         created_by=created_by,
     )
     db.session.commit()

@@ -13,30 +13,35 @@ from service.audit.models import AuditEvent
 from service.db import utcnow
 from service.extensions import db
 from service.mail import jobs, services
-from service.mail.models import Delivery, SecureLink
+from service.mail.models import Delivery, SecretKind, SecretState, SecureLink
 from tests.mail.helpers import queue, reload
 
 NOT_VALID = "This link has expired or is not valid. Ask the sender for a new one."
 
 
 def _send_with_link(placement, document, recipient="parent@example.org"):  # type: ignore[no-untyped-def]
-    """Make the link, write it into the body, queue the message: the order a feature would use."""
-    token = services.create_secure_link(document, recipient)
-    body = f"Hello,\n\nDownload the support plan here (the link works for 7 days):\n{services.link_url(token)}\n"
-    message_id = queue(placement, links=[document], to=[recipient], body=body)
+    """Reserve the link and queue the message with a place for it: the order a feature uses. The token is made
+    when the message is delivered, and only the delivered email holds it."""
+    link = services.reserve_secure_link(document, recipient)
+    body = f"Hello,\n\n{services.secret_placeholder(1)}\n"
+    spec = services.SecretSpec(SecretKind.DOCUMENT_LINK, secure_link=link)
+    message_id = queue(placement, links=[document], to=[recipient], body=body, secrets=[spec])
+    assert db.session.get(SecureLink, link.id).token_sha256 is None  # nothing opens it before delivery
     jobs.enqueue_delivery(message_id)
-    return token, message_id
+    return message_id
 
 
 def test_link_mode_sends_no_attachment_and_the_link_downloads_the_pdf(app, smtp, placement, document, client):
-    token, message_id = _send_with_link(placement, document)
+    message_id = _send_with_link(placement, document)
 
     [received] = smtp.messages()
     email = received.email
     assert list(email.iter_attachments()) == []
     body = email.get_body(("plain",)).get_content()
     [url] = re.findall(r"https://apdocs\.example/shared/[A-Za-z0-9_-]+", body)
-    assert url == f"https://apdocs.example/shared/{token}" and len(token) >= 43  # 32 random bytes
+    token = url.rsplit("/", 1)[1]
+    assert len(token) >= 43  # 32 random bytes
+    assert "Download the document here (the link works until " in body and "[[secret" not in body
 
     message = reload(message_id)
     [item] = message.attachments
@@ -44,7 +49,11 @@ def test_link_mode_sends_no_attachment_and_the_link_downloads_the_pdf(app, smtp,
     link = db.session.scalar(sa.select(SecureLink).where(SecureLink.document_id == document.id))
     assert link.message_id == message_id  # tied to the message it went in
     assert link.token_sha256 == hashlib.sha256(token.encode()).hexdigest() != token
-    assert link.expires_at - link.created_at == timedelta(days=7)
+    [secret] = message.secrets
+    assert secret.state is SecretState.SENT and secret.secure_link_id == link.id
+    assert link.expires_at - secret.issued_at == timedelta(days=7)  # counted from when it was sent
+    assert link.expires_at == secret.expires_at
+    assert token not in message.body_text
 
     page = client.get(urlsplit(url).path)
     assert page.status_code == 200

@@ -21,6 +21,7 @@ from service.placements.models import Placement
 from service.rules.placement_status import PlacementStatus
 from tests import factories
 from tests.documents.conftest import pool  # noqa: F401 - real PDF/A files to seal, from the documents tests' pool
+from tests.mail.conftest import smtp, smtp_server  # noqa: F401 - a real SMTP server on loopback, as the mail tests use
 
 
 @pytest.fixture
@@ -50,13 +51,26 @@ def messages_to(db_session, address: str) -> list[OutboxMessage]:  # type: ignor
     return [m for m in rows if address in m.to_addresses]
 
 
+def delivered_text(message: OutboxMessage) -> str:
+    """The text of the email as the recipient got it: the .eml file the embedded transport wrote for this
+    message (it stands for their mailbox), decoded. The outbox row never holds a link or a code."""
+    from email import message_from_bytes, policy
+
+    from flask import current_app
+
+    assert message.eml_path, f"message {message.id} was not delivered: {message.status} {message.last_error}"
+    data = (Path(current_app.config["APDOCS_OUTPUT_DIR"]) / message.eml_path).read_bytes()
+    email = message_from_bytes(data, policy=policy.default)
+    return email.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+
+
 def link_token(message: OutboxMessage) -> str:
-    [token] = re.findall(r"/sign/([A-Za-z0-9_-]{40,})", message.body_text)
+    [token] = re.findall(r"/sign/([A-Za-z0-9_-]{40,})", delivered_text(message))
     return token
 
 
 def code_in(message: OutboxMessage) -> str:
-    [code] = re.findall(r"Your code is (\d{6})", message.body_text)
+    [code] = re.findall(r"Your code is (\d{6})", delivered_text(message))
     return code
 
 
