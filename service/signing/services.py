@@ -40,6 +40,7 @@ from service.formatting import uk_date, uk_datetime
 from service.mail import services as mail
 from service.mail.models import OutboxMessage, OutboxSecret, SecretKind, SecretState
 from service.placements.models import Placement
+from service.providers import contacts as provider_contacts
 from service.rules.calendar import working_days_between
 from service.signing.models import (
     RequestStatus,
@@ -124,16 +125,18 @@ def suggested_signers(placement: Placement) -> list[SignerDetails]:
         for parent in placement.pupil.parents
         if parent.parental_responsibility
     ]
-    contact = next((c for c in placement.provider.contacts if c.is_placement_contact and c.email), None)
+    # The provider's placement contact as this organisation confirmed it: a contact the catalogue entry's owner
+    # changed is not suggested until it is confirmed (``providers.contacts``).
+    contact = provider_contacts.contact_check(placement.commissioning_organisation_id, placement.provider)
     suggestions.append(
         SignerDetails(plan.school_rep if plan else "", SignerRole.SCHOOL_REPRESENTATIVE, SigningMethod.IN_PERSON)
     )
     suggestions.append(
         SignerDetails(
-            (plan.provider_rep if plan else "") or (contact.name if contact else ""),
+            (plan.provider_rep if plan else "") or contact.name,
             SignerRole.PROVIDER_REPRESENTATIVE,
             SigningMethod.LINK,
-            contact.email if contact else "",
+            contact.address,
         )
     )
     return suggestions

@@ -30,6 +30,7 @@ from service.mail import jobs as mail_jobs
 from service.mail.models import OutboxMessage
 from service.placements.models import Placement
 from service.placements.views import placement_or_404
+from service.providers import contacts as provider_contacts
 from service.signing import jobs as _jobs  # noqa: F401 - registers the hooks that ask again and send copies
 from service.signing import services
 from service.signing.models import RequestStatus, SignatureRequest, Signer, SignerRole, SigningMethod
@@ -85,6 +86,9 @@ def signatures(placement_id: int) -> Any:
         rounds=services.requests_for(placement),
         open_round=services.open_request(placement),
         not_signable=services.why_not_signable(placement),
+        contact_changed=provider_contacts.contact_check(
+            placement.commissioning_organisation_id, placement.provider
+        ).needs_confirmation,
         cancel_form=CancelForm(formdata=None),
     ), status
 

@@ -105,6 +105,7 @@ POST_MATRIX: dict[str, tuple[tuple[int, ...], dict[str, Any]]] = {
     "/placements/{active_placement}/end": ((FOUND, FORBIDDEN, BAD, MISSING, FORBIDDEN, FORBIDDEN), {}),
     "/outbox/{message}/resend": ((FOUND, FORBIDDEN, FOUND, MISSING, FORBIDDEN, FORBIDDEN), {}),
     "/outbox/{message}/mark-sent": ((FOUND, FORBIDDEN, FOUND, MISSING, FORBIDDEN, FORBIDDEN), {}),
+    "/outbox/{message}/stop-links": ((FOUND, FORBIDDEN, FOUND, MISSING, FORBIDDEN, FORBIDDEN), {}),
     "/placements/{placement}/attendance/week/2026-01-05": (
         (FOUND, FORBIDDEN, BAD, MISSING, BAD, FORBIDDEN),  # referred, not started: no mark can be recorded yet
         {"mark-2026-01-06-am": "N", "mark-2026-01-05-am": "/"},

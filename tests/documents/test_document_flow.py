@@ -19,6 +19,7 @@ from service.db import utcnow
 from service.documents.models import Document, DocumentStatus
 from service.documents.types import DocumentType
 from service.rules.placement_status import PlacementStatus
+from service.signing.models import SignatureRequest
 from tests import factories
 from tests.helpers import csrf_token, text
 
@@ -98,12 +99,23 @@ def test_downloads_are_scoped_and_audited(
     sign_in(client, commissioner)
     _produce(client, placement.id)
     document = db_session.scalar(sa.select(Document))
-    expected = {other_commissioner: 404, viewer: 403, provider_user: 200}
+    # The provider opens a plan version once it is asked to sign it (docs/access.md), not before.
+    expected = {other_commissioner: 404, viewer: 403, provider_user: 404}
     for person, status in expected.items():
         their_browser = browser(app)
         sign_in(their_browser, person)
         assert their_browser.get(f"/documents/{document.id}/pdf").status_code == status, person.name
         assert their_browser.get(f"/documents/{document.id}/status").status_code == status, person.name
+    db_session.add(
+        SignatureRequest(
+            placement_id=placement.id,
+            document=document,
+            document_sha256=document.pdf_sha256,
+            created_by_id=commissioner.id,
+        )
+    )
+    db_session.commit()
+    assert their_browser.get(f"/documents/{document.id}/pdf").status_code == 200
     downloads = db_session.scalars(sa.select(AuditEvent.user_id).where(AuditEvent.action == "download")).all()
     assert downloads == [provider_user.id]
 

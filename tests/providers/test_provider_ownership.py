@@ -21,6 +21,8 @@ from service.placements.models import Placement
 from service.provider_packs.services import send_date, send_due_packs
 from service.providers.models import Provider
 from service.rules.placement_status import PlacementStatus
+from service.signing.models import SignerRole
+from service.signing.services import suggested_signers
 from tests import factories
 from tests.conftest import browser, sign_in
 from tests.helpers import csrf_token, date_fields, form_data, text
@@ -231,3 +233,26 @@ def test_the_first_placement_confirms_the_contact_seen_then(
     page = html.unescape(text(client.get(f"/providers/{provider_id}")))
     assert f"go to {OLD_ADDRESS}, confirmed on" in page
     assert "Provider contacts to confirm" not in html.unescape(text(client.get("/")))
+
+
+def test_a_changed_contact_is_not_suggested_as_the_provider_signer_until_confirmed(
+    app, client, commissioner, other_commissioner, school, provider_form, db_session
+):
+    """The provider's signing link would go where the suggestion says: the old finding sent it to the new address."""
+    owner = browser(app)
+    sign_in(owner, other_commissioner)
+    provider_id = _add_provider(owner, provider_form)
+    sign_in(client, commissioner)
+    placement = _agree(db_session, _placement_via_form(client, school, provider_id))
+
+    def suggested() -> str:
+        db_session.expire_all()
+        [provider_signer] = [s for s in suggested_signers(placement) if s.role is SignerRole.PROVIDER_REPRESENTATIVE]
+        return provider_signer.email
+
+    assert suggested() == OLD_ADDRESS
+    _change_contact(owner, provider_id, provider_form, NEW_ADDRESS)
+    assert suggested() == ""
+    page = client.get(f"/providers/{provider_id}")
+    client.post(f"/providers/{provider_id}/confirm-contact", data=form_data(page, {}))
+    assert suggested() == NEW_ADDRESS
