@@ -24,12 +24,13 @@ import re
 import threading
 import zipfile
 from collections import OrderedDict
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, Protocol
 
 from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
@@ -40,6 +41,7 @@ from jinja2.utils import missing as _MISSING
 from lxml import etree
 
 from service.documents.fields import Field, Kind, Schema, schema_for
+from service.documents.package_check import package_problems
 from service.documents.types import DocumentType
 from service.formatting import uk_date as _uk_date
 
@@ -64,6 +66,37 @@ class RenderError(Exception):
 
     def __str__(self) -> str:
         return self.message
+
+
+class RenderLimitExceeded(RenderError):
+    """A render went over one of the render worker's limits (``settings.RenderLimits``).
+
+    ``limit`` says which: ``"cpu"`` (processor time), ``"memory"``, ``"output"`` (the filled-in document's size)
+    or ``"time"`` (the clock). The message says it in words, with the limit, and nothing about the data.
+    """
+
+    def __init__(self, limit: str, amount: float) -> None:
+        super().__init__(limit_message(limit, amount))
+        self.limit = limit
+        self.amount = amount
+
+
+def limit_message(limit: str, amount: float) -> str:
+    """The sentence a person reads when a template goes over ``limit`` (``amount`` in seconds or MB)."""
+    seconds = f"{amount:g} second" + ("" if amount == 1 else "s")
+    if limit == "cpu":
+        return f"The template took longer than {seconds} of processor time to fill in"
+    if limit == "memory":
+        return f"The template used more than {amount:g} MB of memory to fill in"
+    if limit == "output":
+        return f"The filled-in document would be larger than {amount:g} MB"
+    return f"The template took longer than {seconds} to fill in"
+
+
+class Renderer(Protocol):
+    """Something that fills in a template under limits: the render worker pool (``render_pool.RenderPool``)."""
+
+    def render(self, template: bytes, context: Mapping[str, Any]) -> bytes: ...
 
 
 # -- filters -----------------------------------------------------------------------------------------
@@ -142,11 +175,28 @@ class MissingField(StrictUndefined):
         return f"“{name}” does not exist on a {type(obj).__name__} value"
 
 
+class _OutputBudget:
+    """How much text a render may still produce (see :meth:`_Environment.concat`)."""
+
+    __slots__ = ("left", "limit_mb")
+
+    def __init__(self, limit_bytes: int) -> None:
+        self.left = limit_bytes
+        self.limit_mb = limit_bytes / (1024 * 1024)
+
+
+_OUTPUT_BUDGET: ContextVar[_OutputBudget | None] = ContextVar("apdocs_output_budget", default=None)
+
+
 class _Environment(ImmutableSandboxedEnvironment):
     """Sandboxed, immutable, autoescaping, strict; also bounds ``*`` and ``**`` so a template cannot eat memory.
 
     Compiled templates are kept by their source's SHA-256: compiling a whole document's XML costs more
     than rendering it, and a worker renders the same few templates again and again.
+
+    Every piece of text a template produces (the document itself, and what ``{% set %}`` blocks and macros
+    capture) goes through :meth:`concat`, which counts it against the render's output budget when there is
+    one: a loop printing a field a hundred million times stops at the limit, not when memory runs out.
     """
 
     intercepted_binops = frozenset(["*", "**"])
@@ -172,6 +222,18 @@ class _Environment(ImmutableSandboxedEnvironment):
                 self._compiled.popitem(last=False)
         return template
 
+    def concat(self, chunks: Iterable[str]) -> str:  # type: ignore[override]
+        budget = _OUTPUT_BUDGET.get()
+        if budget is None:
+            return "".join(chunks)
+        pieces: list[str] = []
+        for chunk in chunks:
+            budget.left -= len(chunk)
+            if budget.left < 0:
+                raise RenderLimitExceeded("output", budget.limit_mb)
+            pieces.append(chunk)
+        return "".join(pieces)
+
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
         if operator == "**":
             if isinstance(right, int | float) and abs(right) > 100:
@@ -183,9 +245,22 @@ class _Environment(ImmutableSandboxedEnvironment):
         return left * right
 
 
+#: Jinja's globals that no document needs, taken away so a template cannot use them: ``range`` (loops over
+#: numbers: a document loops over its lists), ``lipsum`` (megabytes of Latin), ``cycler``, ``joiner`` and
+#: ``namespace`` (objects whose insides lead to Python's). The upload check names them as unknown.
+REMOVED_GLOBALS = ("range", "lipsum", "cycler", "joiner", "namespace")
+#: Filters that turn text into markup, so that it is written into the document's XML unescaped: a person's
+#: text could then become Word fields or broken XML. Text in a document is always printed as typed.
+REMOVED_FILTERS = ("safe", "urlize", "xmlattr")
+
+
 def jinja_env() -> ImmutableSandboxedEnvironment:
     """The environment every template is rendered and checked with."""
     env = _Environment(autoescape=True, undefined=MissingField, keep_trailing_newline=True)
+    for name in REMOVED_GLOBALS:
+        env.globals.pop(name, None)
+    for name in REMOVED_FILTERS:
+        env.filters.pop(name, None)
     env.filters.update(FILTERS)
     return env
 
@@ -306,11 +381,16 @@ def _part_label(part: Any) -> str:
     return "the main text"
 
 
-def render_docx(template: Path | bytes, context: Mapping[str, Any]) -> bytes:
+def render_docx(template: Path | bytes, context: Mapping[str, Any], *, max_output_bytes: int | None = None) -> bytes:
     """Fill in ``template`` (a path or the DOCX's bytes) with ``context``; return the DOCX's bytes.
 
     Raises :class:`RenderError` with a readable reason for any failure: an unreadable template, a broken tag,
-    a field the context does not have (named), or anything the sandbox refuses.
+    a field the context does not have (named), or anything the sandbox refuses. With ``max_output_bytes``, the
+    text the template produces and the finished .docx are each held to it (:class:`RenderLimitExceeded`).
+    ``MemoryError`` is raised as it is, for the render worker to report as the memory limit.
+
+    This runs the template in the calling process: the service calls it only inside the render worker
+    (``render_pool``), which holds every render to its limits of processor time, memory and time.
     """
     try:
         data = template.read_bytes() if isinstance(template, Path) else bytes(template)
@@ -318,16 +398,26 @@ def render_docx(template: Path | bytes, context: Mapping[str, Any]) -> bytes:
         raise RenderError(f"The template could not be read ({type(error).__name__})") from error
     if not _looks_like_docx(data):
         raise RenderError(f"The template is not usable: {NOT_DOCX}")
-    doc = _Docx(io.BytesIO(data))
+    budget = _OUTPUT_BUDGET.set(_OutputBudget(max_output_bytes) if max_output_bytes else None)
     try:
+        doc = _Docx(io.BytesIO(data))
         doc.render(_prepare(dict(context), "", doc), _RENDERER, autoescape=True)
         out = io.BytesIO()
         doc.save(out)
     except _PartFailure as failure:
+        if isinstance(failure.error, RenderLimitExceeded | MemoryError):
+            raise failure.error from None
         raise RenderError(_failure_message(failure.error, failure.part, failure.text)) from failure.error
+    except (RenderError, MemoryError):
+        raise
     except Exception as error:  # docxtpl and python-docx raise many kinds: every one becomes a readable reason
         raise RenderError(_failure_message(error, "the document properties", "")) from error
-    return out.getvalue()
+    finally:
+        _OUTPUT_BUDGET.reset(budget)
+    result = out.getvalue()
+    if max_output_bytes and len(result) > max_output_bytes:
+        raise RenderLimitExceeded("output", max_output_bytes / (1024 * 1024))
+    return result
 
 
 def _failure_message(error: Exception, part: str, text: str) -> str:
@@ -389,12 +479,20 @@ _DOCXTPL_ONLY = {"colspan", "cellbg", "vm", "hm"}
 _SMART = {"“": '"', "”": '"', "„": '"', "‟": '"', "«": '"', "»": '"', "‘": "'", "’": "'", "‚": "'", "‛": "'"}
 _BLOCKS = {"if", "for", "with", "macro", "call", "filter", "block", "raw", "autoescape", "set"}
 _MIDDLES = {"else": {"if", "for"}, "elif": {"if"}}
-_NOT_ALLOWED = {"include", "import", "from", "extends"}
-_JINJA_GLOBALS = {"range", "dict", "lipsum", "cycler", "joiner", "namespace", "true", "false", "none"}
+_NOT_ALLOWED = {"include", "import", "from", "extends", "autoescape"}
+# Names a template may use besides its fields: what is left of Jinja's globals, and its constants.
+_JINJA_GLOBALS = set(_PARSER.globals) | {"true", "false", "none", "True", "False", "None"}
 
 
-def check_template(data: bytes, doc_type: DocumentType) -> list[TemplateProblem]:
-    """Every problem with an uploaded template for ``doc_type``; an empty list means it is good to use."""
+def check_template(data: bytes, doc_type: DocumentType, *, renderer: Renderer | None = None) -> list[TemplateProblem]:
+    """Every problem with an uploaded template for ``doc_type``; an empty list means it is good to use.
+
+    First what can be seen without running it: the file, anything in the package that reaches outside it
+    (``package_check``), every tag and every field against the schema. Then, if all that is good, a trial
+    render: the template is filled in once with a full, hostile example context (``sample_context``) by
+    ``renderer`` (the render worker pool by default), under the same limits of processor time, memory, time
+    and size as every real document. A template that fails, or goes over a limit, is refused with the reason.
+    """
     if len(data) > MAX_TEMPLATE_BYTES:
         size = len(data) / (1024 * 1024)
         return [TemplateProblem(f"The file is {size:.1f} MB; a template can be at most 5 MB")]
@@ -411,7 +509,7 @@ def check_template(data: bytes, doc_type: DocumentType) -> list[TemplateProblem]
     except Exception:  # python-docx rejects many kinds of broken package
         return [TemplateProblem(f"{NOT_DOCX}: Word's document inside it cannot be read")]
     env = jinja_env()
-    problems: list[TemplateProblem] = []
+    problems = [TemplateProblem(found.message, "", found.location) for found in package_problems(data)]
     for label, xml, paragraphs in parts:
         tags, broken = _scan(paragraphs, label)
         broken += _structure_problems(tags, label)
@@ -426,7 +524,27 @@ def check_template(data: bytes, doc_type: DocumentType) -> list[TemplateProblem]
             problems.append(_parse_problem(error, source, tags, label))
             continue
         problems += _FieldChecker(schema, env, tags, source.split("\n"), label).check(tree)
-    return _unique(problems)
+    if problems:
+        return _unique(problems)
+    return _trial_render_problems(data, schema, renderer)
+
+
+def _trial_render_problems(data: bytes, schema: Schema, renderer: Renderer | None) -> list[TemplateProblem]:
+    """Fill the template in with example data in every field, under the render limits; say why if it fails."""
+    from service.documents.sample_context import sample_context
+
+    if renderer is None:
+        from service.documents.render_pool import shared_pool
+
+        renderer = shared_pool()
+    try:
+        renderer.render(data, sample_context(schema))
+    except RenderLimitExceeded as error:
+        return [TemplateProblem(f"{error.message} with example data in every field: real documents would too")]
+    except RenderError as error:
+        reason = error.message[:1].lower() + error.message[1:]
+        return [TemplateProblem(f"The template failed when filled in with example data: {reason}")]
+    return []
 
 
 def _archive_problem(data: bytes) -> TemplateProblem | None:
@@ -583,6 +701,8 @@ def _structure_problems(tags: list[_Tag], part: str) -> list[TemplateProblem]:
             problems.append(TemplateProblem("this tag is empty", tag.text, tag.location))
         elif word in _NOT_ALLOWED:
             problems.append(TemplateProblem(f"{word} cannot be used in apdocs templates", tag.text, tag.location))
+        elif word.startswith("end") and word[3:] in _NOT_ALLOWED:
+            continue  # its opening tag is reported
         elif word in _DOCXTPL_ONLY or (word == "set" and "=" in tag.body):
             continue
         elif word in _BLOCKS:
@@ -636,6 +756,8 @@ def _unique(problems: list[TemplateProblem]) -> list[TemplateProblem]:
 # -- fields used against the schema ------------------------------------------------------------------
 
 _ANY = Field("any", "anything a template made itself", kind=Kind.TEXT)
+# What an expression reaching for a name that starts with _ stands for: reported once, at its first such name.
+_INTERNAL = Field("internal", "the workings of Python", kind=Kind.TEXT)
 
 
 class _FieldChecker:
@@ -724,6 +846,11 @@ class _FieldChecker:
         if isinstance(node, nodes.Getattr | nodes.Getitem):
             base = self._expr(node.node, scope)
             key = node.attr if isinstance(node, nodes.Getattr) else _constant(node.arg)
+            if base is _INTERNAL:
+                return _INTERNAL
+            if isinstance(key, str) and key.startswith("_"):
+                self._internal(key, node)
+                return _INTERNAL
             if isinstance(node, nodes.Getitem) and key is None:
                 self._expr(node.arg, scope)
                 return _ANY
@@ -733,9 +860,13 @@ class _FieldChecker:
             if node.name not in known:
                 what = "filter" if isinstance(node, nodes.Filter) else "test"
                 self._problem(f"there is no {what} called “{node.name}”", node)
+            if node.name == "attr" and node.args and str(_constant(node.args[0]) or "").startswith("_"):
+                self._internal(str(_constant(node.args[0])), node)
         if isinstance(node, nodes.Call) and isinstance(node.node, nodes.Getattr):
             # a method call such as pupil.display_name.upper(): check the object, allow the method
-            self._expr(node.node.node, scope)
+            base = self._expr(node.node.node, scope)
+            if base is not _INTERNAL and node.node.attr.startswith("_"):
+                self._internal(node.node.attr, node.node)
             for child in [*node.args, *node.kwargs, node.dyn_args, node.dyn_kwargs]:
                 if child is not None:
                     self._expr(child, scope)
@@ -759,6 +890,13 @@ class _FieldChecker:
             return _ANY  # a string method, e.g. .upper
         self._problem(f"there is no field called “{_path(node)}”: {_path(node.node)} is {base.kind.value}", node)
         return _ANY
+
+    def _internal(self, name: str, node: nodes.Node) -> None:
+        self._problem(
+            f"“{name}” is not a field: a name starting with _ reaches into the workings of Python, "
+            "which templates cannot touch",
+            node,
+        )
 
     def _problem(self, message: str, node: nodes.Node) -> None:
         line = self.lines[node.lineno - 1] if 0 < node.lineno <= len(self.lines) else ""

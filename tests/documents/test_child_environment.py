@@ -7,13 +7,13 @@ none of them (neither the names nor the values).
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import docx
 import pytest
 
-from service.documents.converter import ConverterPool, PoolSettings
-from tests.documents.conftest import pool as _libreoffice_pool  # noqa: F401  (skips without LibreOffice)
+from service.documents.converter import ConverterPool, PoolSettings, soffice_available, uno_python_available
 
 SECRETS = {
     "APDOCS_SMTP_PASSWORD": "smtp-password-never-in-a-child",
@@ -42,12 +42,21 @@ def assert_no_secrets(pid: int) -> dict[str, str]:
 
 
 @pytest.fixture
+def libreoffice() -> None:
+    settings = PoolSettings.from_env()
+    if not (soffice_available(settings) and uno_python_available(settings)):
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI=true and LibreOffice cannot run", pytrace=False)
+        pytest.skip("LibreOffice or python3-uno is not installed")
+
+
+@pytest.fixture
 def secrets_in_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     for name, value in SECRETS.items():
         monkeypatch.setenv(name, value)
 
 
-@pytest.mark.usefixtures("_libreoffice_pool", "secrets_in_the_environment")
+@pytest.mark.usefixtures("libreoffice", "secrets_in_the_environment")
 def test_libreoffice_and_its_worker_inherit_no_secrets(tmp_path: Path) -> None:
     document = docx.Document()
     document.add_paragraph("A letter")

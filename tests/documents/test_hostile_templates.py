@@ -43,7 +43,7 @@ def test_the_finding_s_templates_are_refused_by_the_check(name: str) -> None:
 
     assert problems, "the template was accepted"
     assert any(word in problem.message for problem in problems), problems
-    assert all(problem.tag == tag for problem in problems), problems
+    assert all(problem.tag and problem.tag in tag for problem in problems), problems
 
 
 @pytest.mark.parametrize("name", list(ATTACKS))

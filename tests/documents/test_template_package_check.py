@@ -29,9 +29,7 @@ NAMESPACES = (
     'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"'
 )
 # A 1 x 1 white PNG.
-PNG = base64.b64decode(
-    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4//8/AAX+Av4N70a4AAAAAElFTkSuQmCC"
-)
+PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4//8/AAX+Av4N70a4AAAAAElFTkSuQmCC")
 
 
 def word(build: Callable[[docx.document.Document], None] | None = None) -> bytes:
@@ -220,7 +218,9 @@ def test_an_imported_chunk_is_refused() -> None:
         from docx.opc.packuri import PackURI
         from docx.opc.part import Part
 
-        chunk = Part(PackURI("/word/afchunk.mht"), "message/rfc822", b"MIME-Version: 1.0\r\n\r\nhello", document.part.package)
+        chunk = Part(
+            PackURI("/word/afchunk.mht"), "message/rfc822", b"MIME-Version: 1.0\r\n\r\nhello", document.part.package
+        )
         rid = document.part.relate_to(chunk, f"{RELS}/aFChunk")
         document.element.body.insert(0, parse_xml(f'<w:altChunk {NAMESPACES} r:id="{rid}"/>'))
 
