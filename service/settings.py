@@ -68,9 +68,9 @@ class RenderLimits:
     An uploaded template is code. Every render (the trial render at upload and every production render) runs in
     a worker process under these limits, so a template that loops for ever or builds a huge text fails that one
     document with a plain reason instead of exhausting the process that serves the web. The defaults leave a
-    wide margin over the slowest realistic render measured (docs/templates.md, "Limits"): the AP Support Plan
-    with 10,000 characters in every text field and 30 rows in every list took 0.8 s of processor time, about
-    160 MB of memory and made 8.9 MB of document text.
+    wide margin over the slowest realistic render measured (docs/templates.md, "The trial render and the
+    limits"): the AP Support Plan with 10,000 characters in every text field and 30 rows in every list took
+    0.78 s of processor time, 171 MB of memory and made 8.5 MB of document text.
     """
 
     #: Processor time one render may use (the kernel's RLIMIT_CPU, set afresh before each render).
@@ -146,6 +146,7 @@ class Settings:
     #: A visit is due this many working days after the last one; 0 means half a term (from the term dates).
     visit_working_days: int = 0
     #: Limits on filling in a Word template (the render worker): processor time, memory, clock, output size.
+    #: Read here so a nonsense value stops the service starting; the render pool reads the same variables.
     render_limits: RenderLimits = field(default_factory=RenderLimits)
     extra: dict[str, object] = field(default_factory=dict)
 

@@ -1,8 +1,9 @@
-"""The processes that open documents (LibreOffice, its UNO worker) inherit no secrets from the service.
+"""The processes that handle templates and documents (the render worker, LibreOffice and its UNO worker) inherit
+no secrets from the service.
 
-They are started with a real pool while the service's environment holds an SMTP password, a secret key and
-a database URL with its password; each process's environment, read from ``/proc/<pid>/environ``, must hold
-none of them (neither the names nor the values).
+They are started with real pools while the service's environment holds an SMTP password, a secret key and a
+database URL with its password; each process's environment, read from ``/proc/<pid>/environ``, must hold none
+of them (neither the names nor the values).
 """
 
 from __future__ import annotations
@@ -79,3 +80,20 @@ def test_libreoffice_and_its_worker_inherit_no_secrets(tmp_path: Path) -> None:
         assert home.name.startswith("apdocs-lo-"), "HOME is the instance's own folder"
         assert Path(worker["TMPDIR"]).is_relative_to(home)
     assert (tmp_path / "letter.pdf").read_bytes().startswith(b"%PDF-")
+
+
+@pytest.mark.usefixtures("secrets_in_the_environment")
+def test_the_render_worker_inherits_no_secrets(default_templates: Path) -> None:
+    from service.documents.fields import schema_for
+    from service.documents.render_pool import RenderPool
+    from service.documents.sample_context import sample_context
+    from service.documents.types import DocumentType
+    from service.settings import RenderLimits
+
+    with RenderPool(RenderLimits(workers=1)) as pool:
+        plan = (default_templates / "support_plan.docx").read_bytes()
+        assert pool.render(plan, sample_context(schema_for(DocumentType.SUPPORT_PLAN))).startswith(b"PK")
+        (pid,) = pool.process_ids()
+        env = assert_no_secrets(pid)
+        assert Path(env["HOME"]).name.startswith("apdocs-render-")
+        assert Path(f"/proc/{pid}/cwd").resolve() == Path(env["HOME"]).resolve()
