@@ -2,9 +2,9 @@
 
 An organisation's uploaded template is code that runs against children's data. The sandbox stops it reaching
 Python's internals, but not from looping for ever or building gigabytes of text; in the embedded set-up the
-process doing that is the one that serves the web. So every render, the trial render at upload
-(``rendering.check_template``) and every production render (``services.produce``, hence ``apdocs render``),
-happens here: in a small pool of persistent worker processes (``render_worker.py``), each limited by the kernel
+process doing that is the one that serves the web. So the whole upload check with its trial render
+(``rendering.check_template``) and every production render (``services.produce``, hence ``apdocs render``)
+happen here: in a small pool of persistent worker processes (``render_worker.py``), each limited by the kernel
 to the processor time, memory and output size of ``settings.RenderLimits``, and watched by the clock.
 
 Shape (modelled on the converter pool, ``converter/pool.py``)
@@ -49,7 +49,8 @@ from pathlib import Path
 from typing import Any
 
 from service.documents.child_env import minimal_environment
-from service.documents.rendering import RenderError, RenderLimitExceeded
+from service.documents.rendering import RenderError, RenderLimitExceeded, TemplateProblem, trial_limit_problem
+from service.documents.types import DocumentType
 from service.settings import RenderLimits
 
 WORKER_SCRIPT = Path(__file__).with_name("render_worker.py")
@@ -176,15 +177,16 @@ class _Slot:
         except queue.Empty:
             return None
 
-    def render(self, template: bytes, context_json: bytes) -> bytes:
-        """One render in this worker. Raises RenderError (the worker stays) or _Failure (it must be replaced)."""
+    def run(self, op: str, doc_type: str, template: bytes, context_json: bytes) -> bytes:
+        """One job in this worker. Raises RenderError (the worker stays) or _Failure (it must be replaced)."""
         with self.lock:
             process = self.process
             if self.closed or process is None:
                 raise _Failure(RenderError(STOPPING))
             self.next_id += 1
             rid = self.next_id
-        header = json.dumps({"id": rid, "template": len(template), "context": len(context_json)}).encode()
+        request = {"id": rid, "op": op, "doc_type": doc_type, "template": len(template), "context": len(context_json)}
+        header = json.dumps(request).encode()
         try:
             assert process.stdin is not None
             process.stdin.write(header + b"\n" + template + context_json)
@@ -293,9 +295,27 @@ class RenderPool:
 
         Raises :class:`RenderError` (a problem with the template, readable) or :class:`RenderLimitExceeded`.
         """
+        return self._run("render", "", template, json.dumps(context, ensure_ascii=False).encode("utf-8"))
+
+    def check(self, template: bytes, doc_type: DocumentType) -> list[TemplateProblem]:
+        """The upload check of ``template`` (``rendering.check_template_here``), run in a worker under the limits.
+
+        A check that goes over a limit, or whose worker dies, refuses the template with the reason: a check
+        that cannot finish never lets a template through.
+        """
+        try:
+            found = json.loads(self._run("check", doc_type.value, template, b""))
+        except RenderLimitExceeded as error:
+            return [trial_limit_problem(error)]
+        except RenderError as error:
+            return [
+                TemplateProblem(f"The template could not be checked: {error.message[:1].lower()}{error.message[1:]}")
+            ]
+        return [TemplateProblem(str(message), str(tag), str(location)) for message, tag, location in found]
+
+    def _run(self, op: str, doc_type: str, template: bytes, context_json: bytes) -> bytes:
         if self._closed:
             raise RenderError(STOPPING)
-        context_json = json.dumps(context, ensure_ascii=False).encode("utf-8")
         slot = self._idle.get()
         try:
             try:
@@ -304,7 +324,7 @@ class RenderPool:
                 if slot.process is None:
                     slot.start()
                     self._count("starts")
-                result = slot.render(bytes(template), context_json)
+                result = slot.run(op, doc_type, bytes(template), context_json)
             except _Failure as failure:
                 slot.kill()  # the next render starts a fresh worker
                 raise failure.error from None

@@ -20,12 +20,18 @@ After a ``cpu`` or ``memory`` answer the pool kills this worker and starts anoth
 middle may have left the process in any state. Every filled-in document is also searched for anything that
 would reach outside it (``package_check``) before it is handed back.
 
-Protocol (stdin and stdout, binary). A request is one JSON line ``{"id": 1, "template": N, "context": M}``
-followed by the template's N bytes and the context's M bytes (JSON, UTF-8); ``{"cmd": "quit"}`` or EOF ends the
-worker. A reply is one JSON line followed by ``size`` bytes: ``{"id": 1, "ok": true, "size": K, "cpu_ms": ...,
-"peak_mb": ...}`` and the .docx, or ``{"id": 1, "ok": false, "size": 0, "kind": "render"|"cpu"|"memory"|
-"output", "error": "a sentence for a person"}``. At start: ``{"event": "ready", "pid": ..., "size": 0}``.
-Anything a library prints goes to stderr: stdout is the protocol's alone.
+Two jobs, under the same limits: ``render`` (fill a template in with a context) and ``check`` (the whole upload
+check of a template, ``rendering.check_template_here``, its trial render included), so that neither an uploaded
+file nor a template ever runs in the service's own process.
+
+Protocol (stdin and stdout, binary). A request is one JSON line ``{"id": 1, "op": "render"|"check",
+"doc_type": "support-plan", "template": N, "context": M}`` followed by the template's N bytes and the context's
+M bytes (JSON, UTF-8; none for a check); ``{"cmd": "quit"}`` or EOF ends the worker. A reply is one JSON line
+followed by ``size`` bytes: ``{"id": 1, "ok": true, "size": K, "cpu_ms": ..., "peak_mb": ...}`` and the .docx
+(or, for a check, the problems as a JSON list of ``[message, tag, location]``), or ``{"id": 1, "ok": false,
+"size": 0, "kind": "render"|"cpu"|"memory"|"output", "error": "a sentence for a person"}``. At start:
+``{"event": "ready", "pid": ..., "size": 0}``. Anything a library prints goes to stderr: stdout is the
+protocol's alone.
 """
 
 from __future__ import annotations
@@ -105,7 +111,7 @@ class Worker:
         resource.setrlimit(resource.RLIMIT_AS, (total, total))
         signal.signal(signal.SIGXCPU, _on_sigxcpu)
 
-    def handle(self, rid: Any, template: bytes, context_json: bytes) -> None:
+    def handle(self, rid: Any, op: str, doc_type: str, template: bytes, context_json: bytes) -> None:
         hard = resource.getrlimit(resource.RLIMIT_CPU)[1]
         soft = math.ceil(_cpu_seconds() + self.cpu_s)
         if hard != resource.RLIM_INFINITY:
@@ -114,7 +120,10 @@ class Worker:
         resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))
         _State.in_render = True
         try:
-            header, payload = self.render(rid, template, context_json)
+            if op == "check":
+                header, payload = self.check(rid, doc_type, template)
+            else:
+                header, payload = self.render(rid, template, context_json)
         except CpuLimit:
             header, payload = self.failure(rid, "cpu", self.rendering.limit_message("cpu", self.cpu_s)), b""
         finally:
@@ -125,15 +134,33 @@ class Worker:
             header["peak_mb"] = round(_status_kb("VmHWM") / 1024, 1)
         self.send(header, payload)
 
+    def render_here(self, template: bytes, context: Any) -> bytes:
+        """Fill in ``template`` in this process, held to the output limit, and look at what it made."""
+        docx = self.rendering.render_docx(template, context, max_output_bytes=self.max_output)
+        found = self.package_problems(docx)
+        if found:
+            reason = f"The filled-in document reaches outside itself: {found[0].message} ({found[0].location})"
+            raise self.rendering.RenderError(reason)
+        return docx
+
+    def check(self, rid: Any, doc_type: str, template: bytes) -> tuple[dict[str, Any], bytes]:
+        from service.documents.types import DocumentType
+
+        try:
+            problems = self.rendering.check_template_here(template, DocumentType(doc_type), self.render_here)
+        except MemoryError:
+            return self.failure(rid, "memory", self.rendering.limit_message("memory", self.memory_mb)), b""
+        except Exception as error:  # noqa: BLE001 - a fault of the checker: refuse, never the message
+            if self.rendering.out_of_memory(error):
+                return self.failure(rid, "memory", self.rendering.limit_message("memory", self.memory_mb)), b""
+            return self.failure(rid, "render", f"The template could not be checked ({type(error).__name__})"), b""
+        found = [[p.message, p.tag, p.location] for p in problems]
+        return {"id": rid, "ok": True}, json.dumps(found, ensure_ascii=False).encode("utf-8")
+
     def render(self, rid: Any, template: bytes, context_json: bytes) -> tuple[dict[str, Any], bytes]:
         rendering = self.rendering
         try:
-            context = json.loads(context_json)
-            docx = rendering.render_docx(template, context, max_output_bytes=self.max_output)
-            found = self.package_problems(docx)
-            if found:
-                reason = f"The filled-in document reaches outside itself: {found[0].message} ({found[0].location})"
-                return self.failure(rid, "render", reason), b""
+            docx = self.render_here(template, json.loads(context_json))
         except MemoryError:
             return self.failure(rid, "memory", rendering.limit_message("memory", self.memory_mb)), b""
         except rendering.RenderLimitExceeded as error:
@@ -141,6 +168,8 @@ class Worker:
         except rendering.RenderError as error:
             return self.failure(rid, "render", error.message), b""
         except Exception as error:  # noqa: BLE001 - never the message: it may quote the data
+            if rendering.out_of_memory(error):
+                return self.failure(rid, "memory", rendering.limit_message("memory", self.memory_mb)), b""
             return self.failure(rid, "render", f"The template could not be filled in ({type(error).__name__})"), b""
         return {"id": rid, "ok": True}, docx
 
@@ -179,7 +208,9 @@ def main(argv: list[str] | None = None) -> int:
             return 2  # the pool never sends this: stop rather than guess where the next request starts
         if template is None or context is None:
             return 0
-        worker.handle(request.get("id"), template, context)
+        worker.handle(
+            request.get("id"), str(request.get("op", "render")), str(request.get("doc_type", "")), template, context
+        )
 
 
 if __name__ == "__main__":

@@ -94,9 +94,16 @@ def limit_message(limit: str, amount: float) -> str:
 
 
 class Renderer(Protocol):
-    """Something that fills in a template under limits: the render worker pool (``render_pool.RenderPool``)."""
+    """What fills in and checks templates under limits: the render worker pool (``render_pool.RenderPool``)."""
 
     def render(self, template: bytes, context: Mapping[str, Any]) -> bytes: ...
+
+    def check(self, template: bytes, doc_type: DocumentType) -> list[TemplateProblem]: ...
+
+
+def trial_limit_problem(error: RenderLimitExceeded) -> TemplateProblem:
+    """The upload check's words for a template that went over a limit with the example data."""
+    return TemplateProblem(f"{error.message} with example data in every field: real documents would too")
 
 
 # -- filters -----------------------------------------------------------------------------------------
@@ -405,12 +412,16 @@ def render_docx(template: Path | bytes, context: Mapping[str, Any], *, max_outpu
         out = io.BytesIO()
         doc.save(out)
     except _PartFailure as failure:
-        if isinstance(failure.error, RenderLimitExceeded | MemoryError):
+        if isinstance(failure.error, RenderLimitExceeded):
             raise failure.error from None
+        if out_of_memory(failure.error):
+            raise MemoryError from None
         raise RenderError(_failure_message(failure.error, failure.part, failure.text)) from failure.error
     except (RenderError, MemoryError):
         raise
     except Exception as error:  # docxtpl and python-docx raise many kinds: every one becomes a readable reason
+        if out_of_memory(error):
+            raise MemoryError from None
         raise RenderError(_failure_message(error, "the document properties", "")) from error
     finally:
         _OUTPUT_BUDGET.reset(budget)
@@ -418,6 +429,22 @@ def render_docx(template: Path | bytes, context: Mapping[str, Any], *, max_outpu
     if max_output_bytes and len(result) > max_output_bytes:
         raise RenderLimitExceeded("output", max_output_bytes / (1024 * 1024))
     return result
+
+
+def out_of_memory(error: BaseException | None) -> bool:
+    """Did ``error`` (or what caused it) come from running out of memory? lxml reports a failed allocation as
+    an XMLSyntaxError whose log says ``ERR_NO_MEMORY``, not as a MemoryError."""
+    seen = 0
+    while error is not None and seen < 10:
+        if isinstance(error, MemoryError):
+            return True
+        if isinstance(error, etree.XMLSyntaxError):
+            log = getattr(error, "error_log", None) or []
+            if any(getattr(entry, "type_name", "") == "ERR_NO_MEMORY" for entry in log):
+                return True
+        error = error.__cause__ or error.__context__
+        seen += 1
+    return False
 
 
 def _failure_message(error: Exception, part: str, text: str) -> str:
@@ -487,11 +514,26 @@ _JINJA_GLOBALS = set(_PARSER.globals) | {"true", "false", "none", "True", "False
 def check_template(data: bytes, doc_type: DocumentType, *, renderer: Renderer | None = None) -> list[TemplateProblem]:
     """Every problem with an uploaded template for ``doc_type``; an empty list means it is good to use.
 
-    First what can be seen without running it: the file, anything in the package that reaches outside it
-    (``package_check``), every tag and every field against the schema. Then, if all that is good, a trial
-    render: the template is filled in once with a full, hostile example context (``sample_context``) by
-    ``renderer`` (the render worker pool by default), under the same limits of processor time, memory, time
-    and size as every real document. A template that fails, or goes over a limit, is refused with the reason.
+    The whole check (:func:`check_template_here`) runs in a render worker (``renderer``, the process's render
+    pool by default), under the limits of processor time, memory, time and size that hold every render: reading
+    an uploaded file is already running someone else's content, and the web process never does it.
+    """
+    if renderer is None:
+        from service.documents.render_pool import shared_pool
+
+        renderer = shared_pool()
+    return renderer.check(data, doc_type)
+
+
+def check_template_here(
+    data: bytes, doc_type: DocumentType, render: Callable[[bytes, Mapping[str, Any]], bytes]
+) -> list[TemplateProblem]:
+    """The upload check itself, in this process (the render worker calls it; use :func:`check_template`).
+
+    First what can be seen without running the template: the file, anything in the package that reaches
+    outside it (``package_check``), every tag and every field against the schema. Then, if all that is good, a
+    trial render: ``render`` fills the template in once with a full, hostile example context
+    (``sample_context``). A template that fails, or goes over a limit, is refused with the reason.
     """
     if len(data) > MAX_TEMPLATE_BYTES:
         size = len(data) / (1024 * 1024)
@@ -506,7 +548,9 @@ def check_template(data: bytes, doc_type: DocumentType, *, renderer: Renderer | 
         doc = DocxTemplate(io.BytesIO(data))
         doc.init_docx()
         parts = list(_parts(doc))
-    except Exception:  # python-docx rejects many kinds of broken package
+    except Exception as error:  # python-docx rejects many kinds of broken package
+        if out_of_memory(error):
+            raise MemoryError from error
         return [TemplateProblem(f"{NOT_DOCX}: Word's document inside it cannot be read")]
     env = jinja_env()
     problems = [TemplateProblem(found.message, "", found.location) for found in package_problems(data)]
@@ -526,21 +570,20 @@ def check_template(data: bytes, doc_type: DocumentType, *, renderer: Renderer | 
         problems += _FieldChecker(schema, env, tags, source.split("\n"), label).check(tree)
     if problems:
         return _unique(problems)
-    return _trial_render_problems(data, schema, renderer)
+    return _trial_render_problems(data, schema, render)
 
 
-def _trial_render_problems(data: bytes, schema: Schema, renderer: Renderer | None) -> list[TemplateProblem]:
-    """Fill the template in with example data in every field, under the render limits; say why if it fails."""
+def _trial_render_problems(
+    data: bytes, schema: Schema, render: Callable[[bytes, Mapping[str, Any]], bytes]
+) -> list[TemplateProblem]:
+    """Fill the template in with example data in every field; say why if it fails. (Going over the limits of
+    processor time or memory stops the whole check: the render pool reports it with :func:`trial_limit_problem`.)"""
     from service.documents.sample_context import sample_context
 
-    if renderer is None:
-        from service.documents.render_pool import shared_pool
-
-        renderer = shared_pool()
     try:
-        renderer.render(data, sample_context(schema))
+        render(data, sample_context(schema))
     except RenderLimitExceeded as error:
-        return [TemplateProblem(f"{error.message} with example data in every field: real documents would too")]
+        return [trial_limit_problem(error)]
     except RenderError as error:
         reason = error.message[:1].lower() + error.message[1:]
         return [TemplateProblem(f"The template failed when filled in with example data: {reason}")]
@@ -561,7 +604,9 @@ def _archive_problem(data: bytes) -> TemplateProblem | None:
     except (zipfile.BadZipFile, ValueError, EOFError, RuntimeError):
         kind = " (it is a PDF)" if data[:5] == b"%PDF-" else ""
         return TemplateProblem(f"{NOT_DOCX}{kind}")
-    except etree.XMLSyntaxError:
+    except etree.XMLSyntaxError as error:
+        if out_of_memory(error):
+            raise MemoryError from error
         return TemplateProblem(f"{NOT_DOCX}: its document is damaged")
     return None
 
