@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import os
 import queue
 import shutil
@@ -52,6 +53,8 @@ from service.documents.child_env import minimal_environment
 from service.documents.rendering import RenderError, RenderLimitExceeded, TemplateProblem, trial_limit_problem
 from service.documents.types import DocumentType
 from service.settings import RenderLimits
+
+log = logging.getLogger(__name__)
 
 WORKER_SCRIPT = Path(__file__).with_name("render_worker.py")
 #: A worker is replaced after this many renders, so slow growth of its memory never meets the limit.
@@ -332,8 +335,10 @@ class RenderPool:
             self._count("failed")
             if isinstance(error, RenderLimitExceeded):
                 self._count(error.limit)
+                log.warning("a template went over the render %s limit (%s)", error.limit, op)  # never the data
             elif error.message == STOPPED:
                 self._count("crashes")
+                log.warning("a render worker stopped unexpectedly (%s)", op)
             raise
         finally:
             self._idle.put(slot)

@@ -1,9 +1,12 @@
 """Filling in Word templates with docxtpl, safely, and checking uploaded templates before they are used.
 
 An uploaded template is code: it runs in a sandboxed Jinja environment (no access to Python internals,
-no mutation of the context, bounded ``range``/repetition), with autoescape on (a pupil called
-``Tom & Jerry`` must not corrupt the DOCX's XML) and strict undefined (a misspelt field stops the render
-with its name instead of printing a blank on a legal record). See design.md, "docxtpl: known traps".
+no mutation of the context, bounded repetition, none of Jinja's globals a document does not need), with
+autoescape on (a pupil called ``Tom & Jerry`` must not corrupt the DOCX's XML) and strict undefined (a misspelt
+field stops the render with its name instead of printing a blank on a legal record). The sandbox does not stop a
+template looping for ever or building gigabytes of text, so the service never calls :func:`render_docx` or
+:func:`check_template_here` itself: both run in a render worker process under limits of processor time, memory,
+time and output size (``render_pool``, ``render_worker``); :func:`check_template` is the way in.
 
 Free text. Every string in the context is cleaned before rendering (:func:`clean_text`): line endings are
 normalised, a single newline stays a line break and a blank line becomes a paragraph break, and characters
