@@ -312,3 +312,23 @@ def test_the_upload_check_itself_runs_under_the_limits(pool: RenderPool, good: b
 
     assert message.startswith("The template used more than 256 MB of memory")
     assert check_template(good, PLAN, renderer=pool) == []
+
+
+@pytest.mark.usefixtures("default_templates", "limited")
+def test_an_upload_over_a_limit_is_refused_with_the_limit_named(as_admin, db_session) -> None:  # type: ignore[no-untyped-def]
+    page = as_admin.get("/templates")
+
+    response = as_admin.post(
+        "/templates",
+        data={
+            "csrf_token": csrf_token(page),
+            "doc_type": "support-plan",
+            "template": (io.BytesIO(template("{{ pupil.display_name }}", SPINS)), "spins.docx"),
+        },
+        content_type="multipart/form-data",
+    )
+
+    body = response.get_data(as_text=True)
+    assert "This template cannot be used" in body
+    assert "The template took longer than 1 second of processor time to fill in with example data" in body
+    assert db_session.scalar(sa.select(sa.func.count()).select_from(DocumentTemplate)) == 0
