@@ -54,6 +54,52 @@ def _secret_key(instance_dir: Path) -> str:
     return key_file.read_text().strip()
 
 
+def _env_number(name: str, default: float, minimum: float) -> float:
+    """A positive number from ``APDOCS_<name>``; refuse nonsense at start-up rather than run without a limit."""
+    raw = _env(name, str(default)).strip()
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ValueError(f"APDOCS_{name} must be a number, got {raw!r}") from None
+    if value < minimum:
+        raise ValueError(f"APDOCS_{name} must be at least {minimum:g}, got {raw!r}")
+    return value
+
+
+@dataclass(frozen=True)
+class RenderLimits:
+    """What filling in one Word template may take, in the render worker (service/documents/render_pool.py).
+
+    An uploaded template is code. Every render (the trial render at upload and every production render) runs in
+    a worker process under these limits, so a template that loops for ever or builds a huge text fails that one
+    document with a plain reason instead of exhausting the process that serves the web. The defaults leave a
+    wide margin over the slowest realistic render measured (docs/templates.md, "The trial render and the
+    limits"): the AP Support Plan with 10,000 characters in every text field and 30 rows in every list took
+    0.78 s of processor time, 171 MB of memory and made 8.5 MB of document text.
+    """
+
+    #: Processor time one render may use (the kernel's RLIMIT_CPU, set afresh before each render).
+    cpu_s: float = 10.0
+    #: Memory one render may use on top of what the worker needs when idle (RLIMIT_AS, address space).
+    memory_mb: int = 512
+    #: Longest one render may take by the clock, however busy the machine; the worker is then killed.
+    timeout_s: float = 30.0
+    #: Largest filled-in document, counted as its text (the XML of each part) and as the .docx file.
+    max_output_mb: int = 50
+    #: Render worker processes per service process (started when first needed).
+    workers: int = 2
+
+    @classmethod
+    def from_env(cls) -> RenderLimits:
+        return cls(
+            cpu_s=_env_number("RENDER_CPU_S", cls.cpu_s, 1),
+            memory_mb=int(_env_number("RENDER_MEMORY_MB", cls.memory_mb, 64)),
+            timeout_s=_env_number("RENDER_TIMEOUT_S", cls.timeout_s, 1),
+            max_output_mb=int(_env_number("RENDER_MAX_OUTPUT_MB", cls.max_output_mb, 1)),
+            workers=int(_env_number("RENDER_WORKERS", cls.workers, 1)),
+        )
+
+
 SMTP_SECURITY = ("starttls", "tls", "none")
 
 
@@ -106,6 +152,9 @@ class Settings:
     visit_working_days: int = 0
     #: A bearer token that lets a monitor read /healthz's details; unset: only a signed-in admin sees them.
     health_token: str = ""
+    #: Limits on filling in a Word template (the render worker): processor time, memory, clock, output size.
+    #: Read here so a nonsense value stops the service starting; the render pool reads the same variables.
+    render_limits: RenderLimits = field(default_factory=RenderLimits)
     extra: dict[str, object] = field(default_factory=dict)
 
     @property
@@ -147,6 +196,7 @@ class Settings:
             signing_reminder_working_days=int(_env("SIGNING_REMINDER_WORKING_DAYS", "3")),
             visit_working_days=int(_env("VISIT_WORKING_DAYS", "0")),
             health_token=_env("HEALTH_TOKEN", "").strip(),
+            render_limits=RenderLimits.from_env(),
         )
 
     @property

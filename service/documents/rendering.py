@@ -1,9 +1,12 @@
 """Filling in Word templates with docxtpl, safely, and checking uploaded templates before they are used.
 
 An uploaded template is code: it runs in a sandboxed Jinja environment (no access to Python internals,
-no mutation of the context, bounded ``range``/repetition), with autoescape on (a pupil called
-``Tom & Jerry`` must not corrupt the DOCX's XML) and strict undefined (a misspelt field stops the render
-with its name instead of printing a blank on a legal record). See design.md, "docxtpl: known traps".
+no mutation of the context, bounded repetition, none of Jinja's globals a document does not need), with
+autoescape on (a pupil called ``Tom & Jerry`` must not corrupt the DOCX's XML) and strict undefined (a misspelt
+field stops the render with its name instead of printing a blank on a legal record). The sandbox does not stop a
+template looping for ever or building gigabytes of text, so the service never calls :func:`render_docx` or
+:func:`check_template_here` itself: both run in a render worker process under limits of processor time, memory,
+time and output size (``render_pool``, ``render_worker``); :func:`check_template` is the way in.
 
 Free text. Every string in the context is cleaned before rendering (:func:`clean_text`): line endings are
 normalised, a single newline stays a line break and a blank line becomes a paragraph break, and characters
@@ -24,12 +27,13 @@ import re
 import threading
 import zipfile
 from collections import OrderedDict
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, Protocol
 
 from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
@@ -40,6 +44,7 @@ from jinja2.utils import missing as _MISSING
 from lxml import etree
 
 from service.documents.fields import Field, Kind, Schema, schema_for
+from service.documents.package_check import package_problems
 from service.documents.types import DocumentType
 from service.formatting import uk_date as _uk_date
 
@@ -64,6 +69,44 @@ class RenderError(Exception):
 
     def __str__(self) -> str:
         return self.message
+
+
+class RenderLimitExceeded(RenderError):
+    """A render went over one of the render worker's limits (``settings.RenderLimits``).
+
+    ``limit`` says which: ``"cpu"`` (processor time), ``"memory"``, ``"output"`` (the filled-in document's size)
+    or ``"time"`` (the clock). The message says it in words, with the limit, and nothing about the data.
+    """
+
+    def __init__(self, limit: str, amount: float) -> None:
+        super().__init__(limit_message(limit, amount))
+        self.limit = limit
+        self.amount = amount
+
+
+def limit_message(limit: str, amount: float) -> str:
+    """The sentence a person reads when a template goes over ``limit`` (``amount`` in seconds or MB)."""
+    seconds = f"{amount:g} second" + ("" if amount == 1 else "s")
+    if limit == "cpu":
+        return f"The template took longer than {seconds} of processor time to fill in"
+    if limit == "memory":
+        return f"The template used more than {amount:g} MB of memory to fill in"
+    if limit == "output":
+        return f"The filled-in document would be larger than {amount:g} MB"
+    return f"The template took longer than {seconds} to fill in"
+
+
+class Renderer(Protocol):
+    """What fills in and checks templates under limits: the render worker pool (``render_pool.RenderPool``)."""
+
+    def render(self, template: bytes, context: Mapping[str, Any]) -> bytes: ...
+
+    def check(self, template: bytes, doc_type: DocumentType) -> list[TemplateProblem]: ...
+
+
+def trial_limit_problem(error: RenderLimitExceeded) -> TemplateProblem:
+    """The upload check's words for a template that went over a limit with the example data."""
+    return TemplateProblem(f"{error.message} with example data in every field: real documents would too")
 
 
 # -- filters -----------------------------------------------------------------------------------------
@@ -142,11 +185,28 @@ class MissingField(StrictUndefined):
         return f"“{name}” does not exist on a {type(obj).__name__} value"
 
 
+class _OutputBudget:
+    """How much text a render may still produce (see :meth:`_Environment.concat`)."""
+
+    __slots__ = ("left", "limit_mb")
+
+    def __init__(self, limit_bytes: int) -> None:
+        self.left = limit_bytes
+        self.limit_mb = limit_bytes / (1024 * 1024)
+
+
+_OUTPUT_BUDGET: ContextVar[_OutputBudget | None] = ContextVar("apdocs_output_budget", default=None)
+
+
 class _Environment(ImmutableSandboxedEnvironment):
     """Sandboxed, immutable, autoescaping, strict; also bounds ``*`` and ``**`` so a template cannot eat memory.
 
     Compiled templates are kept by their source's SHA-256: compiling a whole document's XML costs more
     than rendering it, and a worker renders the same few templates again and again.
+
+    Every piece of text a template produces (the document itself, and what ``{% set %}`` blocks and macros
+    capture) goes through :meth:`concat`, which counts it against the render's output budget when there is
+    one: a loop printing a field a hundred million times stops at the limit, not when memory runs out.
     """
 
     intercepted_binops = frozenset(["*", "**"])
@@ -172,6 +232,18 @@ class _Environment(ImmutableSandboxedEnvironment):
                 self._compiled.popitem(last=False)
         return template
 
+    def concat(self, chunks: Iterable[str]) -> str:  # type: ignore[override]
+        budget = _OUTPUT_BUDGET.get()
+        if budget is None:
+            return "".join(chunks)
+        pieces: list[str] = []
+        for chunk in chunks:
+            budget.left -= len(chunk)
+            if budget.left < 0:
+                raise RenderLimitExceeded("output", budget.limit_mb)
+            pieces.append(chunk)
+        return "".join(pieces)
+
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
         if operator == "**":
             if isinstance(right, int | float) and abs(right) > 100:
@@ -183,9 +255,22 @@ class _Environment(ImmutableSandboxedEnvironment):
         return left * right
 
 
+#: Jinja's globals that no document needs, taken away so a template cannot use them: ``range`` (loops over
+#: numbers: a document loops over its lists), ``lipsum`` (megabytes of Latin), ``cycler``, ``joiner`` and
+#: ``namespace`` (objects whose insides lead to Python's). The upload check names them as unknown.
+REMOVED_GLOBALS = ("range", "lipsum", "cycler", "joiner", "namespace")
+#: Filters that turn text into markup, so that it is written into the document's XML unescaped: a person's
+#: text could then become Word fields or broken XML. Text in a document is always printed as typed.
+REMOVED_FILTERS = ("safe", "urlize", "xmlattr")
+
+
 def jinja_env() -> ImmutableSandboxedEnvironment:
     """The environment every template is rendered and checked with."""
     env = _Environment(autoescape=True, undefined=MissingField, keep_trailing_newline=True)
+    for name in REMOVED_GLOBALS:
+        env.globals.pop(name, None)
+    for name in REMOVED_FILTERS:
+        env.filters.pop(name, None)
     env.filters.update(FILTERS)
     return env
 
@@ -306,11 +391,16 @@ def _part_label(part: Any) -> str:
     return "the main text"
 
 
-def render_docx(template: Path | bytes, context: Mapping[str, Any]) -> bytes:
+def render_docx(template: Path | bytes, context: Mapping[str, Any], *, max_output_bytes: int | None = None) -> bytes:
     """Fill in ``template`` (a path or the DOCX's bytes) with ``context``; return the DOCX's bytes.
 
     Raises :class:`RenderError` with a readable reason for any failure: an unreadable template, a broken tag,
-    a field the context does not have (named), or anything the sandbox refuses.
+    a field the context does not have (named), or anything the sandbox refuses. With ``max_output_bytes``, the
+    text the template produces and the finished .docx are each held to it (:class:`RenderLimitExceeded`).
+    ``MemoryError`` is raised as it is, for the render worker to report as the memory limit.
+
+    This runs the template in the calling process: the service calls it only inside the render worker
+    (``render_pool``), which holds every render to its limits of processor time, memory and time.
     """
     try:
         data = template.read_bytes() if isinstance(template, Path) else bytes(template)
@@ -318,16 +408,46 @@ def render_docx(template: Path | bytes, context: Mapping[str, Any]) -> bytes:
         raise RenderError(f"The template could not be read ({type(error).__name__})") from error
     if not _looks_like_docx(data):
         raise RenderError(f"The template is not usable: {NOT_DOCX}")
-    doc = _Docx(io.BytesIO(data))
+    budget = _OUTPUT_BUDGET.set(_OutputBudget(max_output_bytes) if max_output_bytes else None)
     try:
+        doc = _Docx(io.BytesIO(data))
         doc.render(_prepare(dict(context), "", doc), _RENDERER, autoescape=True)
         out = io.BytesIO()
         doc.save(out)
     except _PartFailure as failure:
+        if isinstance(failure.error, RenderLimitExceeded):
+            raise failure.error from None
+        if out_of_memory(failure.error):
+            raise MemoryError from None
         raise RenderError(_failure_message(failure.error, failure.part, failure.text)) from failure.error
+    except (RenderError, MemoryError):
+        raise
     except Exception as error:  # docxtpl and python-docx raise many kinds: every one becomes a readable reason
+        if out_of_memory(error):
+            raise MemoryError from None
         raise RenderError(_failure_message(error, "the document properties", "")) from error
-    return out.getvalue()
+    finally:
+        _OUTPUT_BUDGET.reset(budget)
+    result = out.getvalue()
+    if max_output_bytes and len(result) > max_output_bytes:
+        raise RenderLimitExceeded("output", max_output_bytes / (1024 * 1024))
+    return result
+
+
+def out_of_memory(error: BaseException | None) -> bool:
+    """Did ``error`` (or what caused it) come from running out of memory? lxml reports a failed allocation as
+    an XMLSyntaxError whose log says ``ERR_NO_MEMORY``, not as a MemoryError."""
+    seen = 0
+    while error is not None and seen < 10:
+        if isinstance(error, MemoryError):
+            return True
+        if isinstance(error, etree.XMLSyntaxError):
+            log = getattr(error, "error_log", None) or []
+            if any(getattr(entry, "type_name", "") == "ERR_NO_MEMORY" for entry in log):
+                return True
+        error = error.__cause__ or error.__context__
+        seen += 1
+    return False
 
 
 def _failure_message(error: Exception, part: str, text: str) -> str:
@@ -389,12 +509,35 @@ _DOCXTPL_ONLY = {"colspan", "cellbg", "vm", "hm"}
 _SMART = {"“": '"', "”": '"', "„": '"', "‟": '"', "«": '"', "»": '"', "‘": "'", "’": "'", "‚": "'", "‛": "'"}
 _BLOCKS = {"if", "for", "with", "macro", "call", "filter", "block", "raw", "autoescape", "set"}
 _MIDDLES = {"else": {"if", "for"}, "elif": {"if"}}
-_NOT_ALLOWED = {"include", "import", "from", "extends"}
-_JINJA_GLOBALS = {"range", "dict", "lipsum", "cycler", "joiner", "namespace", "true", "false", "none"}
+_NOT_ALLOWED = {"include", "import", "from", "extends", "autoescape"}
+# Names a template may use besides its fields: what is left of Jinja's globals, and its constants.
+_JINJA_GLOBALS = set(_PARSER.globals) | {"true", "false", "none", "True", "False", "None"}
 
 
-def check_template(data: bytes, doc_type: DocumentType) -> list[TemplateProblem]:
-    """Every problem with an uploaded template for ``doc_type``; an empty list means it is good to use."""
+def check_template(data: bytes, doc_type: DocumentType, *, renderer: Renderer | None = None) -> list[TemplateProblem]:
+    """Every problem with an uploaded template for ``doc_type``; an empty list means it is good to use.
+
+    The whole check (:func:`check_template_here`) runs in a render worker (``renderer``, the process's render
+    pool by default), under the limits of processor time, memory, time and size that hold every render: reading
+    an uploaded file is already running someone else's content, and the web process never does it.
+    """
+    if renderer is None:
+        from service.documents.render_pool import shared_pool
+
+        renderer = shared_pool()
+    return renderer.check(data, doc_type)
+
+
+def check_template_here(
+    data: bytes, doc_type: DocumentType, render: Callable[[bytes, Mapping[str, Any]], bytes]
+) -> list[TemplateProblem]:
+    """The upload check itself, in this process (the render worker calls it; use :func:`check_template`).
+
+    First what can be seen without running the template: the file, anything in the package that reaches
+    outside it (``package_check``), every tag and every field against the schema. Then, if all that is good, a
+    trial render: ``render`` fills the template in once with a full, hostile example context
+    (``sample_context``). A template that fails, or goes over a limit, is refused with the reason.
+    """
     if len(data) > MAX_TEMPLATE_BYTES:
         size = len(data) / (1024 * 1024)
         return [TemplateProblem(f"The file is {size:.1f} MB; a template can be at most 5 MB")]
@@ -408,10 +551,12 @@ def check_template(data: bytes, doc_type: DocumentType) -> list[TemplateProblem]
         doc = DocxTemplate(io.BytesIO(data))
         doc.init_docx()
         parts = list(_parts(doc))
-    except Exception:  # python-docx rejects many kinds of broken package
+    except Exception as error:  # python-docx rejects many kinds of broken package
+        if out_of_memory(error):
+            raise MemoryError from error
         return [TemplateProblem(f"{NOT_DOCX}: Word's document inside it cannot be read")]
     env = jinja_env()
-    problems: list[TemplateProblem] = []
+    problems = [TemplateProblem(found.message, "", found.location) for found in package_problems(data)]
     for label, xml, paragraphs in parts:
         tags, broken = _scan(paragraphs, label)
         broken += _structure_problems(tags, label)
@@ -426,7 +571,26 @@ def check_template(data: bytes, doc_type: DocumentType) -> list[TemplateProblem]
             problems.append(_parse_problem(error, source, tags, label))
             continue
         problems += _FieldChecker(schema, env, tags, source.split("\n"), label).check(tree)
-    return _unique(problems)
+    if problems:
+        return _unique(problems)
+    return _trial_render_problems(data, schema, render)
+
+
+def _trial_render_problems(
+    data: bytes, schema: Schema, render: Callable[[bytes, Mapping[str, Any]], bytes]
+) -> list[TemplateProblem]:
+    """Fill the template in with example data in every field; say why if it fails. (Going over the limits of
+    processor time or memory stops the whole check: the render pool reports it with :func:`trial_limit_problem`.)"""
+    from service.documents.sample_context import sample_context
+
+    try:
+        render(data, sample_context(schema))
+    except RenderLimitExceeded as error:
+        return [trial_limit_problem(error)]
+    except RenderError as error:
+        reason = error.message[:1].lower() + error.message[1:]
+        return [TemplateProblem(f"The template failed when filled in with example data: {reason}")]
+    return []
 
 
 def _archive_problem(data: bytes) -> TemplateProblem | None:
@@ -443,7 +607,9 @@ def _archive_problem(data: bytes) -> TemplateProblem | None:
     except (zipfile.BadZipFile, ValueError, EOFError, RuntimeError):
         kind = " (it is a PDF)" if data[:5] == b"%PDF-" else ""
         return TemplateProblem(f"{NOT_DOCX}{kind}")
-    except etree.XMLSyntaxError:
+    except etree.XMLSyntaxError as error:
+        if out_of_memory(error):
+            raise MemoryError from error
         return TemplateProblem(f"{NOT_DOCX}: its document is damaged")
     return None
 
@@ -583,6 +749,8 @@ def _structure_problems(tags: list[_Tag], part: str) -> list[TemplateProblem]:
             problems.append(TemplateProblem("this tag is empty", tag.text, tag.location))
         elif word in _NOT_ALLOWED:
             problems.append(TemplateProblem(f"{word} cannot be used in apdocs templates", tag.text, tag.location))
+        elif word.startswith("end") and word[3:] in _NOT_ALLOWED:
+            continue  # its opening tag is reported
         elif word in _DOCXTPL_ONLY or (word == "set" and "=" in tag.body):
             continue
         elif word in _BLOCKS:
@@ -636,6 +804,8 @@ def _unique(problems: list[TemplateProblem]) -> list[TemplateProblem]:
 # -- fields used against the schema ------------------------------------------------------------------
 
 _ANY = Field("any", "anything a template made itself", kind=Kind.TEXT)
+# What an expression reaching for a name that starts with _ stands for: reported once, at its first such name.
+_INTERNAL = Field("internal", "the workings of Python", kind=Kind.TEXT)
 
 
 class _FieldChecker:
@@ -724,6 +894,11 @@ class _FieldChecker:
         if isinstance(node, nodes.Getattr | nodes.Getitem):
             base = self._expr(node.node, scope)
             key = node.attr if isinstance(node, nodes.Getattr) else _constant(node.arg)
+            if base is _INTERNAL:
+                return _INTERNAL
+            if isinstance(key, str) and key.startswith("_"):
+                self._internal(key, node)
+                return _INTERNAL
             if isinstance(node, nodes.Getitem) and key is None:
                 self._expr(node.arg, scope)
                 return _ANY
@@ -733,9 +908,13 @@ class _FieldChecker:
             if node.name not in known:
                 what = "filter" if isinstance(node, nodes.Filter) else "test"
                 self._problem(f"there is no {what} called “{node.name}”", node)
+            if node.name == "attr" and node.args and str(_constant(node.args[0]) or "").startswith("_"):
+                self._internal(str(_constant(node.args[0])), node)
         if isinstance(node, nodes.Call) and isinstance(node.node, nodes.Getattr):
             # a method call such as pupil.display_name.upper(): check the object, allow the method
-            self._expr(node.node.node, scope)
+            base = self._expr(node.node.node, scope)
+            if base is not _INTERNAL and node.node.attr.startswith("_"):
+                self._internal(node.node.attr, node.node)
             for child in [*node.args, *node.kwargs, node.dyn_args, node.dyn_kwargs]:
                 if child is not None:
                     self._expr(child, scope)
@@ -759,6 +938,13 @@ class _FieldChecker:
             return _ANY  # a string method, e.g. .upper
         self._problem(f"there is no field called “{_path(node)}”: {_path(node.node)} is {base.kind.value}", node)
         return _ANY
+
+    def _internal(self, name: str, node: nodes.Node) -> None:
+        self._problem(
+            f"“{name}” is not a field: a name starting with _ reaches into the workings of Python, "
+            "which templates cannot touch",
+            node,
+        )
 
     def _problem(self, message: str, node: nodes.Node) -> None:
         line = self.lines[node.lineno - 1] if 0 < node.lineno <= len(self.lines) else ""

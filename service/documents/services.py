@@ -24,7 +24,7 @@ from service.db import utcnow
 from service.documents import templates
 from service.documents.converter import ConversionFailed, ConverterPool
 from service.documents.models import Document, DocumentStatus
-from service.documents.rendering import RenderError, render_docx
+from service.documents.rendering import Renderer, RenderError
 from service.documents.storage import sha256_of, write_atomically
 from service.documents.types import DocumentType
 from service.extensions import db
@@ -145,9 +145,14 @@ def request_document(
     return document
 
 
-def produce(document_id: int, pool: ConverterPool, output_dir: Path) -> Document:
+def produce(document_id: int, pool: ConverterPool, output_dir: Path, *, renderer: Renderer | None = None) -> Document:
     """Render and convert one queued (or failed) document, committing each step. Never raises for a
-    document problem: the row ends ready, or failed with a readable reason."""
+    document problem: the row ends ready, or failed with a readable reason.
+
+    The template is filled in by ``renderer``, the process's render worker pool by default
+    (``render_pool.shared_pool``): in a worker process under the render limits, never in this process, so a
+    template that loops for ever or eats memory fails this document ("The template took longer than ...")
+    and the service carries on with the next."""
     document = db.session.get(Document, document_id)
     if document is None:
         raise LookupError(f"document {document_id} does not exist")
@@ -165,7 +170,11 @@ def produce(document_id: int, pool: ConverterPool, output_dir: Path) -> Document
         template = (templates.template_store(output_dir) / f"{document.template_sha256}.docx").read_bytes()
         if sha256_of(template) != document.template_sha256:
             raise RenderError("The stored template does not match the one this document was requested with")
-        docx = render_docx(template, document.context)
+        if renderer is None:
+            from service.documents.render_pool import shared_pool
+
+            renderer = shared_pool()
+        docx = renderer.render(template, document.context)
         if document.sealed:
             docx = _with_certificate(docx, document)
         write_atomically(docx_path, docx)

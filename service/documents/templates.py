@@ -2,8 +2,10 @@
 
 An LA or a school may want the plan on its own letterhead and wording. An uploaded template is code
 that will run against children's data, so it goes through every check of
-:func:`service.documents.rendering.check_template` first; a template with any problem is refused
-with each problem named, and is not stored at all. A good one becomes the organisation's active
+:func:`service.documents.rendering.check_template` first, in a render worker process under the render
+limits (the web process never opens it): its tags and fields, anything in the file that reaches outside it,
+and a trial render with example data in every field. A template with any problem is refused with each
+problem named, and is not stored at all. A good one becomes the organisation's active
 template for that document type; going back to the default is always possible.
 """
 

@@ -187,18 +187,18 @@ def test_only_commissioners_of_the_placement_can_ask_for_documents(
     assert db_session.scalar(sa.select(sa.func.count()).select_from(Document)) == 0
 
 
-def test_an_unexpected_fault_still_ends_as_a_failed_document_with_a_reason(app, placement, db_session, monkeypatch):
+def test_an_unexpected_fault_still_ends_as_a_failed_document_with_a_reason(app, placement, db_session):
     """Never left "in progress": a bug of ours ends the row as failed, saying what to do."""
     from service.documents import jobs, services
 
-    def broken_render(template, context):  # type: ignore[no-untyped-def]
-        raise KeyError("a bug, with a message that might hold personal data")
+    class BrokenRenderer:
+        def render(self, template, context):  # type: ignore[no-untyped-def]
+            raise KeyError("a bug, with a message that might hold personal data")
 
-    monkeypatch.setattr(services, "render_docx", broken_render)
     output = Path(app.config["APDOCS_OUTPUT_DIR"])
     document = services.request_document(None, placement, DocumentType.SUPPORT_PLAN, output)
     db_session.commit()
-    services.produce(document.id, jobs.converter_pool(), output)
+    services.produce(document.id, jobs.converter_pool(), output, renderer=BrokenRenderer())
     db_session.expire_all()
     failed = db_session.get(Document, document.id)
     assert failed.status is DocumentStatus.FAILED

@@ -63,6 +63,8 @@ from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from service.documents.child_env import minimal_environment
+
 WORKER_SCRIPT = Path(__file__).with_name("uno_worker.py")
 _PAGE_KB = os.sysconf("SC_PAGE_SIZE") // 1024 if hasattr(os, "sysconf") else 4
 
@@ -258,6 +260,8 @@ class _Slot:
                     stderr=subprocess.PIPE,
                     start_new_session=True,
                     close_fds=True,
+                    # Never the service's environment (secret key, database URL, SMTP password): see child_env.
+                    env=minimal_environment(self.workdir, os.path.join(self.workdir, "tmp")),
                 )
             except OSError as exc:
                 self._remove_leftovers()
