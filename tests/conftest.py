@@ -96,6 +96,9 @@ def _empty_all_tables(application: Flask) -> None:
         else:
             for table in reversed(Base.metadata.sorted_tables):
                 connection.execute(table.delete())
+    # Each test's app has its own engine: close its pooled connections now rather than whenever the app is
+    # collected, or a long run on PostgreSQL reaches the server's connection limit.
+    db.engine.dispose()
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
-"""The environment of the processes that open documents: only what they need, never the service's secrets.
+"""The processes that open documents: the environment they start with (only what they need, never the
+service's secrets), and how they are asked to stop.
 
 The render worker runs uploaded templates and LibreOffice opens the documents they make: both handle content
 an organisation's admin chose. Whatever they inherit, a flaw in them could read (``/proc/self/environ``), so
@@ -14,6 +15,7 @@ they decide how dates and text are formatted; they are never secret.
 from __future__ import annotations
 
 import os
+import subprocess
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -37,3 +39,20 @@ def minimal_environment(
             env[name] = source[name]
     env.setdefault("LANG", "C.UTF-8")
     return env
+
+
+def ask_to_quit(process: subprocess.Popen | None, grace_s: float) -> None:
+    """Send a worker speaking JSON lines on stdin ``{"cmd": "quit"}`` and wait up to ``grace_s`` for it to exit.
+
+    The render worker and the converter worker both take it, so each can tidy up (LibreOffice must be told to
+    terminate, or it outlives its worker); the caller kills whatever is left afterwards.
+    """
+    if process is None or process.poll() is not None:
+        return
+    try:
+        assert process.stdin is not None
+        process.stdin.write(b'{"cmd": "quit"}\n')
+        process.stdin.flush()
+        process.wait(timeout=grace_s)
+    except (OSError, ValueError, subprocess.TimeoutExpired):
+        pass

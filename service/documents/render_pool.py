@@ -49,7 +49,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from service.documents.child_env import minimal_environment
+from service.documents.child_env import ask_to_quit, minimal_environment
 from service.documents.rendering import RenderError, RenderLimitExceeded, TemplateProblem, trial_limit_problem
 from service.documents.types import DocumentType
 from service.settings import RenderLimits
@@ -230,14 +230,7 @@ class _Slot:
         """Ask the worker to quit, then kill whatever is left."""
         with self.lock:
             process = self.process
-        if process is not None and process.poll() is None:
-            try:
-                assert process.stdin is not None
-                process.stdin.write(b'{"cmd": "quit"}\n')
-                process.stdin.flush()
-                process.wait(timeout=grace_s)
-            except (OSError, ValueError, subprocess.TimeoutExpired):
-                pass
+        ask_to_quit(process, grace_s)
         self.kill()
 
     def kill(self) -> None:

@@ -77,6 +77,20 @@ def latest_review(placement: Placement) -> Review | None:
     return placement.reviews[-1] if placement.reviews else None
 
 
+def latest_plan(placement_id: int) -> Document | None:
+    """The newest AP Support Plan version made from the plan (not a signed copy), in whatever state it is."""
+    return db.session.scalars(
+        sa.select(Document)
+        .where(
+            Document.placement_id == placement_id,
+            Document.doc_type == DocumentType.SUPPORT_PLAN,
+            Document.sealed.is_(False),
+        )
+        .order_by(Document.version.desc())
+        .limit(1)
+    ).first()
+
+
 def next_version(placement_id: int, doc_type: DocumentType) -> int:
     current = db.session.scalar(
         sa.select(sa.func.max(Document.version)).where(

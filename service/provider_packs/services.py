@@ -123,16 +123,7 @@ def plan_shows_what_is_kept_out(placement: Placement) -> tuple[Document | None, 
     Why: the plan leaves out what the pack leaves out (the provider reads and signs it), but a version produced
     before a section was ticked keeps what it showed. The SENCO is told to produce the plan again.
     """
-    latest = db.session.scalars(
-        sa.select(Document)
-        .where(
-            Document.placement_id == placement.id,
-            Document.doc_type == DocumentType.SUPPORT_PLAN,
-            Document.sealed.is_(False),
-        )
-        .order_by(Document.version.desc())
-        .limit(1)
-    ).first()
+    latest = documents.latest_plan(placement.id)
     pack = placement.provider_pack
     if latest is None or pack is None:
         return latest, []

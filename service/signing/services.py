@@ -90,16 +90,7 @@ def signable_document(placement: Placement) -> Document | None:
     plan = placement.support_plan
     if plan is None or plan.agreed_at is None:
         return None
-    return db.session.scalars(
-        sa.select(Document)
-        .where(
-            Document.placement_id == placement.id,
-            Document.doc_type == DocumentType.SUPPORT_PLAN,
-            Document.sealed.is_(False),
-        )
-        .order_by(Document.version.desc())
-        .limit(1)
-    ).first()
+    return documents.latest_plan(placement.id)
 
 
 def why_not_signable(placement: Placement) -> str:

@@ -63,7 +63,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from service.documents.child_env import minimal_environment
+from service.documents.child_env import ask_to_quit, minimal_environment
 
 WORKER_SCRIPT = Path(__file__).with_name("uno_worker.py")
 _PAGE_KB = os.sysconf("SC_PAGE_SIZE") // 1024 if hasattr(os, "sysconf") else 4
@@ -316,14 +316,7 @@ class _Slot:
         """Ask the worker to quit (it terminates LibreOffice), then kill whatever is left."""
         with self.lock:
             process = self.process
-        if process is not None and process.poll() is None:
-            try:
-                assert process.stdin is not None
-                process.stdin.write(b'{"cmd": "quit"}\n')
-                process.stdin.flush()
-                process.wait(timeout=grace_s)
-            except (OSError, ValueError, subprocess.TimeoutExpired):
-                pass
+        ask_to_quit(process, grace_s)
         self.kill()
 
     def kill(self) -> None:
