@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import importlib.util
 import io
-import os
 from pathlib import Path
 
 import docx
@@ -13,6 +12,7 @@ from pypdf import PdfReader
 
 from service.documents.converter import ConverterPool, PoolSettings, soffice_available, uno_python_available
 from service.settings import REPO_ROOT
+from tests.helpers import require
 
 FOLDER = REPO_ROOT / "templates_docx"
 SOURCE = FOLDER / "build_templates.py"
@@ -56,10 +56,7 @@ def pool():  # type: ignore[no-untyped-def]
         missing.append(f"LibreOffice ({settings.soffice!r}) is not installed")
     if not uno_python_available(settings):
         missing.append(f"{settings.uno_python} cannot `import uno` (install python3-uno)")
-    if missing:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI=true and the converter cannot run: {'; '.join(missing)}", pytrace=False)
-        pytest.skip("; ".join(missing))
+    require("; ".join(missing))
     with ConverterPool(PoolSettings(**{**settings.__dict__, "size": 1, "timeout_s": 60.0})) as converter:
         yield converter
 
