@@ -1,5 +1,5 @@
-"""The termly progress report the provider writes (seed 001: "termly progress reports ... prepared as a result
-of a review meeting, in consultation with the pupil, parents and relevant professionals")."""
+"""The termly progress report the provider writes (the Oxfordshire commissioning guidance: "termly progress reports ...
+prepared as a result of a review meeting, in consultation with the pupil, parents and relevant professionals")."""
 
 from __future__ import annotations
 

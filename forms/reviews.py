@@ -1,4 +1,5 @@
-"""The review / transition meeting form (seed 001, Appendix A, "Review / Transition Meeting")."""
+"""The review / transition meeting form (the Oxfordshire commissioning guidance, Appendix A, "Review / Transition
+Meeting")."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""The AP Support Plan journey's forms, one per step (seed 001, Appendix A), and the half-term dates form.
+"""The AP Support Plan journey's forms, one per step (the Oxfordshire commissioning guidance, Appendix A), and the
+half-term dates form.
 
 Fields only check the shape of an answer (a real date, a number of hours, a sane length), never that it
 was given: a SENCO saves a draft at any step. "Save and continue" then asks for the step's missing answers

@@ -10,15 +10,15 @@ docxtpl template: Jinja tags such as ``{{ pupil.display_name }}`` and ``{%tr for
 filled from the fields listed in docs/template-fields.md. The same bytes come out on every run (fixed
 document properties and zip timestamps), so a changed template shows up as a changed checksum.
 
-Look: an A4 local-authority form in Arial (LibreOffice renders it with the metrically identical
-Liberation Sans), bordered tables with shaded label cells, "OFFICIAL-SENSITIVE" at the top and bottom
-of every page, and "Page X of Y" with the document's version in the footer. Both documents follow seed 001's
-Appendix A: the support plan its Initial referral / Assessment of need / Support plan parts (then the changes
-agreed at reviews, when there are any, and the agreement and signatures), the review record its "Review /
-Transition Meeting" part. The provider information pack is written for the provider's key worker, in plain
-English, and leaves out entirely each section the commissioner keeps out of it. The end-of-placement report,
-also in plain English, says what the placement achieved (attendance with a weekly chart, progress against each
-objective, accreditation, behaviour and well-being, the pupil's own view) and where the pupil goes next.
+Look: an A4 local-authority form in Arial (LibreOffice renders it with the metrically identical Liberation Sans),
+bordered tables with shaded label cells, "OFFICIAL-SENSITIVE" at the top and bottom of every page, and "Page X of Y"
+with the document's version in the footer. Both documents follow the Oxfordshire commissioning guidance's Appendix A:
+the support plan its Initial referral / Assessment of need / Support plan parts (then the changes agreed at reviews,
+when there are any, and the agreement and signatures), the review record its "Review / Transition Meeting" part. The
+provider information pack is written for the provider's key worker, in plain English, and leaves out entirely each
+section the commissioner keeps out of it. The end-of-placement report, also in plain English, says what the placement
+achieved (attendance with a weekly chart, progress against each objective, accreditation, behaviour and well-being, the
+pupil's own view) and where the pupil goes next.
 """
 
 from __future__ import annotations
@@ -1134,7 +1134,7 @@ def build_provider_pack() -> Document:
 
 def build_end_of_placement_report() -> Document:
     """What the placement achieved and where the pupil goes next, in plain English for the school, the parents
-    and whoever teaches the pupil next (domain.md, item 4)."""
+    and whoever teaches the pupil next (the end-of-placement report the Oxfordshire commissioning guidance asks for)."""
     doc = _new_document(
         "End-of-placement report",
         "What a pupil's alternative provision placement achieved, and where they go next",

@@ -253,7 +253,8 @@ REFERRAL = _group(
 
 DESIRED_OUTCOMES = _group(
     "desired_outcomes",
-    "Desired outcomes, by area (seed 001: attendance, attitude, attainment, behaviour, destination).",
+    "Desired outcomes, by area (the Oxfordshire commissioning guidance: attendance, attitude, attainment, "
+    "behaviour, destination).",
     _paras("attendance", "Attendance", "Attend every session."),
     _paras("attitude", "Attitude to learning", "Feel confident working in a group."),
     _paras("attainment", "Attainment", "Entry level 3 functional skills English."),
@@ -811,16 +812,16 @@ SCHEMAS: dict[DocumentType, Schema] = {
             PLAN_SHARED,
         ),
         intro=(
-            "The personalised plan of seed 001's Appendix A: what apdocs records about the placement and its "
-            "support plan, and the changes agreed at its reviews so far."
+            "The personalised plan of the Oxfordshire commissioning guidance's Appendix A: what apdocs records about "
+            "the placement and its support plan, and the changes agreed at its reviews so far."
         ),
     ),
     DocumentType.REVIEW_RECORD: Schema(
         DocumentType.REVIEW_RECORD,
         (DOCUMENT, PUPIL, PROVIDER, COMMISSIONER, PLACEMENT, REVIEW),
         intro=(
-            "The record of one review or transition meeting (seed 001's Appendix A, \"Review / Transition "
-            'Meeting"), with progress against each objective of the plan.'
+            "The record of one review or transition meeting (the Oxfordshire commissioning guidance's Appendix A, "
+            '"Review / Transition Meeting"), with progress against each objective of the plan.'
         ),
     ),
     DocumentType.PROVIDER_PACK: Schema(

@@ -1,4 +1,4 @@
-"""The kinds of document apdocs produces (domain.md, "The documents the service produces").
+"""The kinds of document apdocs produces (docs/user-guide.md and docs/template-fields.md).
 
 The value is the name used on the command line (``apdocs render --type support-plan``) and in stored
 records; ``label`` is what people read; ``default_template`` is the file in ``templates_docx/`` that

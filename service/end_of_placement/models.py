@@ -1,4 +1,5 @@
-"""The record made when a placement ends (domain.md, "End-of-placement report").
+"""The record made when a placement ends (what the Oxfordshire commissioning guidance asks the end of a placement to
+report).
 
 Why these answers: the 2024 Ofsted/CQC review found commissioners who did not know what placements achieved.
 The record says, against each objective, where the pupil started and where they ended; the accreditation

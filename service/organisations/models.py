@@ -25,7 +25,7 @@ class OrganisationKind(enum.StrEnum):
 
 
 class LocalAuthorityTeam(enum.StrEnum):
-    """The LA teams that commission AP, per seed 001's decision-making section."""
+    """The LA teams that commission AP, per the Oxfordshire commissioning guidance's decision-making section."""
 
     SEN = "sen"
     ACCESS_TO_LEARNING = "access_to_learning"

@@ -1,6 +1,6 @@
 """Termly progress reports: one per placement per term, written by the provider, read by the commissioner.
 
-Why: the local guidance (seed 001) asks providers for termly progress reports prepared from a review
+Why: the Oxfordshire commissioning guidance asks providers for termly progress reports prepared from a review
 meeting with the pupil, parents and professionals, focused on progress against the outcomes agreed at the
 start. Each objective's text, baseline and target are copied into the report so a submitted report stands
 alone after the plan changes. A submitted report is never edited: a correction is a new version of the

@@ -1,6 +1,6 @@
 """Termly progress reports: which are owed, writing one as a draft, submitting it, correcting it, reading it.
 
-Why: the local guidance (seed 001) asks the provider for a progress report every term, prepared from a
+Why: the Oxfordshire commissioning guidance asks the provider for a progress report every term, prepared from a
 review meeting with the pupil, parents and professionals and focused on progress against the outcomes agreed
 at the start. So a report belongs to one placement and one term (``rules.progress_reports``), rates progress
 against every objective of the agreed plan, and says who was consulted, how attendance and engagement went,

@@ -1,9 +1,9 @@
 """The provider information pack as recorded: what the provider needs to keep the pupil safe and taught.
 
-Seeds 001 and 002 say the provider must have this in writing before the pupil arrives. Most of the pack
-comes from records apdocs already holds (the pupil, the plan's objectives and timetable, the school's
-safeguarding contacts); this table holds what only the pack asks for, and which sections the
-commissioner decided the provider does not need (data minimisation: UK GDPR art. 5(1)(c)).
+The Oxfordshire commissioning guidance and the EOTAS guidance for English schools say the provider must have this in
+writing before the pupil arrives. Most of the pack comes from records apdocs already holds (the pupil, the plan's
+objectives and timetable, the school's safeguarding contacts); this table holds what only the pack asks for, and which
+sections the commissioner decided the provider does not need (data minimisation: UK GDPR art. 5(1)(c)).
 """
 
 from __future__ import annotations

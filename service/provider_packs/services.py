@@ -1,10 +1,10 @@
 """The provider information pack: recording it, working out when it goes, and sending it.
 
-Why a schedule: the provider must have the pack before the pupil arrives (seeds 001, 002), and a SENCO on
-a busy day forgets. Each placement's pack has a send date a set number of working days before its start
-(the organisation's setting, default 5); on that date the scheduler sends it to the provider's placement
-contact, unless a person already has. Whatever happens to the email is in the outbox, and the pack's
-state (``rules.provider_pack``) comes from the latest pack message there.
+Why a schedule: the provider must have the pack before the pupil arrives (the Oxfordshire commissioning guidance; the
+EOTAS guidance for English schools), and a SENCO on a busy day forgets. Each placement's pack has a send date a set
+number of working days before its start (the organisation's setting, default 5); on that date the scheduler sends it to
+the provider's placement contact, unless a person already has. Whatever happens to the email is in the outbox, and the
+pack's state (``rules.provider_pack``) comes from the latest pack message there.
 """
 
 from __future__ import annotations

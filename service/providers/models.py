@@ -1,9 +1,9 @@
 """The approved-provider catalogue.
 
-Commissioners stay responsible for a pupil's safety at a provider, so the catalogue records the
-due-diligence evidence they are expected to hold (seeds 000 and 001, KCSIE): approved-list
-criteria with evidence dates, DfE registration, safeguarding leads and their training, vetting
-confirmation, insurance and quality assurance.
+Commissioners stay responsible for a pupil's safety at a provider, so the catalogue records the due-diligence evidence
+they are expected to hold (the Oxfordshire AP directory advice and commissioning guidance, KCSIE): approved-list
+criteria with evidence dates, DfE registration, safeguarding leads and their training, vetting confirmation, insurance
+and quality assurance.
 """
 
 from __future__ import annotations
@@ -60,7 +60,7 @@ class QaOutcome(enum.StrEnum):
 
 
 class ApprovalCriterion(enum.StrEnum):
-    """The approved-provider-list requirements from seed 000 / domain.md, each evidenced separately."""
+    """The approved-provider-list requirements of the Oxfordshire AP directory advice, each evidenced separately."""
 
     RELEVANT_EXPERIENCE = "relevant_experience"
     LOCAL_CAPACITY = "local_capacity"

@@ -371,9 +371,9 @@ def _contacts(details: ProviderDetails) -> list[ProviderContact]:
 def provider_warnings(provider: Provider, on: date) -> list[str]:
     """The gaps in a provider's due diligence on day ``on``, most serious first; empty when there are none.
 
-    Commissioners stay responsible for a pupil's safety at the provider (seeds 000 and 001, KCSIE), so these
-    are shown before they use it: approved-list status, each approval criterion, safeguarding leads and their
-    training, vetting, insurance, DfE registration and quality assurance.
+    Commissioners stay responsible for a pupil's safety at the provider (the Oxfordshire AP directory advice and
+    commissioning guidance, KCSIE), so these are shown before they use it: approved-list status, each approval
+    criterion, safeguarding leads and their training, vetting, insurance, DfE registration and quality assurance.
     """
     warnings: list[str] = []
     status = ApprovedListStatus(provider.approved_list_status)

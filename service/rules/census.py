@@ -2,7 +2,7 @@
 
 Why this module exists: a school that arranges AP returns, for each placement in the census period, who the
 provider is (its URN, else its UKPRN, else the type of setting), the primary reason for the placement, the
-entry and leaving dates and the attendance pattern (domain.md, "Identifiers and conventions"). apdocs already
+entry and leaving dates and the attendance pattern (the DfE school census guide's AP module). apdocs already
 holds every one of them, so exporting them saves a school re-typing them into the census.
 
 The provider rule (DfE's census guidance, as summarised in the sources listed in docs/census-export.md):

@@ -1,12 +1,12 @@
 """Who decides whether a pupil goes into alternative provision.
 
-Why this module exists: seed 001 (Oxfordshire County Council's AP guidance, section "Decision Making")
-says the decision maker depends on where the child is on roll and on their SEN status. A referral sent to
-the wrong person stalls, and for a child with an EHCP the local authority has a statutory duty to make the
-final decision (Children and Families Act 2014: provision must follow the plan, changed through an
+Why this module exists: Oxfordshire County Council's *Planning, Commissioning and Monitoring Placements with Alternative
+Providers*, section "Decision Making" says the decision maker depends on where the child is on roll and on their SEN
+status. A referral sent to the wrong person stalls, and for a child with an EHCP the local authority has a statutory
+duty to make the final decision (Children and Families Act 2014: provision must follow the plan, changed through an
 (early) annual review). The service uses this to route the referral and to say on the plan who agreed it.
 
-The rules (seed 001, with the EHCP variations it spells out):
+The rules (the Oxfordshire commissioning guidance, with the EHCP variations it spells out):
 
 * On a school's roll, no EHCP: the school's senior leadership team.
 * On a school's roll with an EHCP: the LA, informed by an annual or early annual review of the plan.
@@ -30,7 +30,7 @@ from enum import StrEnum
 
 
 class Circumstance(StrEnum):
-    """Where the child stands with respect to a school place, the first thing the seed's rule turns on."""
+    """Where the child stands with respect to a school place, the first thing the guidance's rule turns on."""
 
     ON_ROLL = "on_roll"
     PERMANENTLY_EXCLUDED = "permanently_excluded"
@@ -101,10 +101,10 @@ class Decision:
 def who_decides(circumstance: Circumstance | str, has_ehcp: bool) -> Decision:
     """Who makes the decision to agree an alternative provision placement.
 
-    Why: seed 001, "Decision Making". The EHCP matters only for a child on roll (the LA, not the school,
-    decides, through an annual or early annual review) and for a child with no school place (SEN team
-    rather than Access to Learning). For a permanently excluded child and for a child with medical needs
-    the answer is the same with or without an EHCP.
+    Why: the Oxfordshire commissioning guidance, "Decision Making". The EHCP matters only for a child on roll (the LA,
+    not the school, decides, through an annual or early annual review) and for a child with no school place (SEN team
+    rather than Access to Learning). For a permanently excluded child and for a child with medical needs the answer is
+    the same with or without an EHCP.
     """
     circumstance = circumstance if isinstance(circumstance, Circumstance) else Circumstance(circumstance)
     if circumstance is Circumstance.ON_ROLL:

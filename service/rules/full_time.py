@@ -1,14 +1,14 @@
 """Whether a pupil's alternative provision package adds up to full-time education.
 
-Why this module exists: the local authority and the school owe a pupil of compulsory school age a
-*full-time* education (Education Act 1996 s19 for the LA; the school's duty for a pupil on its roll), and the
-pupil stays on the school's roll for the whole placement. DfE's *Arranging alternative provision* (2025)
-and seed 001 expect the whole package -- provider, school and any other setting added together -- to equal a
-normal school week, which the service takes as 9:00 to 15:00 on each of five days, 30 hours. A package
-below that is lawful only for a reason: a medical condition that makes full-time education inappropriate
-(the statutory guidance on education for children with health needs), or a part-time AP placement with the
-pupil in school for the rest of the week. Ofsted and CQC's 2024 review found part-time packages drifting
-with no recorded reason, so the plan cannot be agreed until a short package says why.
+Why this module exists: the local authority and the school owe a pupil of compulsory school age a *full-time* education
+(Education Act 1996 s19 for the LA; the school's duty for a pupil on its roll), and the pupil stays on the school's roll
+for the whole placement. DfE's *Arranging alternative provision* (2025) and the Oxfordshire commissioning guidance
+expect the whole package -- provider, school and any other setting added together -- to equal a normal school week,
+which the service takes as 9:00 to 15:00 on each of five days, 30 hours. A package below that is lawful only for a
+reason: a medical condition that makes full-time education inappropriate (the statutory guidance on education for
+children with health needs), or a part-time AP placement with the pupil in school for the rest of the week. Ofsted and
+CQC's 2024 review found part-time packages drifting with no recorded reason, so the plan cannot be agreed until a short
+package says why.
 
 Hours are ``Decimal``: timetables are in half and quarter hours, and binary floats would make 29.9 + 0.1
 fall short of 30.
@@ -23,7 +23,8 @@ from enum import StrEnum
 
 from service.rules.hours import weekly_hours
 
-#: A normal school week: 9:00 to 15:00 on five days (domain "Full-time"; seed 001).
+#: A normal school week: 9:00 to 15:00 on five days (DfE's Arranging alternative provision; the Oxfordshire
+#: commissioning guidance).
 FULL_TIME_HOURS = Decimal(30)
 
 _WEEK = "30 hours, 9:00–15:00 each day"

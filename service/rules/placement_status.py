@@ -1,6 +1,6 @@
 """The lifecycle of an alternative provision placement.
 
-Why this module exists: DfE's "Arranging alternative provision" (2025) and the local guidance in seed 001
+Why this module exists: DfE's "Arranging alternative provision" (2025) and the Oxfordshire commissioning guidance
 expect a placement to be planned and referred, agreed by the right decision maker (see
 :mod:`service.rules.decision`), started, reviewed at least half-termly, and ended with a recorded next
 destination. Ofsted/CQC (2024) found placements drifting with no clear purpose or review. Enforcing one

@@ -1,6 +1,6 @@
 """Which termly progress reports a placement's provider owes, and by when.
 
-Why this module exists: the local guidance (seed 001) says providers "will be asked to submit termly
+Why this module exists: the Oxfordshire commissioning guidance says providers "will be asked to submit termly
 progress reports which should be prepared as a result of a review meeting, in consultation with the pupil,
 parents and relevant professionals", focused on "progress against outcomes agreed at the beginning of the
 placement". The 2024 Ofsted/CQC review found commissioners who did not know how pupils were getting on.

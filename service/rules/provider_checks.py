@@ -1,11 +1,11 @@
 """Date rules behind the checks a commissioner makes before using an alternative provision provider.
 
-Why this module exists: the commissioning school stays responsible for a pupil's safety and education
-while the pupil is at a provider (seeds 000 and 001), so before placing a pupil it must know that the
-provider's safeguarding leads are trained and that its insurance is in force. Both are "is this date still
-good on day X?" questions. Answering them in one place, as pure functions of the dates and of ``on`` (the
-day we are asking about, passed in and never read from the clock), keeps every screen, export and test in
-agreement and makes the edge days testable.
+Why this module exists: the commissioning school stays responsible for a pupil's safety and education while the pupil is
+at a provider (the Oxfordshire AP directory advice and commissioning guidance), so before placing a pupil it must know
+that the provider's safeguarding leads are trained and that its insurance is in force. Both are "is this date still good
+on day X?" questions. Answering them in one place, as pure functions of the dates and of ``on`` (the day we are asking
+about, passed in and never read from the clock), keeps every screen, export and test in agreement and makes the edge
+days testable.
 
 Rules:
 

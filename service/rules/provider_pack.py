@@ -1,9 +1,9 @@
 """When the provider information pack must go, and where a pack stands.
 
-Why: seeds 001 and 002 require the provider to have, in writing and before the pupil arrives, what it
-needs to keep the pupil safe and taught; SENCOs send it late or not at all. A send date a fixed number of
-working days before the start (default 5, set per organisation) gives the provider time to read it and
-ask questions, and lets the dashboard show a late pack before the pupil turns up, not after.
+Why: the Oxfordshire commissioning guidance and the EOTAS guidance for English schools require the provider to have, in
+writing and before the pupil arrives, what it needs to keep the pupil safe and taught; SENCOs send it late or not at
+all. A send date a fixed number of working days before the start (default 5, set per organisation) gives the provider
+time to read it and ask questions, and lets the dashboard show a late pack before the pupil turns up, not after.
 """
 
 from __future__ import annotations

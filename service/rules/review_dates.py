@@ -143,8 +143,8 @@ def next_review_due(last_review: date, half_terms: Sequence[HalfTerm]) -> Review
 def check_review_date(start: date, review_date: date | None, half_terms: Sequence[HalfTerm]) -> ReviewDateCheck:
     """Whether the first review date set on the plan is present, not before the start and in time.
 
-    Why: the AP Support Plan must record a review meeting date (seed 001, Appendix A), and DfE's 2025
-    guidance expects it within half a term. A review on the start day itself is allowed.
+    Why: the AP Support Plan must record a review meeting date (the Oxfordshire commissioning guidance, Appendix A), and
+    DfE's 2025 guidance expects it within half a term. A review on the start day itself is allowed.
     """
     start = _as_date(start)
     deadline = latest_review_date(start, half_terms)

@@ -1,6 +1,6 @@
 """Signatures on the AP Support Plan: who was asked to sign which version, and what each of them did.
 
-A drawn signature alone proves nothing (design.md, "Signing"). What makes a signed plan credible is kept
+A drawn signature alone proves nothing (docs/signing.md). What makes a signed plan credible is kept
 here for each signer: how they were identified (a single-use link to an address and a one-time code sent
 to it, or in person with a named member of staff), what they saw (the SHA-256 of that plan version's PDF,
 pinned when they were asked), when they viewed and signed it, from which IP address and device. The final

@@ -1,10 +1,10 @@
 """A summary of an organisation's use of alternative provision and its outcomes, and the census AP export.
 
-Why: seed 001 recommends that "a summary of use of AP provision, and in particular analysis of outcomes for
-children and young people, is regularly considered by the senior leaders in schools, governors and local
-authority officers". They need counts, not children: the summary is aggregated and carries no pupil's name or
-identifier, so a viewer (a governor) may see it. The school census export is the exception: it is one row per
-placement with the pupil's UPN, name and date of birth, so only a commissioner may download it.
+Why: the Oxfordshire commissioning guidance recommends that "a summary of use of AP provision, and in particular
+analysis of outcomes for children and young people, is regularly considered by the senior leaders in schools, governors
+and local authority officers". They need counts, not children: the summary is aggregated and carries no pupil's name or
+identifier, so a viewer (a governor) may see it. The school census export is the exception: it is one row per placement
+with the pupil's UPN, name and date of birth, so only a commissioner may download it.
 
 Every query is scoped to the user's own organisation (``Placement.commissioning_organisation_id``), and the
 whole summary takes a fixed number of queries however many placements there are: an LA officer has 400.

@@ -1,1 +1,2 @@
-"""The AP Support Plan: the referral, the assessment of need and the plan (seed 001, Appendix A)."""
+"""The AP Support Plan: the referral, the assessment of need and the plan (the Oxfordshire commissioning guidance,
+Appendix A)."""

@@ -34,7 +34,8 @@ class DeliveredBy(enum.StrEnum):
 
 
 class OutcomeArea(enum.StrEnum):
-    """The areas of a plan's desired outcomes (seed 001: attendance, attitude, attainment, behaviour, destination)."""
+    """The areas of a plan's desired outcomes (the Oxfordshire commissioning guidance: attendance, attitude, attainment,
+    behaviour, destination)."""
 
     ATTENDANCE = "attendance"
     ATTITUDE = "attitude"

@@ -1,4 +1,5 @@
-"""Who decides on an AP placement (seed 001, "Decision Making"): every circumstance with and without an EHCP."""
+"""Who decides on an AP placement (the Oxfordshire commissioning guidance, "Decision Making"): every circumstance with
+and without an EHCP."""
 
 import dataclasses
 

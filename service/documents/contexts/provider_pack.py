@@ -1,4 +1,5 @@
-"""The provider information pack's context (domain.md, documents, item 3).
+"""The provider information pack's context (what the Oxfordshire commissioning guidance says the provider must have
+before the pupil arrives).
 
 Sent to the provider before the placement starts: what they need to keep the pupil safe and taught. The
 needs, what works, behaviour, interests, transport and other emergency contacts come from the placement's

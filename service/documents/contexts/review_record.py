@@ -1,4 +1,4 @@
-"""The review record's context: one review / transition meeting (seed 001, Appendix A; domain.md, item 2).
+"""The review record's context: one review / transition meeting (the Oxfordshire commissioning guidance, Appendix A).
 
 The pupil, provider, commissioner and placement are as on the support plan. The review gives who was
 present, attendance over the period with its percentage, the pupil's and parents' views, notes, the

@@ -1,4 +1,4 @@
-"""The AP Support Plan's context (seed 001, Appendix A; domain.md, documents, item 1).
+"""The AP Support Plan's context (the Oxfordshire commissioning guidance, Appendix A).
 
 The pupil (preferred and legal names, since the plan is a legal record), parents and carers, the home
 school, the provider and its placement contact, the commissioning organisation, who must decide and who
