@@ -142,15 +142,11 @@ def contact_check(placement: Placement) -> ContactCheck:
     return contacts.contact_check(placement.commissioning_organisation_id, placement.provider)
 
 
-def placement_contact(placement: Placement) -> ProviderContact | None:
+def placement_contact(placement: Placement, check: ContactCheck | None = None) -> ProviderContact | None:
     """Whom the pack goes to: the provider's placement contact, once the commissioning organisation has confirmed
     its address (a change by the catalogue entry's owner never silently redirects a pack)."""
-    check = contact_check(placement)
+    check = check or contact_check(placement)
     return check.contact if check.address else None
-
-
-def recipient(placement: Placement) -> str:
-    return contact_check(placement).address
 
 
 def sending_problems(placement: Placement, check: ContactCheck | None = None) -> list[str]:
@@ -238,13 +234,14 @@ def send_pack(
     A new version each time, so the provider gets the pack as it is now and the outbox records exactly
     which version went. The caller commits, then enqueues the document and then the message.
     """
-    problems = sending_problems(placement)
+    check = contact_check(placement)
+    problems = sending_problems(placement, check)
     if problems:
         raise PackNotReady(problems)
     today = on or date.today()
     document = documents.request_document(user, placement, DocumentType.PROVIDER_PACK, output_dir, on=today)
     db.session.flush()
-    contact = placement_contact(placement)
+    contact = placement_contact(placement, check)
     assert contact is not None  # sending_problems checked
     letter = Letter(
         subject=f"Provider information pack: placement starting {uk_date(placement.planned_start)} "
@@ -301,9 +298,9 @@ def send_due_packs(today: date, output_dir: Path) -> list[tuple[Document, Outbox
     return sent
 
 
-def delivery_of(placement: Placement) -> Delivery | None:
+def delivery_of(placement: Placement, check: ContactCheck | None = None) -> Delivery | None:
     """How the pack would go to the placement contact, for the page that offers to send it."""
-    address = recipient(placement)
+    address = (check or contact_check(placement)).address
     if not address:
         return None
     organisation = placement.commissioning_organisation

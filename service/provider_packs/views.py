@@ -66,6 +66,7 @@ def preview_pack(placement_id: int) -> str:
     user, placement = placement_or_404(placement_id)
     db.session.commit()  # the audit record of this view
     today = date.today()
+    check = services.contact_check(placement)  # once, for the status, the recipient and how it goes
     context = build_provider_pack_context(
         placement, on=today, version=documents.next_version(placement.id, DocumentType.PROVIDER_PACK)
     )
@@ -73,10 +74,10 @@ def preview_pack(placement_id: int) -> str:
         "provider_packs/preview.html",
         placement=placement,
         pack=context,
-        pack_status=services.status_of(placement, today),
+        pack_status=services.status_of(placement, today, check=check),
         plan_out_of_step=services.plan_shows_what_is_kept_out(placement),
-        recipient=services.placement_contact(placement),
-        delivery=services.delivery_of(placement),
+        recipient=services.placement_contact(placement, check),
+        delivery=services.delivery_of(placement, check),
         sections=PackSection,
         sent=[d for d in documents.documents_for(placement) if d.doc_type is DocumentType.PROVIDER_PACK],
     )

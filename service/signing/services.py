@@ -41,6 +41,7 @@ from service.mail import services as mail
 from service.mail.models import OutboxMessage, OutboxSecret, SecretKind, SecretState
 from service.placements.models import Placement
 from service.providers import contacts as provider_contacts
+from service.providers.contacts import ContactCheck
 from service.rules.calendar import working_days_between
 from service.signing.models import (
     RequestStatus,
@@ -108,7 +109,7 @@ def why_not_signable(placement: Placement) -> str:
     return ""
 
 
-def suggested_signers(placement: Placement) -> list[SignerDetails]:
+def suggested_signers(placement: Placement, contact: ContactCheck | None = None) -> list[SignerDetails]:
     """The parents and carers with parental responsibility, and the plan's school and provider representatives."""
     plan = placement.support_plan
     suggestions = [
@@ -118,7 +119,7 @@ def suggested_signers(placement: Placement) -> list[SignerDetails]:
     ]
     # The provider's placement contact as this organisation confirmed it: a contact the catalogue entry's owner
     # changed is not suggested until it is confirmed (``providers.contacts``).
-    contact = provider_contacts.contact_check(placement.commissioning_organisation_id, placement.provider)
+    contact = contact or provider_contacts.contact_check(placement.commissioning_organisation_id, placement.provider)
     suggestions.append(
         SignerDetails(plan.school_rep if plan else "", SignerRole.SCHOOL_REPRESENTATIVE, SigningMethod.IN_PERSON)
     )

@@ -60,9 +60,10 @@ def _enqueue(messages: list[OutboxMessage]) -> None:
 @roles_required(Role.COMMISSIONER)
 def signatures(placement_id: int) -> Any:
     user, placement = placement_or_404(placement_id, audited=request.method == "GET")
+    contact = provider_contacts.contact_check(placement.commissioning_organisation_id, placement.provider)
     form = RequestSignaturesForm()
     if not form.is_submitted():
-        form = RequestSignaturesForm(formdata=None, data={"signers": _suggestions(placement)})
+        form = RequestSignaturesForm(formdata=None, data={"signers": _suggestions(placement, contact)})
     status = 200
     if form.is_submitted():
         status = 400
@@ -86,17 +87,15 @@ def signatures(placement_id: int) -> Any:
         rounds=services.requests_for(placement),
         open_round=services.open_request(placement),
         not_signable=services.why_not_signable(placement),
-        contact_changed=provider_contacts.contact_check(
-            placement.commissioning_organisation_id, placement.provider
-        ).needs_confirmation,
+        contact_changed=contact.needs_confirmation,
         cancel_form=CancelForm(formdata=None),
     ), status
 
 
-def _suggestions(placement: Placement) -> list[dict[str, Any]]:
+def _suggestions(placement: Placement, contact: provider_contacts.ContactCheck) -> list[dict[str, Any]]:
     rows = [
         {"include": True, "name": s.name, "role": s.role.value, "method": s.method.value, "email": s.email}
-        for s in services.suggested_signers(placement)
+        for s in services.suggested_signers(placement, contact)
     ]
     rows.append({"include": False, "name": "", "role": SignerRole.PUPIL.value, "method": "in_person", "email": ""})
     return rows
