@@ -66,7 +66,7 @@ class ProviderError(FieldError):
 def visible_providers(user: User) -> sa.Select[tuple[Provider]]:
     """The providers this user may see, as a query to refine. Deny by default."""
     stmt = sa.select(Provider)
-    if user.role in (Role.COMMISSIONER, Role.ADMIN):
+    if user.role in CATALOGUE_MANAGERS:  # they read the whole catalogue; each changes its own entries
         return stmt
     if user.role is Role.PROVIDER_STAFF:
         return stmt.where(Provider.organisation_id == user.organisation_id)
