@@ -9,14 +9,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from flask import abort, flash, request
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
 from service.auth import kept_answers
-from service.auth.models import Role, User
+from service.rules.roles import Role
+
+if TYPE_CHECKING:
+    from service.auth.models import User
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -66,10 +69,9 @@ def roles_required(*roles: Role) -> Callable[[F], F]:
 
 def current() -> User:
     """The signed-in user, typed."""
-    user = current_user._get_current_object()  # noqa: SLF001 - Flask-Login's proxy
-    if not isinstance(user, User):
+    if not current_user.is_authenticated:
         abort(401)
-    return user
+    return cast("User", current_user._get_current_object())  # noqa: SLF001 - Flask-Login's proxy
 
 
 NAV_BY_ROLE: dict[Role, tuple[tuple[str, str], ...]] = {

@@ -2,20 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
 from flask import Flask
 
-UK = ZoneInfo("Europe/London")
-
-
-def uk_date(value: date | datetime | None) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        value = value.astimezone(UK).date()
-    return f"{value.day} {value:%B %Y}"
+from service.rules.dates import UK, uk_date
 
 
 def uk_datetime(value: datetime | None) -> str:

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from service.auth.models import User
 from service.db import Base, UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from service.auth.models import User
 
 
 class AuditEvent(Base):

@@ -6,14 +6,16 @@ transaction, so an action and its audit row commit (or roll back) together.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from flask import has_request_context, request
 
 from service.audit.models import AuditEvent
-from service.auth.models import User
 from service.extensions import db
+
+if TYPE_CHECKING:
+    from service.auth.models import User
 
 
 def record(

@@ -6,7 +6,7 @@ from flask import Blueprint, render_template
 
 from service.access import current, roles_required
 from service.audit import services as audit
-from service.auth.models import Role
+from service.rules.roles import Role
 
 bp = Blueprint("audit", __name__, template_folder="templates")
 

@@ -4,30 +4,16 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from service.db import Base, TimestampMixin, UTCDateTime, enum_column
-from service.organisations.models import Organisation
+from service.rules.roles import Role
 
-
-class Role(enum.StrEnum):
-    """What a user may do. One role per user; least privilege, so an admin manages accounts, not pupils."""
-
-    ADMIN = "admin"
-    COMMISSIONER = "commissioner"
-    PROVIDER_STAFF = "provider_staff"
-    VIEWER = "viewer"
-
-    @property
-    def label(self) -> str:
-        return {
-            "admin": "Administrator",
-            "commissioner": "Commissioner (SENCO or LA officer)",
-            "provider_staff": "Provider staff",
-            "viewer": "Viewer (summaries only)",
-        }[self.value]
+if TYPE_CHECKING:
+    from service.organisations.models import Organisation
 
 
 class User(TimestampMixin, Base):

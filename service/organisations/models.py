@@ -12,16 +12,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from service.db import Base, TimestampMixin, enum_column
-
-
-class OrganisationKind(enum.StrEnum):
-    SCHOOL = "school"
-    LOCAL_AUTHORITY = "local_authority"
-    PROVIDER = "provider"
-
-    @property
-    def label(self) -> str:
-        return {"school": "School", "local_authority": "Local authority team", "provider": "Provider"}[self.value]
+from service.rules.delivery import MailDelivery
+from service.rules.organisations import OrganisationKind
 
 
 class LocalAuthorityTeam(enum.StrEnum):
@@ -39,20 +31,6 @@ class LocalAuthorityTeam(enum.StrEnum):
             "access_to_learning": "Access to Learning team",
             "virtual_school": "Virtual school",
             "hospital_school": "Hospital school",
-        }[self.value]
-
-
-class MailDelivery(enum.StrEnum):
-    """How documents go out by email: attached, or as an expiring link for addresses outside trusted domains."""
-
-    ATTACH = "attach"
-    LINK_OUTSIDE_TRUSTED = "link_outside_trusted"
-
-    @property
-    def label(self) -> str:
-        return {
-            "attach": "Attach the PDF to every email",
-            "link_outside_trusted": "Attach the PDF only for trusted domains; send everyone else a link that expires",
         }[self.value]
 
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from service.audit import services as audit
-from service.auth.models import User
 from service.extensions import db
 from service.organisations.models import MailDelivery, Organisation
+
+if TYPE_CHECKING:
+    from service.auth.models import User
 
 SETTINGS_FIELDS = (
     "dsl_name",

@@ -8,9 +8,9 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 
 from forms.organisations import OrganisationSettingsForm
 from service.access import current, roles_required
-from service.auth.models import Role
 from service.extensions import db
 from service.organisations import services
+from service.rules.roles import Role
 
 bp = Blueprint("organisations", __name__, template_folder="templates")
 

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from service.organisations.models import OrganisationKind
+from service.rules.organisations import OrganisationKind
 
 MEANINGS = {
     "B": "B — attending an approved educational activity arranged by the school (counts as present)",

@@ -11,7 +11,19 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable
 
-from service.organisations.models import MailDelivery
+
+class MailDelivery(enum.StrEnum):
+    """How documents go out by email: attached, or as an expiring link for addresses outside trusted domains."""
+
+    ATTACH = "attach"
+    LINK_OUTSIDE_TRUSTED = "link_outside_trusted"
+
+    @property
+    def label(self) -> str:
+        return {
+            "attach": "Attach the PDF to every email",
+            "link_outside_trusted": "Attach the PDF only for trusted domains; send everyone else a link that expires",
+        }[self.value]
 
 
 class Delivery(enum.StrEnum):

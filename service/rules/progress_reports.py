@@ -26,8 +26,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from service.formatting import uk_date
 from service.rules.calendar import add_working_days, is_working_day
+from service.rules.dates import uk_date
 from service.rules.review_dates import HalfTerm
 
 #: A placement with fewer working days than this in its first term gets this many working days from its start.

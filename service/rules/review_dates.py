@@ -20,8 +20,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from service.formatting import uk_date
 from service.rules.calendar import add_working_days, is_working_day
+from service.rules.dates import uk_date
 
 #: Six school weeks of five days: used when an organisation has entered no term dates.
 DEFAULT_SCHOOL_DAYS = 30
