@@ -31,6 +31,7 @@ from service.extensions import db
 from service.placements import services as placements
 from service.placements.models import Placement
 from service.reviews.models import Review
+from service.signals import document_requested
 from service.signing.models import SignatureRequest
 
 log = logging.getLogger(__name__)
@@ -120,12 +121,8 @@ def request_document(
     if builder is None:
         raise ValueError(f"No {doc_type.label} can be produced yet")
     version = next_version(placement.id, doc_type)
-    if doc_type is DocumentType.SUPPORT_PLAN:
-        # A new version of the plan is not what anyone was asked to sign: an open round of signatures stops,
-        # and its signers are asked again once this version is ready (service.signing.jobs).
-        from service.signing.services import cancel_for_changed_plan
-
-        cancel_for_changed_plan(user, placement)
+    # Before the context is fixed: a new version of the plan stops an open round of signatures (service.signing.jobs).
+    document_requested.send(placement, user=user, doc_type=doc_type)
     if doc_type in PER_REVIEW_TYPES:
         if review is None or review.placement_id != placement.id:
             raise ValueError("A review record is produced for one of the placement's reviews")
