@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
+from flask import current_app
 
 from service.audit import services as audit
 from service.auth.models import Role, User
@@ -32,7 +33,9 @@ from service.placements import services as placements
 from service.placements.models import Placement
 from service.reviews.models import Review
 from service.signals import document_requested
+from service.signing.certificate import append_certificate
 from service.signing.models import SignatureRequest
+from service.signing.sealing import SealingError, load_identity, seal_pdf
 
 log = logging.getLogger(__name__)
 
@@ -249,8 +252,6 @@ def request_sealed_document(source: Document, context: dict[str, Any], output_di
 
 
 def _with_certificate(docx: bytes, document: Document) -> bytes:
-    from service.signing.certificate import append_certificate
-
     try:
         return append_certificate(docx, document.context["certificate"])
     except (KeyError, ValueError) as error:
@@ -259,10 +260,6 @@ def _with_certificate(docx: bytes, document: Document) -> bytes:
 
 def _seal(pdf_path: Path, document: Document) -> None:
     """Seal the finished PDF/A with the organisation's certificate: the last change ever made to it."""
-    from flask import current_app
-
-    from service.signing.sealing import SealingError, load_identity, seal_pdf
-
     try:
         identity = load_identity(Path(current_app.instance_path), document.placement.commissioning_organisation.name)
         sealed = seal_pdf(

@@ -9,6 +9,7 @@ from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, session, url_for
 from flask.typing import ResponseReturnValue
+from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from forms.signing import (
@@ -25,6 +26,7 @@ from service.audit import services as audit
 from service.auth.models import Role, User
 from service.documents.jobs import produce_document
 from service.documents.models import Document
+from service.documents.storage import sha256_of
 from service.extensions import db, limiter
 from service.mail.jobs import deliver_message
 from service.mail.models import OutboxMessage
@@ -32,7 +34,7 @@ from service.placements.models import Placement
 from service.placements.views import placement_or_404
 from service.providers import contacts as provider_contacts
 from service.queue import enqueue_after_commit
-from service.signing import identity, rounds
+from service.signing import identity, rounds, verification
 from service.signing import signatures as signed
 from service.signing.models import RequestStatus, SignatureRequest, Signer, SignerRole, SigningMethod
 
@@ -335,8 +337,6 @@ def _masked(address: str) -> str:
 
 def _pinned_pdf(round_: SignatureRequest) -> Response:
     """The PDF the round pinned, only if it is still exactly those bytes."""
-    from service.documents.storage import sha256_of
-
     document: Document = round_.document
     output = _output_dir().resolve()
     path = (output / document.pdf_path).resolve()
@@ -454,10 +454,6 @@ def _decline(signer: Signer, *, witness: User | None, back: str, token: str = ""
 @limiter.limit("30 per hour", methods=["POST"])
 def verify() -> ResponseReturnValue:
     """Anyone holding a signed plan can check it; only people allowed to see the placement learn which it is."""
-    from flask_login import current_user
-
-    from service.signing import verification
-
     form = VerifyForm()
     result = None
     status = 200

@@ -28,9 +28,7 @@ from tests.signing.test_staff_cannot_sign_as_parent import what_staff_can_read
 PEOPLE = [
     rounds.SignerDetails("Pat Parent", SignerRole.PARENT_CARER, SigningMethod.LINK, "pat@example.com"),
     rounds.SignerDetails("Ms K Owen", SignerRole.SCHOOL_REPRESENTATIVE, SigningMethod.IN_PERSON),
-    rounds.SignerDetails(
-        "Alex Jones", SignerRole.PROVIDER_REPRESENTATIVE, SigningMethod.LINK, "alex@provider.example"
-    ),
+    rounds.SignerDetails("Alex Jones", SignerRole.PROVIDER_REPRESENTATIVE, SigningMethod.LINK, "alex@provider.example"),
 ]
 
 
