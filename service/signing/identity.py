@@ -64,6 +64,14 @@ def _waiting_signer(signer_id: int) -> sa.ColumnElement[bool]:
     )
 
 
+def _asked_again_since(generation: sa.ColumnElement[int], secret: OutboxSecret) -> bool:
+    """Why this email's secret was not made: the signer was sent a newer one (True), or needs none any more. The
+    secret's state records which, for the outbox."""
+    newer = bool(db.session.scalar(sa.select(generation > secret.generation).where(_waiting_signer(secret.signer_id))))
+    secret.state = SecretState.REPLACED if newer else SecretState.NOT_NEEDED
+    return newer
+
+
 def issue_link(secret: OutboxSecret, now: datetime) -> str:
     """At delivery: a fresh link for the signer, only if this email is still their newest and they still
     have to sign. One conditional update decides, so a reminder or a signature at the same moment wins."""
@@ -81,11 +89,7 @@ def issue_link(secret: OutboxSecret, now: datetime) -> str:
         .execution_options(synchronize_session=False)
     ).rowcount
     if not changed:
-        newer = db.session.scalar(
-            sa.select(Signer.link_generation > secret.generation).where(_waiting_signer(secret.signer_id))
-        )
-        secret.state = SecretState.REPLACED if newer else SecretState.NOT_NEEDED
-        return LINK_REPLACED if newer else LINK_NOT_NEEDED
+        return LINK_REPLACED if _asked_again_since(Signer.link_generation, secret) else LINK_NOT_NEEDED
     secret.issued_at = now
     secret.expires_at = expires
     return LINK_PARAGRAPH.format(url=f"{mail.mail_settings().base_url}/sign/{token}", expires=uk_datetime(expires))
@@ -151,11 +155,7 @@ def issue_code(secret: OutboxSecret, now: datetime) -> str:
         .execution_options(synchronize_session=False)
     ).rowcount
     if not changed:
-        newer = db.session.scalar(
-            sa.select(Signer.code_generation > secret.generation).where(_waiting_signer(secret.signer_id))
-        )
-        secret.state = SecretState.REPLACED if newer else SecretState.NOT_NEEDED
-        return CODE_REPLACED if newer else CODE_NOT_NEEDED
+        return CODE_REPLACED if _asked_again_since(Signer.code_generation, secret) else CODE_NOT_NEEDED
     secret.issued_at = now
     secret.expires_at = now + timedelta(minutes=CODE_MINUTES)
     return CODE_PARAGRAPH.format(code=code, minutes=CODE_MINUTES)

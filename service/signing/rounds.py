@@ -32,14 +32,7 @@ from service.placements.models import Placement
 from service.providers import contacts as provider_contacts
 from service.providers.contacts import ContactCheck
 from service.rules.calendar import working_days_between
-from service.signing.models import (
-    RequestStatus,
-    SignatureRequest,
-    Signer,
-    SignerRole,
-    SignerStatus,
-    SigningMethod,
-)
+from service.signing.models import RequestStatus, SignatureRequest, Signer, SignerRole, SignerStatus, SigningMethod
 
 REMINDER_WORKING_DAYS = 3
 MAX_REMINDERS = 3

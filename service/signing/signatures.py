@@ -24,14 +24,7 @@ from service.documents.sending import Letter, send_document
 from service.extensions import db
 from service.formatting import uk_date, uk_datetime
 from service.mail.models import OutboxMessage
-from service.signing.models import (
-    RequestStatus,
-    SignatureRequest,
-    Signer,
-    SignerRole,
-    SignerStatus,
-    SigningMethod,
-)
+from service.signing.models import RequestStatus, SignatureRequest, Signer, SignerRole, SignerStatus, SigningMethod
 from service.signing.rounds import SigningError
 
 MAX_SIGNATURE_BYTES = 200_000
