@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
 from typing import Any
 
@@ -9,6 +10,18 @@ from flask import Flask
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
 from service.settings import Settings
+
+#: The modules that declare background tasks (``service.queue``) and receive signals (``service.signals``), listed
+#: once as the blueprints are: the app factory imports them, so the web process, the worker and the tests have
+#: the same tasks and receivers. The queue core itself imports no feature.
+JOB_MODULES = (
+    "service.documents.jobs",
+    "service.mail.jobs",
+    "service.attendance.jobs",
+    "service.provider_packs.jobs",
+    "service.reviews.jobs",
+    "service.signing.jobs",
+)
 
 
 def create_app(settings: Settings | None = None, overrides: dict[str, Any] | None = None) -> Flask:
@@ -31,6 +44,7 @@ def create_app(settings: Settings | None = None, overrides: dict[str, Any] | Non
     configure_templates(app)
     register_extensions(app)
     register_blueprints(app)
+    register_jobs(app)
 
     from service import security
 
@@ -75,6 +89,15 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
+
+
+def register_jobs(app: Flask) -> None:
+    """Declare every feature's tasks and signal receivers, then bind the queue to this app."""
+    from service import queue
+
+    for name in JOB_MODULES:
+        importlib.import_module(name)
+    queue.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:

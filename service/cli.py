@@ -197,9 +197,10 @@ def serve(host: str | None, port: int | None, threads: int, worker: bool) -> Non
     port = port or settings.port
     consumer = None
     if worker:
-        from service.documents import jobs
+        from service.documents.jobs import default_worker_threads
+        from service.queue import start_embedded_worker
 
-        consumer = jobs.start_embedded_worker(app)
+        consumer = start_embedded_worker(app, default_worker_threads())
         # Huey's consumer takes over SIGTERM for a run loop we do not use: give it back, so that a
         # service manager's stop ends the server (and, in `finally`, the worker) as Ctrl+C does.
         signal.signal(signal.SIGTERM, _stop_serving)
@@ -219,9 +220,10 @@ def _stop_serving(signum: int, frame: object) -> None:
 @click.option("--workers", default=None, type=int, help="Threads; defaults to the converter pool size + 1.")
 def worker(workers: int | None) -> None:
     """Run the background worker alone (documents and mail; scaled out: one per converter machine, with Redis)."""
-    from service.documents import jobs
+    from service.documents.jobs import default_worker_threads
+    from service.queue import create_consumer
 
-    consumer = jobs.create_consumer(_app(), workers)
+    consumer = create_consumer(_app(), workers or default_worker_threads())
     click.echo("apdocs document worker started (Ctrl+C to stop)")
     consumer.run()
 
@@ -233,9 +235,6 @@ def send_packs(today: object) -> None:
     from service.provider_packs.jobs import send_due_packs_now
 
     app = _app()
-    from service.documents import jobs
-
-    jobs.configure(app)
     with app.app_context():
         count = send_due_packs_now(today.date() if today is not None else None)  # type: ignore[attr-defined]
     click.echo(f"{count} provider pack(s) sent")

@@ -21,7 +21,7 @@ from service.documents.models import Document, DocumentStatus
 from service.documents.types import DocumentType
 from service.extensions import db
 from service.placements.models import Placement
-from service.signing import services as signing
+from service.signing import rounds, signatures
 from service.signing.models import SignerRole, SigningMethod
 
 
@@ -38,9 +38,9 @@ def sign_plan(placement: Placement, senco: User, output_dir: Path) -> Document:
         support_plan = placement.support_plan
         assert support_plan is not None
         people = [
-            signing.SignerDetails(parent.name, SignerRole.PARENT_CARER, SigningMethod.IN_PERSON),
-            signing.SignerDetails(support_plan.school_rep, SignerRole.SCHOOL_REPRESENTATIVE, SigningMethod.IN_PERSON),
-            signing.SignerDetails(
+            rounds.SignerDetails(parent.name, SignerRole.PARENT_CARER, SigningMethod.IN_PERSON),
+            rounds.SignerDetails(support_plan.school_rep, SignerRole.SCHOOL_REPRESENTATIVE, SigningMethod.IN_PERSON),
+            rounds.SignerDetails(
                 next(
                     (c.name for c in placement.provider.contacts if c.is_placement_contact), support_plan.provider_rep
                 ),
@@ -48,9 +48,9 @@ def sign_plan(placement: Placement, senco: User, output_dir: Path) -> Document:
                 SigningMethod.IN_PERSON,
             ),
         ]
-        request, _no_emails = signing.request_signatures(senco, placement, people)
+        request, _no_emails = rounds.request_signatures(senco, placement, people)
         for n, signer in enumerate(request.signers):
-            signing.sign(
+            signatures.sign(
                 signer,
                 drawn=_scribble(seed=n) if n != 2 else "",
                 typed=signer.name if n == 2 else "",
@@ -59,7 +59,7 @@ def sign_plan(placement: Placement, senco: User, output_dir: Path) -> Document:
                 user_agent="apdocs demo: signed on the SENCO's laptop at the planning meeting",
                 witness=senco,
             )
-        sealed = signing.complete(request, output_dir)
+        sealed = signatures.complete(request, output_dir)
         db.session.commit()
         return documents.produce(sealed.id, pool, output_dir)
 

@@ -35,6 +35,15 @@ def embedded_database_url(instance_dir: Path) -> str:
     return f"sqlite:///{instance_dir / 'apdocs.sqlite3'}"
 
 
+def queue_url_from_env(instance_dir: Path) -> str:
+    """``APDOCS_QUEUE_URL`` (``immediate``, ``redis://…`` or ``sqlite:///…``), or a SQLite file in the instance folder.
+
+    A function of its own because the queue is built when ``service.queue`` is imported (tasks are declared at
+    import), also in a process that only enqueues and never builds an app.
+    """
+    return _env("QUEUE_URL", f"sqlite:///{instance_dir / 'queue.sqlite3'}")
+
+
 def _secret_key(instance_dir: Path) -> str:
     """A stable secret key for the embedded installation.
 
@@ -139,6 +148,9 @@ class Settings:
     mail_max_attempts: int = 5
     mail_retry_base_s: int = 60
     link_expiry_days: int = 7
+    #: The background queue (service/queue.py): ``immediate`` (run at once, tests), ``redis://…`` (shared between
+    #: machines) or ``sqlite:///…`` (the default: a file in the instance folder).
+    queue_url: str = ""
     #: Where people reach apdocs, for links in emails sent from a background job (no request to ask).
     base_url: str = ""
     #: The seal on signed PDFs (service/signing, docs/signing.md). No PKCS#12: a self-signed certificate,
@@ -190,6 +202,7 @@ class Settings:
             mail_retry_base_s=max(1, int(_env("MAIL_RETRY_BASE_S", "60"))),
             link_expiry_days=max(1, int(_env("LINK_EXPIRY_DAYS", "7"))),
             base_url=_env("BASE_URL", ""),
+            queue_url=queue_url_from_env(instance_dir),
             signing_pkcs12=_env("SIGNING_PKCS12", ""),
             signing_pkcs12_password=_env("SIGNING_PKCS12_PASSWORD", ""),
             signing_tsa_url=_env("SIGNING_TSA_URL", ""),

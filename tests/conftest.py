@@ -75,10 +75,7 @@ def base_settings(database_url: str, tmp_path_factory: pytest.TempPathFactory) -
 @pytest.fixture
 def app(base_settings: Settings, tmp_path: Path) -> Iterator[Flask]:
     settings = replace(base_settings, output_dir=tmp_path / "output")
-    application = create_app(settings, overrides={"TESTING": True})
-    from service.documents import jobs
-
-    jobs.configure(application)
+    application = create_app(settings, overrides={"TESTING": True})  # binds the queue to it (service.queue)
     with application.app_context():
         yield application
         _empty_all_tables(application)

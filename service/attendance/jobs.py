@@ -12,29 +12,26 @@ from datetime import datetime
 
 from huey import crontab
 
+from service.attendance import services
 from service.db import utcnow
-from service.documents.jobs import _require_app, queue
+from service.extensions import db
+from service.mail.jobs import deliver_message
+from service.queue import enqueue_after_commit, periodic_app_task
 
 log = logging.getLogger(__name__)
 
 
 def send_attendance_alerts_now(now: datetime | None = None) -> int:
-    """Queue the new alerts (in an app context), commit, then enqueue their delivery. Returns how many."""
-    from service.attendance import services
-    from service.extensions import db
-    from service.mail import jobs as mail_jobs
-
+    """Queue the new alerts (in an app context) and commit: their delivery is enqueued then. Returns how many."""
     messages = services.queue_alerts(now or utcnow())
-    db.session.commit()
     for message in messages:
-        mail_jobs.enqueue_delivery(message.id)  # only after the commit
+        enqueue_after_commit(deliver_message, message.id)
+    db.session.commit()
     if messages:
         log.info("queued %d attendance alert(s)", len(messages))
     return len(messages)
 
 
-@queue.periodic_task(crontab(minute="*/10", day_of_week="1-5"))
-@queue.lock_task("send-attendance-alerts")
+@periodic_app_task(crontab(minute="*/10", day_of_week="1-5"), lock="send-attendance-alerts")
 def send_attendance_alerts() -> None:
-    with _require_app().app_context():
-        send_attendance_alerts_now()
+    send_attendance_alerts_now()

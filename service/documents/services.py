@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
+from flask import current_app
 
 from service.audit import services as audit
 from service.auth.models import Role, User
@@ -31,7 +32,10 @@ from service.extensions import db
 from service.placements import services as placements
 from service.placements.models import Placement
 from service.reviews.models import Review
+from service.signals import document_requested
+from service.signing.certificate import append_certificate
 from service.signing.models import SignatureRequest
+from service.signing.sealing import SealingError, load_identity, seal_pdf
 
 log = logging.getLogger(__name__)
 
@@ -120,12 +124,8 @@ def request_document(
     if builder is None:
         raise ValueError(f"No {doc_type.label} can be produced yet")
     version = next_version(placement.id, doc_type)
-    if doc_type is DocumentType.SUPPORT_PLAN:
-        # A new version of the plan is not what anyone was asked to sign: an open round of signatures stops,
-        # and its signers are asked again once this version is ready (service.signing.jobs).
-        from service.signing.services import cancel_for_changed_plan
-
-        cancel_for_changed_plan(user, placement)
+    # Before the context is fixed: a new version of the plan stops an open round of signatures (service.signing.jobs).
+    document_requested.send(placement, user=user, doc_type=doc_type)
     if doc_type in PER_REVIEW_TYPES:
         if review is None or review.placement_id != placement.id:
             raise ValueError("A review record is produced for one of the placement's reviews")
@@ -252,8 +252,6 @@ def request_sealed_document(source: Document, context: dict[str, Any], output_di
 
 
 def _with_certificate(docx: bytes, document: Document) -> bytes:
-    from service.signing.certificate import append_certificate
-
     try:
         return append_certificate(docx, document.context["certificate"])
     except (KeyError, ValueError) as error:
@@ -262,10 +260,6 @@ def _with_certificate(docx: bytes, document: Document) -> bytes:
 
 def _seal(pdf_path: Path, document: Document) -> None:
     """Seal the finished PDF/A with the organisation's certificate: the last change ever made to it."""
-    from flask import current_app
-
-    from service.signing.sealing import SealingError, load_identity, seal_pdf
-
     try:
         identity = load_identity(Path(current_app.instance_path), document.placement.commissioning_organisation.name)
         sealed = seal_pdf(

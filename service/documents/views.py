@@ -21,6 +21,7 @@ from service.documents.models import DocumentStatus
 from service.documents.types import DocumentType
 from service.extensions import db
 from service.placements.views import placement_or_404
+from service.queue import enqueue_after_commit
 
 bp = Blueprint("documents", __name__, template_folder="templates")
 
@@ -68,8 +69,8 @@ def request_document(placement_id: int) -> Response:
         db.session.rollback()
         flash(str(error), "error")
         return redirect(url_for("placements.show_placement", placement_id=placement_id))
+    enqueue_after_commit(jobs.produce_document, document.id)
     db.session.commit()
-    jobs.enqueue_produce(document.id)  # only now that the row is committed
     flash(f"{document.title} is being made.", "success")
     return redirect(url_for("placements.show_placement", placement_id=placement_id, _anchor="documents"))
 
@@ -121,8 +122,8 @@ def retry(document_id: int) -> Response:
     if document.status is DocumentStatus.FAILED:
         document.status = DocumentStatus.QUEUED
         audit.record("retry", "document", document.id, user)
+        enqueue_after_commit(jobs.produce_document, document.id)
         db.session.commit()
-        jobs.enqueue_produce(document.id)
         flash(f"{document.title} is being made again.", "success")
     return redirect(url_for("placements.show_placement", placement_id=document.placement_id, _anchor="documents"))
 

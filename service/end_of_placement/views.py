@@ -10,11 +10,12 @@ from flask import Blueprint, current_app, flash, redirect, render_template, url_
 from forms.end_of_placement import EndOfPlacementForm
 from service.access import keeps_answers, kept_formdata, roles_required
 from service.auth.models import Role
-from service.documents import jobs
+from service.documents.jobs import produce_document
 from service.end_of_placement import services
 from service.errors import FieldError
 from service.extensions import db
 from service.placements.views import placement_or_404
+from service.queue import enqueue_after_commit
 from service.reviews.models import ProgressRating
 
 bp = Blueprint("end_of_placement", __name__, template_folder="templates")
@@ -78,9 +79,9 @@ def end_placement(placement_id: int) -> Any:
                 else:
                     form.form_errors.append(error.message)
             else:
-                db.session.commit()
                 if document is not None:
-                    jobs.enqueue_produce(document.id)  # only after the commit
+                    enqueue_after_commit(produce_document, document.id)
+                db.session.commit()
                 flash("The placement has ended. The end-of-placement report is being produced.", "success")
                 return redirect(url_for("placements.show_placement", placement_id=placement_id) + "#documents")
     return render_template(

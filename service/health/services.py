@@ -14,6 +14,7 @@ import sqlalchemy as sa
 
 from service.auth.models import Role
 from service.extensions import db
+from service.queue import huey
 
 
 @functools.lru_cache(maxsize=1)
@@ -44,13 +45,11 @@ def _converter() -> dict[str, str]:
 
 
 def _worker_queue() -> dict[str, str]:
-    from service.documents import jobs
-
     try:
-        pending = jobs.queue.pending_count()
+        pending = huey.pending_count()
     except Exception as error:  # noqa: BLE001 - report the queue as down, never raise
         return {"status": "error", "error": type(error).__name__}
-    return {"status": "ok", "queue": type(jobs.queue).__name__, "pending": str(pending)}
+    return {"status": "ok", "queue": type(huey).__name__, "pending": str(pending)}
 
 
 def run_checks() -> dict[str, dict[str, str]]:

@@ -1,61 +1,48 @@
-"""Background jobs for mail, on the documents' Huey queue (one queue, one worker, one set-up).
+"""Background jobs for mail, on the one queue (``service.queue``: one queue, one worker, one set-up).
 
-``deliver_message`` is enqueued only after the transaction that queued the message has committed.
-It does not use Huey's retries: the outbox row holds the attempts, the back-off and the claim, so
-a job that runs twice (a retry, a second worker, the minute's sweep) sends nothing twice.
-``deliver_due_messages`` runs every minute: it sends what is due again, and marks "may have been
-sent" what a dead worker left half done.
+``deliver_message`` is enqueued only after the transaction that queued the message has committed
+(``enqueue_after_commit``). It does not use Huey's retries: the outbox row holds the attempts, the back-off and
+the claim, so a job that runs twice (a retry, a second worker, the minute's sweep) sends nothing twice.
+``deliver_due_messages`` runs every minute: it sends what is due again, and marks "may have been sent" what a
+dead worker left half done. Messages waiting for a document's PDF go when ``document_ready`` says it is made.
 """
 
 from __future__ import annotations
 
 import logging
 
+from flask import current_app
 from huey import crontab
 
-from service.documents.jobs import _require_app, queue, when_ready
 from service.documents.models import Document
+from service.extensions import db
+from service.mail import services
+from service.queue import app_task, enqueue_after_commit, periodic_app_task
+from service.signals import document_ready
 
 log = logging.getLogger(__name__)
 
 
-def enqueue_delivery(message_id: int) -> None:
-    """Queue the delivery of a committed outbox message. Call only after the commit."""
-    deliver_message(message_id)
-
-
-@when_ready
-def deliver_waiting_for(document: Document) -> None:
-    """Send now the messages that were waiting for this document (called once it is ready, in an app context)."""
-    from service.extensions import db
-    from service.mail import services
-
-    ids = services.release_waiting_for(document.id)
-    db.session.commit()
-    for message_id in ids:
-        enqueue_delivery(message_id)
-
-
-@queue.task()
+@app_task()
 def deliver_message(message_id: int) -> None:
     """Send one message if it is still queued and due; anything else is left as it is."""
-    from service.mail import services
-
-    app = _require_app()
-    with app.app_context():
-        try:
-            services.deliver(message_id, services.transport_for(app))
-        except LookupError:
-            log.warning("outbox message %d no longer exists: nothing to send", message_id)
+    try:
+        services.deliver(message_id, services.transport_for(current_app.config))
+    except LookupError:
+        log.warning("outbox message %d no longer exists: nothing to send", message_id)
 
 
-@queue.periodic_task(crontab(minute="*"))
+@document_ready.connect
+def deliver_waiting_for(document: Document) -> None:
+    """Send now the messages that were waiting for this document (called once it is ready, in an app context)."""
+    for message_id in services.release_waiting_for(document.id):
+        enqueue_after_commit(deliver_message, message_id)
+    db.session.commit()
+
+
+@periodic_app_task(crontab(minute="*"))
 def deliver_due_messages() -> None:
     """Every minute: deliver the messages due for another attempt; mark those a dead worker left sending."""
-    from service.mail import services
-
-    app = _require_app()
-    with app.app_context():
-        due = services.sweep()
-    for message_id in due:
-        deliver_message(message_id)
+    for message_id in services.sweep():
+        enqueue_after_commit(deliver_message, message_id)
+    db.session.commit()

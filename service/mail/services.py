@@ -2,8 +2,8 @@
 
 How a message moves (docs/mail.md has the picture for people):
 
-- ``queue_message`` adds the row in the caller's transaction. The caller commits, then calls
-  ``service.mail.jobs.enqueue_delivery``: a job must never look for a row that is not there yet.
+- ``queue_message`` adds the row in the caller's transaction. The caller hands ``deliver_message`` to
+  ``service.queue.enqueue_after_commit``: a job must never look for a row that is not there yet.
 - ``deliver`` claims the row with one conditional UPDATE (queued and due → sending) and commits the
   claim before it talks to any server. Only one worker can win that update, so a retried job or a
   second worker finds nothing to do: that is what stops a message being sent twice.
@@ -271,7 +271,7 @@ def queue_message(
 ) -> OutboxMessage:
     """Add a message to the outbox in the caller's transaction, and flush it (the caller commits).
 
-    After the commit, call ``service.mail.jobs.enqueue_delivery(message.id)``. ``attachments`` go as
+    Then ``enqueue_after_commit(service.mail.jobs.deliver_message, message.id)`` and commit. ``attachments`` go as
     their PDFs; ``links`` are documents the body shares by secure link (see ``reserve_secure_link``),
     recorded so the outbox shows which version each link gave. A document still being made is fine:
     delivery waits for it. Every document and the placement must belong to the organisation: a

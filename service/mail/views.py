@@ -23,6 +23,7 @@ from service.auth.models import Role
 from service.extensions import db
 from service.mail import jobs, services
 from service.mail.models import Delivery, MessageStatus, OutboxMessage
+from service.queue import enqueue_after_commit
 
 bp = Blueprint("mail", __name__, template_folder="templates")
 
@@ -94,8 +95,8 @@ def resend(message_id: int) -> Response:
         db.session.rollback()
         flash(str(error), "error")
         return redirect(url_for("mail.show_message", message_id=message_id))
+    enqueue_after_commit(jobs.deliver_message, message_id)
     db.session.commit()
-    jobs.enqueue_delivery(message_id)  # only now that the row is committed
     flash("The message is being sent again.", "success")
     return redirect(url_for("mail.show_message", message_id=message_id))
 

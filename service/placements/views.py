@@ -23,7 +23,7 @@ from service.provider_packs import services as pack_services
 from service.reviews import services as review_services
 from service.rules.decision import Circumstance, label_without_sen, who_decides
 from service.rules.placement_status import PlacementStatus, allowed_transitions
-from service.signing import services as signing_services
+from service.signing import rounds as signing_rounds
 from service.support_plans import services as plan_services
 from service.visits import services as visit_services
 
@@ -114,7 +114,7 @@ def show_placement(placement_id: int) -> str:
         if placement.status in review_services.REVIEWABLE_STATUSES
         else None,
         pack_status=pack_services.status_of(placement, date.today()) if is_commissioner else None,
-        signing_round=signing_services.latest_request(placement) if is_commissioner else None,
+        signing_round=signing_rounds.latest_request(placement) if is_commissioner else None,
         visits=visit_services.visits_for(placement) if is_commissioner else [],
         visit_due=visit_services.next_visit(placement, date.today()) if is_commissioner else None,
         can_end=is_commissioner and not end_services.why_not_endable(placement),

@@ -14,10 +14,11 @@ from service.audit import services as audit
 from service.auth.models import Role
 from service.errors import FieldError
 from service.extensions import db
-from service.mail import jobs as mail_jobs
+from service.mail.jobs import deliver_message
 from service.placements.models import Placement
 from service.placements.views import placement_or_404
 from service.progress_reports import services
+from service.queue import enqueue_after_commit
 from service.reviews.models import ProgressRating
 from service.rules.progress_reports import ReportDue
 
@@ -71,9 +72,9 @@ def write_report(placement_id: int, term_key: str) -> Any:
                 db.session.rollback()
                 _attach(form, error)
             else:
-                db.session.commit()
                 if message is not None:
-                    mail_jobs.enqueue_delivery(message.id)  # only after the commit
+                    enqueue_after_commit(deliver_message, message.id)
+                db.session.commit()
                 if report.submitted:
                     flash(f"Progress report for the {due.term.name} submitted.", "success")
                     return redirect(

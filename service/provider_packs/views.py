@@ -13,15 +13,16 @@ from werkzeug.wrappers import Response
 from forms.provider_packs import QUESTIONS, ProviderPackForm
 from service.access import keeps_answers, kept_formdata, roles_required
 from service.auth.models import Role
-from service.documents import jobs as document_jobs
 from service.documents import services as documents
 from service.documents.contexts.provider_pack import build_provider_pack_context
+from service.documents.jobs import produce_document
 from service.documents.types import DocumentType
 from service.extensions import db
-from service.mail import jobs as mail_jobs
+from service.mail.jobs import deliver_message
 from service.placements.views import placement_or_404
 from service.provider_packs import services
 from service.provider_packs.models import PackSection
+from service.queue import enqueue_after_commit
 
 bp = Blueprint("provider_packs", __name__, template_folder="templates")
 
@@ -96,8 +97,8 @@ def send_pack(placement_id: int) -> Response:
         for problem in error.problems:
             flash(problem, "error")
         return redirect(url_for("provider_packs.preview_pack", placement_id=placement_id))
+    enqueue_after_commit(produce_document, document.id)
+    enqueue_after_commit(deliver_message, message.id)  # it waits for the PDF
     db.session.commit()
-    document_jobs.enqueue_produce(document.id)  # only after the commit; the email waits for the PDF
-    mail_jobs.enqueue_delivery(message.id)
     flash("The pack is being produced and sent. Its progress is in the outbox.", "success")
     return redirect(url_for("provider_packs.preview_pack", placement_id=placement_id))

@@ -11,10 +11,11 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from forms.reviews import ReviewForm
 from service.access import keeps_answers, kept_formdata, roles_required
 from service.auth.models import Role
-from service.documents import jobs
 from service.documents import services as documents
+from service.documents.jobs import produce_document
 from service.extensions import db
 from service.placements.views import placement_or_404
+from service.queue import enqueue_after_commit
 from service.reviews import services
 from service.reviews.models import ProgressRating
 
@@ -57,9 +58,9 @@ def new_review(placement_id: int) -> Any:
                 db.session.rollback()
                 _attach(form, error)
             else:
-                db.session.commit()
                 for document in queued:
-                    jobs.enqueue_produce(document.id)  # only after the commit
+                    enqueue_after_commit(produce_document, document.id)
+                db.session.commit()
                 message = f"Review {review.number} saved. The review record is being produced"
                 flash(message + (", with a new version of the plan." if review.plan_changed else "."), "success")
                 return redirect(url_for("reviews.show_review", placement_id=placement_id, number=review.number))

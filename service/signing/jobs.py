@@ -1,5 +1,6 @@
-"""Signing's background work: asking again when a changed plan's PDF is ready, sending the sealed plan to
-the parents when it is made, and reminders to signers who have not signed after a few working days."""
+"""Signing's background work and what it does when documents are asked for or made: cancelling a round when the
+plan changes, asking again when the changed plan's PDF is ready, sending the sealed plan to the parents when it
+is made, and reminders to signers who have not signed after a few working days."""
 
 from __future__ import annotations
 
@@ -8,42 +9,47 @@ from datetime import date
 
 from huey import crontab
 
-from service.documents.jobs import _require_app, queue, when_ready
+from service.auth.models import User
 from service.documents.models import Document
+from service.documents.types import DocumentType
+from service.extensions import db
+from service.mail.jobs import deliver_message
+from service.placements.models import Placement
+from service.queue import enqueue_after_commit, periodic_app_task
+from service.signals import document_ready, document_requested
+from service.signing import rounds, signatures
 
 log = logging.getLogger(__name__)
 
 
-@when_ready
-def after_document_ready(document: Document) -> None:
-    from service.extensions import db
-    from service.mail import jobs as mail_jobs
-    from service.signing import services
+@document_requested.connect
+def cancel_round_for_changed_plan(placement: Placement, *, user: User | None, doc_type: DocumentType) -> None:
+    """A new version of the plan is not what anyone was asked to sign: an open round of signatures stops, and its
+    signers are asked again once this version is ready (``after_document_ready``)."""
+    if doc_type is DocumentType.SUPPORT_PLAN:
+        rounds.cancel_for_changed_plan(user, placement)
 
-    _request, asks = services.ask_again_after_change(document)
-    copies = services.send_signed_plan(document) if document.sealed else []
-    db.session.commit()
+
+@document_ready.connect
+def after_document_ready(document: Document) -> None:
+    _request, asks = rounds.ask_again_after_change(document)
+    copies = signatures.send_signed_plan(document) if document.sealed else []
     for message in [*asks, *copies]:
-        mail_jobs.enqueue_delivery(message.id)
+        enqueue_after_commit(deliver_message, message.id)
+    db.session.commit()
 
 
 def send_reminders_now(today: date | None = None) -> int:
     """Remind every signer who is due a reminder (in an app context); returns how many were sent."""
-    from service.extensions import db
-    from service.mail import jobs as mail_jobs
-    from service.signing import services
-
-    messages = [services.remind(None, signer) for signer in services.reminders_due(today or date.today())]
-    db.session.commit()
+    messages = [rounds.remind(None, signer) for signer in rounds.reminders_due(today or date.today())]
     for message in messages:
-        mail_jobs.enqueue_delivery(message.id)
+        enqueue_after_commit(deliver_message, message.id)
+    db.session.commit()
     return len(messages)
 
 
-@queue.periodic_task(crontab(minute="30"))
-@queue.lock_task("send-signing-reminders")
+@periodic_app_task(crontab(minute="30"), lock="send-signing-reminders")
 def send_signing_reminders() -> None:
-    with _require_app().app_context():
-        count = send_reminders_now()
+    count = send_reminders_now()
     if count:
         log.info("sent %d signing reminder(s)", count)

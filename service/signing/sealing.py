@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from asn1crypto import x509 as asn1_x509
+from flask import current_app, has_app_context
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.metadata.model import VENDOR
@@ -32,6 +33,7 @@ from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
 from service.formatting import uk_datetime
+from service.settings import instance_dir_from_env
 from service.signing.certificates import (
     SealingError,
     SealingIdentity,
@@ -260,10 +262,6 @@ def _signer_of(signature: object) -> str:
 
 
 def _current_instance_dir() -> Path:
-    from flask import current_app, has_app_context
-
-    from service.settings import instance_dir_from_env
-
     if has_app_context():
         return Path(current_app.instance_path)
     return instance_dir_from_env()

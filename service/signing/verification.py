@@ -12,9 +12,11 @@ from sqlalchemy.exc import SQLAlchemyError
 from service.auth.models import User
 from service.documents.models import Document
 from service.extensions import db
+from service.formatting import uk_datetime
 from service.placements import services as placements
 from service.signing.models import SignatureRequest, Signer, SignerStatus
 from service.signing.sealing import Verification, verify_pdf
+from service.signing.sealing import describe as describe_seal
 
 
 @dataclass(frozen=True)
@@ -60,9 +62,6 @@ def _record_of(sha256: str) -> tuple[Document | None, list[Signer]]:
 
 def describe(result: Result) -> list[str]:
     """The verdict in plain English for the command line."""
-    from service.formatting import uk_datetime
-    from service.signing.sealing import describe as describe_seal
-
     lines = describe_seal(result.verification)
     if result.verification.ok and result.document is None:
         lines.insert(1, "apdocs has no record of this document: it may come from another copy of the database.")

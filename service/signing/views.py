@@ -9,6 +9,7 @@ from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, session, url_for
 from flask.typing import ResponseReturnValue
+from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from forms.signing import (
@@ -23,16 +24,18 @@ from forms.signing import (
 from service.access import public, roles_required
 from service.audit import services as audit
 from service.auth.models import Role, User
-from service.documents import jobs as document_jobs
+from service.documents.jobs import produce_document
 from service.documents.models import Document
+from service.documents.storage import sha256_of
 from service.extensions import db, limiter
-from service.mail import jobs as mail_jobs
+from service.mail.jobs import deliver_message
 from service.mail.models import OutboxMessage
 from service.placements.models import Placement
 from service.placements.views import placement_or_404
 from service.providers import contacts as provider_contacts
-from service.signing import jobs as _jobs  # noqa: F401 - registers the hooks that ask again and send copies
-from service.signing import services
+from service.queue import enqueue_after_commit
+from service.signing import identity, rounds, verification
+from service.signing import signatures as signed
 from service.signing.models import RequestStatus, SignatureRequest, Signer, SignerRole, SigningMethod
 
 bp = Blueprint("signing", __name__, template_folder="templates")
@@ -50,7 +53,7 @@ def _client() -> tuple[str, str]:
 
 def _enqueue(messages: list[OutboxMessage]) -> None:
     for message in messages:
-        mail_jobs.enqueue_delivery(message.id)
+        enqueue_after_commit(deliver_message, message.id)
 
 
 # -- the commissioner ------------------------------------------------------------------------------------
@@ -69,13 +72,13 @@ def signatures(placement_id: int) -> Any:
         status = 400
         if form.validate():
             try:
-                _request, messages = services.request_signatures(user, placement, _chosen(form))
-            except services.SigningError as error:
+                _request, messages = rounds.request_signatures(user, placement, _chosen(form))
+            except rounds.SigningError as error:
                 db.session.rollback()
                 _attach_error(form, error)
             else:
-                db.session.commit()
                 _enqueue(messages)
+                db.session.commit()
                 flash(_asked_message(messages), "success")
                 return redirect(url_for("signing.signatures", placement_id=placement_id))
     else:
@@ -84,9 +87,9 @@ def signatures(placement_id: int) -> Any:
         "signing/signatures.html",
         placement=placement,
         form=form,
-        rounds=services.requests_for(placement),
-        open_round=services.open_request(placement),
-        not_signable=services.why_not_signable(placement),
+        rounds=rounds.requests_for(placement),
+        open_round=rounds.open_request(placement),
+        not_signable=rounds.why_not_signable(placement),
         contact_changed=contact.needs_confirmation,
         cancel_form=CancelForm(formdata=None),
     ), status
@@ -95,15 +98,15 @@ def signatures(placement_id: int) -> Any:
 def _suggestions(placement: Placement, contact: provider_contacts.ContactCheck) -> list[dict[str, Any]]:
     rows = [
         {"include": True, "name": s.name, "role": s.role.value, "method": s.method.value, "email": s.email}
-        for s in services.suggested_signers(placement, contact)
+        for s in rounds.suggested_signers(placement, contact)
     ]
     rows.append({"include": False, "name": "", "role": SignerRole.PUPIL.value, "method": "in_person", "email": ""})
     return rows
 
 
-def _chosen(form: RequestSignaturesForm) -> list[services.SignerDetails]:
+def _chosen(form: RequestSignaturesForm) -> list[rounds.SignerDetails]:
     return [
-        services.SignerDetails(
+        rounds.SignerDetails(
             name=row.form.name.data or "",
             role=SignerRole(row.form.role.data),
             method=SigningMethod(row.form.method.data or SigningMethod.LINK.value),
@@ -114,7 +117,7 @@ def _chosen(form: RequestSignaturesForm) -> list[services.SignerDetails]:
     ]
 
 
-def _attach_error(form: RequestSignaturesForm, error: services.SigningError) -> None:
+def _attach_error(form: RequestSignaturesForm, error: rounds.SigningError) -> None:
     """Put the error next to its field: ``signers-<n>-<field>`` counts the ticked rows only."""
     if error.field.startswith("signers-") and error.field.count("-") == 2:
         _, number, name = error.field.split("-")
@@ -132,7 +135,7 @@ def _asked_message(messages: list[OutboxMessage]) -> str:
 
 
 def _round_or_404(placement: Placement, request_id: int) -> SignatureRequest:
-    found = services.get_request(placement, request_id)
+    found = rounds.get_request(placement, request_id)
     if found is None:
         abort(404)
     return found
@@ -153,8 +156,8 @@ def cancel(placement_id: int, request_id: int) -> Response:
     if not form.validate_on_submit():
         abort(400)
     try:
-        services.cancel_request(user, _round_or_404(placement, request_id), form.reason.data or "")
-    except services.SigningError as error:
+        rounds.cancel_request(user, _round_or_404(placement, request_id), form.reason.data or "")
+    except rounds.SigningError as error:
         db.session.rollback()
         flash(error.message, "error")
     else:
@@ -171,13 +174,13 @@ def remind(placement_id: int, request_id: int, signer_id: int) -> Response:
         abort(400)
     signer = _signer_or_404(_round_or_404(placement, request_id), signer_id)
     try:
-        message = services.remind(user, signer)
-    except services.SigningError as error:
+        message = rounds.remind(user, signer)
+    except rounds.SigningError as error:
         db.session.rollback()
         flash(error.message, "error")
     else:
+        enqueue_after_commit(deliver_message, message.id)
         db.session.commit()
-        mail_jobs.enqueue_delivery(message.id)
         flash(f"Reminder sent to {signer.name}, with a new link (the old one no longer works).", "success")
     return redirect(url_for("signing.signatures", placement_id=placement_id))
 
@@ -223,7 +226,7 @@ def _confirmed_here(signer: Signer) -> bool:
 @public
 @limiter.limit("60 per minute")
 def sign_by_link(token: str) -> ResponseReturnValue:
-    signer = services.signer_for_token(token)
+    signer = identity.signer_for_token(token)
     if signer is None:
         return _not_valid()
     if not _confirmed_here(signer):
@@ -242,19 +245,19 @@ def sign_by_link(token: str) -> ResponseReturnValue:
 @public
 @limiter.limit("10 per hour")
 def send_code(token: str) -> ResponseReturnValue:
-    signer = services.signer_for_token(token)
+    signer = identity.signer_for_token(token)
     if signer is None:
         return _not_valid()
     if not SendCodeForm().validate_on_submit():
         abort(400)
     try:
-        message = services.send_code(signer)
-    except services.SigningError as error:
+        message = identity.send_code(signer)
+    except rounds.SigningError as error:
         db.session.rollback()
         flash(error.message, "error")
     else:
+        enqueue_after_commit(deliver_message, message.id)
         db.session.commit()
-        mail_jobs.enqueue_delivery(message.id)
         flash(f"We have emailed a code to {_masked(signer.email)}. It works for 15 minutes.", "success")
     return redirect(url_for("signing.sign_by_link", token=token) + "#enter-code")
 
@@ -263,14 +266,14 @@ def send_code(token: str) -> ResponseReturnValue:
 @public
 @limiter.limit("20 per hour")
 def confirm(token: str) -> ResponseReturnValue:
-    signer = services.signer_for_token(token)
+    signer = identity.signer_for_token(token)
     if signer is None:
         return _not_valid()
     code_form = CodeForm()
     if code_form.validate_on_submit():
         try:
-            services.confirm_code(signer, code_form.code.data or "")
-        except services.SigningError as error:
+            identity.confirm_code(signer, code_form.code.data or "")
+        except rounds.SigningError as error:
             db.session.commit()  # the attempt counts
             code_form.code.errors = [error.message]
         else:
@@ -290,16 +293,16 @@ def confirm(token: str) -> ResponseReturnValue:
 
 def _expect_code(signer: Signer) -> bool:
     """Show the box for the code: one was sent, or is on its way (it is made when its email goes)."""
-    return signer.code_sha256 is not None or services.code_on_its_way(signer)
+    return signer.code_sha256 is not None or identity.code_on_its_way(signer)
 
 
 @bp.route("/sign/<token>/plan.pdf")
 @public
 def plan_pdf(token: str) -> ResponseReturnValue:
-    signer = services.signer_for_token(token)
+    signer = identity.signer_for_token(token)
     if signer is None or not _confirmed_here(signer):
         return _not_valid()
-    services.record_view(signer, *_client())
+    signed.record_view(signer, *_client())
     db.session.commit()
     return _pinned_pdf(signer.request)
 
@@ -307,7 +310,7 @@ def plan_pdf(token: str) -> ResponseReturnValue:
 @bp.route("/sign/<token>/decline", methods=["POST"])
 @public
 def decline_by_link(token: str) -> ResponseReturnValue:
-    signer = services.signer_for_token(token)
+    signer = identity.signer_for_token(token)
     if signer is None or not _confirmed_here(signer):
         return _not_valid()
     return _decline(signer, witness=None, back=url_for("signing.sign_by_link", token=token), token=token)
@@ -334,8 +337,6 @@ def _masked(address: str) -> str:
 
 def _pinned_pdf(round_: SignatureRequest) -> Response:
     """The PDF the round pinned, only if it is still exactly those bytes."""
-    from service.documents.storage import sha256_of
-
     document: Document = round_.document
     output = _output_dir().resolve()
     path = (output / document.pdf_path).resolve()
@@ -357,7 +358,7 @@ def _sign_page(signer: Signer, *, witness: User | None, action: str, token: str 
         if form.validate():
             ip, agent = _client()
             try:
-                last = services.sign(
+                last = signed.sign(
                     signer,
                     drawn=form.drawn.data or "",
                     typed=form.typed.data or "",
@@ -366,7 +367,7 @@ def _sign_page(signer: Signer, *, witness: User | None, action: str, token: str 
                     user_agent=agent,
                     witness=witness,
                 )
-            except services.SigningError as error:
+            except rounds.SigningError as error:
                 db.session.rollback()
                 field = {"signature": form.typed, "typed": form.typed, "read_confirmed": form.read_confirmed}.get(
                     error.field
@@ -376,16 +377,16 @@ def _sign_page(signer: Signer, *, witness: User | None, action: str, token: str 
                 else:
                     form.form_errors.append(error.message)
             else:
-                document = services.complete(signer.request, _output_dir()) if last else None
-                db.session.commit()
+                document = signed.complete(signer.request, _output_dir()) if last else None
                 if document is not None:
-                    document_jobs.enqueue_produce(document.id)  # sealed when made; then the parents get it
+                    enqueue_after_commit(produce_document, document.id)  # sealed when made; then the parents get it
+                db.session.commit()
                 if witness is not None:
                     flash(f"{signer.name} has signed.", "success")
                     return redirect(url_for("signing.signatures", placement_id=signer.request.placement_id))
                 return render_template("signing/done.html", signer=signer, everyone=last)
     elif witness is None:
-        services.record_view(signer, *_client())
+        signed.record_view(signer, *_client())
         db.session.commit()
     plan_url = (
         url_for("signing.plan_pdf", token=token)
@@ -420,8 +421,8 @@ def _decline(signer: Signer, *, witness: User | None, back: str, token: str = ""
     if form.validate_on_submit():
         ip, agent = _client()
         try:
-            services.decline(signer, form.reason.data or "", ip=ip, user_agent=agent, witness=witness)
-        except services.SigningError as error:
+            signed.decline(signer, form.reason.data or "", ip=ip, user_agent=agent, witness=witness)
+        except rounds.SigningError as error:
             db.session.rollback()
             form.reason.errors = [error.message]
         else:
@@ -453,10 +454,6 @@ def _decline(signer: Signer, *, witness: User | None, back: str, token: str = ""
 @limiter.limit("30 per hour", methods=["POST"])
 def verify() -> ResponseReturnValue:
     """Anyone holding a signed plan can check it; only people allowed to see the placement learn which it is."""
-    from flask_login import current_user
-
-    from service.signing import verification
-
     form = VerifyForm()
     result = None
     status = 200

@@ -27,11 +27,12 @@ from forms.support_plans import (
 )
 from service.access import current, keeps_answers, kept_formdata, roles_required
 from service.auth.models import Role
-from service.documents import jobs
+from service.documents.jobs import produce_document
 from service.extensions import db
-from service.mail import jobs as mail_jobs
+from service.mail.jobs import deliver_message
 from service.placements.models import Placement
 from service.placements.views import placement_or_404
+from service.queue import enqueue_after_commit
 from service.rules.full_time import FULL_TIME_HOURS, PartTimeReason, package_check
 from service.support_plans import services
 from service.support_plans.models import DeliveredBy, OutcomeArea, SupportPlan
@@ -121,10 +122,10 @@ def agree(placement_id: int) -> Any:
         flash(error.message, "error")
         return redirect(url_for("support_plans.check_answers", placement_id=placement_id))
     to_parents = services.send_plan_to_parents(user, placement, document)
-    db.session.commit()
-    jobs.enqueue_produce(document.id)  # only after the commit: the worker must find the row
+    enqueue_after_commit(produce_document, document.id)
     for message in to_parents:
-        mail_jobs.enqueue_delivery(message.id)  # each waits for the PDF
+        enqueue_after_commit(deliver_message, message.id)  # each waits for the PDF
+    db.session.commit()
     if to_parents:
         sent = f"It will be emailed to {len(to_parents)} parent{'s or carers' if len(to_parents) > 1 else ' or carer'}."
     else:

@@ -25,7 +25,7 @@ from service.extensions import db
 from service.mail import jobs as mail_jobs
 from service.mail.models import OutboxMessage
 from service.organisations.models import MailDelivery
-from service.signing.services import signable_document
+from service.signing.rounds import signable_document
 from tests.access.test_route_matrix import MATRIX, records  # noqa: F401 - the matrix's records, to fill its ids
 from tests.conftest import browser, sign_in
 from tests.helpers import form_data, text
@@ -115,7 +115,7 @@ def live_secrets(app: Flask, client, commissioner, school, signable_placement, d
     letter = Letter(subject="Provider information pack", body="Dear Horizon,\n\n{delivery}\n", purpose="provider_pack")
     message, _how = send_document(commissioner, school, document, "staff@horizon.example", letter)
     db_session.commit()
-    mail_jobs.enqueue_delivery(message.id)
+    mail_jobs.deliver_message(message.id)
     db_session.expire_all()
     [shared] = re.findall(r"/shared/([A-Za-z0-9_-]{43,})", delivered_text(db_session.get(OutboxMessage, message.id)))
     assert phone.get(f"/shared/{shared}").status_code == 200  # live

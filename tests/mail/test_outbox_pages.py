@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 
 from service.db import utcnow
-from service.documents.jobs import queue as huey_queue
 from service.errors import FieldError
 from service.extensions import db
 from service.mail import jobs, services
 from service.mail.models import MessageStatus
+from service.queue import huey as huey_queue
 from tests import factories
 from tests.helpers import form_data, text
 from tests.mail.conftest import ready_document
@@ -24,7 +24,7 @@ def test_with_no_smtp_configured_a_readable_eml_is_written_and_listed(app, place
     assert app.config["APDOCS_SMTP_HOST"] == ""
     assert isinstance(services.transport_for(app), services.FileTransport)
     message_id = queue(placement, attachments=[document])
-    jobs.enqueue_delivery(message_id)
+    jobs.deliver_message(message_id)
 
     message = reload(message_id)
     assert message.status is MessageStatus.SENT and message.transport == "file"
@@ -70,7 +70,7 @@ def test_the_worker_knows_the_mail_tasks(app):
 
 def test_messages_that_need_a_person_come_first_and_the_filter_works(app, placement, document, as_commissioner):
     sent_id = queue(placement, attachments=[document])
-    jobs.enqueue_delivery(sent_id)
+    jobs.deliver_message(sent_id)
     failed_id = queue(placement, attachments=[document])
     failed = reload(failed_id)
     failed.status, failed.last_error = MessageStatus.FAILED, "Not sent: could not connect to the mail server"
@@ -88,7 +88,7 @@ def test_messages_that_need_a_person_come_first_and_the_filter_works(app, placem
 
 def test_no_body_subject_or_address_ever_appears_in_a_url(app, placement, document, as_commissioner):
     message_id = queue(placement, attachments=[document])
-    jobs.enqueue_delivery(message_id)
+    jobs.deliver_message(message_id)
     for path in ("/outbox", f"/outbox/{message_id}"):
         hrefs = re.findall(r'(?:href|action)="([^"]*)"', text(as_commissioner.get(path)))
         assert hrefs
@@ -101,7 +101,7 @@ def test_another_organisations_message_is_not_found(app, placement, document, ot
     from tests.conftest import sign_in
 
     message_id = queue(placement, attachments=[document])
-    jobs.enqueue_delivery(message_id)
+    jobs.deliver_message(message_id)
     sign_in(client, other_commissioner)
     assert client.get(f"/outbox/{message_id}").status_code == 404
     assert client.get(f"/outbox/{message_id}/eml").status_code == 404
@@ -126,7 +126,7 @@ def test_commissioners_see_the_outbox_in_their_navigation(app, as_commissioner):
 
 def test_resend_and_mark_sent_need_the_csrf_token_and_the_right_status(app, placement, document, as_commissioner):
     message_id = queue(placement, attachments=[document])
-    jobs.enqueue_delivery(message_id)
+    jobs.deliver_message(message_id)
     assert as_commissioner.post(f"/outbox/{message_id}/resend", data={}).status_code == 400
     detail = as_commissioner.get(f"/outbox/{message_id}")
     token = form_data(detail, {})

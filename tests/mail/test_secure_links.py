@@ -27,7 +27,7 @@ def _send_with_link(placement, document, recipient="parent@example.org"):  # typ
     spec = services.SecretSpec(SecretKind.DOCUMENT_LINK, secure_link=link)
     message_id = queue(placement, links=[document], to=[recipient], body=body, secrets=[spec])
     assert db.session.get(SecureLink, link.id).token_sha256 is None  # nothing opens it before delivery
-    jobs.enqueue_delivery(message_id)
+    jobs.deliver_message(message_id)
     return message_id
 
 

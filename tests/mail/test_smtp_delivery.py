@@ -28,7 +28,7 @@ def test_a_message_with_its_pdf_arrives_once_with_the_stored_bytes(app, smtp, pl
     queued = reload(message_id)
     assert queued.status is MessageStatus.QUEUED and queued.message_id.endswith("@northbridge.example>")
 
-    jobs.enqueue_delivery(message_id)  # runs at once in tests (APDOCS_QUEUE_URL=immediate)
+    jobs.deliver_message(message_id)  # runs at once in tests (APDOCS_QUEUE_URL=immediate)
 
     [received] = smtp.messages()
     assert received.rcpt_tos == ["staff@horizon.example"]

@@ -41,7 +41,7 @@ def _delivered_body(app, message_id: int) -> str:  # type: ignore[no-untyped-def
 
 def test_a_commissioner_stops_a_sent_link_and_it_gets_the_not_valid_page(app, placement, document, as_commissioner):
     message_id = _queue_with_link(placement, document)
-    jobs.enqueue_delivery(message_id)
+    jobs.deliver_message(message_id)
     [path] = re.findall(r"https?://[^/\s]+(/shared/[A-Za-z0-9_-]+)", _delivered_body(app, message_id))
     assert as_commissioner.get(path).status_code == 200
 
@@ -66,7 +66,7 @@ def test_another_organisations_commissioner_gets_404_and_the_link_keeps_working(
     app, placement, document, client, other_commissioner
 ):
     message_id = _queue_with_link(placement, document)
-    jobs.enqueue_delivery(message_id)
+    jobs.deliver_message(message_id)
     [path] = re.findall(r"https?://[^/\s]+(/shared/[A-Za-z0-9_-]+)", _delivered_body(app, message_id))
     sign_in(client, other_commissioner)
     page = client.get("/outbox")
@@ -86,7 +86,7 @@ def test_a_link_stopped_before_its_email_goes_is_sent_as_a_sentence(app, placeme
     page = as_commissioner.get(f"/outbox/{message_id}")
     assert "Link to the document: Not yet sent" in text(page)
     as_commissioner.post(f"/outbox/{message_id}/stop-links", data=form_data(page, {}))
-    jobs.enqueue_delivery(message_id)
+    jobs.deliver_message(message_id)
     body = _delivered_body(app, message_id)
     assert services.DOCUMENT_LINK_STOPPED in body and "/shared/" not in body
     assert db.session.scalars(sa.select(SecureLink)).one().token_sha256 is None  # never made

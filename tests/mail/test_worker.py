@@ -34,7 +34,7 @@ def test_the_worker_process_delivers_a_queued_message(app, smtp_server, placemen
     try:
         # Another process (a web request, in production) enqueues after its commit.
         subprocess.run(  # noqa: S603
-            [sys.executable, "-c", f"from service.mail.jobs import enqueue_delivery; enqueue_delivery({message_id})"],
+            [sys.executable, "-c", f"from service.mail.jobs import deliver_message; deliver_message({message_id})"],
             env=env,
             check=True,
             timeout=120,

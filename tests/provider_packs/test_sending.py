@@ -156,11 +156,11 @@ def test_an_email_waiting_for_its_pdf_goes_as_soon_as_the_pdf_is_ready(app, smtp
     with app.app_context():
         document, message = services.send_pack(None, placement, Path(app.config["APDOCS_OUTPUT_DIR"]))
         db.session.commit()
-        mail_jobs.enqueue_delivery(message.id)  # before the PDF exists
+        mail_jobs.deliver_message(message.id)  # before the PDF exists
         db.session.expire_all()
         waiting = db.session.get(OutboxMessage, message.id)
         assert (waiting.status, waiting.attempts) == (MessageStatus.QUEUED, 0)
         assert smtp.messages() == []
-        document_jobs.enqueue_produce(document.id)
+        document_jobs.produce_document(document.id)
     assert len(smtp.messages()) == 1
     assert _pack_message(db_session, placement.id).status is MessageStatus.SENT

@@ -22,7 +22,7 @@ from service.provider_packs.services import send_date, send_due_packs
 from service.providers.models import Provider
 from service.rules.placement_status import PlacementStatus
 from service.signing.models import SignerRole
-from service.signing.services import suggested_signers
+from service.signing.rounds import suggested_signers
 from tests import factories
 from tests.conftest import browser, sign_in
 from tests.helpers import csrf_token, date_fields, form_data, text

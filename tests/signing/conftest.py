@@ -39,7 +39,7 @@ def placement(app, school, provider, commissioner, default_templates) -> Placeme
         commissioner, placement, DocumentType.SUPPORT_PLAN, Path(app.config["APDOCS_OUTPUT_DIR"])
     )
     db.session.commit()
-    jobs.enqueue_produce(document.id)
+    jobs.produce_document(document.id)
     db.session.refresh(document)
     assert document.status is DocumentStatus.READY, document.error
     return placement

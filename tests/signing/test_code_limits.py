@@ -12,7 +12,7 @@ from flask import Flask
 
 from service.extensions import db
 from service.mail.models import OutboxMessage
-from service.signing import services
+from service.signing import identity, rounds
 from service.signing.models import Signer
 from tests.helpers import form_data, text
 from tests.signing.conftest import code_in, link_token, messages_to
@@ -37,7 +37,7 @@ def _race(app: Flask, signer_id: int, act: Callable[[Signer, int], str]) -> list
                 barrier.wait(timeout=60)
                 outcome = act(signer, number)
                 db.session.commit()
-            except services.SigningError as error:
+            except rounds.SigningError as error:
                 db.session.commit()  # a try counts, as the view does
                 outcome = error.message
             finally:
@@ -59,36 +59,36 @@ def test_codes_asked_for_at_the_same_moment_never_pass_the_limit(app, placement,
     _deliver(app, message_id)
 
     def ask(signer: Signer, _number: int) -> str:
-        services.send_code(signer)
+        identity.send_code(signer)
         return "sent"
 
     results = _race(app, parent.id, ask)
-    assert results.count("sent") == services.CODES_PER_SIGNER < RACERS
+    assert results.count("sent") == identity.CODES_PER_SIGNER < RACERS
     db.session.expire_all()
-    assert db.session.get(Signer, parent.id).codes_sent == services.CODES_PER_SIGNER
+    assert db.session.get(Signer, parent.id).codes_sent == identity.CODES_PER_SIGNER
     codes = db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.purpose == "signing_code")).all()
-    assert len(codes) == services.CODES_PER_SIGNER
+    assert len(codes) == identity.CODES_PER_SIGNER
 
 
 def test_guesses_at_the_same_moment_never_get_more_tries_than_the_limit(app, placement, commissioner):
     parent, message_id = _ask_without_delivering(placement, commissioner)
     _deliver(app, message_id)
-    real = code_in(_deliver(app, services.send_code(parent).id))
+    real = code_in(_deliver(app, identity.send_code(parent).id))
     db.session.commit()
     wrong = [f"{(int(real) + n) % 1_000_000:06d}" for n in range(1, RACERS + 1)]
 
     def guess(signer: Signer, number: int) -> str:
-        services.confirm_code(signer, wrong[number])
+        identity.confirm_code(signer, wrong[number])
         return "confirmed"
 
     results = _race(app, parent.id, guess)
     checked = [r for r in results if r.startswith("That code is not right")]
-    assert len(checked) == services.CODE_TRIES, results  # each compared only after its try was counted
-    assert results.count("That code has stopped working. Ask for a new one.") == RACERS - services.CODE_TRIES
+    assert len(checked) == identity.CODE_TRIES, results  # each compared only after its try was counted
+    assert results.count("That code has stopped working. Ask for a new one.") == RACERS - identity.CODE_TRIES
     db.session.expire_all()
     signer = db.session.get(Signer, parent.id)
-    assert signer.code_attempts == services.CODE_TRIES and signer.code_sha256 is None
-    assert signer.link_code_attempts == services.CODE_TRIES
+    assert signer.code_attempts == identity.CODE_TRIES and signer.code_sha256 is None
+    assert signer.link_code_attempts == identity.CODE_TRIES
 
 
 def test_a_link_stops_after_fifteen_wrong_codes_whatever_the_ip_address(as_commissioner, placement, db_session, app):
@@ -103,7 +103,7 @@ def test_a_link_stops_after_fifteen_wrong_codes_whatever_the_ip_address(as_commi
         page = as_commissioner.get(f"/sign/{token}", environ_base=ip)
         as_commissioner.post(f"/sign/{token}/code", data=form_data(page, {}), environ_base=ip)
         real = code_in(messages_to(db_session, "pat@example.com")[-1])
-        for n in range(services.CODE_TRIES):
+        for n in range(identity.CODE_TRIES):
             guesses += 1
             ip = {"REMOTE_ADDR": f"203.0.113.{guesses}"}  # a new address for every guess
             page = as_commissioner.get(f"/sign/{token}", environ_base=ip)
@@ -112,12 +112,12 @@ def test_a_link_stops_after_fifteen_wrong_codes_whatever_the_ip_address(as_commi
                 f"/sign/{token}/confirm", data=form_data(page, {"code": wrong}), environ_base=ip
             )
             assert response.status_code == 400
-    assert guesses == services.LINK_CODE_TRIES
+    assert guesses == identity.LINK_CODE_TRIES
     assert "this link has now stopped working after too many wrong codes" in text(response)
     assert "Ask the person who sent it for a new one" in text(response)
     assert "This link does not work" in text(as_commissioner.get(f"/sign/{token}"))
     parent = db_session.scalars(sa.select(Signer).where(Signer.email == "pat@example.com")).one()
-    assert parent.token_sha256 is None and parent.link_code_attempts == services.LINK_CODE_TRIES
+    assert parent.token_sha256 is None and parent.link_code_attempts == identity.LINK_CODE_TRIES
 
     round_id = parent.request_id
     page = as_commissioner.get(f"/placements/{placement.id}/signatures")

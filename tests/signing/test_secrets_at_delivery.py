@@ -18,7 +18,7 @@ from service.db import utcnow
 from service.extensions import db
 from service.mail import services as mail
 from service.mail.models import MessageStatus, OutboxMessage, SecretState
-from service.signing import services
+from service.signing import identity, rounds
 from service.signing.models import Signer, SignerRole, SignerStatus, SigningMethod
 from tests.conftest import browser
 from tests.helpers import form_data, text
@@ -26,17 +26,15 @@ from tests.signing.conftest import code_in, delivered_text, drawn_signature, lin
 from tests.signing.test_staff_cannot_sign_as_parent import what_staff_can_read
 
 PEOPLE = [
-    services.SignerDetails("Pat Parent", SignerRole.PARENT_CARER, SigningMethod.LINK, "pat@example.com"),
-    services.SignerDetails("Ms K Owen", SignerRole.SCHOOL_REPRESENTATIVE, SigningMethod.IN_PERSON),
-    services.SignerDetails(
-        "Alex Jones", SignerRole.PROVIDER_REPRESENTATIVE, SigningMethod.LINK, "alex@provider.example"
-    ),
+    rounds.SignerDetails("Pat Parent", SignerRole.PARENT_CARER, SigningMethod.LINK, "pat@example.com"),
+    rounds.SignerDetails("Ms K Owen", SignerRole.SCHOOL_REPRESENTATIVE, SigningMethod.IN_PERSON),
+    rounds.SignerDetails("Alex Jones", SignerRole.PROVIDER_REPRESENTATIVE, SigningMethod.LINK, "alex@provider.example"),
 ]
 
 
 def _ask_without_delivering(placement, commissioner):  # type: ignore[no-untyped-def]
     """Ask, commit, and keep the emails in the outbox: as if the worker had not got to them yet."""
-    _request, messages = services.request_signatures(commissioner, placement, PEOPLE)
+    _request, messages = rounds.request_signatures(commissioner, placement, PEOPLE)
     db.session.commit()
     [to_parent] = [m for m in messages if m.to_addresses == ["pat@example.com"]]
     parent = db.session.scalars(sa.select(Signer).where(Signer.email == "pat@example.com")).one()
@@ -72,13 +70,13 @@ def test_an_older_email_delivered_late_says_it_was_replaced_and_never_undoes_the
     app, placement, commissioner, client
 ):
     parent, first_id = _ask_without_delivering(placement, commissioner)
-    reminder = services.remind(commissioner, parent)
+    reminder = rounds.remind(commissioner, parent)
     db.session.commit()
     newer = _deliver(app, reminder.id)
     token = link_token(newer)
     older = _deliver(app, first_id)  # the first email, delivered late
     assert older.status is MessageStatus.SENT
-    assert services.LINK_REPLACED in delivered_text(older) and "/sign/" not in delivered_text(older)
+    assert identity.LINK_REPLACED in delivered_text(older) and "/sign/" not in delivered_text(older)
     assert older.secrets[0].state is SecretState.REPLACED and newer.secrets[0].state is SecretState.SENT
     assert "Check it is you" in text(client.get(f"/sign/{token}"))  # the newer link still works
 
@@ -86,7 +84,7 @@ def test_an_older_email_delivered_late_says_it_was_replaced_and_never_undoes_the
 def test_a_reminder_makes_an_older_link_already_sent_stop(app, placement, commissioner, client):
     parent, first_id = _ask_without_delivering(placement, commissioner)
     old_token = link_token(_deliver(app, first_id))
-    reminder = services.remind(commissioner, parent)
+    reminder = rounds.remind(commissioner, parent)
     db.session.commit()
     assert "This link does not work" in text(client.get(f"/sign/{old_token}"))  # at once, before the reminder goes
     new_token = link_token(_deliver(app, reminder.id))
@@ -95,10 +93,10 @@ def test_a_reminder_makes_an_older_link_already_sent_stop(app, placement, commis
 
 def test_a_signer_who_no_longer_has_to_sign_is_sent_a_sentence_not_a_link(app, placement, commissioner):
     parent, message_id = _ask_without_delivering(placement, commissioner)
-    services.cancel_request(commissioner, parent.request, "Asked the wrong people")
+    rounds.cancel_request(commissioner, parent.request, "Asked the wrong people")
     db.session.commit()
     message = _deliver(app, message_id)
-    assert services.LINK_NOT_NEEDED in delivered_text(message) and "/sign/" not in delivered_text(message)
+    assert identity.LINK_NOT_NEEDED in delivered_text(message) and "/sign/" not in delivered_text(message)
     assert message.secrets[0].state is SecretState.NOT_NEEDED
     db.session.refresh(parent)
     assert parent.status is SignerStatus.CANCELLED and parent.token_sha256 is None
@@ -107,16 +105,16 @@ def test_a_signer_who_no_longer_has_to_sign_is_sent_a_sentence_not_a_link(app, p
 def test_an_older_code_delivered_late_says_it_was_replaced(app, placement, commissioner, client):
     parent, message_id = _ask_without_delivering(placement, commissioner)
     token = link_token(_deliver(app, message_id))
-    first = services.send_code(parent)
+    first = identity.send_code(parent)
     db.session.commit()
     page = client.get(f"/sign/{token}")
     waiting = client.post(f"/sign/{token}/confirm", data=form_data(page, {"code": "123456"}))
     assert "Your code is on its way" in text(waiting)  # asked for, not delivered yet: no code exists
-    second = services.send_code(db.session.get(Signer, parent.id))
+    second = identity.send_code(db.session.get(Signer, parent.id))
     db.session.commit()
     code = code_in(_deliver(app, second.id))
     late = _deliver(app, first.id)
-    assert services.CODE_REPLACED in delivered_text(late) and not re.search(r"\d{6}", delivered_text(late))
+    assert identity.CODE_REPLACED in delivered_text(late) and not re.search(r"\d{6}", delivered_text(late))
     page = client.get(f"/sign/{token}")
     assert client.post(f"/sign/{token}/confirm", data=form_data(page, {"code": code})).status_code == 302
 

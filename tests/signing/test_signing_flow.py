@@ -242,7 +242,7 @@ def test_a_new_plan_version_cancels_the_round_and_asks_again(as_commissioner, pl
         None, placement, DocumentType.SUPPORT_PLAN, Path(app.config["APDOCS_OUTPUT_DIR"])
     )
     db.session.commit()
-    jobs.enqueue_produce(document.id)  # ready: the hook asks the same people again
+    jobs.produce_document(document.id)  # ready: the hook asks the same people again
     db_session.expire_all()
     assert db_session.get(SignatureRequest, first.id).status is RequestStatus.CANCELLED
     second = _round(db_session)

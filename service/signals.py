@@ -1,0 +1,36 @@
+"""What one part of apdocs tells the others, without importing them: blinker signals, declared once here.
+
+The documents engine must not know which features care that a document was asked for or made; a feature
+subscribes to the signal in its own package (in a module listed in ``service.JOB_MODULES``, imported when the app
+is built, so the web process and the worker have the same receivers). Receivers are called in the order they
+were connected, in the sender's thread and app context; an exception in one reaches the sender.
+"""
+
+from __future__ import annotations
+
+from blinker import Namespace
+
+_signals = Namespace()
+
+document_requested = _signals.signal(
+    "document-requested",
+    doc="""A new version of a document was asked for, before its context is fixed.
+
+    Sent by ``service.documents.services.request_document`` inside the requester's transaction, with the
+    placement as sender and ``user`` (or None) and ``doc_type`` as keyword arguments. Receivers may change the
+    database in that same transaction (the requester commits): signing cancels an open round of signatures
+    when the AP Support Plan changes. They must not commit, nor enqueue but through
+    ``service.queue.enqueue_after_commit``.
+    """,
+)
+
+document_ready = _signals.signal(
+    "document-ready",
+    doc="""A document was made and is ready (its PDF exists, and is sealed if it is a signed copy).
+
+    Sent by the ``produce_document`` job (``service.documents.jobs``) in the worker, inside the job's app context,
+    with the ready ``Document`` as sender. Receivers do their own work and commit it themselves, enqueueing what
+    follows with ``service.queue.enqueue_after_commit``: the emails waiting for the PDF go (mail), a changed
+    plan's signers are asked again and the signed plan goes to the parents (signing).
+    """,
+)
