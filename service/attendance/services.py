@@ -425,7 +425,7 @@ def queue_alerts(now: datetime) -> list[OutboxMessage]:
     one). The caller commits, then enqueues the deliveries. Subjects and bodies name no pupil."""
     from flask import current_app
 
-    from service.mail import services as mail
+    from service.mail.outbox import queue_message
 
     today = now.astimezone(UK).date()
     organisations = db.session.scalars(
@@ -457,7 +457,7 @@ def queue_alerts(now: datetime) -> list[OutboxMessage]:
                 f"{alert.key}\n"
             )
             queued.append(
-                mail.queue_message(
+                queue_message(
                     organisation_id=organisation.id,
                     to=[organisation.attendance_contact_email],
                     subject=subject,

@@ -28,9 +28,9 @@ def enqueue_delivery(message_id: int) -> None:
 def deliver_waiting_for(document: Document) -> None:
     """Send now the messages that were waiting for this document (called once it is ready, in an app context)."""
     from service.extensions import db
-    from service.mail import services
+    from service.mail import delivery
 
-    ids = services.release_waiting_for(document.id)
+    ids = delivery.release_waiting_for(document.id)
     db.session.commit()
     for message_id in ids:
         enqueue_delivery(message_id)
@@ -39,12 +39,12 @@ def deliver_waiting_for(document: Document) -> None:
 @queue.task()
 def deliver_message(message_id: int) -> None:
     """Send one message if it is still queued and due; anything else is left as it is."""
-    from service.mail import services
+    from service.mail import delivery, transports
 
     app = _require_app()
     with app.app_context():
         try:
-            services.deliver(message_id, services.transport_for(app))
+            delivery.deliver(message_id, transports.transport_for(app))
         except LookupError:
             log.warning("outbox message %d no longer exists: nothing to send", message_id)
 
@@ -52,10 +52,10 @@ def deliver_message(message_id: int) -> None:
 @queue.periodic_task(crontab(minute="*"))
 def deliver_due_messages() -> None:
     """Every minute: deliver the messages due for another attempt; mark those a dead worker left sending."""
-    from service.mail import services
+    from service.mail import delivery
 
     app = _require_app()
     with app.app_context():
-        due = services.sweep()
+        due = delivery.sweep()
     for message_id in due:
         deliver_message(message_id)

@@ -33,8 +33,8 @@ from service.db import utcnow
 from service.errors import FieldError
 from service.extensions import db
 from service.formatting import uk_date
-from service.mail import services as mail
 from service.mail.models import OutboxMessage
+from service.mail.outbox import queue_message
 from service.placements.models import Placement
 from service.progress_reports.models import ProgressReport, ReportObjective, ReportStatus
 from service.reviews.models import ProgressRating
@@ -421,7 +421,7 @@ def _notify(placement: Placement, report: ProgressReport) -> OutboxMessage | Non
         + ".\n\nRead it in apdocs:\n"
         f"{base_url}/placements/{placement.id}/progress-reports/{report.term_key}\n"
     )
-    return mail.queue_message(
+    return queue_message(
         organisation_id=placement.commissioning_organisation_id,
         to=to,
         subject=subject,

@@ -37,8 +37,11 @@ from service.documents.types import DocumentType
 from service.errors import FieldError
 from service.extensions import db
 from service.formatting import uk_date, uk_datetime
-from service.mail import services as mail
+from service.mail.addresses import valid_address
+from service.mail.message_secrets import SecretSpec, secret_kind, secret_placeholder
 from service.mail.models import OutboxMessage, OutboxSecret, SecretKind, SecretState
+from service.mail.outbox import queue_message
+from service.mail.settings import mail_settings
 from service.placements.models import Placement
 from service.providers import contacts as provider_contacts
 from service.providers.contacts import ContactCheck
@@ -219,7 +222,7 @@ def _check_signers(signers: Sequence[SignerDetails]) -> None:
             raise SigningError(f"Keep signer {n + 1}'s name to 200 characters or fewer", f"signers-{n}-name")
         if signer.method is SigningMethod.LINK:
             try:
-                mail.valid_address(signer.email)
+                valid_address(signer.email)
             except FieldError:
                 raise SigningError(
                     f"Enter an email address for {signer.name.strip()}, like name@example.com, or choose in person",
@@ -257,7 +260,7 @@ def _ask(user: User | None, signer: Signer, now: datetime, *, reminder: bool = F
     placement = signer.request.placement
     organisation = placement.commissioning_organisation
     opening = "A reminder: please" if reminder else "Please"
-    message = mail.queue_message(
+    message = queue_message(
         organisation_id=organisation.id,
         to=[signer.email],
         subject=f"{'Reminder: please' if reminder else 'Please'} sign the AP Support Plan (ref AP-{placement.id})",
@@ -266,14 +269,14 @@ def _ask(user: User | None, signer: Signer, now: datetime, *, reminder: bool = F
             f"{opening} read and sign the AP Support Plan for a placement at {placement.provider.name} "
             f"starting on {uk_date(placement.planned_start)}, as the {signer.role.label.lower()}. "
             f"{organisation.name} asked for your signature.\n\n"
-            f"{mail.secret_placeholder(1)}\n\n"
+            f"{secret_placeholder(1)}\n\n"
             "Before you sign we will email a six-figure code to this address, to check it is you. You can read "
             "the plan on a phone. If something in it is wrong, you can decline and say why.\n\n"
             f"If you did not expect this email, contact {organisation.name}.\n"
         ),
         purpose=PURPOSE_REQUEST,
         placement_id=placement.id,
-        secrets=[mail.SecretSpec(SecretKind.SIGNING_LINK, signer_id=signer.id, generation=generation)],
+        secrets=[SecretSpec(SecretKind.SIGNING_LINK, signer_id=signer.id, generation=generation)],
         created_by=user,
     )
     return message
@@ -325,7 +328,7 @@ def issue_link(secret: OutboxSecret, now: datetime) -> str:
         return LINK_REPLACED if newer else LINK_NOT_NEEDED
     secret.issued_at = now
     secret.expires_at = expires
-    return LINK_PARAGRAPH.format(url=f"{mail.mail_settings().base_url}/sign/{token}", expires=uk_datetime(expires))
+    return LINK_PARAGRAPH.format(url=f"{mail_settings().base_url}/sign/{token}", expires=uk_datetime(expires))
 
 
 def stop_link(secret: OutboxSecret, now: datetime) -> bool:  # noqa: ARG001 - the outbox's stopper signature
@@ -398,8 +401,8 @@ def issue_code(secret: OutboxSecret, now: datetime) -> str:
     return CODE_PARAGRAPH.format(code=code, minutes=CODE_MINUTES)
 
 
-mail.secret_kind(SecretKind.SIGNING_LINK, stop=stop_link, live=link_live)(issue_link)
-mail.secret_kind(SecretKind.SIGNING_CODE)(issue_code)
+secret_kind(SecretKind.SIGNING_LINK, stop=stop_link, live=link_live)(issue_link)
+secret_kind(SecretKind.SIGNING_CODE)(issue_code)
 
 
 def _digest(token: str) -> str:
@@ -452,17 +455,17 @@ def send_code(signer: Signer, now: datetime | None = None) -> OutboxMessage:
             "We have sent as many codes as we can for this link. Ask the person who sent it for a new one.", "code"
         )
     placement = signer.request.placement
-    message = mail.queue_message(
+    message = queue_message(
         organisation_id=placement.commissioning_organisation_id,
         to=[signer.email],
         subject="Your apdocs signing code",
         body=(
-            f"{mail.secret_placeholder(1)}\n\nEnter it on the page where you asked for it. If you did not ask "
+            f"{secret_placeholder(1)}\n\nEnter it on the page where you asked for it. If you did not ask "
             "for a code, you can ignore this email: nobody can sign without it.\n"
         ),
         purpose=PURPOSE_CODE,
         placement_id=placement.id,
-        secrets=[mail.SecretSpec(SecretKind.SIGNING_CODE, signer_id=signer.id, generation=generation)],
+        secrets=[SecretSpec(SecretKind.SIGNING_CODE, signer_id=signer.id, generation=generation)],
     )
     audit.record("send_code", "signer", signer.id, None, {}, organisation_id=placement.commissioning_organisation_id)
     return message
