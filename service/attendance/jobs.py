@@ -20,11 +20,11 @@ log = logging.getLogger(__name__)
 
 def send_attendance_alerts_now(now: datetime | None = None) -> int:
     """Queue the new alerts (in an app context), commit, then enqueue their delivery. Returns how many."""
-    from service.attendance import services
+    from service.attendance import alerts
     from service.extensions import db
     from service.mail import jobs as mail_jobs
 
-    messages = services.queue_alerts(now or utcnow())
+    messages = alerts.queue_alerts(now or utcnow())
     db.session.commit()
     for message in messages:
         mail_jobs.enqueue_delivery(message.id)  # only after the commit
