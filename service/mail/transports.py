@@ -109,6 +109,7 @@ class SmtpTransport:
             code, _ = smtp.getreply()
             if code != 354:
                 raise NotSent(f"Not sent: the mail server would not take the message ({code})")
+            return smtp
         except NotSent:
             _close(smtp)
             raise
@@ -123,7 +124,6 @@ class SmtpTransport:
         except (smtplib.SMTPException, OSError) as error:
             _close(smtp)
             raise NotSent(f"Not sent: could not {step} ({_kind(error)})") from None
-        return smtp
 
     def _send_content(self, smtp: smtplib.SMTP, email: EmailMessage) -> None:
         """The point of no return: from the first byte of content, the server may deliver it, so a lost
