@@ -11,6 +11,7 @@ from service.auth.models import User
 from service.extensions import db
 from service.placements.models import Placement
 from service.progress_reports import services
+from service.progress_reports.schedule import due_for
 from service.reviews.models import ProgressRating
 
 
@@ -18,7 +19,7 @@ def load(today: date, *, ellie: Placement) -> None:
     """A draft of Ellie's report for the term running today (the caller commits)."""
     db.session.flush()
     staff = db.session.scalar(sa.select(User).where(User.email == "staff@horizon.example"))
-    owed = [due for due in services.due_for(ellie, today) if not due.overdue]
+    owed = [due for due in due_for(ellie, today) if not due.overdue]
     objectives = services.plan_objectives(ellie)
     if staff is None or not owed or not objectives:
         return

@@ -12,7 +12,7 @@ from datetime import datetime
 
 from huey import crontab
 
-from service.attendance import services
+from service.attendance import alerts
 from service.db import utcnow
 from service.extensions import db
 from service.mail.jobs import deliver_message
@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 
 def send_attendance_alerts_now(now: datetime | None = None) -> int:
     """Queue the new alerts (in an app context) and commit: their delivery is enqueued then. Returns how many."""
-    messages = services.queue_alerts(now or utcnow())
+    messages = alerts.queue_alerts(now or utcnow())
     for message in messages:
         enqueue_after_commit(deliver_message, message.id)
     db.session.commit()

@@ -1,5 +1,6 @@
-"""The attendance register: recording marks, the commissioner's decisions, the register over a period,
-the same-day alerts and the weekly report.
+"""The attendance register: recording marks, the commissioner's decisions and the register over a period.
+
+The same-day alerts are ``service.attendance.alerts``'s and the weekly report ``service.attendance.report``'s.
 
 Who may record is decided by the view (``placement_or_404`` scopes provider staff to their provider's
 non-draft placements and commissioners to their own); which codes each may enter is the rule in
@@ -8,14 +9,11 @@ non-draft placements and commissioners to their own); which codes each may enter
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
 
 from service.attendance.models import AttendanceMark, MarkSource
 from service.audit import services as audit
@@ -23,25 +21,17 @@ from service.auth.models import Role, User
 from service.db import utcnow
 from service.errors import FieldError
 from service.extensions import db
-from service.formatting import UK, spreadsheet_cell, uk_date
-from service.mail.models import OutboxMessage
-from service.organisations.models import Organisation
+from service.formatting import uk_date
 from service.placements.models import Placement
-from service.placements.services import visible_placements
-from service.providers.models import Provider
 from service.rules import attendance_codes as rules
 from service.rules.attendance_codes import MIDDAY, CodeError, Session, Summary, WeekSummary
 from service.rules.placement_status import PlacementStatus
 
-ALERT_PURPOSE = "attendance_alert"
 #: Attendance can be recorded for a placement that has started (and corrected once it has ended).
 RECORDING_STATUSES = (PlacementStatus.ACTIVE, PlacementStatus.UNDER_REVIEW, PlacementStatus.ENDED)
 #: Placements whose sessions are expected today, and chased when unmarked.
 RUNNING_STATUSES = (PlacementStatus.ACTIVE, PlacementStatus.UNDER_REVIEW)
 MAX_NOTE = 500
-
-
-# --- the placement's dates and sessions ---------------------------------------------------------------
 
 
 def first_day(placement: Placement) -> date:
@@ -100,9 +90,6 @@ def marks_between(placement_id: int, start: date, end: date) -> list[AttendanceM
             .order_by(AttendanceMark.on, AttendanceMark.session)
         )
     )
-
-
-# --- recording --------------------------------------------------------------------------------------------
 
 
 def record_mark(
@@ -245,9 +232,6 @@ def choices_for(user: User, session: Session) -> list[tuple[str, str]]:
     return [(code, rules.CODES[code].choice_label) for code in codes if rules.CODES[code].session in (None, session)]
 
 
-# --- the commissioner's decision on an unexplained absence -----------------------------------------------
-
-
 def decide_absence(user: User, placement: Placement, mark_id: int, code: str, note: str) -> AttendanceMark:
     """Replace an ``N`` with the commissioner's decision: an authorised code, or ``O``/``G`` for unauthorised."""
     mark = db.session.scalar(
@@ -276,9 +260,6 @@ def decide_absence(user: User, placement: Placement, mark_id: int, code: str, no
         {"placement_id": placement.id, "code": chosen, "previous_code": previous, "with_note": bool(note)},
     )
     return mark
-
-
-# --- the register over a period ----------------------------------------------------------------------------
 
 
 @dataclass
@@ -318,234 +299,6 @@ def summary_so_far(placement: Placement, today: date) -> Register | None:
     result = register(placement, *default_period(placement, today))
     result.this_week = rules.monday_of(result.end)
     return result
-
-
-# --- alerts ------------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class AttendanceAlert:
-    kind: str  # "unexplained" (marked N) or "unmarked" (the session ended with no mark)
-    placement: Placement
-    on: date
-    session: Session
-
-    @property
-    def key(self) -> str:
-        """What makes the alert unique, written into its email so it never goes twice."""
-        return f"attendance-alert:AP-{self.placement.id}:{self.on.isoformat()}:{self.session.value}:{self.kind}"
-
-    @property
-    def description(self) -> str:
-        when = "this morning" if self.session is Session.AM else "this afternoon"
-        if self.kind == "unexplained":
-            return f"marked absent without a reason {when}"
-        return f"not marked {when}"
-
-
-def _organisation_placements(organisation_id: int) -> sa.Select[tuple[Placement]]:
-    """Running placements of an organisation, as commissioner or as the provider (never a draft)."""
-    provider_ids = sa.select(Provider.id).where(Provider.organisation_id == organisation_id)
-    return (
-        sa.select(Placement)
-        .where(
-            sa.or_(
-                Placement.commissioning_organisation_id == organisation_id,
-                Placement.provider_id.in_(provider_ids),
-            ),
-            Placement.status.in_(RUNNING_STATUSES),
-        )
-        .options(selectinload(Placement.sessions), selectinload(Placement.provider))
-    )
-
-
-def unexplained_today(organisation_id: int, today: date) -> list[AttendanceAlert]:
-    """The organisation's running placements whose pupil was marked ``N`` today, morning first."""
-    stmt = (
-        sa.select(AttendanceMark)
-        .join(Placement, AttendanceMark.placement_id == Placement.id)
-        .where(
-            AttendanceMark.on == today,
-            AttendanceMark.code == rules.UNEXPLAINED,
-            Placement.id.in_(_organisation_placements(organisation_id).with_only_columns(Placement.id)),
-        )
-        .options(selectinload(AttendanceMark.placement).selectinload(Placement.provider))
-        .order_by(AttendanceMark.session, AttendanceMark.placement_id)
-    )
-    return [AttendanceAlert("unexplained", m.placement, m.on, m.session) for m in db.session.scalars(stmt)]
-
-
-def unmarked_sessions(organisation_id: int, now: datetime) -> list[AttendanceAlert]:
-    """Today's scheduled sessions of running placements that have ended (am at 12:30, pm at 16:00, UK time)
-    with no mark. ``now`` is an aware datetime."""
-    local = now.astimezone(UK)
-    today = local.date()
-    ended = rules.sessions_over(local.time())
-    if today.weekday() > 4 or not ended:
-        return []
-    placements = [
-        p
-        for p in db.session.scalars(_organisation_placements(organisation_id).order_by(Placement.id))
-        if first_day(p) <= today and (last_day(p) is None or today <= last_day(p))  # type: ignore[operator]
-    ]
-    if not placements:
-        return []
-    marked = {
-        (placement_id, session)
-        for placement_id, session in db.session.execute(
-            sa.select(AttendanceMark.placement_id, AttendanceMark.session).where(
-                AttendanceMark.on == today, AttendanceMark.placement_id.in_([p.id for p in placements])
-            )
-        )
-    }
-    return [
-        AttendanceAlert("unmarked", p, today, session)
-        for session in ended
-        for p in placements
-        if is_scheduled(p, today, session) and (p.id, session) not in marked
-    ]
-
-
-def _already_sent(alert: AttendanceAlert) -> bool:
-    return bool(
-        db.session.scalar(
-            sa.select(
-                sa.exists().where(
-                    OutboxMessage.purpose == ALERT_PURPOSE,
-                    OutboxMessage.placement_id == alert.placement.id,
-                    OutboxMessage.body_text.contains(alert.key),
-                )
-            )
-        )
-    )
-
-
-def queue_alerts(now: datetime) -> list[OutboxMessage]:
-    """Queue one email per new problem to each commissioning organisation's attendance contact (if it has
-    one). The caller commits, then enqueues the deliveries. Subjects and bodies name no pupil."""
-    from flask import current_app
-
-    from service.mail import services as mail
-
-    today = now.astimezone(UK).date()
-    organisations = db.session.scalars(
-        sa.select(Organisation).where(
-            Organisation.attendance_contact_email != "",
-            Organisation.id.in_(
-                sa.select(Placement.commissioning_organisation_id).where(Placement.status.in_(RUNNING_STATUSES))
-            ),
-        )
-    )
-    base_url = current_app.config.get("APDOCS_BASE_URL", "")
-    queued = []
-    for organisation in organisations:
-        alerts = unexplained_today(organisation.id, today) + unmarked_sessions(organisation.id, now)
-        for alert in alerts:
-            if alert.placement.commissioning_organisation_id != organisation.id or _already_sent(alert):
-                continue
-            ref = f"AP-{alert.placement.id}"
-            subject = f"Attendance: a pupil at {alert.placement.provider.name} was {alert.description} (ref {ref})"
-            body = (
-                f"A pupil at {alert.placement.provider.name} was {alert.description} "
-                f"({alert.session.label.lower()} of {uk_date(alert.on)}).\n\n"
-                + (
-                    "Please find out why and record your decision on the register:\n"
-                    if alert.kind == "unexplained"
-                    else "Please ask the provider to record the register, or record it yourself:\n"
-                )
-                + f"{base_url}/placements/{alert.placement.id}/attendance\n\n"
-                f"{alert.key}\n"
-            )
-            queued.append(
-                mail.queue_message(
-                    organisation_id=organisation.id,
-                    to=[organisation.attendance_contact_email],
-                    subject=subject,
-                    body=body,
-                    purpose=ALERT_PURPOSE,
-                    placement_id=alert.placement.id,
-                )
-            )
-    return queued
-
-
-# --- the weekly report -------------------------------------------------------------------------------------
-
-
-@dataclass
-class ReportRow:
-    placement: Placement
-    summary: Summary
-
-    @property
-    def flags(self) -> str:
-        if self.summary.severe:
-            return "Severe absence (below 50%)"
-        if self.summary.persistent:
-            return "Persistent absence (below 90%)"
-        return ""
-
-
-REPORT_COLUMNS = (
-    "reference",
-    "pupil",
-    "provider",
-    "sessions_possible",
-    "present",
-    "authorised_absence",
-    "unauthorised_absence",
-    "attendance_percent",
-    "flags",
-)
-
-
-def weekly_report(user: User, monday: date) -> list[ReportRow]:
-    """One row per placement of the commissioner's organisation that ran during the week (Monday to Friday)."""
-    friday = monday + timedelta(days=4)
-    placements = [
-        p
-        for p in db.session.scalars(
-            visible_placements(user)
-            .where(Placement.status.in_(RECORDING_STATUSES))
-            .options(selectinload(Placement.pupil), selectinload(Placement.provider))
-            .order_by(Placement.id)
-        )
-        if first_day(p) <= friday and (last_day(p) is None or last_day(p) >= monday)  # type: ignore[operator]
-    ]
-    marks: dict[int, list[str]] = {}
-    if placements:
-        for placement_id, code in db.session.execute(
-            sa.select(AttendanceMark.placement_id, AttendanceMark.code).where(
-                AttendanceMark.placement_id.in_([p.id for p in placements]),
-                AttendanceMark.on.between(monday, friday),
-            )
-        ):
-            marks.setdefault(placement_id, []).append(code)
-    audit.record("export", "attendance_report", None, user, {"week": monday.isoformat(), "placements": len(placements)})
-    return [ReportRow(p, rules.attendance_summary(marks.get(p.id, []))) for p in placements]
-
-
-def report_csv(rows: Sequence[ReportRow]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(REPORT_COLUMNS)
-    for row in rows:
-        s = row.summary
-        writer.writerow(
-            spreadsheet_cell(value)
-            for value in (
-                f"AP-{row.placement.id}",
-                row.placement.pupil.display_name,
-                row.placement.provider.name,
-                s.possible,
-                s.present,
-                s.authorised,
-                s.unauthorised,
-                "" if s.percent is None else s.percent,
-                row.flags,
-            )
-        )
-    return out.getvalue()
 
 
 def codes_of(marks: Iterable[AttendanceMark]) -> list[str]:

@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from forms.attendance import AttendanceImportForm, DecisionForm, PeriodForm
 from service.access import current, roles_required
-from service.attendance import chart, importer, services
+from service.attendance import chart, importer, report, services
 from service.audit import services as audit
 from service.auth.models import Role, User
 from service.errors import FieldError
@@ -189,10 +189,10 @@ def weekly_report() -> Response:
     user = current()
     week = _iso_date(request.args.get("week", "")) or date.today()
     monday = monday_of(week)
-    rows = services.weekly_report(user, monday)
+    rows = report.weekly_report(user, monday)
     db.session.commit()  # the audit record of the export
     return Response(
-        services.report_csv(rows),
+        report.report_csv(rows),
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="attendance-week-{monday.isoformat()}.csv"'},
     )

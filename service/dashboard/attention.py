@@ -21,7 +21,7 @@ from service.auth.models import User
 from service.extensions import db
 from service.formatting import UK, uk_date
 from service.placements.models import Placement
-from service.progress_reports import services as progress_reports
+from service.progress_reports import schedule as report_schedule
 from service.providers import contacts
 from service.pupils.models import Pupil
 from service.reviews.services import review_due
@@ -123,7 +123,7 @@ def provider_to_do(user: User, placements: list[Placement], today: date, now: da
     items = []
     for organisation_id, theirs in sorted(by_commissioner.items()):
         items += _attendance_not_marked(theirs, half_terms[organisation_id], today, ended_today)
-    owed = [_report_item(report, True) for report in progress_reports.owed_among(placements, today, half_terms)]
+    owed = [_report_item(report, True) for report in report_schedule.owed_among(placements, today, half_terms)]
     return [
         Group("unmarked", "Attendance to record", items),
         Group("progress_reports", "Progress reports to write", owed),
@@ -227,7 +227,7 @@ def _attendance_not_marked(
     return items
 
 
-def _report_item(report: progress_reports.ReportOwed, to_write: bool) -> Item:
+def _report_item(report: report_schedule.ReportOwed, to_write: bool) -> Item:
     """The provider goes straight to writing it; the commissioner to the placement's list of reports."""
     term, due = report.due.term, report.due
     state = "was due by" if due.overdue else "due by"
@@ -247,7 +247,7 @@ def _progress_reports_overdue(
     since = today - timedelta(days=PROGRESS_REPORT_LOOK_BACK_DAYS)
     return [
         _report_item(report, False)
-        for report in progress_reports.owed_among(placements, today, half_terms)
+        for report in report_schedule.owed_among(placements, today, half_terms)
         if report.due.overdue and report.due.due_by >= since
     ]
 

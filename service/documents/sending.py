@@ -5,7 +5,7 @@ that protect them must not differ: one message per recipient (separated parents 
 other's address), the delivery chosen per address (``rules.delivery``), and no pupil's name in the
 subject. The message is queued in the caller's transaction; the caller commits, then enqueues the
 document's production and the message's delivery (the delivery waits for the document to be ready).
-A link's token is made only when the message is delivered (``service.mail.services.deliver``): the
+A link's token is made only when the message is delivered (``service.mail.delivery.deliver``): the
 outbox keeps a placeholder where it goes, so no member of staff can read it.
 """
 
@@ -15,8 +15,10 @@ from dataclasses import dataclass
 
 from service.auth.models import User
 from service.documents.models import Document
-from service.mail import services as mail
+from service.mail.links import reserve_secure_link
+from service.mail.message_secrets import SecretSpec, secret_placeholder
 from service.mail.models import OutboxMessage, SecretKind
+from service.mail.outbox import queue_message
 from service.organisations.models import Organisation
 from service.rules.delivery import Delivery, delivery_for
 
@@ -42,13 +44,13 @@ def send_document(
 ) -> tuple[OutboxMessage, Delivery]:
     """Queue one email to ``recipient`` delivering ``document``, attached or linked."""
     how = delivery_for(recipient, organisation.mail_delivery, organisation.trusted_domain_list)
-    secrets: list[mail.SecretSpec] = []
+    secrets: list[SecretSpec] = []
     paragraph = ATTACHED
     if how is Delivery.LINK:
-        link = mail.reserve_secure_link(document, recipient)
-        secrets.append(mail.SecretSpec(SecretKind.DOCUMENT_LINK, secure_link=link))
-        paragraph = mail.secret_placeholder(1)  # the link and its expiry, written in at delivery
-    message = mail.queue_message(
+        link = reserve_secure_link(document, recipient)
+        secrets.append(SecretSpec(SecretKind.DOCUMENT_LINK, secure_link=link))
+        paragraph = secret_placeholder(1)  # the link and its expiry, written in at delivery
+    message = queue_message(
         organisation_id=organisation.id,
         to=[recipient],
         subject=letter.subject,

@@ -16,7 +16,7 @@ from huey import crontab
 
 from service.documents.models import Document
 from service.extensions import db
-from service.mail import services
+from service.mail import delivery, transports
 from service.queue import app_task, enqueue_after_commit, periodic_app_task
 from service.signals import document_ready
 
@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 def deliver_message(message_id: int) -> None:
     """Send one message if it is still queued and due; anything else is left as it is."""
     try:
-        services.deliver(message_id, services.transport_for(current_app.config))
+        delivery.deliver(message_id, transports.transport_for(current_app.config))
     except LookupError:
         log.warning("outbox message %d no longer exists: nothing to send", message_id)
 
@@ -35,7 +35,7 @@ def deliver_message(message_id: int) -> None:
 @document_ready.connect
 def deliver_waiting_for(document: Document) -> None:
     """Send now the messages that were waiting for this document (called once it is ready, in an app context)."""
-    for message_id in services.release_waiting_for(document.id):
+    for message_id in delivery.release_waiting_for(document.id):
         enqueue_after_commit(deliver_message, message_id)
     db.session.commit()
 
@@ -43,6 +43,6 @@ def deliver_waiting_for(document: Document) -> None:
 @periodic_app_task(crontab(minute="*"))
 def deliver_due_messages() -> None:
     """Every minute: deliver the messages due for another attempt; mark those a dead worker left sending."""
-    for message_id in services.sweep():
+    for message_id in delivery.sweep():
         enqueue_after_commit(deliver_message, message_id)
     db.session.commit()

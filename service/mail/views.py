@@ -21,7 +21,7 @@ from service.access import current, public, roles_required
 from service.audit import services as audit
 from service.auth.models import Role
 from service.extensions import db
-from service.mail import jobs, services
+from service.mail import compose, jobs, links, message_secrets, services
 from service.mail.models import Delivery, MessageStatus, OutboxMessage
 from service.queue import enqueue_after_commit
 
@@ -73,12 +73,12 @@ def show_message(message_id: int) -> str:
     return render_template(
         "mail/message.html",
         message=message,
-        body=services.shown_body(message),
-        secret_state=services.secret_state_label,
-        can_stop=services.can_stop(message),
+        body=message_secrets.shown_body(message),
+        secret_state=message_secrets.secret_state_label,
+        can_stop=message_secrets.can_stop(message),
         purpose_label=services.purpose_label,
         Delivery=Delivery,
-        attachment_name=services.attachment_name,
+        attachment_name=compose.attachment_name,
     )
 
 
@@ -127,7 +127,7 @@ def stop_links(message_id: int) -> Response:
     message = _message_or_404(message_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    stopped = services.revoke_links(message, user)
+    stopped = links.revoke_links(message, user)
     db.session.commit()
     if stopped:
         flash("The link no longer works. Anyone who opens it is told it is not valid.", "success")
@@ -142,7 +142,7 @@ def download_eml(message_id: int) -> ResponseReturnValue:
     """A copy of the message rebuilt from the outbox row, without its links and codes (never the delivered file)."""
     user = current()
     message = _message_or_404(message_id)
-    data = services.staff_copy(message)
+    data = compose.staff_copy(message)
     audit.record("download", "outbox_message", message.id, user, {"kind": "eml"})
     db.session.commit()
     response = Response(data, mimetype="message/rfc822")
@@ -157,7 +157,7 @@ def _not_valid() -> tuple[str, int, dict[str, str]]:
 @bp.route("/shared/<token>")
 @public
 def shared(token: str) -> ResponseReturnValue:
-    link = services.find_link(token)
+    link = links.find_link(token)
     if link is None:
         return _not_valid()
     document = link.document
@@ -177,7 +177,7 @@ def shared(token: str) -> ResponseReturnValue:
 @bp.route("/shared/<token>/pdf")
 @public
 def shared_pdf(token: str) -> ResponseReturnValue:
-    link = services.find_link(token)
+    link = links.find_link(token)
     if link is None:
         return _not_valid()
     document = link.document
@@ -185,7 +185,7 @@ def shared_pdf(token: str) -> ResponseReturnValue:
     path = (output / document.pdf_path).resolve()
     if not document.pdf_path or not path.is_relative_to(output) or not path.is_file():
         return _not_valid()
-    services.open_link(token)
+    links.open_link(token)
     audit.record(
         "download",
         "secure_link",
@@ -196,7 +196,7 @@ def shared_pdf(token: str) -> ResponseReturnValue:
     )
     db.session.commit()
     response = send_file(
-        path, mimetype="application/pdf", as_attachment=True, download_name=services.attachment_name(document)
+        path, mimetype="application/pdf", as_attachment=True, download_name=compose.attachment_name(document)
     )
     response.headers["Cache-Control"] = "no-store"
     response.headers["Referrer-Policy"] = "no-referrer"

@@ -18,7 +18,7 @@ from service.end_of_placement import services as end_services
 from service.extensions import db
 from service.placements import services
 from service.placements.models import Placement, Weekday
-from service.progress_reports import services as progress_report_services
+from service.progress_reports import schedule as report_schedule
 from service.provider_packs import services as pack_services
 from service.reviews import services as review_services
 from service.rules.decision import Circumstance, label_without_sen, who_decides
@@ -122,7 +122,7 @@ def show_placement(placement_id: int) -> str:
         chart=attendance_chart.recent_chart(attendance.weeks) if attendance else None,
         legend=attendance_chart.legend(),
         chart_weeks=attendance_chart.RECENT_WEEKS,
-        progress_reports=progress_report_services.section_for(placement, date.today()),
+        progress_reports=report_schedule.section_for(placement, date.today()),
         kept_from_provider=kept,
         who_decides_text=who_decides_text,
     )

@@ -17,7 +17,7 @@ from service.extensions import db
 from service.mail.jobs import deliver_message
 from service.placements.models import Placement
 from service.placements.views import placement_or_404
-from service.progress_reports import services
+from service.progress_reports import schedule, services
 from service.queue import enqueue_after_commit
 from service.reviews.models import ProgressRating
 from service.rules.progress_reports import ReportDue
@@ -31,7 +31,7 @@ _RATINGS = {r.value for r in ProgressRating}
 def _placement_and_term(placement_id: int, term_key: str, *, audited: bool = False) -> tuple[Any, Placement, ReportDue]:
     """The user, the placement in their scope and the term it owes a report for; 404 for anything else."""
     user, placement = placement_or_404(placement_id, audited=audited)
-    due = services.term_for(placement, term_key, date.today()) if _TERM_KEY.fullmatch(term_key) else None
+    due = schedule.term_for(placement, term_key, date.today()) if _TERM_KEY.fullmatch(term_key) else None
     if due is None:
         abort(404)
     return user, placement, due
@@ -42,7 +42,7 @@ def _placement_and_term(placement_id: int, term_key: str, *, audited: bool = Fal
 @roles_required(Role.COMMISSIONER, Role.PROVIDER_STAFF)
 def write_report(placement_id: int, term_key: str) -> Any:
     user, placement, due = _placement_and_term(placement_id, term_key)
-    report = services.current_report(placement, term_key)
+    report = schedule.current_report(placement, term_key)
     if report is not None and report.submitted:
         flash("This report has been submitted, so it cannot be changed. To put something right, correct it.", "info")
         return redirect(url_for("progress_reports.show_report", placement_id=placement_id, term_key=term_key))
@@ -89,7 +89,7 @@ def write_report(placement_id: int, term_key: str) -> Any:
         due=due,
         report=report,
         objectives={str(o.id): o for o in services.plan_objectives(placement)},
-        register=services.term_register(placement, due, date.today()),
+        register=schedule.term_register(placement, due, date.today()),
     ), status
 
 
@@ -113,7 +113,7 @@ def _show(placement_id: int, term_key: str, version: int | None) -> Any:
             return redirect(url_for("progress_reports.write_report", placement_id=placement_id, term_key=term_key))
         abort(404)
     db.session.commit()  # the audit record of this view
-    every = services.versions(placement, term_key)
+    every = schedule.versions(placement, term_key)
     return render_template(
         "progress_reports/show.html",
         placement=placement,
@@ -130,7 +130,7 @@ def _show(placement_id: int, term_key: str, version: int | None) -> Any:
 @roles_required(Role.COMMISSIONER, Role.PROVIDER_STAFF)
 def correct_report(placement_id: int, term_key: str) -> Any:
     user, placement, due = _placement_and_term(placement_id, term_key)
-    report = services.current_report(placement, term_key)
+    report = schedule.current_report(placement, term_key)
     if report is None or not report.submitted or not services.can_write(user, placement):
         abort(404)
     form = CorrectionForm()

@@ -14,8 +14,8 @@ import sqlalchemy as sa
 from service.auth.models import Role, User
 from service.extensions import db
 from service.formatting import uk_date
-from service.mail import services as mail
 from service.mail.models import OutboxMessage
+from service.mail.outbox import queue_message
 from service.placements.models import Placement
 from service.reviews.services import review_due
 from service.rules.placement_status import PlacementStatus
@@ -47,7 +47,7 @@ def overdue_review_reminders(today: date) -> list[OutboxMessage]:
         if not to:
             continue
         messages.append(
-            mail.queue_message(
+            queue_message(
                 organisation_id=placement.commissioning_organisation_id,
                 to=to,
                 subject=f"Review overdue (ref AP-{placement.id})",

@@ -23,8 +23,10 @@ from service.audit import services as audit
 from service.db import utcnow
 from service.extensions import db
 from service.formatting import uk_datetime
-from service.mail import services as mail
+from service.mail.message_secrets import SecretSpec, secret_kind, secret_placeholder
 from service.mail.models import OutboxMessage, OutboxSecret, SecretKind, SecretState
+from service.mail.outbox import queue_message
+from service.mail.settings import mail_settings
 from service.signing.models import (
     RequestStatus,
     SignatureRequest,
@@ -92,7 +94,7 @@ def issue_link(secret: OutboxSecret, now: datetime) -> str:
         return LINK_REPLACED if _asked_again_since(Signer.link_generation, secret) else LINK_NOT_NEEDED
     secret.issued_at = now
     secret.expires_at = expires
-    return LINK_PARAGRAPH.format(url=f"{mail.mail_settings().base_url}/sign/{token}", expires=uk_datetime(expires))
+    return LINK_PARAGRAPH.format(url=f"{mail_settings().base_url}/sign/{token}", expires=uk_datetime(expires))
 
 
 def stop_link(secret: OutboxSecret, now: datetime) -> bool:  # noqa: ARG001 - the outbox's stopper signature
@@ -161,8 +163,8 @@ def issue_code(secret: OutboxSecret, now: datetime) -> str:
     return CODE_PARAGRAPH.format(code=code, minutes=CODE_MINUTES)
 
 
-mail.secret_kind(SecretKind.SIGNING_LINK, stop=stop_link, live=link_live)(issue_link)
-mail.secret_kind(SecretKind.SIGNING_CODE)(issue_code)
+secret_kind(SecretKind.SIGNING_LINK, stop=stop_link, live=link_live)(issue_link)
+secret_kind(SecretKind.SIGNING_CODE)(issue_code)
 
 
 def _digest(token: str) -> str:
@@ -212,17 +214,17 @@ def send_code(signer: Signer, now: datetime | None = None) -> OutboxMessage:
             "We have sent as many codes as we can for this link. Ask the person who sent it for a new one.", "code"
         )
     placement = signer.request.placement
-    message = mail.queue_message(
+    message = queue_message(
         organisation_id=placement.commissioning_organisation_id,
         to=[signer.email],
         subject="Your apdocs signing code",
         body=(
-            f"{mail.secret_placeholder(1)}\n\nEnter it on the page where you asked for it. If you did not ask "
+            f"{secret_placeholder(1)}\n\nEnter it on the page where you asked for it. If you did not ask "
             "for a code, you can ignore this email: nobody can sign without it.\n"
         ),
         purpose=PURPOSE_CODE,
         placement_id=placement.id,
-        secrets=[mail.SecretSpec(SecretKind.SIGNING_CODE, signer_id=signer.id, generation=generation)],
+        secrets=[SecretSpec(SecretKind.SIGNING_CODE, signer_id=signer.id, generation=generation)],
     )
     audit.record("send_code", "signer", signer.id, None, {}, organisation_id=placement.commissioning_organisation_id)
     return message

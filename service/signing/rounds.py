@@ -26,8 +26,10 @@ from service.documents.types import DocumentType
 from service.errors import FieldError
 from service.extensions import db
 from service.formatting import uk_date
-from service.mail import services as mail
+from service.mail.addresses import valid_address
+from service.mail.message_secrets import SecretSpec, secret_placeholder
 from service.mail.models import OutboxMessage, SecretKind
+from service.mail.outbox import queue_message
 from service.placements.models import Placement
 from service.providers import contacts as provider_contacts
 from service.providers.contacts import ContactCheck
@@ -186,7 +188,7 @@ def _check_signers(signers: Sequence[SignerDetails]) -> None:
             raise SigningError(f"Keep signer {n + 1}'s name to 200 characters or fewer", f"signers-{n}-name")
         if signer.method is SigningMethod.LINK:
             try:
-                mail.valid_address(signer.email)
+                valid_address(signer.email)
             except FieldError:
                 raise SigningError(
                     f"Enter an email address for {signer.name.strip()}, like name@example.com, or choose in person",
@@ -224,7 +226,7 @@ def _ask(user: User | None, signer: Signer, now: datetime, *, reminder: bool = F
     placement = signer.request.placement
     organisation = placement.commissioning_organisation
     opening = "A reminder: please" if reminder else "Please"
-    message = mail.queue_message(
+    message = queue_message(
         organisation_id=organisation.id,
         to=[signer.email],
         subject=f"{'Reminder: please' if reminder else 'Please'} sign the AP Support Plan (ref AP-{placement.id})",
@@ -233,14 +235,14 @@ def _ask(user: User | None, signer: Signer, now: datetime, *, reminder: bool = F
             f"{opening} read and sign the AP Support Plan for a placement at {placement.provider.name} "
             f"starting on {uk_date(placement.planned_start)}, as the {signer.role.label.lower()}. "
             f"{organisation.name} asked for your signature.\n\n"
-            f"{mail.secret_placeholder(1)}\n\n"
+            f"{secret_placeholder(1)}\n\n"
             "Before you sign we will email a six-figure code to this address, to check it is you. You can read "
             "the plan on a phone. If something in it is wrong, you can decline and say why.\n\n"
             f"If you did not expect this email, contact {organisation.name}.\n"
         ),
         purpose=PURPOSE_REQUEST,
         placement_id=placement.id,
-        secrets=[mail.SecretSpec(SecretKind.SIGNING_LINK, signer_id=signer.id, generation=generation)],
+        secrets=[SecretSpec(SecretKind.SIGNING_LINK, signer_id=signer.id, generation=generation)],
         created_by=user,
     )
     return message

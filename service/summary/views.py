@@ -1,5 +1,5 @@
 """The summary page, its CSV and XLSX downloads, and the school census AP export. Thin: the work is in
-services.py."""
+services.py (the summary) and downloads.py (the files)."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ from werkzeug.wrappers import Response as BaseResponse
 from service.access import current, roles_required
 from service.auth.models import Role, User
 from service.extensions import db
-from service.summary import services
+from service.summary import downloads, periods, queries, services
 from service.summary.chart import bar_chart
-from service.summary.services import Period, PeriodError
+from service.summary.periods import Period, PeriodError
 
 bp = Blueprint("summary", __name__, template_folder="templates")
 
@@ -22,9 +22,9 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def _period(user: User) -> tuple[list[Period], Period, str | None]:
     """The choices, the period asked for (this school year when none or a bad one), and what was wrong."""
-    choices = services.period_choices(user.organisation_id, date.today())
+    choices = periods.period_choices(user.organisation_id, date.today())
     try:
-        return choices, services.resolve_period(choices, request.args.get("term")), None
+        return choices, periods.resolve_period(choices, request.args.get("term")), None
     except PeriodError as error:
         return choices, choices[0], str(error)
 
@@ -34,7 +34,7 @@ def _attachment(body: str | bytes, mimetype: str, name: str) -> Response:
 
 
 @bp.route("/summary")
-@roles_required(*services.SUMMARY_ROLES)
+@roles_required(*queries.SUMMARY_ROLES)
 def index() -> str:
     user = current()
     choices, period, error = _period(user)
@@ -54,29 +54,29 @@ def index() -> str:
 
 
 @bp.route("/summary.csv")
-@roles_required(*services.SUMMARY_ROLES)
+@roles_required(*queries.SUMMARY_ROLES)
 def summary_csv() -> BaseResponse:
     user = current()
     _, period, error = _period(user)
     if error:
         flash(error, "error")
         return redirect(url_for("summary.index"))
-    body = services.summary_csv(user, services.summarise(user, period))
+    body = downloads.summary_csv(user, services.summarise(user, period))
     db.session.commit()  # the audit record of the download
-    return _attachment(body, "text/csv", services.filename("ap-summary", period, "csv"))
+    return _attachment(body, "text/csv", downloads.filename("ap-summary", period, "csv"))
 
 
 @bp.route("/summary.xlsx")
-@roles_required(*services.SUMMARY_ROLES)
+@roles_required(*queries.SUMMARY_ROLES)
 def summary_xlsx() -> BaseResponse:
     user = current()
     _, period, error = _period(user)
     if error:
         flash(error, "error")
         return redirect(url_for("summary.index"))
-    body = services.summary_xlsx(user, services.summarise(user, period))
+    body = downloads.summary_xlsx(user, services.summarise(user, period))
     db.session.commit()
-    return _attachment(body, XLSX, services.filename("ap-summary", period, "xlsx"))
+    return _attachment(body, XLSX, downloads.filename("ap-summary", period, "xlsx"))
 
 
 @bp.route("/summary/census.csv")
@@ -87,6 +87,6 @@ def census_csv() -> BaseResponse:
     if error:
         flash(error, "error")
         return redirect(url_for("summary.index"))
-    body = services.census_csv(services.census_rows(user, period))
+    body = downloads.census_csv(downloads.census_rows(user, period))
     db.session.commit()
-    return _attachment(body, "text/csv", services.filename("ap-census", period, "csv"))
+    return _attachment(body, "text/csv", downloads.filename("ap-census", period, "csv"))

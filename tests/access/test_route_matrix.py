@@ -292,9 +292,9 @@ RULES = {
 
 def _sent_message(app, placement, document):  # type: ignore[no-untyped-def]
     """A message written by the file transport (so it has an .eml to download), with the document attached."""
-    from service.mail import services as mail
+    from service.mail import delivery, outbox, transports
 
-    message = mail.queue_message(
+    message = outbox.queue_message(
         organisation_id=placement.commissioning_organisation_id,
         to=["staff@horizon.example"],
         subject=f"Provider information pack for placement {placement.id}",
@@ -304,7 +304,7 @@ def _sent_message(app, placement, document):  # type: ignore[no-untyped-def]
         attachments=[document],
     )
     db.session.commit()
-    mail.deliver(message.id, mail.transport_for(app))
+    delivery.deliver(message.id, transports.transport_for(app))
     return message.id
 
 
@@ -374,11 +374,11 @@ def records(app, school, other_school, admin, commissioner, other_commissioner, 
     )
     review_record.pdf_path = review_record.docx_path = document.pdf_path
     cancelled = factories.PlacementFactory(pupil=pupil, provider=provider, status=PlacementStatus.CANCELLED)
-    from service.mail import services as mail
+    from service.mail import links
 
     message = _sent_message(app, placement, document)
     other_message = _sent_message(app, other_placement, other_document)
-    token = mail.create_secure_link(document, "parent@example.org")
+    token = links.create_secure_link(document, "parent@example.org")
     signing = _signature_round(placement, document, commissioner)
     from service.attendance.models import AttendanceMark
     from service.rules.attendance_codes import Session

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import sqlalchemy as sa
 
-from service.attendance import services
+from service.attendance import alerts
 from service.attendance.jobs import send_attendance_alerts_now
 from service.attendance.models import AttendanceMark, MarkSource
 from service.formatting import UK
@@ -50,10 +50,10 @@ def _alerts(db_session) -> list[OutboxMessage]:  # type: ignore[no-untyped-def]
 def test_a_pupil_marked_absent_without_a_reason_today_alerts_the_commissioner_once(app, school, provider, db_session):
     placement = _setup(school, provider)
     _mark(placement, Session.AM, "N")
-    [alert] = services.unexplained_today(school.id, WEDNESDAY)
+    [alert] = alerts.unexplained_today(school.id, WEDNESDAY)
     assert (alert.placement.id, alert.session) == (placement.id, Session.AM)
-    assert services.unexplained_today(provider.organisation_id, WEDNESDAY)[0].placement.id == placement.id
-    assert services.unexplained_today(school.id, WEDNESDAY + timedelta(days=1)) == []
+    assert alerts.unexplained_today(provider.organisation_id, WEDNESDAY)[0].placement.id == placement.id
+    assert alerts.unexplained_today(school.id, WEDNESDAY + timedelta(days=1)) == []
 
     assert send_attendance_alerts_now(_at(11, 0)) == 1
     [message] = _alerts(db_session)
@@ -73,16 +73,16 @@ def test_a_pupil_marked_absent_without_a_reason_today_alerts_the_commissioner_on
 
 def test_a_session_with_no_mark_after_it_ended_alerts_but_not_before(app, school, provider, db_session):
     placement = _setup(school, provider)
-    assert services.unmarked_sessions(school.id, _at(12, 29)) == []
+    assert alerts.unmarked_sessions(school.id, _at(12, 29)) == []
     assert send_attendance_alerts_now(_at(12, 29)) == 0
 
-    [alert] = services.unmarked_sessions(school.id, _at(12, 30))
+    [alert] = alerts.unmarked_sessions(school.id, _at(12, 30))
     assert (alert.kind, alert.placement.id, alert.session) == ("unmarked", placement.id, Session.AM)
     assert send_attendance_alerts_now(_at(12, 40)) == 1
     assert send_attendance_alerts_now(_at(12, 50)) == 0
 
     _mark(placement, Session.PM, "\\")
-    assert [a.session for a in services.unmarked_sessions(school.id, _at(16, 30))] == [Session.AM]
+    assert [a.session for a in alerts.unmarked_sessions(school.id, _at(16, 30))] == [Session.AM]
     [message] = _alerts(db_session)
     assert "was not marked this morning" in message.subject
     assert "Ellie" not in message.subject
@@ -91,14 +91,14 @@ def test_a_session_with_no_mark_after_it_ended_alerts_but_not_before(app, school
 def test_no_alert_at_the_weekend_before_the_start_or_without_a_contact(app, school, provider, db_session):
     placement = _setup(school, provider)
     saturday = datetime(2026, 3, 7, 17, 0, tzinfo=UK)
-    assert services.unmarked_sessions(school.id, saturday) == []
+    assert alerts.unmarked_sessions(school.id, saturday) == []
     placement.actual_start = WEDNESDAY + timedelta(days=1)
     db_session.commit()
-    assert services.unmarked_sessions(school.id, _at(17, 0)) == []
+    assert alerts.unmarked_sessions(school.id, _at(17, 0)) == []
     placement.actual_start = date(2026, 2, 2)
     school.attendance_contact_email = ""
     db_session.commit()
-    assert len(services.unmarked_sessions(school.id, _at(17, 0))) == 2  # still listed for the dashboard
+    assert len(alerts.unmarked_sessions(school.id, _at(17, 0))) == 2  # still listed for the dashboard
     assert send_attendance_alerts_now(_at(17, 0)) == 0  # but nobody to email
 
 
@@ -106,4 +106,4 @@ def test_an_unscheduled_session_is_not_chased(app, school, provider, db_session)
     placement = _setup(school, provider)
     placement.sessions[2].ends_at = time(12, 0)  # Wednesday mornings only
     db_session.commit()
-    assert [a.session for a in services.unmarked_sessions(school.id, _at(17, 0))] == [Session.AM]
+    assert [a.session for a in alerts.unmarked_sessions(school.id, _at(17, 0))] == [Session.AM]

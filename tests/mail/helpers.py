@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from service.audit.models import AuditEvent
 from service.documents.models import Document
 from service.extensions import db
-from service.mail import services
+from service.mail import message_secrets, outbox
 from service.mail.models import OutboxMessage
 
 BODY = "Dear Horizon Skills,\n\nPlease find the information pack for Zoë O'Connor-Smith attached.\n\nSam Senco"
@@ -26,9 +26,9 @@ def queue(
     body: str = BODY,
     subject: str = SUBJECT,
     created_by: Any = None,
-    secrets: Sequence[services.SecretSpec] = (),
+    secrets: Sequence[message_secrets.SecretSpec] = (),
 ) -> int:
-    message = services.queue_message(
+    message = outbox.queue_message(
         organisation_id=placement.commissioning_organisation_id,
         to=list(to),
         subject=f"{subject} {placement.id}",

@@ -11,7 +11,7 @@ import pytest
 from service.db import utcnow
 from service.errors import FieldError
 from service.extensions import db
-from service.mail import jobs, services
+from service.mail import delivery, jobs, outbox, transports
 from service.mail.models import MessageStatus
 from service.queue import huey as huey_queue
 from tests import factories
@@ -22,7 +22,7 @@ from tests.mail.helpers import BODY, audit_actions, queue, reload
 
 def test_with_no_smtp_configured_a_readable_eml_is_written_and_listed(app, placement, document, as_commissioner):
     assert app.config["APDOCS_SMTP_HOST"] == ""
-    assert isinstance(services.transport_for(app), services.FileTransport)
+    assert isinstance(transports.transport_for(app), transports.FileTransport)
     message_id = queue(placement, attachments=[document])
     jobs.deliver_message(message_id)
 
@@ -56,10 +56,10 @@ def test_with_no_smtp_configured_a_readable_eml_is_written_and_listed(app, place
 
 
 def test_transport_for_picks_smtp_when_a_host_is_set(app):
-    smtp = services.transport_for({"APDOCS_SMTP_HOST": "mail.example", "APDOCS_OUTPUT_DIR": "/x"})
-    assert isinstance(smtp, services.SmtpTransport)
-    file_transport = services.transport_for({"APDOCS_OUTPUT_DIR": "/srv/apdocs/output"})
-    assert isinstance(file_transport, services.FileTransport)
+    smtp = transports.transport_for({"APDOCS_SMTP_HOST": "mail.example", "APDOCS_OUTPUT_DIR": "/x"})
+    assert isinstance(smtp, transports.SmtpTransport)
+    file_transport = transports.transport_for({"APDOCS_OUTPUT_DIR": "/srv/apdocs/output"})
+    assert isinstance(file_transport, transports.FileTransport)
     assert file_transport.mail_dir == Path("/srv/apdocs/output/mail")
 
 
@@ -150,7 +150,7 @@ def test_queue_message_refuses_bad_addresses_and_other_organisations_documents(a
     elsewhere = factories.PlacementFactory(pupil=factories.PupilFactory(organisation=other_school))
     foreign = ready_document(app, elsewhere)
     with pytest.raises(ValueError, match="does not belong"):
-        services.queue_message(
+        outbox.queue_message(
             organisation_id=placement.commissioning_organisation_id,
             to=["staff@horizon.example"],
             subject="Pack",
@@ -159,4 +159,4 @@ def test_queue_message_refuses_bad_addresses_and_other_organisations_documents(a
             attachments=[document, foreign],
         )
     db.session.rollback()
-    assert services.sweep(now=utcnow()) == []
+    assert delivery.sweep(now=utcnow()) == []

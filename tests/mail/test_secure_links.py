@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from service.audit.models import AuditEvent
 from service.db import utcnow
 from service.extensions import db
-from service.mail import jobs, services
+from service.mail import jobs, links, message_secrets
 from service.mail.models import Delivery, SecretKind, SecretState, SecureLink
 from tests.mail.helpers import queue, reload
 
@@ -22,9 +22,9 @@ NOT_VALID = "This link has expired or is not valid. Ask the sender for a new one
 def _send_with_link(placement, document, recipient="parent@example.org"):  # type: ignore[no-untyped-def]
     """Reserve the link and queue the message with a place for it: the order a feature uses. The token is made
     when the message is delivered, and only the delivered email holds it."""
-    link = services.reserve_secure_link(document, recipient)
-    body = f"Hello,\n\n{services.secret_placeholder(1)}\n"
-    spec = services.SecretSpec(SecretKind.DOCUMENT_LINK, secure_link=link)
+    link = links.reserve_secure_link(document, recipient)
+    body = f"Hello,\n\n{message_secrets.secret_placeholder(1)}\n"
+    spec = message_secrets.SecretSpec(SecretKind.DOCUMENT_LINK, secure_link=link)
     message_id = queue(placement, links=[document], to=[recipient], body=body, secrets=[spec])
     assert db.session.get(SecureLink, link.id).token_sha256 is None  # nothing opens it before delivery
     jobs.deliver_message(message_id)
@@ -76,12 +76,12 @@ def test_link_mode_sends_no_attachment_and_the_link_downloads_the_pdf(app, smtp,
 
 
 def test_an_expired_revoked_or_guessed_link_gets_the_same_page(app, placement, document, client, commissioner):
-    token = services.create_secure_link(document, "parent@example.org")
+    token = links.create_secure_link(document, "parent@example.org")
     db.session.commit()
     link = db.session.scalar(sa.select(SecureLink))
-    assert services.open_link(token, now=link.expires_at - timedelta(seconds=1)) == document
-    assert services.open_link(token, now=link.expires_at) is None
-    assert services.open_link(token, now=link.expires_at + timedelta(days=1)) is None
+    assert links.open_link(token, now=link.expires_at - timedelta(seconds=1)) == document
+    assert links.open_link(token, now=link.expires_at) is None
+    assert links.open_link(token, now=link.expires_at + timedelta(days=1)) is None
 
     guessed = client.get("/shared/" + "A" * 43)
     assert guessed.status_code == 404 and NOT_VALID in guessed.get_data(as_text=True)
@@ -99,14 +99,14 @@ def test_an_expired_revoked_or_guessed_link_gets_the_same_page(app, placement, d
     link.message_id = message_id
     db.session.commit()
     assert client.get(f"/shared/{token}").status_code == 200
-    assert services.revoke_links(reload(message_id), commissioner) == 1
+    assert links.revoke_links(reload(message_id), commissioner) == 1
     db.session.commit()
     revoked = client.get(f"/shared/{token}/pdf")
     assert revoked.status_code == 404 and revoked.get_data(as_text=True) == guessed.get_data(as_text=True)
 
 
 def test_the_raw_token_is_stored_nowhere(app, placement, document):
-    token = services.create_secure_link(document, "parent@example.org")
+    token = links.create_secure_link(document, "parent@example.org")
     db.session.commit()
     with db.engine.connect() as connection:
         rows = connection.execute(sa.text("SELECT * FROM secure_links")).all()
@@ -115,12 +115,12 @@ def test_the_raw_token_is_stored_nowhere(app, placement, document):
 
 def test_link_url_is_absolute_from_the_base_url_and_works_outside_a_request(app):
     app.config["APDOCS_BASE_URL"] = "https://apdocs.school.example"
-    assert services.link_url("abc") == "https://apdocs.school.example/shared/abc"
+    assert links.link_url("abc") == "https://apdocs.school.example/shared/abc"
 
 
 def test_a_link_expires_after_the_configured_days(app, placement, document):
     app.config["APDOCS_LINK_EXPIRY_DAYS"] = 2
     now = utcnow()
-    services.create_secure_link(document, "parent@example.org", now=now)
+    links.create_secure_link(document, "parent@example.org", now=now)
     link = db.session.scalar(sa.select(SecureLink))
     assert link.expires_at == now + timedelta(days=2)

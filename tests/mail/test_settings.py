@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from service.mail.services import MailSettings
+from service.mail.settings import MailSettings
 from service.settings import Settings
 
 

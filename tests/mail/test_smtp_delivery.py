@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from service.db import utcnow
 from service.documents.models import DocumentStatus
 from service.extensions import db
-from service.mail import jobs, services
+from service.mail import delivery, jobs, transports
 from service.mail.models import MessageStatus, OutboxMessage
 from tests import factories
 from tests.mail.conftest import free_port
@@ -51,10 +51,10 @@ def test_a_message_with_its_pdf_arrives_once_with_the_stored_bytes(app, smtp, pl
 
 def test_a_second_delivery_or_sweep_sends_nothing_twice(app, smtp, placement, document):
     message_id = queue(placement, attachments=[document])
-    transport = services.transport_for(app)
-    services.deliver(message_id, transport)
-    services.deliver(message_id, transport)  # a Huey retry, or the same job run twice
-    assert services.sweep() == []
+    transport = transports.transport_for(app)
+    delivery.deliver(message_id, transport)
+    delivery.deliver(message_id, transport)  # a Huey retry, or the same job run twice
+    assert delivery.sweep() == []
     jobs.deliver_due_messages.call_local()  # the minute's periodic task
     assert len(smtp.messages()) == 1
     assert reload(message_id).attempts == 1
@@ -70,7 +70,7 @@ def test_two_workers_at_once_send_one_copy(app, smtp, placement, document):
         try:
             with app.app_context():
                 start.wait(timeout=60)
-                services.deliver(message_id, services.transport_for(app))
+                delivery.deliver(message_id, transports.transport_for(app))
                 db.session.remove()
         except BaseException as error:  # noqa: BLE001 - reported below
             errors.append(error)
@@ -90,21 +90,21 @@ def test_a_refused_recipient_is_retried_with_back_off_then_fails_for_a_person(
 ):
     smtp.rcpt_reply = "550 5.1.1 <staff@horizon.example>: no such user"
     message_id = queue(placement, attachments=[document])
-    transport = services.transport_for(app)
+    transport = transports.transport_for(app)
     now = utcnow()
 
-    message = services.deliver(message_id, transport, now=now)
+    message = delivery.deliver(message_id, transport, now=now)
     assert message.status is MessageStatus.QUEUED and message.attempts == 1
     assert message.next_attempt_at == now + timedelta(minutes=1)
     assert "refused recipient 1 of 1 (550)" in message.last_error
-    assert services.deliver(message_id, transport, now=now + timedelta(seconds=30)).attempts == 1  # not due yet
+    assert delivery.deliver(message_id, transport, now=now + timedelta(seconds=30)).attempts == 1  # not due yet
 
     delays = []
     for _ in range(4):
         due = reload(message_id).next_attempt_at
-        assert message_id in services.sweep(now=due)
+        assert message_id in delivery.sweep(now=due)
         before = due
-        message = services.deliver(message_id, transport, now=due)
+        message = delivery.deliver(message_id, transport, now=due)
         delays.append(message.next_attempt_at - before)
     assert delays[:3] == [timedelta(minutes=5), timedelta(minutes=25), timedelta(minutes=125)]
     failed = reload(message_id)
@@ -112,7 +112,7 @@ def test_a_refused_recipient_is_retried_with_back_off_then_fails_for_a_person(
     assert failed.last_error == "Not sent: the mail server refused recipient 1 of 1 (550). Tried 5 times."
     assert "horizon.example" not in failed.last_error  # what the server said is not kept: it quotes the address
     assert smtp.messages() == []
-    assert services.sweep(now=failed.next_attempt_at + timedelta(days=1)) == []  # a person decides now
+    assert delivery.sweep(now=failed.next_attempt_at + timedelta(days=1)) == []  # a person decides now
 
     page = as_commissioner.get("/outbox")
     text = page.get_data(as_text=True)
@@ -135,12 +135,12 @@ def test_a_mail_server_that_is_down_leads_to_retries_then_failed(app, placement,
     app.config.update(APDOCS_SMTP_HOST="127.0.0.1", APDOCS_SMTP_PORT=closed_port, APDOCS_SMTP_SECURITY="none")
     app.config["APDOCS_MAIL_MAX_ATTEMPTS"] = 2
     message_id = queue(placement, attachments=[document])
-    transport = services.transport_for(app)
+    transport = transports.transport_for(app)
     now = utcnow()
-    first = services.deliver(message_id, transport, now=now)
+    first = delivery.deliver(message_id, transport, now=now)
     assert first.status is MessageStatus.QUEUED and first.attempts == 1 and first.max_attempts == 2
     assert first.last_error == "Not sent: could not connect to the mail server (connection refused)"
-    second = services.deliver(message_id, transport, now=first.next_attempt_at)
+    second = delivery.deliver(message_id, transport, now=first.next_attempt_at)
     assert second.status is MessageStatus.FAILED
     assert second.last_error == "Not sent: could not connect to the mail server (connection refused). Tried 2 times."
 
@@ -148,7 +148,7 @@ def test_a_mail_server_that_is_down_leads_to_retries_then_failed(app, placement,
 def test_a_message_refused_after_its_content_is_not_sent_and_retried(app, smtp, placement, document):
     smtp.data_reply = "554 5.6.0 Message content refused"
     message_id = queue(placement, attachments=[document])
-    message = services.deliver(message_id, services.transport_for(app))
+    message = delivery.deliver(message_id, transports.transport_for(app))
     assert message.status is MessageStatus.QUEUED and message.attempts == 1
     assert message.last_error == "Not sent: the mail server refused the message (554)"
 
@@ -158,15 +158,15 @@ def test_a_connection_dropped_after_the_content_means_may_have_been_sent_never_r
 ):
     smtp.drop_after_data = True
     message_id = queue(placement, attachments=[document])
-    transport = services.transport_for(app)
-    message = services.deliver(message_id, transport)
+    transport = transports.transport_for(app)
+    message = delivery.deliver(message_id, transport)
     assert message.status is MessageStatus.MAY_HAVE_BEEN_SENT
     assert message.last_error.startswith("May have been sent: the connection to the mail server was lost")
     assert len(smtp.messages()) == 1  # it did arrive: exactly why it must not go again on its own
 
     later = utcnow() + timedelta(days=1)
-    assert services.sweep(now=later) == []
-    services.deliver(message_id, transport, now=later)
+    assert delivery.sweep(now=later) == []
+    delivery.deliver(message_id, transport, now=later)
     assert len(smtp.messages()) == 1
 
     text = as_commissioner.get("/outbox").get_data(as_text=True)
@@ -192,11 +192,11 @@ def test_a_message_a_dead_worker_left_sending_becomes_may_have_been_sent(app, sm
         .values(status=MessageStatus.SENDING, claimed_at=now - timedelta(hours=1))
     )
     db.session.commit()
-    assert services.sweep(now=now) == []
+    assert delivery.sweep(now=now) == []
     stuck = reload(message_id)
     assert stuck.status is MessageStatus.MAY_HAVE_BEEN_SENT
     assert "the worker sending it stopped" in stuck.last_error
-    services.deliver(message_id, services.transport_for(app), now=now + timedelta(days=1))
+    delivery.deliver(message_id, transports.transport_for(app), now=now + timedelta(days=1))
     assert smtp.messages() == []
 
 
@@ -209,7 +209,7 @@ def test_a_claim_still_fresh_is_left_to_its_worker(app, smtp, placement, documen
         .values(status=MessageStatus.SENDING, claimed_at=now - timedelta(seconds=20))
     )
     db.session.commit()
-    assert services.sweep(now=now) == []
+    assert delivery.sweep(now=now) == []
     assert reload(message_id).status is MessageStatus.SENDING
 
 
@@ -218,16 +218,16 @@ def test_a_document_still_being_made_holds_the_message_without_counting_an_attem
     db.session.commit()
     message_id = queue(placement, attachments=[document])
     now = utcnow()
-    message = services.deliver(message_id, services.transport_for(app), now=now)
+    message = delivery.deliver(message_id, transports.transport_for(app), now=now)
     assert message.status is MessageStatus.QUEUED and message.attempts == 0 and message.last_error == ""
     assert message.next_attempt_at > now
-    assert services.sweep(now=now) == []  # not before the wait is over
+    assert delivery.sweep(now=now) == []  # not before the wait is over
     assert smtp.messages() == []
 
     document.status = DocumentStatus.READY
     db.session.commit()
-    assert services.sweep(now=message.next_attempt_at) == [message_id]
-    services.deliver(message_id, services.transport_for(app), now=message.next_attempt_at)
+    assert delivery.sweep(now=message.next_attempt_at) == [message_id]
+    delivery.deliver(message_id, transports.transport_for(app), now=message.next_attempt_at)
     assert reload(message_id).status is MessageStatus.SENT
     assert len(smtp.messages()) == 1
 
@@ -235,7 +235,7 @@ def test_a_document_still_being_made_holds_the_message_without_counting_an_attem
 def test_a_document_that_failed_fails_the_message_with_a_reason(app, smtp, placement):
     document = factories.DocumentFactory(placement=placement, status=DocumentStatus.FAILED)
     message_id = queue(placement, attachments=[document])
-    message = services.deliver(message_id, services.transport_for(app))
+    message = delivery.deliver(message_id, transports.transport_for(app))
     assert message.status is MessageStatus.FAILED
     assert message.last_error == (
         f"Not sent: AP Support Plan, version {document.version} could not be made. Make it again, then resend"
@@ -248,7 +248,7 @@ def test_a_pdf_changed_on_disk_is_never_sent(app, smtp, placement, document):
 
     (Path(app.config["APDOCS_OUTPUT_DIR"]) / document.pdf_path).write_bytes(b"%PDF-1.7 not what was made")
     message_id = queue(placement, attachments=[document])
-    message = services.deliver(message_id, services.transport_for(app))
+    message = delivery.deliver(message_id, transports.transport_for(app))
     assert message.status is MessageStatus.FAILED and "has changed since it was made" in message.last_error
     assert smtp.messages() == []
 
@@ -257,9 +257,9 @@ def test_nothing_personal_reaches_the_log(app, smtp, placement, document, caplog
     smtp.rcpt_reply = "550 5.1.1 <staff@horizon.example>: no such user"
     with caplog.at_level("DEBUG"):
         message_id = queue(placement, attachments=[document])
-        services.deliver(message_id, services.transport_for(app))
+        delivery.deliver(message_id, transports.transport_for(app))
         smtp.rcpt_reply = None
-        services.deliver(message_id, services.transport_for(app), now=utcnow() + timedelta(hours=1))
+        delivery.deliver(message_id, transports.transport_for(app), now=utcnow() + timedelta(hours=1))
     logged = "\n".join(record.getMessage() for record in caplog.records if not record.name.startswith("mail.log"))
     assert f"outbox message {message_id}" in logged
     for secret in ("Zoë", "O'Connor-Smith", "horizon.example", "information pack", "Dear"):
@@ -269,7 +269,7 @@ def test_nothing_personal_reaches_the_log(app, smtp, placement, document, caplog
 def test_starttls_that_the_server_cannot_do_is_not_sent_never_sent_in_the_clear(app, smtp, placement, document):
     app.config["APDOCS_SMTP_SECURITY"] = "starttls"
     message_id = queue(placement, attachments=[document])
-    message = services.deliver(message_id, services.transport_for(app))
+    message = delivery.deliver(message_id, transports.transport_for(app))
     assert message.status is MessageStatus.QUEUED and message.attempts == 1
     assert message.last_error.startswith("Not sent: could not start an encrypted connection (STARTTLS)")
     assert smtp.messages() == []
@@ -307,11 +307,11 @@ def test_the_user_name_and_password_are_given_and_a_wrong_one_is_not_sent(app, p
             APDOCS_SMTP_PASSWORD="wrong password",
         )
         message_id = queue(placement, attachments=[document])
-        message = services.deliver(message_id, services.transport_for(app))
+        message = delivery.deliver(message_id, transports.transport_for(app))
         assert message.status is MessageStatus.QUEUED
         assert message.last_error == "Not sent: the mail server did not accept the user name and password (535)"
         app.config["APDOCS_SMTP_PASSWORD"] = "right password"
-        services.deliver(message_id, services.transport_for(app), now=message.next_attempt_at)
+        delivery.deliver(message_id, transports.transport_for(app), now=message.next_attempt_at)
         assert reload(message_id).status is MessageStatus.SENT
         assert len(handler.messages()) == 1
     finally:

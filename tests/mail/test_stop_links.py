@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from service.audit.models import AuditEvent
 from service.extensions import db
-from service.mail import jobs, services
+from service.mail import jobs, links, message_secrets
 from service.mail.models import SecretKind, SecretState, SecureLink
 from tests.conftest import sign_in
 from tests.helpers import form_data, text
@@ -22,13 +22,13 @@ NOT_VALID = "This link has expired or is not valid. Ask the sender for a new one
 
 
 def _queue_with_link(placement, document, recipient="parent@example.org"):  # type: ignore[no-untyped-def]
-    link = services.reserve_secure_link(document, recipient)
-    spec = services.SecretSpec(SecretKind.DOCUMENT_LINK, secure_link=link)
+    link = links.reserve_secure_link(document, recipient)
+    spec = message_secrets.SecretSpec(SecretKind.DOCUMENT_LINK, secure_link=link)
     return queue(
         placement,
         links=[document],
         to=[recipient],
-        body=f"Hello,\n\n{services.secret_placeholder(1)}\n",
+        body=f"Hello,\n\n{message_secrets.secret_placeholder(1)}\n",
         secrets=[spec],
     )
 
@@ -88,6 +88,6 @@ def test_a_link_stopped_before_its_email_goes_is_sent_as_a_sentence(app, placeme
     as_commissioner.post(f"/outbox/{message_id}/stop-links", data=form_data(page, {}))
     jobs.deliver_message(message_id)
     body = _delivered_body(app, message_id)
-    assert services.DOCUMENT_LINK_STOPPED in body and "/shared/" not in body
+    assert links.DOCUMENT_LINK_STOPPED in body and "/shared/" not in body
     assert db.session.scalars(sa.select(SecureLink)).one().token_sha256 is None  # never made
     assert reload(message_id).secrets[0].state is SecretState.STOPPED

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from service.audit.models import AuditEvent
 from service.extensions import db
 from service.mail.models import OutboxMessage
-from service.progress_reports import services
+from service.progress_reports import schedule
 from service.progress_reports.models import ProgressReport, ReportStatus
 from service.reviews.models import ProgressRating
 from service.rules.placement_status import PlacementStatus
@@ -38,7 +38,7 @@ def _placement(school, provider, *, status=PlacementStatus.ACTIVE, days_ago=200)
 
 
 def _current_term(placement) -> str:  # type: ignore[no-untyped-def]
-    return services.due_for(placement, date.today())[-1].term.key
+    return schedule.due_for(placement, date.today())[-1].term.key
 
 
 def _answers(placement, **fields):  # type: ignore[no-untyped-def]
@@ -244,7 +244,7 @@ def test_overdue_reports_lists_each_overdue_term_in_a_fixed_number_of_queries(sc
     school_id = school.id
     first = _placement(school, provider, days_ago=400)
     db.session.expire_all()
-    one, queries_for_one = _count_queries(lambda: services.overdue_reports(school_id, today))
+    one, queries_for_one = _count_queries(lambda: schedule.overdue_reports(school_id, today))
     assert one and all(o.due.overdue and o.placement.id == first.id for o in one)
     submitted = one[0].due.term.key
     factories.ProgressReportFactory(placement=first, term_key=submitted, status=ReportStatus.SUBMITTED)
@@ -252,7 +252,7 @@ def test_overdue_reports_lists_each_overdue_term_in_a_fixed_number_of_queries(sc
         _placement(school, provider, days_ago=400)
     _placement(other_school, provider, days_ago=400)
     db.session.expire_all()
-    many, queries_for_many = _count_queries(lambda: services.overdue_reports(school_id, today))
+    many, queries_for_many = _count_queries(lambda: schedule.overdue_reports(school_id, today))
     assert queries_for_many == queries_for_one
     assert {o.placement.commissioning_organisation_id for o in many} == {school_id}
     assert (first.id, submitted) not in {(o.placement.id, o.due.term.key) for o in many}
@@ -269,7 +269,7 @@ def test_reports_owed_lists_what_the_provider_has_not_submitted(school, provider
     factories.ProgressReportFactory(placement=placement, term_key=current, status=ReportStatus.DRAFT)
     provider_id = provider.id
     db.session.expire_all()
-    owed, queries = _count_queries(lambda: services.reports_owed(provider_id, today))
+    owed, queries = _count_queries(lambda: schedule.reports_owed(provider_id, today))
     assert queries <= 3, queries
     assert {o.placement.id for o in owed} == {placement.id}
     assert any(o.due.term.key == current and o.draft for o in owed)
@@ -282,13 +282,13 @@ def test_the_form_shows_the_registers_figures_for_the_term(as_provider, school, 
 
     placement = _placement(school, provider, days_ago=400)
     today = date(2026, 12, 1)
-    autumn = next(due for due in services.due_for(placement, today) if due.term.key == "2026-autumn")
+    autumn = next(due for due in schedule.due_for(placement, today) if due.term.key == "2026-autumn")
     for day, am, pm in ((date(2026, 11, 2), "/", "N"), (date(2026, 11, 3), "/", "\\"), (date(2026, 7, 1), "N", "N")):
         db_session.add(AttendanceMark(placement_id=placement.id, on=day, session=Session.AM, code=am))
         db_session.add(AttendanceMark(placement_id=placement.id, on=day, session=Session.PM, code=pm))
     db_session.commit()
 
-    register = services.term_register(placement, autumn, today)
+    register = schedule.term_register(placement, autumn, today)
 
     assert register is not None and register.end == today and register.start == autumn.term.starts_on
     assert (register.summary.present, register.summary.possible) == (3, 4)  # July is another term

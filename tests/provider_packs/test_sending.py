@@ -90,11 +90,11 @@ def test_outside_a_trusted_domain_the_pack_goes_as_a_link_that_expires(
     download = client.get(url + "/pdf")
     assert download.status_code == 200
     assert sha256_of(download.data) == document.pdf_sha256
-    from service.mail import services as mail
+    from service.mail import links
 
     token = url.rsplit("/", 1)[1]
-    later = mail.find_link(token).expires_at + timedelta(seconds=1)
-    assert mail.open_link(token, now=later) is None
+    later = links.find_link(token).expires_at + timedelta(seconds=1)
+    assert links.open_link(token, now=later) is None
 
 
 def test_a_trusted_provider_gets_it_attached_even_in_link_mode(

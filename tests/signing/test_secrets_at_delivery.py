@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 from service.db import utcnow
 from service.extensions import db
-from service.mail import services as mail
+from service.mail import delivery, message_secrets, transports
 from service.mail.models import MessageStatus, OutboxMessage, SecretState
 from service.signing import identity, rounds
 from service.signing.models import Signer, SignerRole, SignerStatus, SigningMethod
@@ -42,7 +42,7 @@ def _ask_without_delivering(placement, commissioner):  # type: ignore[no-untyped
 
 
 def _deliver(app, message_id: int) -> OutboxMessage:  # type: ignore[no-untyped-def]
-    mail.deliver(message_id, mail.transport_for(app))
+    delivery.deliver(message_id, transports.transport_for(app))
     db.session.expire_all()
     return db.session.get(OutboxMessage, message_id)
 
@@ -51,7 +51,7 @@ def test_until_its_email_is_delivered_a_signer_has_no_link(app, placement, commi
     parent, message_id = _ask_without_delivering(placement, commissioner)
     assert parent.token_sha256 is None and parent.token_expires_at is None
     message = db.session.get(OutboxMessage, message_id)
-    assert mail.secret_placeholder(1) in message.body_text and "/sign/" not in message.body_text
+    assert message_secrets.secret_placeholder(1) in message.body_text and "/sign/" not in message.body_text
     [secret] = message.secrets
     assert secret.state is SecretState.WAITING and secret.signer_id == parent.id and secret.generation == 1
 

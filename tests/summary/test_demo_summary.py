@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from service import demo
 from service.auth.models import User
 from service.end_of_placement.models import EndOfPlacement
-from service.summary import services
+from service.summary import periods, services
 
 LOADED_ON = date(2026, 11, 30)
 
@@ -19,9 +19,9 @@ def test_the_demo_summary_counts_an_ended_placement_and_where_the_pupil_went(db_
     demo.load(LOADED_ON)
     db_session.commit()
     governor = db_session.scalar(sa.select(User).where(User.email == "governor@northbridge.example"))
-    choices = services.period_choices(governor.organisation_id, LOADED_ON)
+    choices = periods.period_choices(governor.organisation_id, LOADED_ON)
 
-    summary = services.summarise(governor, services.resolve_period(choices, "year-2026"))
+    summary = services.summarise(governor, periods.resolve_period(choices, "year-2026"))
 
     destinations = {row[0]: row[1] for row in summary.table("destinations").rows}
     assert destinations["Further education (college or sixth form)"] == 1

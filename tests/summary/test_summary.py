@@ -3,9 +3,10 @@ and outcomes, for a term or a school year, worked out by hand from the records i
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
-from service.summary import services
+from service.summary import periods, services
 from tests.helpers import text
 from tests.summary.conftest import NAMES, add_marks
 
@@ -13,8 +14,8 @@ YEAR = "?term=year-2025"  # 1 September 2025 to 31 August 2026
 
 
 def _summary(user, key="year-2025"):  # type: ignore[no-untyped-def]
-    choices = services.period_choices(user.organisation_id, services.date(2026, 3, 1))
-    return services.summarise(user, services.resolve_period(choices, key))
+    choices = periods.period_choices(user.organisation_id, date(2026, 3, 1))
+    return services.summarise(user, periods.resolve_period(choices, key))
 
 
 def _rows(summary, key):  # type: ignore[no-untyped-def]
@@ -73,7 +74,7 @@ def test_outcomes_are_of_placements_that_ended_in_the_period(app, records, commi
 
 def test_a_term_excludes_placements_that_ended_before_it(app, records, commissioner):  # noqa: ARG001
     spring = _summary(commissioner, "2026-spring")  # 5 January to 27 March 2026, from the two half-terms
-    assert (spring.period.start, spring.period.end) == (services.date(2026, 1, 5), services.date(2026, 3, 27))
+    assert (spring.period.start, spring.period.end) == (date(2026, 1, 5), date(2026, 3, 27))
     assert spring.placements == 4  # pl5 ended on 12 December 2025
     assert spring.ended == 0
     autumn = _summary(commissioner, "2025-autumn")
@@ -82,7 +83,7 @@ def test_a_term_excludes_placements_that_ended_before_it(app, records, commissio
 
 
 def test_marks_outside_the_period_are_not_counted(app, records, commissioner):
-    add_marks(records["pl1"], "OOOO", first=services.date(2026, 4, 20))  # after the spring term
+    add_marks(records["pl1"], "OOOO", first=date(2026, 4, 20))  # after the spring term
     spring = _summary(commissioner, "2026-spring")
     assert spring.attendance.possible == 16
     assert _summary(commissioner).attendance.possible == 20  # the school year includes them
