@@ -25,7 +25,7 @@ from flask import Flask
 from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey, crontab
 
 from service.db import utcnow
-from service.documents.converter import ConverterPool, PoolSettings
+from service.documents.engine.converter import ConverterPool, PoolSettings
 from service.documents.models import Document, DocumentStatus
 from service.settings import REPO_ROOT
 

@@ -15,7 +15,7 @@ from service.access import keeps_answers, kept_formdata, roles_required
 from service.auth.models import Role
 from service.documents import jobs as document_jobs
 from service.documents import services as documents
-from service.documents.contexts.provider_pack import build_provider_pack_context
+from service.documents.kinds.provider_pack import build_provider_pack_context
 from service.documents.types import DocumentType
 from service.extensions import db
 from service.mail import jobs as mail_jobs

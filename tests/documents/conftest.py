@@ -10,7 +10,7 @@ import docx
 import pytest
 from pypdf import PdfReader
 
-from service.documents.converter import ConverterPool, PoolSettings, soffice_available, uno_python_available
+from service.documents.engine.converter import ConverterPool, PoolSettings, soffice_available, uno_python_available
 from service.settings import REPO_ROOT
 from tests.helpers import require
 

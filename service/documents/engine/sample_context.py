@@ -17,7 +17,7 @@ import zlib
 from collections.abc import Iterable
 from typing import Any
 
-from service.documents.fields import Field, Kind, Schema, iso_example
+from service.documents.engine.schema import Field, Kind, Schema, iso_example
 
 #: Text that has broken document templates elsewhere: XML's own characters, quotes of every kind, an emoji,
 #: Arabic and Hebrew (right to left) and a tag typed by a person, which must print as text.

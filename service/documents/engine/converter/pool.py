@@ -63,7 +63,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from service.documents.child_env import ask_to_quit, minimal_environment
+from service.documents.engine.child_env import ask_to_quit, minimal_environment
 
 WORKER_SCRIPT = Path(__file__).with_name("uno_worker.py")
 _PAGE_KB = os.sysconf("SC_PAGE_SIZE") // 1024 if hasattr(os, "sysconf") else 4
@@ -640,4 +640,4 @@ class ConverterPool:
 if sys.platform != "linux":  # pragma: no cover - the pool relies on /proc and process groups
     import warnings
 
-    warnings.warn("service.documents.converter.pool is only supported on Linux", RuntimeWarning, stacklevel=1)
+    warnings.warn("service.documents.engine.converter.pool is only supported on Linux", RuntimeWarning, stacklevel=1)

@@ -1,6 +1,6 @@
 """DOCX → PDF conversion over a pool of warm LibreOffice instances (see pool.py and docs/converter.md)."""
 
-from service.documents.converter.pool import (
+from service.documents.engine.converter.pool import (
     ConversionFailed,
     ConverterPool,
     PoolSettings,
