@@ -16,6 +16,8 @@ from tests.helpers import require
 
 FOLDER = REPO_ROOT / "templates_docx"
 SOURCE = FOLDER / "build_templates.py"
+#: Everything the default templates are built from: the build script, the shared look and one builder per kind.
+SOURCES = sorted(FOLDER.glob("*.py"))
 
 
 def build_module():  # type: ignore[no-untyped-def]
