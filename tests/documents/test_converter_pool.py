@@ -29,7 +29,7 @@ from service.documents.engine.converter import (
     soffice_available,
     uno_python_available,
 )
-from service.documents.engine.converter.pool import process_alive
+from service.documents.engine.converter.processes import process_alive
 from tests.helpers import require
 
 BASE = PoolSettings.from_env()

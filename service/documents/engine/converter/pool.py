@@ -17,6 +17,10 @@ Shape
     starts it if it is not running (slots start lazily, or all at once with ``start()``), sends the
     request, waits at most ``timeout_s`` for the reply and puts the slot back.
 
+    The pieces: this module (the pool: slots, retries, delivery of the PDF, statistics), ``slot.py`` (one worker
+    and its ``soffice``), ``processes.py`` (what /proc says about them) and ``settings.py`` (``PoolSettings``,
+    ``ConversionFailed``, and whether LibreOffice and ``uno`` are installed).
+
 Failure handling
     * Every worker is started with ``start_new_session=True``, so worker, ``oosplash`` and
       ``soffice.bin`` share one process group, and stopping a slot is one ``os.killpg(SIGKILL)``
@@ -46,371 +50,24 @@ Memory
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import queue
-import shutil
-import signal
-import subprocess
 import sys
-import tempfile
 import threading
-import time
 import uuid
 import weakref
 import zipfile
-from collections import deque
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from service.documents.engine.child_env import ask_to_quit, minimal_environment
-
-WORKER_SCRIPT = Path(__file__).with_name("uno_worker.py")
-_PAGE_KB = os.sysconf("SC_PAGE_SIZE") // 1024 if hasattr(os, "sysconf") else 4
-
-
-class ConversionFailed(Exception):
-    """A document could not be converted; ``reason`` is readable by a person."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
-
-
-def _default_pool_size() -> int:
-    cpus = os.cpu_count() or 1
-    return min(cpus, 2) if cpus <= 2 else cpus
-
-
-@dataclass(frozen=True)
-class PoolSettings:
-    size: int = field(default_factory=_default_pool_size)
-    timeout_s: float = 60.0
-    max_docs_per_instance: int = 200
-    retries: int = 1
-    uno_python: str = "/usr/bin/python3"
-    soffice: str = "soffice"
-    start_timeout_s: float = 60.0
-
-    @classmethod
-    def from_env(cls, environ: dict[str, str] | None = None) -> PoolSettings:
-        env = os.environ if environ is None else environ
-
-        def number(name: str, default, cast):
-            raw = env.get(name, "").strip()
-            if not raw:
-                return default
-            try:
-                value = cast(raw)
-            except ValueError as exc:
-                raise ValueError(f"{name} must be a number, got {raw!r}") from exc
-            if value <= 0:
-                raise ValueError(f"{name} must be positive, got {raw!r}")
-            return value
-
-        return cls(
-            size=number("APDOCS_CONVERTER_POOL_SIZE", _default_pool_size(), int),
-            timeout_s=number("APDOCS_CONVERTER_TIMEOUT_S", 60.0, float),
-            max_docs_per_instance=number("APDOCS_CONVERTER_MAX_DOCS", 200, int),
-            uno_python=env.get("APDOCS_UNO_PYTHON", "").strip() or "/usr/bin/python3",
-            soffice=env.get("APDOCS_SOFFICE", "").strip() or "soffice",
-            start_timeout_s=number("APDOCS_CONVERTER_START_TIMEOUT_S", 60.0, float),
-        )
-
-
-def uno_python_available(settings: PoolSettings | None = None) -> bool:
-    """Can ``settings.uno_python`` ``import uno``?"""
-    settings = settings or PoolSettings()
-    try:
-        result = subprocess.run(  # noqa: S603
-            [settings.uno_python, "-I", "-c", "import uno"],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            timeout=30,
-            check=False,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return False
-    return result.returncode == 0
-
-
-def soffice_available(settings: PoolSettings | None = None) -> bool:
-    """Is ``settings.soffice`` an executable (a path, or a name on PATH)?"""
-    settings = settings or PoolSettings()
-    return shutil.which(settings.soffice) is not None
-
-
-# --------------------------------------------------------------------------------------------------
-# /proc helpers (Linux)
-
-
-def _proc_stat(pid: int) -> tuple[str, int, int] | None:
-    """(state, ppid, pgid) of a process, or None if it is gone."""
-    try:
-        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as fh:
-            stat = fh.read()
-    except OSError:
-        return None
-    fields = stat[stat.rfind(")") + 2 :].split()
-    return fields[0], int(fields[1]), int(fields[2])
-
-
-def process_alive(pid: int | None) -> bool:
-    """True if ``pid`` exists and is not a zombie."""
-    if not pid:
-        return False
-    stat = _proc_stat(pid)
-    return stat is not None and stat[0] not in ("Z", "X")
-
-
-def group_members(pgids: set[int]) -> list[int]:
-    """Live (non-zombie) processes whose process group is one of ``pgids``."""
-    if not pgids:
-        return []
-    members = []
-    try:
-        entries = os.listdir("/proc")
-    except OSError:
-        return []
-    for entry in entries:
-        if not entry.isdigit():
-            continue
-        stat = _proc_stat(int(entry))
-        if stat and stat[2] in pgids and stat[0] not in ("Z", "X"):
-            members.append(int(entry))
-    return members
-
-
-def _rss_kb(pid: int) -> int:
-    try:
-        with open(f"/proc/{pid}/statm", encoding="ascii") as fh:
-            return int(fh.read().split()[1]) * _PAGE_KB
-    except (OSError, ValueError, IndexError):
-        return 0
-
-
-# --------------------------------------------------------------------------------------------------
-
-
-class _SlotFailure(Exception):
-    """One attempt failed; ``retry`` says whether another instance might succeed."""
-
-    def __init__(self, reason: str, retry: bool) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.retry = retry
-
-
-class _Slot:
-    """One worker subprocess and its LibreOffice. Used by one thread at a time (the pool's queue)."""
-
-    def __init__(self, index: int, settings: PoolSettings) -> None:
-        self.index = index
-        self.settings = settings
-        self.lock = threading.Lock()  # guards process state against close() from another thread
-        self.process: subprocess.Popen | None = None
-        self.workdir: str | None = None  # profile/ and tmp/ of this instance; removed when it stops
-        self.pipe: str | None = None
-        self.soffice_pid: int | None = None
-        self.replies: queue.Queue = queue.Queue()
-        self.stderr_tail: deque[str] = deque(maxlen=20)
-        self.docs = 0
-        self.next_id = 0
-        self.closed = False
-
-    # -- life cycle ---------------------------------------------------------------------------------
-
-    @property
-    def running(self) -> bool:
-        return self.process is not None and self.process.poll() is None
-
-    def healthy(self) -> bool:
-        return self.running and process_alive(self.soffice_pid)
-
-    def start(self) -> None:
-        with self.lock:
-            if self.closed:
-                raise _SlotFailure("the converter pool is closed", retry=False)
-            self.workdir = tempfile.mkdtemp(prefix=f"apdocs-lo-{self.index}-")
-            self.pipe = f"apdocs_{os.getpid()}_{self.index}_{uuid.uuid4().hex[:12]}"
-            self.replies = queue.Queue()
-            self.stderr_tail.clear()
-            self.docs = 0
-            cmd = [
-                self.settings.uno_python,
-                "-I",
-                str(WORKER_SCRIPT),
-                "--soffice",
-                self.settings.soffice,
-                "--profile",
-                os.path.join(self.workdir, "profile"),
-                "--tmpdir",
-                os.path.join(self.workdir, "tmp"),
-                "--pipe",
-                self.pipe,
-                "--start-timeout",
-                str(self.settings.start_timeout_s),
-            ]
-            try:
-                self.process = subprocess.Popen(  # noqa: S603
-                    cmd,
-                    stdin=subprocess.PIPE,
-                    stdout=subprocess.PIPE,
-                    stderr=subprocess.PIPE,
-                    start_new_session=True,
-                    close_fds=True,
-                    # Never the service's environment (secret key, database URL, SMTP password): see child_env.
-                    env=minimal_environment(self.workdir, os.path.join(self.workdir, "tmp")),
-                )
-            except OSError as exc:
-                self._remove_leftovers()
-                raise _SlotFailure(
-                    f"could not start the converter worker with {self.settings.uno_python}: {exc}", retry=False
-                ) from exc
-            process, replies = self.process, self.replies
-        threading.Thread(target=self._read_stdout, args=(process, replies), daemon=True).start()
-        threading.Thread(target=self._read_stderr, args=(process,), daemon=True).start()
-        message = self._wait(self.settings.start_timeout_s + 5)
-        if message is None:
-            self.kill()
-            raise _SlotFailure(f"LibreOffice did not start within {self.settings.start_timeout_s:g} s", retry=True)
-        if message is EOFError or message.get("event") != "ready":
-            error = message.get("error") if isinstance(message, dict) else None
-            self.kill()
-            detail = error or self._stderr_summary() or "the worker exited"
-            raise _SlotFailure(f"LibreOffice could not start: {detail}", retry=True)
-        self.soffice_pid = message.get("soffice_pid")
-
-    def _read_stdout(self, process: subprocess.Popen, replies: queue.Queue) -> None:
-        assert process.stdout is not None
-        for raw in process.stdout:
-            try:
-                replies.put(json.loads(raw))
-            except ValueError:
-                self.stderr_tail.append("unexpected output: " + raw.decode("utf-8", "replace").strip())
-        replies.put(EOFError)
-        with contextlib.suppress(OSError):
-            process.stdout.close()
-
-    def _read_stderr(self, process: subprocess.Popen) -> None:
-        assert process.stderr is not None
-        for raw in process.stderr:
-            line = raw.decode("utf-8", "replace").strip()
-            if line:
-                self.stderr_tail.append(line)
-        with contextlib.suppress(OSError):
-            process.stderr.close()
-
-    def _stderr_summary(self) -> str:
-        lines = [line for line in self.stderr_tail if "javaldx" not in line]
-        return " | ".join(lines[-3:])
-
-    def _wait(self, timeout: float):
-        try:
-            return self.replies.get(timeout=timeout)
-        except queue.Empty:
-            return None
-
-    def stop(self, grace_s: float = 10.0) -> None:
-        """Ask the worker to quit (it terminates LibreOffice), then kill whatever is left."""
-        with self.lock:
-            process = self.process
-        ask_to_quit(process, grace_s)
-        self.kill()
-
-    def kill(self) -> None:
-        """SIGKILL the slot's whole process group and forget it. Safe to call twice, from any thread."""
-        with self.lock:
-            process, self.process = self.process, None
-            self.soffice_pid = None
-            if process is None:
-                self._remove_leftovers()
-                return
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(process.pid, signal.SIGKILL)
-            with contextlib.suppress(OSError, ValueError):
-                if process.stdin is not None:
-                    process.stdin.close()  # stdout/stderr are closed by their reader threads at EOF
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                process.wait(timeout=10)
-            # Grandchildren (oosplash, soffice.bin) were reparented when the worker died; make sure
-            # none survived the group kill (e.g. one that was stopped and is being torn down).
-            deadline = time.monotonic() + 5
-            while group_members({process.pid}) and time.monotonic() < deadline:
-                with contextlib.suppress(ProcessLookupError, PermissionError):
-                    os.killpg(process.pid, signal.SIGKILL)
-                time.sleep(0.02)
-            self._remove_leftovers()
-
-    def _remove_leftovers(self) -> None:
-        """Delete the instance's profile and scratch files and its UNO pipe socket (left if it was killed)."""
-        if self.workdir:
-            shutil.rmtree(self.workdir, ignore_errors=True)
-            self.workdir = None
-        if self.pipe:
-            for folder in ("/tmp", "/var/tmp"):  # noqa: S108  (where LibreOffice's osl puts pipe sockets)
-                with contextlib.suppress(OSError):
-                    os.unlink(os.path.join(folder, f"OSL_PIPE_{os.getuid()}_{self.pipe}"))
-            self.pipe = None
-
-    # -- conversion ---------------------------------------------------------------------------------
-
-    def convert(self, src: Path, tmp: Path, pdf_a: bool) -> None:
-        with self.lock:
-            process = self.process
-            if self.closed or process is None:
-                raise _SlotFailure("the converter pool is closed", retry=False)
-            self.next_id += 1
-            rid = self.next_id
-        request = {"id": rid, "src": str(src), "dst": str(tmp), "pdf_a": pdf_a}
-        try:
-            assert process.stdin is not None
-            process.stdin.write((json.dumps(request) + "\n").encode("utf-8"))
-            process.stdin.flush()
-        except (OSError, ValueError) as exc:
-            self.kill()
-            raise _SlotFailure(f"LibreOffice stopped unexpectedly ({exc})", retry=True) from exc
-        deadline = time.monotonic() + self.settings.timeout_s
-        while True:
-            remaining = deadline - time.monotonic()
-            reply = self._wait(max(remaining, 0)) if remaining > 0 else None
-            if reply is None:
-                self.kill()
-                raise _SlotFailure(
-                    f"LibreOffice did not finish converting within {self.settings.timeout_s:g} s", retry=True
-                )
-            if reply is EOFError:
-                detail = self._stderr_summary()
-                self.kill()
-                raise _SlotFailure(
-                    "LibreOffice stopped unexpectedly while converting" + (f" ({detail})" if detail else ""),
-                    retry=True,
-                )
-            if reply.get("id") == rid:
-                break
-        self.docs += 1
-        if reply.get("ok"):
-            return
-        kind, error = reply.get("kind"), reply.get("error") or "no detail"
-        if kind in ("open", "export") and not self.healthy():
-            kind = "fatal"  # the instance died under the document: not the document's fault
-        if kind == "open":
-            raise _SlotFailure(f"LibreOffice could not open the document: {error}", retry=False)
-        if kind == "export":
-            raise _SlotFailure(f"LibreOffice could not export the document to PDF: {error}", retry=False)
-        self.kill()
-        raise _SlotFailure(f"LibreOffice stopped unexpectedly while converting ({error})", retry=True)
-
-    def pgid(self) -> int | None:
-        process = self.process
-        return process.pid if process is not None else None
+from service.documents.engine.converter.processes import group_members, rss_kb
+from service.documents.engine.converter.settings import ConversionFailed, PoolSettings
+from service.documents.engine.converter.slot import Slot, SlotFailure
 
 
 class _Resources:
     """What the finalizer needs to clean up; must not reference the pool itself."""
 
-    def __init__(self, slots: list[_Slot]) -> None:
+    def __init__(self, slots: list[Slot]) -> None:
         self.slots = slots
 
     def shutdown(self, graceful: bool) -> None:
@@ -437,8 +94,8 @@ class ConverterPool:
         self.settings = settings or PoolSettings.from_env()
         if self.settings.size < 1:
             raise ValueError("PoolSettings.size must be at least 1")
-        self._slots = [_Slot(i, self.settings) for i in range(self.settings.size)]
-        self._idle: queue.Queue[_Slot] = queue.Queue()
+        self._slots = [Slot(i, self.settings) for i in range(self.settings.size)]
+        self._idle: queue.Queue[Slot] = queue.Queue()
         for slot in self._slots:
             self._idle.put(slot)
         self._resources = _Resources(self._slots)
@@ -462,11 +119,11 @@ class ConverterPool:
         taken = [self._idle.get() for _ in self._slots]
         errors: list[str] = []
 
-        def warm(slot: _Slot) -> None:
+        def warm(slot: Slot) -> None:
             try:
                 if not slot.healthy():
                     self._start_slot(slot)
-            except _SlotFailure as exc:
+            except SlotFailure as exc:
                 errors.append(exc.reason)
 
         threads = [threading.Thread(target=warm, args=(slot,)) for slot in taken]
@@ -504,7 +161,7 @@ class ConverterPool:
                         self._converted += 1
                     self._sample_rss()
                     return
-                except _SlotFailure as exc:
+                except SlotFailure as exc:
                     if self._closed:
                         reason = "the converter pool was closed before the conversion finished"
                         break
@@ -586,7 +243,7 @@ class ConverterPool:
         if "word/document.xml" not in names:
             raise ConversionFailed(f"{src.name} is not a Word .docx file (it has no word/document.xml)")
 
-    def _prepare(self, slot: _Slot) -> None:
+    def _prepare(self, slot: Slot) -> None:
         """Make sure the slot has a healthy instance that has not reached its document limit."""
         if slot.running and slot.docs >= self.settings.max_docs_per_instance:
             slot.stop()
@@ -601,7 +258,7 @@ class ConverterPool:
         if slot.process is None:
             self._start_slot(slot)
 
-    def _start_slot(self, slot: _Slot) -> None:
+    def _start_slot(self, slot: Slot) -> None:
         slot.start()
         with self._lock:
             self._starts += 1
@@ -622,14 +279,14 @@ class ConverterPool:
             with open(tmp, "rb") as fh:
                 head = fh.read(5)
         except OSError as exc:
-            raise _SlotFailure("LibreOffice reported success but wrote no PDF", retry=True) from exc
+            raise SlotFailure("LibreOffice reported success but wrote no PDF", retry=True) from exc
         if head != b"%PDF-":
-            raise _SlotFailure("LibreOffice wrote something that is not a PDF", retry=True)
+            raise SlotFailure("LibreOffice wrote something that is not a PDF", retry=True)
         os.replace(tmp, target)
 
     def _current_rss_kb(self) -> int:
         pgids = {pgid for slot in self._slots if (pgid := slot.pgid())}
-        return sum(_rss_kb(pid) for pid in group_members(pgids))
+        return sum(rss_kb(pid) for pid in group_members(pgids))
 
     def _sample_rss(self) -> None:
         current = self._current_rss_kb()
