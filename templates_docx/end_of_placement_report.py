@@ -1,9 +1,6 @@
 """The default end-of-placement report template, in plain English: what the placement achieved (attendance with a
 weekly chart, progress against each objective, accreditation, behaviour and well-being, the pupil's own view) and
 where the pupil goes next.
-
-Built by ``templates_docx/build_templates.py``; the fields it uses are the kind's
-(``service/documents/kinds/end_of_placement_report.py``).
 """
 
 from __future__ import annotations
@@ -36,13 +33,16 @@ def build() -> Document:
     ).bold = True
     w.end_if(doc)
 
-    _about_the_pupil(doc)
-    _attendance(doc)
-    _progress_against_each_objective(doc)
-    _accreditation(doc)
-    _behaviour(doc)
-    _the_pupils_own_assessment(doc)
-    _next_destination(doc)
+    for section in (
+        _about_the_pupil,
+        _attendance,
+        _progress_against_each_objective,
+        _accreditation,
+        _behaviour,
+        _the_pupils_own_assessment,
+        _next_destination,
+    ):
+        section(doc)
     return doc
 
 

@@ -1,8 +1,5 @@
 """The default provider information pack template, written for the provider's key worker in plain English; it leaves
 out entirely each section the commissioner keeps out of the pack.
-
-Built by ``templates_docx/build_templates.py``; the fields it uses are the kind's
-(``service/documents/kinds/provider_pack.py``).
 """
 
 from __future__ import annotations
@@ -29,12 +26,15 @@ def build() -> Document:
         "{{ document.generated_on }}."
     ).italic = True
 
-    _about_the_pupil(doc)
-    _keeping_them_safe(doc)
-    _needs(doc)
-    _objectives_and_timetable(doc)
-    _attendance(doc)
-    _transport_contacts_and_reviews(doc)
+    for section in (
+        _about_the_pupil,
+        _keeping_them_safe,
+        _needs,
+        _objectives_and_timetable,
+        _attendance,
+        _transport_contacts_and_reviews,
+    ):
+        section(doc)
     return doc
 
 

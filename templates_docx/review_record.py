@@ -1,8 +1,5 @@
 """The default review record template: the "Review / Transition Meeting" part of the Oxfordshire commissioning
 guidance's Appendix A.
-
-Built by ``templates_docx/build_templates.py``; the fields it uses are the kind's
-(``service/documents/kinds/review_record.py``).
 """
 
 from __future__ import annotations
@@ -26,11 +23,14 @@ def build() -> Document:
     intro.add_run(" at {{ provider.name }}. Version {{ document.version }}, produced on ").italic = True
     intro.add_run("{{ document.generated_on }}.").italic = True
 
-    _pupil_and_placement(doc)
-    _meeting(doc)
-    _views_and_notes(doc)
-    _progress_against_objectives(doc)
-    _changes_agreed(doc)
+    for section in (
+        _pupil_and_placement,
+        _meeting,
+        _views_and_notes,
+        _progress_against_objectives,
+        _changes_agreed,
+    ):
+        section(doc)
     return doc
 
 

@@ -1,9 +1,6 @@
 """The default AP Support Plan template (the Oxfordshire commissioning guidance's Appendix A): its Initial referral,
 Assessment of need and Support plan parts, then the changes agreed at reviews when there are any, and the
 agreement and signatures.
-
-Built by ``templates_docx/build_templates.py``; the fields it uses are the kind's
-(``service/documents/kinds/support_plan.py``).
 """
 
 from __future__ import annotations
@@ -27,12 +24,15 @@ def build() -> Document:
     intro.add_run(". Version {{ document.version }}, produced on {{ document.generated_on }}.").italic = True
     intro.add_run("{% if not agreement.agreed %} Draft: this plan has not been agreed yet.{% endif %}").bold = True
 
-    _initial_referral(doc)
-    _the_placement(doc)
-    _assessment_of_need(doc)
-    _support_plan(doc)
-    _changes_agreed_at_reviews(doc)
-    _agreement_and_signatures(doc)
+    for section in (
+        _initial_referral,
+        _the_placement,
+        _assessment_of_need,
+        _support_plan,
+        _changes_agreed_at_reviews,
+        _agreement_and_signatures,
+    ):
+        section(doc)
     return doc
 
 
