@@ -1,8 +1,9 @@
 """The parts every document's context shares: the document itself, the pupil, parents, provider, commissioner,
 placement and its weekly sessions, and the small formatters for dates, times and hours.
 
-Each function returns exactly the fields its group declares (``_fields``), as plain
-strings, booleans and lists, so builders can put them together and the result is still JSON.
+Each function returns exactly the fields its group declares (``_fields``), as plain strings, booleans and lists, so
+builders can put them together and the result is still JSON. Templates never reach into models: a context can be
+stored with the document it produced, and the document produced again from it.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
-"""The end-of-placement report's context (the Oxfordshire commissioning guidance): what the placement achieved and where
-the pupil goes next.
+"""The end-of-placement report (the Oxfordshire commissioning guidance): what the placement achieved and where the
+pupil goes next. The fields its template may use, its context, and when it can be produced (by ending the placement).
 
 The pupil, provider, commissioner and placement are as on the other documents. ``end`` is the record made
 when the placement ended (why it ended, accreditation, the evidence of change, the pupil's own view, the next

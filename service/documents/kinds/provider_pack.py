@@ -1,5 +1,6 @@
-"""The provider information pack's context (what the Oxfordshire commissioning guidance says the provider must have
-before the pupil arrives).
+"""The provider information pack (what the Oxfordshire commissioning guidance says the provider must have before the
+pupil arrives): the fields its template may use, its context, and when it can be produced (from the placement page,
+until the placement ends).
 
 Sent to the provider before the placement starts: what they need to keep the pupil safe and taught. The
 needs, what works, behaviour, interests, transport and other emergency contacts come from the placement's

@@ -1,4 +1,5 @@
-"""The review record's context: one review / transition meeting (the Oxfordshire commissioning guidance, Appendix A).
+"""The review record of one review / transition meeting (the Oxfordshire commissioning guidance, Appendix A): the
+fields its template may use, its context, and when it can be produced (from one of the placement's reviews).
 
 The pupil, provider, commissioner and placement are as on the support plan. The review gives who was
 present, attendance over the period with its percentage, the pupil's and parents' views, notes, the

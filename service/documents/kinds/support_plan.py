@@ -1,4 +1,5 @@
-"""The AP Support Plan's context (the Oxfordshire commissioning guidance, Appendix A).
+"""The AP Support Plan (the Oxfordshire commissioning guidance, Appendix A): the fields its template may use, its
+context, and when it can be produced (from the placement page, referred to ended).
 
 The pupil (preferred and legal names, since the plan is a legal record), parents and carers, the home
 school, the provider and its placement contact, the commissioning organisation, who must decide and who
