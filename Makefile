@@ -7,8 +7,11 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMPS := .stamps
-TEMPLATES := templates_docx/support_plan.docx templates_docx/review_record.docx templates_docx/provider_pack.docx \
-    templates_docx/end_of_placement_report.docx
+# One default Word template per document kind: service/documents/kinds/<kind>.py -> templates_docx/<kind>.docx
+# (modules starting with _ are shared by the kinds). tests/documents/test_kinds_registry.py checks this list, the
+# registry (service.documents.kinds) and the built templates agree.
+KINDS := $(notdir $(basename $(wildcard service/documents/kinds/[a-z]*.py)))
+TEMPLATES := $(KINDS:%=templates_docx/%.docx)
 
 .PHONY: run test bench lint format clean system system-test setup
 
@@ -62,9 +65,10 @@ $(STAMPS)/assets: $(STAMPS)/npm assets/scss/apdocs.scss scripts/build-assets.mjs
 	npm run --silent build
 	@touch $@
 
-# The default Word templates are built from source (templates_docx/build_templates.py), never committed.
-$(TEMPLATES): $(STAMPS)/venv templates_docx/build_templates.py
-	$(BIN)/python templates_docx/build_templates.py
+# The default Word templates are built from source (templates_docx/<kind>.py, driven by the kinds' registry),
+# never committed.
+$(TEMPLATES): $(STAMPS)/venv $(wildcard templates_docx/*.py) service/documents/kinds/__init__.py
+	$(BIN)/python -m templates_docx.build_templates
 
 clean:
 	rm -rf $(VENV) node_modules $(STAMPS) service/static/build $(TEMPLATES)

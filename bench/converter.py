@@ -100,7 +100,7 @@ def baseline_docs_per_s(src: Path, work: Path, soffice: str) -> float:
 
 def run(emit=emit) -> float | None:
     """Emit the converter figures; return the per-document ``soffice`` baseline (docs/s) for other benches."""
-    from service.documents.converter import ConverterPool, PoolSettings, uno_python_available
+    from service.documents.engine.converter import ConverterPool, PoolSettings, uno_python_available
 
     settings = PoolSettings.from_env()
     if not uno_python_available(settings) or shutil.which(settings.soffice) is None:

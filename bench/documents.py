@@ -38,11 +38,11 @@ def run(emit) -> None:  # type: ignore[no-untyped-def]
 
     from service import create_app
     from service.cli import migrate_database
-    from service.documents import services, templates
-    from service.documents.converter import ConverterPool, PoolSettings
+    from service.documents import services, word_templates
+    from service.documents.engine.converter import ConverterPool, PoolSettings
+    from service.documents.engine.render_pool import RenderPool
+    from service.documents.engine.rendering import render_docx
     from service.documents.jobs import worker_threads
-    from service.documents.render_pool import RenderPool
-    from service.documents.rendering import render_docx
     from service.documents.types import DocumentType
     from service.extensions import db
     from service.settings import Settings
@@ -64,7 +64,7 @@ def run(emit) -> None:  # type: ignore[no-untyped-def]
 
             first = services.request_document(None, placement, DocumentType.SUPPORT_PLAN, output)
             db.session.commit()
-            template = (templates.template_store(output) / f"{first.template_sha256}.docx").read_bytes()
+            template = (word_templates.template_store(output) / f"{first.template_sha256}.docx").read_bytes()
             context = first.context
             timings = []
             for _ in range(RENDERS):
@@ -136,11 +136,11 @@ def _worst_renders(emit) -> None:  # type: ignore[no-untyped-def]
     import io
     import zipfile
 
-    from service.documents.fields import schema_for
-    from service.documents.render_pool import RenderPool
-    from service.documents.sample_context import sample_context
-    from service.documents.templates import DEFAULT_TEMPLATES_DIR
+    from service.documents.engine.render_pool import RenderPool
+    from service.documents.engine.sample_context import sample_context
+    from service.documents.kinds import schema_for
     from service.documents.types import DocumentType
+    from service.documents.word_templates import DEFAULT_TEMPLATES_DIR
     from service.settings import RenderLimits
 
     for doc_type in DocumentType:

@@ -8,7 +8,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovRadioInput, GovS
 from wtforms import RadioField, SubmitField
 from wtforms.validators import InputRequired
 
-from service.documents.rendering import MAX_TEMPLATE_BYTES
+from service.documents.engine.upload_check import MAX_TEMPLATE_BYTES
 
 
 class TemplateUploadForm(FlaskForm):

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from service.auth.models import User
 from service.documents import services as documents
-from service.documents.converter import ConverterPool, PoolSettings
+from service.documents.engine.converter import ConverterPool, PoolSettings
 from service.documents.models import Document, DocumentStatus
 from service.documents.types import DocumentType
 from service.extensions import db

@@ -77,7 +77,7 @@ def _env_number(name: str, default: float, minimum: float) -> float:
 
 @dataclass(frozen=True)
 class RenderLimits:
-    """What filling in one Word template may take, in the render worker (service/documents/render_pool.py).
+    """What filling in one Word template may take, in the render worker (service/documents/engine/render_pool.py).
 
     An uploaded template is code. Every render (the trial render at upload and every production render) runs in
     a worker process under these limits, so a template that loops for ever or builds a huge text fails that one

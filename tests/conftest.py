@@ -221,12 +221,12 @@ def as_provider(client, provider_user) -> FlaskClient:  # type: ignore[no-untype
 @pytest.fixture(scope="session")
 def default_templates() -> Path:
     """The default Word templates, built from source as `make` builds them when one is missing or older than
-    its source: a template left over from before a change to ``build_templates.py`` must not be tested stale."""
-    from tests.documents.conftest import FOLDER, SOURCE, build_module
+    its source: a template left over from before a change to ``templates_docx/*.py`` must not be tested stale."""
+    from tests.documents.conftest import FOLDER, SOURCES, build_module
 
     module = build_module()
     wanted = [FOLDER / name for name in module.TEMPLATES]
-    source_time = SOURCE.stat().st_mtime
+    source_time = max(source.stat().st_mtime for source in SOURCES)
     if not all(path.exists() and path.stat().st_mtime >= source_time for path in wanted):
         module.build(FOLDER)
     return FOLDER

@@ -20,7 +20,7 @@ from flask import current_app
 from huey import crontab
 
 from service.db import utcnow
-from service.documents.converter import ConverterPool, PoolSettings
+from service.documents.engine.converter import ConverterPool, PoolSettings
 from service.documents.models import Document, DocumentStatus
 from service.documents.services import produce
 from service.extensions import db

@@ -22,10 +22,12 @@ from flask import current_app
 from service.audit import services as audit
 from service.auth.models import Role, User
 from service.db import utcnow
-from service.documents import templates
-from service.documents.converter import ConversionFailed, ConverterPool
+from service.documents import word_templates
+from service.documents.engine.converter import ConversionFailed, ConverterPool
+from service.documents.engine.render_pool import shared_pool
+from service.documents.engine.rendering import Renderer, RenderError
+from service.documents.kinds import KINDS, MadeFrom
 from service.documents.models import Document, DocumentStatus
-from service.documents.rendering import Renderer, RenderError
 from service.documents.storage import sha256_of, write_atomically
 from service.documents.types import DocumentType
 from service.extensions import db
@@ -41,25 +43,15 @@ log = logging.getLogger(__name__)
 
 
 def context_builders() -> dict[DocumentType, Callable[..., dict[str, Any]]]:
-    """The context builder of each document type that has one so far."""
-    from service.documents.contexts.end_of_placement_report import build_end_of_placement_report_context
-    from service.documents.contexts.provider_pack import build_provider_pack_context
-    from service.documents.contexts.review_record import build_review_record_context
-    from service.documents.contexts.support_plan import build_support_plan_context
-
-    return {
-        DocumentType.SUPPORT_PLAN: build_support_plan_context,
-        DocumentType.REVIEW_RECORD: build_review_record_context,
-        DocumentType.PROVIDER_PACK: build_provider_pack_context,
-        DocumentType.END_OF_PLACEMENT_REPORT: build_end_of_placement_report_context,
-    }
+    """The context builder of each document type (the kinds' registry, ``service.documents.kinds``)."""
+    return {doc_type: kind.build_context for doc_type, kind in KINDS.items()}
 
 
 #: Document types made for one of the placement's reviews: produced from the review, not the placement page.
-PER_REVIEW_TYPES = frozenset({DocumentType.REVIEW_RECORD})
+PER_REVIEW_TYPES = frozenset(doc_type for doc_type, kind in KINDS.items() if kind.made_from is MadeFrom.REVIEW)
 #: Document types made when the placement is ended, from the record of its end (service.end_of_placement), not
 #: from a button on the placement page: a report of an active placement would say nothing yet.
-AT_THE_END_TYPES = frozenset({DocumentType.END_OF_PLACEMENT_REPORT})
+AT_THE_END_TYPES = frozenset(doc_type for doc_type, kind in KINDS.items() if kind.made_from is MadeFrom.END)
 
 
 def placement_document_types() -> list[DocumentType]:
@@ -132,7 +124,7 @@ def request_document(
         context = builder(placement, on=on or date.today(), version=version, review=review)
     else:
         context = builder(placement, on=on or date.today(), version=version)
-    template_name, template_sha = templates.active_template(
+    template_name, template_sha = word_templates.active_template(
         placement.commissioning_organisation_id, doc_type, output_dir
     )
     document = Document(
@@ -181,12 +173,10 @@ def produce(document_id: int, pool: ConverterPool, output_dir: Path, *, renderer
     docx_path = folder / f"{document.file_stem}.docx"
     pdf_path = folder / f"{document.file_stem}.pdf"
     try:
-        template = (templates.template_store(output_dir) / f"{document.template_sha256}.docx").read_bytes()
+        template = (word_templates.template_store(output_dir) / f"{document.template_sha256}.docx").read_bytes()
         if sha256_of(template) != document.template_sha256:
             raise RenderError("The stored template does not match the one this document was requested with")
         if renderer is None:
-            from service.documents.render_pool import shared_pool
-
             renderer = shared_pool()
         docx = renderer.render(template, document.context)
         if document.sealed:
@@ -224,7 +214,7 @@ def request_sealed_document(source: Document, context: dict[str, Any], output_di
     """Queue the signed version of ``source``: the same template the signers saw, ``context`` (theirs, with the
     signatures and the certificate's facts), a certificate page appended and the PDF sealed when it is made.
     It is the document's next version and, once ready, is never replaced (``Document.sealed``)."""
-    template_store = templates.template_store(output_dir) / f"{source.template_sha256}.docx"
+    template_store = word_templates.template_store(output_dir) / f"{source.template_sha256}.docx"
     if not template_store.exists():
         raise ValueError("the template the signers saw is no longer stored")
     document = Document(
@@ -287,16 +277,9 @@ def _readable(error: Exception) -> str:
     return str(error)
 
 
-#: The placements whose status means a document of each type has something to say. A review record also
-#: needs at least one review (see :func:`placements_with_data_for`).
-STATUSES_WITH_DATA = {
-    DocumentType.SUPPORT_PLAN: ("referred", "agreed", "active", "under_review", "ended"),
-    DocumentType.REVIEW_RECORD: ("agreed", "active", "under_review", "ended"),
-    # Sent before the pupil starts and again when something changes; an ended placement needs no new pack.
-    DocumentType.PROVIDER_PACK: ("referred", "agreed", "active", "under_review"),
-    # What the placement achieved: only once it has ended.
-    DocumentType.END_OF_PLACEMENT_REPORT: ("ended",),
-}
+#: The placements whose status means a document of each type has something to say (each kind's ``STATUSES``). A
+#: review record also needs at least one review (see :func:`placements_with_data_for`).
+STATUSES_WITH_DATA = {doc_type: kind.statuses for doc_type, kind in KINDS.items()}
 
 
 def placements_with_data_for(doc_type: DocumentType) -> list[int]:

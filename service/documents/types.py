@@ -2,7 +2,8 @@
 
 The value is the name used on the command line (``apdocs render --type support-plan``) and in stored
 records; ``label`` is what people read; ``default_template`` is the file in ``templates_docx/`` that
-``templates_docx/build_templates.py`` builds for it.
+``templates_docx/<kind>.py`` builds for it. What each kind is (its fields, context and when it can be produced)
+is in ``service.documents.kinds``, the registry; this enum is only the names, so models can import it lightly.
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ from forms.templates import TemplateUploadForm
 from service.access import current, roles_required
 from service.audit import services as audit
 from service.auth.models import Role
-from service.documents import jobs, templates
+from service.documents import jobs, word_templates
 from service.documents import services as documents
 from service.documents.models import DocumentStatus
 from service.documents.types import DocumentType
@@ -139,10 +139,10 @@ def manage_templates() -> ResponseReturnValue:
     if form.validate_on_submit():
         upload = form.template.data
         try:
-            templates.upload_template(
+            word_templates.upload_template(
                 admin, DocumentType(form.doc_type.data), upload.filename or "", upload.read(), _output_dir()
             )
-        except templates.TemplateRejected as rejected:
+        except word_templates.TemplateRejected as rejected:
             db.session.rollback()
             problems = [str(problem) for problem in rejected.problems]
             form.template.errors = [*form.template.errors, rejected.message]
@@ -150,7 +150,7 @@ def manage_templates() -> ResponseReturnValue:
             db.session.commit()
             flash("The template passed every check and is now used for new documents.", "success")
             return redirect(url_for("documents.manage_templates"))
-    uploaded = templates.templates_of(admin.organisation_id)
+    uploaded = word_templates.templates_of(admin.organisation_id)
     return render_template(
         "documents/templates.html", form=form, problems=problems, uploaded=uploaded, producible=producible
     )
@@ -161,7 +161,7 @@ def manage_templates() -> ResponseReturnValue:
 def use_template(template_id: int) -> Response:
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    template = templates.activate(current(), template_id)
+    template = word_templates.activate(current(), template_id)
     if template is None:
         abort(404)
     db.session.commit()
@@ -177,12 +177,12 @@ def default_template(doc_type: str) -> ResponseReturnValue:
         kind = DocumentType(doc_type)
     except ValueError:
         abort(404)
-    path = templates.DEFAULT_TEMPLATES_DIR / kind.default_template
+    path = word_templates.DEFAULT_TEMPLATES_DIR / kind.default_template
     if not path.is_file():
         abort(404)
     if not ConfirmForm().validate_on_submit():
         return send_file(path, mimetype=MIME["docx"], as_attachment=True, download_name=path.name)
-    templates.use_default(current(), kind)
+    word_templates.use_default(current(), kind)
     db.session.commit()
     flash(f"New {kind.label} documents now use the default template.", "success")
     return redirect(url_for("documents.manage_templates"))

@@ -20,7 +20,7 @@ from service.queue import huey
 @functools.lru_cache(maxsize=1)
 def _converter_installed() -> tuple[bool, bool]:
     """Checked once per process: whether LibreOffice and a Python with its UNO bridge are installed."""
-    from service.documents.converter import PoolSettings, soffice_available, uno_python_available
+    from service.documents.engine.converter import PoolSettings, soffice_available, uno_python_available
 
     settings = PoolSettings.from_env()
     return soffice_available(settings), uno_python_available(settings)

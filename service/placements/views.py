@@ -13,7 +13,7 @@ from service.attendance import chart as attendance_chart
 from service.attendance import services as attendance_services
 from service.auth.models import Role, User
 from service.documents import services as document_services
-from service.documents.contexts.support_plan import kept_from_provider
+from service.documents.kinds.support_plan import kept_from_provider
 from service.end_of_placement import services as end_services
 from service.extensions import db
 from service.placements import services

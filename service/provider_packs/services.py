@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from service.audit import services as audit
 from service.auth.models import User
 from service.documents import services as documents
-from service.documents.fields import PLAN_SECTIONS
+from service.documents.kinds.support_plan import PLAN_SECTIONS
 from service.documents.models import Document
 from service.documents.sending import Letter, send_document
 from service.documents.types import DocumentType

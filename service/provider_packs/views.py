@@ -14,8 +14,8 @@ from forms.provider_packs import QUESTIONS, ProviderPackForm
 from service.access import keeps_answers, kept_formdata, roles_required
 from service.auth.models import Role
 from service.documents import services as documents
-from service.documents.contexts.provider_pack import build_provider_pack_context
 from service.documents.jobs import produce_document
+from service.documents.kinds.provider_pack import build_provider_pack_context
 from service.documents.types import DocumentType
 from service.extensions import db
 from service.mail.jobs import deliver_message

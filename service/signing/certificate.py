@@ -19,7 +19,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 from docx.table import Table
 
-from service.documents.rendering import clean_text
+from service.documents.engine.rendering import clean_text
 
 TITLE = "Certificate of completion"
 LABEL_FILL = "EDEFF2"

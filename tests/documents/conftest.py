@@ -10,12 +10,14 @@ import docx
 import pytest
 from pypdf import PdfReader
 
-from service.documents.converter import ConverterPool, PoolSettings, soffice_available, uno_python_available
+from service.documents.engine.converter import ConverterPool, PoolSettings, soffice_available, uno_python_available
 from service.settings import REPO_ROOT
 from tests.helpers import require
 
 FOLDER = REPO_ROOT / "templates_docx"
 SOURCE = FOLDER / "build_templates.py"
+#: Everything the default templates are built from: the build script, the shared look and one builder per kind.
+SOURCES = sorted(FOLDER.glob("*.py"))
 
 
 def build_module():  # type: ignore[no-untyped-def]

@@ -13,7 +13,7 @@ from pathlib import Path
 import docx
 import pytest
 
-from service.documents.converter import ConverterPool, PoolSettings, soffice_available, uno_python_available
+from service.documents.engine.converter import ConverterPool, PoolSettings, soffice_available, uno_python_available
 from tests.helpers import require
 
 SECRETS = {
@@ -82,9 +82,9 @@ def test_libreoffice_and_its_worker_inherit_no_secrets(tmp_path: Path) -> None:
 
 @pytest.mark.usefixtures("secrets_in_the_environment")
 def test_the_render_worker_inherits_no_secrets(default_templates: Path) -> None:
-    from service.documents.fields import schema_for
-    from service.documents.render_pool import RenderPool
-    from service.documents.sample_context import sample_context
+    from service.documents.engine.render_pool import RenderPool
+    from service.documents.engine.sample_context import sample_context
+    from service.documents.kinds import schema_for
     from service.documents.types import DocumentType
     from service.settings import RenderLimits
 

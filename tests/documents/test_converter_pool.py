@@ -22,14 +22,14 @@ import docx
 import pytest
 from pypdf import PdfReader
 
-from service.documents.converter import (
+from service.documents.engine.converter import (
     ConversionFailed,
     ConverterPool,
     PoolSettings,
     soffice_available,
     uno_python_available,
 )
-from service.documents.converter.pool import process_alive
+from service.documents.engine.converter.processes import process_alive
 from tests.helpers import require
 
 BASE = PoolSettings.from_env()
@@ -308,7 +308,7 @@ def test_killed_service_leaves_no_libreoffice_behind():
     """The service is SIGKILLed (no close, no atexit) while its LibreOffice hangs: the worker notices."""
     script = (
         "import os, signal\n"
-        "from service.documents.converter import ConverterPool, PoolSettings\n"
+        "from service.documents.engine.converter import ConverterPool, PoolSettings\n"
         f"pool = ConverterPool({settings()!r})\n"
         "pool.start()\n"
         "ids = pool.process_ids()\n"

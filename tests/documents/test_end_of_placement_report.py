@@ -22,11 +22,11 @@ import pytest
 from pypdf import PdfReader
 
 from service.attendance.models import AttendanceMark
-from service.documents import charts
 from service.documents import services as documents
-from service.documents.contexts.end_of_placement_report import build_end_of_placement_report_context
-from service.documents.fields import context_problems
-from service.documents.rendering import check_template, render_docx
+from service.documents.engine import charts
+from service.documents.engine.rendering import render_docx
+from service.documents.kinds import check_template, context_problems
+from service.documents.kinds.end_of_placement_report import build_end_of_placement_report_context
 from service.documents.types import DocumentType
 from service.end_of_placement.models import EndOfPlacement
 from service.extensions import db

@@ -15,8 +15,8 @@ import sqlalchemy as sa
 from click.testing import CliRunner
 
 from service.cli import main
+from service.documents.kinds import check_template
 from service.documents.models import DocumentTemplate
-from service.documents.rendering import check_template
 from service.documents.types import DocumentType
 from tests.documents.test_template_check import template
 from tests.helpers import csrf_token, text

@@ -15,9 +15,9 @@ from datetime import date
 import docx
 import pytest
 
-from service.documents.contexts.review_record import build_review_record_context
-from service.documents.contexts.support_plan import build_support_plan_context
-from service.documents.rendering import render_docx
+from service.documents.engine.rendering import render_docx
+from service.documents.kinds.review_record import build_review_record_context
+from service.documents.kinds.support_plan import build_support_plan_context
 from service.rules.placement_status import PlacementStatus
 from tests import factories
 from tests.documents.conftest import pdf_text

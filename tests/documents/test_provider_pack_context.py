@@ -10,9 +10,9 @@ from decimal import Decimal
 
 import pytest
 
-from service.documents.contexts.provider_pack import build_provider_pack_context
-from service.documents.fields import PACK_SECTIONS, context_problems
-from service.documents.rendering import check_template, render_docx
+from service.documents.engine.rendering import render_docx
+from service.documents.kinds import check_template, context_problems
+from service.documents.kinds.provider_pack import PACK_SECTIONS, build_provider_pack_context
 from service.documents.types import DocumentType
 from service.provider_packs.models import PackSection
 from service.pupils.models import SafeguardingStatus, SenStatus

@@ -22,9 +22,9 @@ from click.testing import CliRunner
 from pypdf import PdfReader
 
 from service.cli import main
-from service.documents.contexts.provider_pack import build_provider_pack_context
+from service.documents.engine.rendering import render_docx
+from service.documents.kinds.provider_pack import build_provider_pack_context
 from service.documents.models import Document, DocumentStatus
-from service.documents.rendering import render_docx
 from service.documents.types import DocumentType
 from service.provider_packs.models import PackSection
 from service.rules.placement_status import PlacementStatus

@@ -16,12 +16,13 @@ import sqlalchemy as sa
 from click.testing import CliRunner
 
 from service.cli import main
-from service.documents import render_pool, templates
-from service.documents.fields import schema_for
+from service.documents import word_templates
+from service.documents.engine import render_pool
+from service.documents.engine.render_pool import RenderPool
+from service.documents.engine.rendering import RenderError, RenderLimitExceeded
+from service.documents.engine.sample_context import sample_context
+from service.documents.kinds import check_template, schema_for
 from service.documents.models import Document, DocumentStatus, DocumentTemplate
-from service.documents.render_pool import RenderPool
-from service.documents.rendering import RenderError, RenderLimitExceeded, check_template
-from service.documents.sample_context import sample_context
 from service.documents.types import DocumentType
 from service.rules.placement_status import PlacementStatus
 from service.settings import RenderLimits
@@ -200,7 +201,7 @@ def _plant(app, school, tag: str) -> None:  # type: ignore[no-untyped-def]
     from service.extensions import db
 
     data = template("Plan for {{ pupil.display_name }}", tag)
-    sha = templates.store_template_bytes(Path(app.config["APDOCS_OUTPUT_DIR"]), data)
+    sha = word_templates.store_template_bytes(Path(app.config["APDOCS_OUTPUT_DIR"]), data)
     db.session.add(
         DocumentTemplate(
             organisation_id=school.id, doc_type=PLAN, file_name="old.docx", sha256=sha, size=len(data), is_active=True
@@ -284,7 +285,7 @@ def test_a_nonsense_limit_stops_the_service_starting(monkeypatch: pytest.MonkeyP
 
 def test_the_output_limit_also_holds_in_process() -> None:
     """``render_docx`` counts what a template prints as it prints it, without a worker too."""
-    from service.documents.rendering import render_docx
+    from service.documents.engine.rendering import render_docx
 
     with pytest.raises(RenderLimitExceeded) as failure:
         render_docx(template(FLOOD), sample_context(schema_for(PLAN)), max_output_bytes=1024 * 1024)

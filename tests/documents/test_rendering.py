@@ -11,7 +11,7 @@ import docx
 import pytest
 from docx.document import Document as DocumentObject
 
-from service.documents.rendering import RenderError, clean_text, jinja_env, render_docx
+from service.documents.engine.rendering import RenderError, clean_text, jinja_env, render_docx
 
 HOSTILE = [
     "Tom & Jerry <script>alert('x')</script>",

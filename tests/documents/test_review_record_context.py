@@ -12,9 +12,9 @@ from pathlib import Path
 import docx
 import pytest
 
-from service.documents.contexts.review_record import build_review_record_context
-from service.documents.fields import context_problems
-from service.documents.rendering import check_template, render_docx
+from service.documents.engine.rendering import render_docx
+from service.documents.kinds import check_template, context_problems
+from service.documents.kinds.review_record import build_review_record_context
 from service.documents.types import DocumentType
 from service.reviews.models import ProgressRating, Review
 from service.rules.placement_status import PlacementStatus

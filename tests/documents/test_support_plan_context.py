@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from service.documents.contexts.support_plan import build_support_plan_context
-from service.documents.fields import AGREEMENT, ASSESSMENT, REFERRAL, SUPPORT, context_problems, empty_values
-from service.documents.rendering import render_docx
+from service.documents.engine.rendering import render_docx
+from service.documents.engine.schema import empty_values
+from service.documents.kinds import context_problems
+from service.documents.kinds.support_plan import AGREEMENT, ASSESSMENT, REFERRAL, SUPPORT, build_support_plan_context
 from service.documents.types import DocumentType
 from service.placements.models import PlacementSession
 from service.providers.models import ProviderContact

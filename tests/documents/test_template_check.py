@@ -10,7 +10,9 @@ import zipfile
 import docx
 import pytest
 
-from service.documents.rendering import MAX_TEMPLATE_BYTES, TemplateProblem, check_template
+from service.documents.engine.rendering import TemplateProblem
+from service.documents.engine.upload_check import MAX_TEMPLATE_BYTES
+from service.documents.kinds import check_template
 from service.documents.types import DocumentType
 from tests.documents.conftest import build_module
 

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from service.documents import fields
-from service.documents.fields import Field, Kind, context_problems, example_context, render_markdown
+from service.documents import kinds
+from service.documents.engine.schema import Field, Kind
+from service.documents.kinds import context_problems, example_context, render_markdown
 from service.documents.types import DocumentType
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "template-fields.md"
@@ -15,7 +16,7 @@ DOC = Path(__file__).resolve().parents[2] / "docs" / "template-fields.md"
 
 def test_the_committed_reference_matches_the_code() -> None:
     assert DOC.read_text(encoding="utf-8") == render_markdown(), (
-        "docs/template-fields.md is out of date: run `python -m service.documents.fields > docs/template-fields.md`"
+        "docs/template-fields.md is out of date: run `python -m service.documents.kinds > docs/template-fields.md`"
     )
 
 
@@ -97,4 +98,4 @@ def test_every_document_type_has_a_label_and_default_template() -> None:
     assert DocumentType.SUPPORT_PLAN.label == "AP Support Plan"
     assert DocumentType.SUPPORT_PLAN.default_template == "support_plan.docx"
     assert DocumentType("end-of-placement-report").default_template == "end_of_placement_report.docx"
-    assert set(fields.SCHEMAS) == set(DocumentType)
+    assert set(kinds.SCHEMAS) == set(DocumentType)

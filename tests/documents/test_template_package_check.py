@@ -16,8 +16,9 @@ from click.testing import CliRunner
 from docx.oxml import parse_xml
 
 from service.cli import main
+from service.documents.engine.rendering import TemplateProblem
+from service.documents.kinds import check_template
 from service.documents.models import DocumentTemplate
-from service.documents.rendering import TemplateProblem, check_template
 from service.documents.types import DocumentType
 from tests.helpers import csrf_token, text
 

@@ -32,8 +32,8 @@ from cryptography.x509.oid import NameOID
 from pypdf import PdfReader
 
 from service.cli import main
-from service.documents.contexts.support_plan import build_support_plan_context
-from service.documents.rendering import render_docx
+from service.documents.engine.rendering import render_docx
+from service.documents.kinds.support_plan import build_support_plan_context
 from service.rules.placement_status import PlacementStatus
 from service.settings import REPO_ROOT, Settings
 from service.signing.certificates import SEAL_FILE, SELF_SIGNED_COMMON_NAME, SIGNING_FOLDER

@@ -1,8 +1,9 @@
 """The parts every document's context shares: the document itself, the pupil, parents, provider, commissioner,
 placement and its weekly sessions, and the small formatters for dates, times and hours.
 
-Each function returns exactly the fields :mod:`service.documents.fields` declares for its group, as plain
-strings, booleans and lists, so builders can put them together and the result is still JSON.
+Each function returns exactly the fields its group declares (``_fields``), as plain strings, booleans and lists, so
+builders can put them together and the result is still JSON. Templates never reach into models: a context can be
+stored with the document it produced, and the document produced again from it.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from service.formatting import UK, uk_date
 from service.placements.models import Placement, PlacementSession
 from service.providers.models import Provider
 from service.pupils.models import ParentCarer, Pupil
+from service.support_plans.models import PlanObjective
 
 
 def document(title: str, version: int, on: date) -> dict[str, str]:
@@ -137,3 +139,15 @@ def yes_no_blank(value: bool | None) -> str:
     if value is None:
         return ""
     return "Yes" if value else "No"
+
+
+def objective(record: PlanObjective) -> dict[str, str]:
+    """One SMART objective of the plan, as the support plan and the provider pack both print it."""
+    return {
+        "area": record.area.label if record.area is not None else "",
+        "objective": text(record.objective),
+        "baseline": text(record.baseline),
+        "target": text(record.target),
+        "measure": text(record.measure),
+        **date_fields("due_by", record.due_by),
+    }

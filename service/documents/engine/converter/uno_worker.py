@@ -1,6 +1,6 @@
 """One converter worker: owns one headless LibreOffice (``soffice``) and converts DOCX to PDF over UNO.
 
-Run by :mod:`service.documents.converter.pool` under the system Python that has ``python3-uno``
+Run by :mod:`service.documents.engine.converter.pool` under the system Python that has ``python3-uno``
 (``/usr/bin/python3`` on Debian), NOT the service's virtualenv. It therefore imports only the standard
 library and ``uno``, never the service package.
 

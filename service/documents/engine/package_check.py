@@ -19,7 +19,7 @@ network, so nothing in a template may point outside it:
   program opening the file converts and pastes in);
 * an attached template (``w:attachedTemplate`` or its relationship: a .dotm whose macros and styles Word loads).
 
-:func:`package_problems` is run on every uploaded template (``rendering.check_template``) and, in the render
+:func:`package_problems` is run on every uploaded template (``upload_check.check_template``) and, in the render
 worker, on every filled-in document before LibreOffice sees it: a template can build XML the upload never saw
 (``{% set %}`` blocks hold raw XML), and this second look catches whatever it built.
 """

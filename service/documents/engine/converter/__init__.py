@@ -1,8 +1,8 @@
 """DOCX → PDF conversion over a pool of warm LibreOffice instances (see pool.py and docs/converter.md)."""
 
-from service.documents.converter.pool import (
+from service.documents.engine.converter.pool import ConverterPool
+from service.documents.engine.converter.settings import (
     ConversionFailed,
-    ConverterPool,
     PoolSettings,
     soffice_available,
     uno_python_available,

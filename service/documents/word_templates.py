@@ -2,7 +2,7 @@
 
 An LA or a school may want the plan on its own letterhead and wording. An uploaded template is code
 that will run against children's data, so it goes through every check of
-:func:`service.documents.rendering.check_template` first, in a render worker process under the render
+:func:`service.documents.kinds.check_template` first, in a render worker process under the render
 limits (the web process never opens it): its tags and fields, anything in the file that reaches outside it,
 and a trial render with example data in every field. A template with any problem is refused with each
 problem named, and is not stored at all. A good one becomes the organisation's active
@@ -18,8 +18,9 @@ import sqlalchemy as sa
 
 from service.audit import services as audit
 from service.auth.models import Role, User
+from service.documents.engine.rendering import TemplateProblem
+from service.documents.kinds import check_template
 from service.documents.models import DocumentTemplate
-from service.documents.rendering import TemplateProblem, check_template
 from service.documents.storage import sha256_of, write_atomically
 from service.documents.types import DocumentType
 from service.errors import FieldError

@@ -3,7 +3,7 @@
 An organisation's uploaded template is code that runs against children's data. The sandbox stops it reaching
 Python's internals, but not from looping for ever or building gigabytes of text; in the embedded set-up the
 process doing that is the one that serves the web. So the whole upload check with its trial render
-(``rendering.check_template``) and every production render (``services.produce``, hence ``apdocs render``)
+(``upload_check.check_template``) and every production render (``services.produce``, hence ``apdocs render``)
 happen here: in a small pool of persistent worker processes (``render_worker.py``), each limited by the kernel
 to the processor time, memory and output size of ``settings.RenderLimits``, and watched by the clock.
 
@@ -49,9 +49,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from service.documents.child_env import ask_to_quit, minimal_environment
-from service.documents.rendering import RenderError, RenderLimitExceeded, TemplateProblem, trial_limit_problem
-from service.documents.types import DocumentType
+from service.documents.engine.child_env import ask_to_quit, minimal_environment
+from service.documents.engine.rendering import RenderError, RenderLimitExceeded, TemplateProblem, trial_limit_problem
+from service.documents.engine.schema import Schema, schema_to_json
 from service.settings import RenderLimits
 
 log = logging.getLogger(__name__)
@@ -180,7 +180,7 @@ class _Slot:
         except queue.Empty:
             return None
 
-    def run(self, op: str, doc_type: str, template: bytes, context_json: bytes) -> bytes:
+    def run(self, op: str, template: bytes, payload_json: bytes) -> bytes:
         """One job in this worker. Raises RenderError (the worker stays) or _Failure (it must be replaced)."""
         with self.lock:
             process = self.process
@@ -188,11 +188,11 @@ class _Slot:
                 raise _Failure(RenderError(STOPPING))
             self.next_id += 1
             rid = self.next_id
-        request = {"id": rid, "op": op, "doc_type": doc_type, "template": len(template), "context": len(context_json)}
+        request = {"id": rid, "op": op, "template": len(template), "context": len(payload_json)}
         header = json.dumps(request).encode()
         try:
             assert process.stdin is not None
-            process.stdin.write(header + b"\n" + template + context_json)
+            process.stdin.write(header + b"\n" + template + payload_json)
             process.stdin.flush()
         except (OSError, ValueError) as error:
             raise _Failure(self._death(process)) from error
@@ -291,16 +291,17 @@ class RenderPool:
 
         Raises :class:`RenderError` (a problem with the template, readable) or :class:`RenderLimitExceeded`.
         """
-        return self._run("render", "", template, json.dumps(context, ensure_ascii=False).encode("utf-8"))
+        return self._run("render", template, json.dumps(context, ensure_ascii=False).encode("utf-8"))
 
-    def check(self, template: bytes, doc_type: DocumentType) -> list[TemplateProblem]:
-        """The upload check of ``template`` (``rendering.check_template_here``), run in a worker under the limits.
+    def check(self, template: bytes, schema: Schema) -> list[TemplateProblem]:
+        """The upload check of ``template`` against ``schema`` (``upload_check.check_template_here``), run in a
+        worker under the limits.
 
         A check that goes over a limit, or whose worker dies, refuses the template with the reason: a check
         that cannot finish never lets a template through.
         """
         try:
-            found = json.loads(self._run("check", doc_type.value, template, b""))
+            found = json.loads(self._run("check", template, schema_to_json(schema)))
         except RenderLimitExceeded as error:
             return [trial_limit_problem(error)]
         except RenderError as error:
@@ -309,7 +310,7 @@ class RenderPool:
             ]
         return [TemplateProblem(str(message), str(tag), str(location)) for message, tag, location in found]
 
-    def _run(self, op: str, doc_type: str, template: bytes, context_json: bytes) -> bytes:
+    def _run(self, op: str, template: bytes, payload_json: bytes) -> bytes:
         if self._closed:
             raise RenderError(STOPPING)
         slot = self._idle.get()
@@ -320,7 +321,7 @@ class RenderPool:
                 if slot.process is None:
                     slot.start()
                     self._count("starts")
-                result = slot.run(op, doc_type, bytes(template), context_json)
+                result = slot.run(op, bytes(template), payload_json)
             except _Failure as failure:
                 slot.kill()  # the next render starts a fresh worker
                 raise failure.error from None

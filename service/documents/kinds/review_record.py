@@ -1,4 +1,5 @@
-"""The review record's context: one review / transition meeting (the Oxfordshire commissioning guidance, Appendix A).
+"""The review record of one review / transition meeting (the Oxfordshire commissioning guidance, Appendix A): the
+fields its template may use, its context, and when it can be produced (from one of the placement's reviews).
 
 The pupil, provider, commissioner and placement are as on the support plan. The review gives who was
 present, attendance over the period with its percentage, the pupil's and parents' views, notes, the
@@ -14,11 +15,87 @@ from datetime import date
 from typing import Any
 
 from service.attendance import services as attendance
-from service.documents import charts
-from service.documents.contexts import common
+from service.documents.engine import charts
+from service.documents.engine import schema as fields
+from service.documents.engine.schema import Field, Kind, Schema
+from service.documents.kinds import _common as common
+from service.documents.kinds._fields import COMMISSIONER, DOCUMENT, PLACEMENT, PROVIDER, PUPIL, REVIEW_CHANGES
+from service.documents.kinds._kind import DocumentKind, MadeFrom
+from service.documents.types import DocumentType
 from service.placements.models import Placement
 from service.reviews.models import ObjectiveProgress, Review
 from service.rules.attendance_codes import attendance_summary, weekly_summaries
+
+# -- the fields its template may use ------------------------------------------------------------------
+
+REVIEW = fields.group(
+    "review",
+    "Appendix A, Review / Transition Meeting: the review this record is of.",
+    fields.text("number", "Review number for this placement (1, 2, ...)", "2"),
+    fields.date("meeting_date", "Date of the review meeting", "9 February 2026"),
+    fields.paras("present", "Who was present", "Ms K Owen (SENCO), Alex Jones (provider), Pat Smith (parent)"),
+    fields.group(
+        "attendance",
+        "Attendance since the last review.",
+        fields.date("from_date", "First day of the period", "5 January 2026"),
+        fields.date("to_date", "Last day of the period", "6 February 2026"),
+        fields.text("sessions_possible", "Possible sessions (am and pm), or empty", "50"),
+        fields.text("sessions_attended", "Sessions attended, or empty", "44"),
+        fields.text("percent", "Sessions attended as a percentage of possible sessions, or empty", "88%"),
+        fields.paras("notes", "Notes on attendance", "Late twice after the bus changed."),
+        Field(
+            "chart_image",
+            "A bar chart of each week's attendance over the period, from the register, with a line at 90%; "
+            "printed 15 cm wide",
+            "",
+            Kind.IMAGE,
+            note="Empty when the period is not given or the register has no possible session in it.",
+        ),
+    ),
+    fields.paras(
+        "pupil_views", "The pupil's views (always shown on the record: `or_dash` when empty)", "I like the workshop."
+    ),
+    fields.paras(
+        "parent_views",
+        "The parents' or carers' views (always shown on the record: `or_dash` when empty)",
+        "Much happier in the mornings.",
+    ),
+    fields.paras("notes", "Notes from the review meeting", "A good start."),
+    *REVIEW_CHANGES,
+    fields.yes_no("extension_agreed", "Whether an extension was agreed", False),
+    fields.date("new_end_date", "New finish / off-roll date, or empty", ""),
+    fields.date("next_review_date", "Date of the next review, or empty", "23 March 2026"),
+    fields.text("recorded_by", "Who recorded the review in apdocs, or empty", "Ms K Owen"),
+    fields.list_of(
+        "progress",
+        "Progress against each objective of the plan, in the plan's order.",
+        fields.paras("objective", "The objective, as it stood at the review", "Attend every session"),
+        fields.paras(
+            "baseline", "Its baseline, from the plan (empty if the objective was since removed)", "62% attendance"
+        ),
+        fields.paras(
+            "target", "Its target, from the plan (empty if the objective was since removed)", "95% attendance"
+        ),
+        fields.text(
+            "rating",
+            "Progress made: Not started, Little or no progress, Some progress, Good progress, Achieved",
+            "Some progress",
+        ),
+        fields.paras("evidence", "The evidence for the rating", "88% attendance this half-term."),
+    ),
+)
+
+SCHEMA = Schema(
+    DocumentType.REVIEW_RECORD.label,
+    (DOCUMENT, PUPIL, PROVIDER, COMMISSIONER, PLACEMENT, REVIEW),
+    intro=(
+        "The record of one review or transition meeting (the Oxfordshire commissioning guidance's Appendix A, "
+        '"Review / Transition Meeting"), with progress against each objective of the plan.'
+    ),
+)
+
+
+# -- its context --------------------------------------------------------------------------------------
 
 TITLE = "Alternative Provision Review / Transition Meeting"
 
@@ -97,3 +174,9 @@ def _percent(value: float | None) -> str:
     if value is None:
         return ""
     return f"{value:.1f}".removesuffix(".0") + "%"
+
+
+#: The placement statuses in which a review record has something to say; it also needs at least one review
+#: (``services.placements_with_data_for``).
+STATUSES = ("agreed", "active", "under_review", "ended")
+KIND = DocumentKind(DocumentType.REVIEW_RECORD, SCHEMA, build_review_record_context, STATUSES, MadeFrom.REVIEW)

@@ -1,6 +1,6 @@
 """A full, hostile context for any document type, built from its schema: what an uploaded template is tried with.
 
-The upload check fills the template in once with this context before it is accepted (``rendering.check_template``
+The upload check fills the template in once with this context before it is accepted (``upload_check.check_template``
 through the render worker), so a template that fails, or that is too heavy, is refused at upload instead of
 failing every real document later. The context is made to be the hardest realistic one: every field filled, every
 list with a few rows, every picture a real PNG of the size the service makes, and free text with the characters
@@ -17,7 +17,7 @@ import zlib
 from collections.abc import Iterable
 from typing import Any
 
-from service.documents.fields import Field, Kind, Schema, iso_example
+from service.documents.engine.schema import Field, Kind, Schema, iso_example
 
 #: Text that has broken document templates elsewhere: XML's own characters, quotes of every kind, an emoji,
 #: Arabic and Hebrew (right to left) and a tag typed by a person, which must print as text.

@@ -1,6 +1,6 @@
 """The render worker: a process of its own that fills in Word templates, one at a time, under hard limits.
 
-Started and fed by :mod:`service.documents.render_pool` (never imported by the service itself)::
+Started and fed by :mod:`service.documents.engine.render_pool` (never imported by the service itself)::
 
     python -I render_worker.py --cpu-s 10 --memory-mb 512 --max-output-mb 50
 
@@ -21,12 +21,13 @@ middle may have left the process in any state. Every filled-in document is also 
 would reach outside it (``package_check``) before it is handed back.
 
 Two jobs, under the same limits: ``render`` (fill a template in with a context) and ``check`` (the whole upload
-check of a template, ``rendering.check_template_here``, its trial render included), so that neither an uploaded
-file nor a template ever runs in the service's own process.
+check of a template, ``upload_check.check_template_here``, its trial render included), so that neither an uploaded
+file nor a template ever runs in the service's own process. A check is sent the schema it checks against
+(``schema.schema_to_json``): the worker knows no document kind.
 
 Protocol (stdin and stdout, binary). A request is one JSON line ``{"id": 1, "op": "render"|"check",
-"doc_type": "support-plan", "template": N, "context": M}`` followed by the template's N bytes and the context's
-M bytes (JSON, UTF-8; none for a check); ``{"cmd": "quit"}`` or EOF ends the worker. A reply is one JSON line
+"template": N, "context": M}`` followed by the template's N bytes and M bytes of JSON, UTF-8: the context for a
+render, the schema for a check; ``{"cmd": "quit"}`` or EOF ends the worker. A reply is one JSON line
 followed by ``size`` bytes: ``{"id": 1, "ok": true, "size": K, "cpu_ms": ..., "peak_mb": ...}`` and the .docx
 (or, for a check, the problems as a JSON list of ``[message, tag, location]``), or ``{"id": 1, "ok": false,
 "size": 0, "kind": "render"|"cpu"|"memory"|"output", "error": "a sentence for a person"}``. At start:
@@ -93,10 +94,14 @@ class Worker:
         self.memory_mb = memory_mb
         self.max_output = max_output_mb * 1024 * 1024
         self.out = out
-        from service.documents import rendering
-        from service.documents.package_check import package_problems
+        # Imported here, not at the top: run as a script, the service's package is importable only once the
+        # ``__main__`` block below has put it on sys.path.
+        from service.documents.engine import rendering, schema, upload_check
+        from service.documents.engine.package_check import package_problems
 
         self.rendering = rendering
+        self.schema = schema
+        self.upload_check = upload_check
         self.package_problems = package_problems
 
     def send(self, header: dict[str, Any], payload: bytes = b"") -> None:
@@ -111,7 +116,7 @@ class Worker:
         resource.setrlimit(resource.RLIMIT_AS, (total, total))
         signal.signal(signal.SIGXCPU, _on_sigxcpu)
 
-    def handle(self, rid: Any, op: str, doc_type: str, template: bytes, context_json: bytes) -> None:
+    def handle(self, rid: Any, op: str, template: bytes, payload_json: bytes) -> None:
         hard = resource.getrlimit(resource.RLIMIT_CPU)[1]
         soft = math.ceil(_cpu_seconds() + self.cpu_s)
         if hard != resource.RLIM_INFINITY:
@@ -121,9 +126,9 @@ class Worker:
         _State.in_render = True
         try:
             if op == "check":
-                header, payload = self.check(rid, doc_type, template)
+                header, payload = self.check(rid, template, payload_json)
             else:
-                header, payload = self.render(rid, template, context_json)
+                header, payload = self.render(rid, template, payload_json)
         except CpuLimit:
             header, payload = self.failure(rid, "cpu", self.rendering.limit_message("cpu", self.cpu_s)), b""
         finally:
@@ -143,11 +148,10 @@ class Worker:
             raise self.rendering.RenderError(reason)
         return docx
 
-    def check(self, rid: Any, doc_type: str, template: bytes) -> tuple[dict[str, Any], bytes]:
-        from service.documents.types import DocumentType
-
+    def check(self, rid: Any, template: bytes, schema_json: bytes) -> tuple[dict[str, Any], bytes]:
         try:
-            problems = self.rendering.check_template_here(template, DocumentType(doc_type), self.render_here)
+            schema = self.schema.schema_from_json(schema_json)
+            problems = self.upload_check.check_template_here(template, schema, self.render_here)
         except MemoryError:
             return self.failure(rid, "memory", self.rendering.limit_message("memory", self.memory_mb)), b""
         except Exception as error:  # noqa: BLE001 - a fault of the checker: refuse, never the message
@@ -208,12 +212,10 @@ def main(argv: list[str] | None = None) -> int:
             return 2  # the pool never sends this: stop rather than guess where the next request starts
         if template is None or context is None:
             return 0
-        worker.handle(
-            request.get("id"), str(request.get("op", "render")), str(request.get("doc_type", "")), template, context
-        )
+        worker.handle(request.get("id"), str(request.get("op", "render")), template, context)
 
 
 if __name__ == "__main__":
-    # Run as a script (``python -I``): the service's package is two folders up.
-    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+    # Run as a script (``python -I``): the service's package is three folders up.
+    sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
     sys.exit(main())
