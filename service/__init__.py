@@ -96,6 +96,7 @@ def register_blueprints(app: Flask) -> None:
     from service.signing.views import bp as signing_bp
     from service.summary.views import bp as summary_bp
     from service.support_plans.views import bp as support_plans_bp
+    from service.term_dates.views import bp as term_dates_bp
     from service.visits.views import bp as visits_bp
 
     for blueprint in (
@@ -116,6 +117,7 @@ def register_blueprints(app: Flask) -> None:
         summary_bp,
         documents_bp,
         organisations_bp,
+        term_dates_bp,
         mail_bp,
         audit_bp,
     ):

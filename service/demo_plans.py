@@ -24,8 +24,8 @@ from service.support_plans.models import (
     PlanIntervention,
     PlanObjective,
     SupportPlan,
-    TermDate,
 )
+from service.term_dates.models import TermDate
 
 #: Typical England half-terms as (name, start month, start day, end month, end day, years after September).
 HALF_TERMS = (

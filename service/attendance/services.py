@@ -26,8 +26,8 @@ from service.extensions import db
 from service.formatting import UK, spreadsheet_cell, uk_date
 from service.mail.models import OutboxMessage
 from service.organisations.models import Organisation
+from service.placements.access import visible_placements
 from service.placements.models import Placement
-from service.placements.services import visible_placements
 from service.providers.models import Provider
 from service.rules import attendance_codes as rules
 from service.rules.attendance_codes import MIDDAY, CodeError, Session, Summary, WeekSummary

@@ -14,7 +14,7 @@ from service.documents import jobs
 from service.end_of_placement import services
 from service.errors import FieldError
 from service.extensions import db
-from service.placements.views import placement_or_404
+from service.placements.access import placement_or_404
 from service.reviews.models import ProgressRating
 
 bp = Blueprint("end_of_placement", __name__, template_folder="templates")

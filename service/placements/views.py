@@ -11,13 +11,14 @@ from forms.placements import PlacementForm, StatusChangeForm, parse_time
 from service.access import current, roles_required
 from service.attendance import chart as attendance_chart
 from service.attendance import services as attendance_services
-from service.auth.models import Role, User
+from service.auth.models import Role
 from service.documents import services as document_services
 from service.documents.contexts.support_plan import kept_from_provider
 from service.end_of_placement import services as end_services
 from service.extensions import db
 from service.placements import services
-from service.placements.models import Placement, Weekday
+from service.placements.access import placement_or_404
+from service.placements.models import Weekday
 from service.progress_reports import services as progress_report_services
 from service.provider_packs import services as pack_services
 from service.reviews import services as review_services
@@ -61,18 +62,6 @@ def new_placement() -> Response | str:
             flash("Placement saved as a draft.", "success")
             return redirect(url_for("placements.show_placement", placement_id=placement.id))
     return render_template("placements/new.html", form=form)
-
-
-def placement_or_404(placement_id: int, *, audited: bool = True) -> tuple[User, Placement]:
-    """The signed-in user and the placement, if it is in their scope; otherwise 404, so nothing leaks.
-
-    For every view under ``/placements/<id>/`` (this one's, the plan's, the reviews', the documents').
-    """
-    user = current()
-    placement = services.get_placement_for(user, placement_id, audited=audited)
-    if placement is None:
-        abort(404)
-    return user, placement
 
 
 @bp.route("/placements/<int:placement_id>")

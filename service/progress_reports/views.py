@@ -15,8 +15,8 @@ from service.auth.models import Role
 from service.errors import FieldError
 from service.extensions import db
 from service.mail import jobs as mail_jobs
+from service.placements.access import placement_or_404
 from service.placements.models import Placement
-from service.placements.views import placement_or_404
 from service.progress_reports import services
 from service.reviews.models import ProgressRating
 from service.rules.progress_reports import ReportDue

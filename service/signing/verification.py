@@ -12,7 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from service.auth.models import User
 from service.documents.models import Document
 from service.extensions import db
-from service.placements import services as placements
+from service.placements import access as placements
 from service.signing.models import SignatureRequest, Signer, SignerStatus
 from service.signing.sealing import Verification, verify_pdf
 

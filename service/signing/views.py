@@ -28,8 +28,8 @@ from service.documents.models import Document
 from service.extensions import db, limiter
 from service.mail import jobs as mail_jobs
 from service.mail.models import OutboxMessage
+from service.placements.access import placement_or_404
 from service.placements.models import Placement
-from service.placements.views import placement_or_404
 from service.providers import contacts as provider_contacts
 from service.signing import jobs as _jobs  # noqa: F401 - registers the hooks that ask again and send copies
 from service.signing import services

@@ -45,7 +45,7 @@ from service.rules.placement_status import PlacementStatus
 from service.rules.progress_reports import entered_terms
 from service.rules.review_dates import HalfTerm
 from service.rules.school_age import school_year_start, year_group_label
-from service.support_plans.models import TermDate
+from service.term_dates.models import TermDate
 
 #: Roles that may see the summary: it is aggregated, so governors (viewers) may.
 SUMMARY_ROLES = (Role.COMMISSIONER, Role.VIEWER)
