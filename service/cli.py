@@ -62,6 +62,7 @@ def demo(if_empty: bool, not_live: bool) -> None:
     embedded default database unless the operator says, in so many words, that the other one is not live.
     """
     from service import demo as demo_data
+    from service.demo import world
     from service.extensions import db
 
     settings = Settings.from_env()
@@ -75,7 +76,7 @@ def demo(if_empty: bool, not_live: bool) -> None:
         sys.exit(0 if if_empty else 1)  # `make run` goes on to serve the empty installation
     app = create_app(settings)
     with app.app_context():
-        if demo_data.has_any_organisation():
+        if world.has_any_organisation():
             if not if_empty:
                 click.echo("The database already has data: demo data is only loaded into an empty database.", err=True)
                 sys.exit(1)
@@ -85,13 +86,12 @@ def demo(if_empty: bool, not_live: bool) -> None:
             db.session.commit()
             click.echo("Demo data loaded.")
             _demo_signed_plan(app)
-        click.echo(demo_data.sign_in_help())
+        click.echo(world.sign_in_help())
 
 
 def _demo_signed_plan(app: Flask) -> None:
     """One plan signed by everyone and sealed; skipped, with the reason, when LibreOffice cannot run."""
-    from service.demo import signed_plan_placement
-    from service.demo_signing import sign_plan
+    from service.demo.signing import sign_plan, signed_plan_placement
     from service.documents.converter import ConversionFailed, PoolSettings, soffice_available, uno_python_available
 
     settings = PoolSettings.from_env()
