@@ -37,7 +37,6 @@ def run(emit) -> None:  # type: ignore[no-untyped-def]
     from converter import baseline_docs_per_s
 
     from service import create_app
-    from service.cli import migrate_database
     from service.documents import services, templates
     from service.documents.converter import ConverterPool, PoolSettings
     from service.documents.jobs import worker_threads
@@ -45,6 +44,7 @@ def run(emit) -> None:  # type: ignore[no-untyped-def]
     from service.documents.rendering import render_docx
     from service.documents.types import DocumentType
     from service.extensions import db
+    from service.schema import migrate_database
     from service.settings import Settings
     from tests import factories
 
