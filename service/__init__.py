@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
 from typing import Any
 
@@ -31,6 +32,7 @@ def create_app(settings: Settings | None = None, overrides: dict[str, Any] | Non
     configure_templates(app)
     register_extensions(app)
     register_blueprints(app)
+    connect_placement_page()
 
     from service import security
 
@@ -122,3 +124,27 @@ def register_blueprints(app: Flask) -> None:
         audit_bp,
     ):
         app.register_blueprint(blueprint)
+
+
+#: The modules whose receivers draw a feature's part of the placement page (``service.signals.placement_page``).
+PLACEMENT_PAGE_PARTS = (
+    "service.support_plans.placement_page",
+    "service.reviews.placement_page",
+    "service.provider_packs.placement_page",
+    "service.attendance.placement_page",
+    "service.signing.placement_page",
+    "service.visits.placement_page",
+    "service.progress_reports.placement_page",
+    "service.end_of_placement.placement_page",
+    "service.documents.placement_page",
+)
+
+
+def connect_placement_page() -> None:
+    """Import each feature's part of the placement page: importing connects its receiver (once per process).
+
+    By name, imported when the app is built, for the reason the blueprints are imported inside a function: every
+    module of the app imports ``service`` first, and these modules import their features.
+    """
+    for name in PLACEMENT_PAGE_PARTS:
+        importlib.import_module(name)
