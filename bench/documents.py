@@ -37,7 +37,6 @@ def run(emit) -> None:  # type: ignore[no-untyped-def]
     from converter import baseline_docs_per_s
 
     from service import create_app
-    from service.cli import migrate_database
     from service.documents import services, word_templates
     from service.documents.engine.converter import ConverterPool, PoolSettings
     from service.documents.engine.render_pool import RenderPool
@@ -45,6 +44,7 @@ def run(emit) -> None:  # type: ignore[no-untyped-def]
     from service.documents.jobs import worker_threads
     from service.documents.types import DocumentType
     from service.extensions import db
+    from service.schema import migrate_database
     from service.settings import Settings
     from tests import factories
 

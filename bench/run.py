@@ -41,7 +41,7 @@ def bench_rules() -> None:
 def bench_dashboard() -> None:
     os.environ.setdefault("APDOCS_SECRET_KEY", "bench-only-secret")
     from service import create_app
-    from service.cli import migrate_database
+    from service.schema import migrate_database
     from service.settings import Settings
     from tests import factories
     from tests.conftest import TEST_PASSWORD, browser

@@ -1,5 +1,4 @@
-"""The AP Support Plan journey's forms, one per step (the Oxfordshire commissioning guidance, Appendix A), and the
-half-term dates form.
+"""The AP Support Plan journey's forms, one per step (the Oxfordshire commissioning guidance, Appendix A).
 
 Fields only check the shape of an answer (a real date, a number of hours, a sane length), never that it
 was given: a SENCO saves a draft at any step. "Save and continue" then asks for the step's missing answers
@@ -266,15 +265,3 @@ class OverrideForm(FlaskForm):
 
 class AgreeForm(FlaskForm):
     submit = SubmitField("Agree the plan and produce it", widget=GovSubmitInput())
-
-
-class TermDateForm(FlaskForm):
-    name = StringField(
-        "Half-term",
-        widget=GovTextInput(),
-        validators=[InputRequired("Enter a name for the half-term, like Autumn 1"), Length(max=60)],
-        description="For example: Autumn 1",
-    )
-    starts_on = DateField("First day", validators=[InputRequired("Enter the first day of the half-term")])
-    ends_on = DateField("Last day", validators=[InputRequired("Enter the last day of the half-term")])
-    submit = SubmitField("Add half-term", widget=GovSubmitInput())

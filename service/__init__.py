@@ -45,6 +45,7 @@ def create_app(settings: Settings | None = None, overrides: dict[str, Any] | Non
     register_extensions(app)
     register_blueprints(app)
     register_jobs(app)
+    connect_placement_page()
 
     from service import security
 
@@ -119,6 +120,7 @@ def register_blueprints(app: Flask) -> None:
     from service.signing.views import bp as signing_bp
     from service.summary.views import bp as summary_bp
     from service.support_plans.views import bp as support_plans_bp
+    from service.term_dates.views import bp as term_dates_bp
     from service.visits.views import bp as visits_bp
 
     for blueprint in (
@@ -139,7 +141,32 @@ def register_blueprints(app: Flask) -> None:
         summary_bp,
         documents_bp,
         organisations_bp,
+        term_dates_bp,
         mail_bp,
         audit_bp,
     ):
         app.register_blueprint(blueprint)
+
+
+#: The modules whose receivers draw a feature's part of the placement page (``service.signals.placement_page``).
+PLACEMENT_PAGE_PARTS = (
+    "service.support_plans.placement_page",
+    "service.reviews.placement_page",
+    "service.provider_packs.placement_page",
+    "service.attendance.placement_page",
+    "service.signing.placement_page",
+    "service.visits.placement_page",
+    "service.progress_reports.placement_page",
+    "service.end_of_placement.placement_page",
+    "service.documents.placement_page",
+)
+
+
+def connect_placement_page() -> None:
+    """Import each feature's part of the placement page: importing connects its receiver (once per process).
+
+    By name, imported when the app is built, for the reason the blueprints are imported inside a function: every
+    module of the app imports ``service`` first, and these modules import their features.
+    """
+    for name in PLACEMENT_PAGE_PARTS:
+        importlib.import_module(name)

@@ -89,7 +89,7 @@ NAV_BY_ROLE: dict[Role, tuple[tuple[str, str], ...]] = {
         ("auth.users", "Accounts"),
         ("providers.list_providers", "Providers"),
         ("documents.manage_templates", "Templates"),
-        ("support_plans.term_dates", "Term dates"),
+        ("term_dates.term_dates", "Term dates"),
         ("organisations.settings", "Organisation settings"),
         ("audit.audit_log", "Audit log"),
     ),

@@ -30,8 +30,8 @@ from service.support_plans.models import (
     PlanIntervention,
     PlanObjective,
     SupportPlan,
-    TermDate,
 )
+from service.term_dates.models import TermDate
 from service.visits.models import Visit
 
 __all__ = [

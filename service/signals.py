@@ -1,8 +1,9 @@
 """What one part of apdocs tells the others, without importing them: blinker signals, declared once here.
 
 The documents engine must not know which features care that a document was asked for or made; a feature
-subscribes to the signal in its own package (in a module listed in ``service.JOB_MODULES``, imported when the app
-is built, so the web process and the worker have the same receivers). Receivers are called in the order they
+subscribes to the signal in its own package (in a module listed in ``service.JOB_MODULES`` or
+``service.PLACEMENT_PAGE_PARTS``, imported when the app is built, so the web process and the worker have the
+same receivers). Receivers are called in the order they
 were connected, in the sender's thread and app context; an exception in one reaches the sender.
 """
 
@@ -32,5 +33,15 @@ document_ready = _signals.signal(
     with the ready ``Document`` as sender. Receivers do their own work and commit it themselves, enqueueing what
     follows with ``service.queue.enqueue_after_commit``: the emails waiting for the PDF go (mail), a changed
     plan's signers are asked again and the signed plan goes to the parents (signing).
+    """,
+)
+
+placement_page = _signals.signal(
+    "placement-page",
+    doc="""The placement page is being drawn: ``placement_page.send(placement, user=user, today=today)``.
+
+    Sent by ``service.placements.views.show_placement``. Each feature that shows something on the page answers
+    with a dict of the template variables it contributes, so that the placements package composes its page
+    without importing the features it shows. Receivers only read.
     """,
 )

@@ -25,8 +25,8 @@ from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
 from service import create_app
-from service.cli import migrate_database
 from service.db import Base
+from service.schema import migrate_database
 from service.settings import Settings
 from tests import factories
 

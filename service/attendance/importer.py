@@ -25,8 +25,8 @@ from service.audit import services as audit
 from service.auth.models import User
 from service.csv_files import RowError
 from service.extensions import db
+from service.placements.access import visible_placements
 from service.placements.models import Placement
-from service.placements.services import visible_placements
 from service.rules import attendance_codes as rules
 from service.rules.attendance_codes import CodeError, Session
 

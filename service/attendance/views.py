@@ -17,8 +17,8 @@ from service.audit import services as audit
 from service.auth.models import Role, User
 from service.errors import FieldError
 from service.extensions import db
+from service.placements.access import placement_or_404
 from service.placements.models import Placement
-from service.placements.views import placement_or_404
 from service.rules import attendance_codes as rules
 from service.rules.attendance_codes import monday_of
 

@@ -32,8 +32,10 @@ from service.rules.placement_status import PlacementStatus
 from service.rules.registration import registration_risk
 from service.rules.review_dates import HalfTerm
 from service.signing.models import RequestStatus, SignatureRequest
+from service.support_plans import agreement
 from service.support_plans import services as plans
 from service.support_plans.models import SupportPlan
+from service.term_dates.services import term_dates, term_dates_of
 from service.visits.models import Visit
 from service.visits.services import next_visit
 
@@ -70,7 +72,7 @@ def needs_action(user: User, placements: list[Placement], today: date, now: date
     running = [p for p in placements if p.status in RUNNING]
     ids = [p.id for p in running]
     _load(ids)
-    half_terms = plans.term_dates(user.organisation_id)
+    half_terms = term_dates(user.organisation_id)
     ended_today = _ended_today(now)
     return [
         Group("absences", "Absent without a reason", _absences_without_reason(running)),
@@ -116,7 +118,7 @@ def provider_to_do(user: User, placements: list[Placement], today: date, now: da
     attending = [p for p in placements if p.status in ATTENDING]
     _load([p.id for p in attending])
     ended_today = _ended_today(now)
-    half_terms = plans.term_dates_of(p.commissioning_organisation_id for p in placements)  # one query
+    half_terms = term_dates_of(p.commissioning_organisation_id for p in placements)  # one query
     by_commissioner: dict[int, list[Placement]] = defaultdict(list)
     for placement in attending:
         by_commissioner[placement.commissioning_organisation_id].append(placement)
@@ -327,7 +329,7 @@ def _registration_risks(running: list[Placement]) -> list[Item]:
         return []
     current = db.session.scalars(
         sa.select(Placement)
-        .where(Placement.provider_id.in_(provider_ids), Placement.status.in_(plans.CURRENT_STATUSES))
+        .where(Placement.provider_id.in_(provider_ids), Placement.status.in_(agreement.CURRENT_STATUSES))
         .options(
             selectinload(Placement.pupil),
             selectinload(Placement.sessions),
@@ -341,7 +343,7 @@ def _registration_risks(running: list[Placement]) -> list[Item]:
     items = []
     for provider_id, at_provider in sorted(by_provider.items()):
         provider = at_provider[0].provider
-        risk = registration_risk(bool(provider.dfe_registered), [plans.placed(p) for p in at_provider])
+        risk = registration_risk(bool(provider.dfe_registered), [agreement.placed(p) for p in at_provider])
         if risk.at_risk:
             items.append(Item(provider.name, risk.message, "providers.show_provider", {"provider_id": provider_id}))
     return items

@@ -31,7 +31,7 @@ from service.documents.models import Document, DocumentStatus
 from service.documents.storage import sha256_of, write_atomically
 from service.documents.types import DocumentType
 from service.extensions import db
-from service.placements import services as placements
+from service.placements import access as placements
 from service.placements.models import Placement
 from service.reviews.models import Review
 from service.signals import document_requested

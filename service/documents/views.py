@@ -20,7 +20,7 @@ from service.documents import services as documents
 from service.documents.models import DocumentStatus
 from service.documents.types import DocumentType
 from service.extensions import db
-from service.placements.views import placement_or_404
+from service.placements.access import placement_or_404
 from service.queue import enqueue_after_commit
 
 bp = Blueprint("documents", __name__, template_folder="templates")

@@ -14,7 +14,7 @@ from service.documents.jobs import produce_document
 from service.end_of_placement import services
 from service.errors import FieldError
 from service.extensions import db
-from service.placements.views import placement_or_404
+from service.placements.access import placement_or_404
 from service.queue import enqueue_after_commit
 from service.reviews.models import ProgressRating
 

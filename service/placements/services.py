@@ -1,10 +1,6 @@
-"""Placements: who can see them, creating them, and moving them through their lifecycle.
+"""Placements: listing them, creating them, and moving them through their lifecycle.
 
-Scoping lives here, in one function, so that every screen and export that lists placements
-applies the same rule: commissioners see their own organisation's placements, provider staff see
-the placements at their provider once referred (never a commissioner's draft) and until cancelled
-(a cancelled placement never happened for them: its pupil's details are no longer theirs to see),
-nobody else sees any placement record.
+Who may see which placement is decided in ``access``; every list here starts from its ``visible_placements``.
 """
 
 from __future__ import annotations
@@ -20,6 +16,7 @@ from service.audit import services as audit
 from service.auth.models import Role, User
 from service.errors import FieldError
 from service.extensions import db
+from service.placements.access import visible_placements
 from service.placements.models import Placement, PlacementSession, PlacementStatusChange, Weekday
 from service.providers import contacts
 from service.providers.models import Provider
@@ -27,43 +24,9 @@ from service.pupils.models import Pupil, SenStatus
 from service.rules.decision import Circumstance, who_decides
 from service.rules.placement_status import PlacementStatus, TransitionNotAllowed, check_transition
 
-#: Provider staff never see a placement before it is referred (a commissioner's draft) or once it is cancelled.
-PROVIDER_HIDDEN_STATUSES = (PlacementStatus.DRAFT, PlacementStatus.CANCELLED)
-
 
 class PlacementError(FieldError):
     """A problem with a placement change that the user can fix."""
-
-
-def visible_placements(user: User) -> sa.Select[tuple[Placement]]:
-    """The placements this user may see, as a query to refine. Deny by default."""
-    stmt = sa.select(Placement)
-    if user.role is Role.COMMISSIONER:
-        return stmt.where(Placement.commissioning_organisation_id == user.organisation_id)
-    if user.role is Role.PROVIDER_STAFF:
-        return stmt.join(Provider, Placement.provider_id == Provider.id).where(
-            Provider.organisation_id == user.organisation_id, Placement.status.not_in(PROVIDER_HIDDEN_STATUSES)
-        )
-    return stmt.where(sa.false())
-
-
-def get_placement_for(user: User, placement_id: int, *, audited: bool = True) -> Placement | None:
-    """One placement if the user may see it, else None (the view answers 404). Audits the viewing,
-    unless the caller only checks access on the way to something it audits itself (a download)."""
-    stmt = (
-        visible_placements(user)
-        .where(Placement.id == placement_id)
-        .options(selectinload(Placement.sessions), selectinload(Placement.history))
-    )
-    placement = db.session.scalar(stmt)
-    if placement is not None and audited:
-        audit.record("view", "placement", placement.id, user)
-    return placement
-
-
-def can_see_placement(user: User, placement_id: int) -> bool:
-    """Whether the placement is in the user's scope: one cheap query, for checks on every poll."""
-    return bool(db.session.scalar(sa.select(visible_placements(user).where(Placement.id == placement_id).exists())))
 
 
 def placements_by_status(user: User) -> dict[PlacementStatus, list[Placement]]:

@@ -3,29 +3,21 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from forms.placements import PlacementForm, StatusChangeForm, parse_time
 from service.access import current, roles_required
-from service.attendance import chart as attendance_chart
-from service.attendance import services as attendance_services
-from service.auth.models import Role, User
-from service.documents import services as document_services
-from service.documents.kinds.support_plan import kept_from_provider
-from service.end_of_placement import services as end_services
+from service.auth.models import Role
 from service.extensions import db
 from service.placements import services
-from service.placements.models import Placement, Weekday
-from service.progress_reports import schedule as report_schedule
-from service.provider_packs import services as pack_services
-from service.reviews import services as review_services
+from service.placements.access import placement_or_404
+from service.placements.models import Weekday
 from service.rules.decision import Circumstance, label_without_sen, who_decides
 from service.rules.placement_status import PlacementStatus, allowed_transitions
-from service.signing import rounds as signing_rounds
-from service.support_plans import services as plan_services
-from service.visits import services as visit_services
+from service.signals import placement_page
 
 bp = Blueprint("placements", __name__, template_folder="templates")
 
@@ -63,27 +55,19 @@ def new_placement() -> Response | str:
     return render_template("placements/new.html", form=form)
 
 
-def placement_or_404(placement_id: int, *, audited: bool = True) -> tuple[User, Placement]:
-    """The signed-in user and the placement, if it is in their scope; otherwise 404, so nothing leaks.
-
-    For every view under ``/placements/<id>/`` (this one's, the plan's, the reviews', the documents').
-    """
-    user = current()
-    placement = services.get_placement_for(user, placement_id, audited=audited)
-    if placement is None:
-        abort(404)
-    return user, placement
-
-
 @bp.route("/placements/<int:placement_id>")
 @roles_required(Role.COMMISSIONER, Role.PROVIDER_STAFF)
 def show_placement(placement_id: int) -> str:
     user, placement = placement_or_404(placement_id)
     db.session.commit()  # the audit record of this view
     is_commissioner = user.role is Role.COMMISSIONER
-    attendance = attendance_services.summary_so_far(placement, date.today())
+    today = date.today()
+    # Each feature adds what it shows on this page (service/signals.py), so this package imports none of them.
+    sections: dict[str, Any] = {}
+    for _receiver, variables in placement_page.send(placement, user=user, today=today):
+        sections.update(variables)
     decision = who_decides(placement.circumstance, has_ehcp=placement.pupil.sen_status.value == "ehcp")
-    kept = set() if is_commissioner else kept_from_provider(placement)
+    kept = sections["kept_from_provider"]  # no default: without the answer, a provider would see what is kept
     # Kept from the provider with the pack's SEN section, the EHCP shows through "who decides" too: say less.
     who_decides_text = (
         label_without_sen(decision.decision_maker)
@@ -102,29 +86,10 @@ def show_placement(placement_id: int) -> str:
         )
         if is_commissioner
         else [],
-        today=date.today(),
+        today=today,
         status_form=StatusChangeForm(),
-        documents=document_services.documents_for(placement, user),
-        producible=document_services.placement_document_types() if is_commissioner else [],
-        plan=placement.support_plan,
-        plan_states=plan_services.step_states(placement.support_plan, placement),
-        plan_editable=placement.status in plan_services.EDITABLE_STATUSES,
-        not_reviewable=review_services.why_not_reviewable(placement),
-        review_due=review_services.review_due(placement)
-        if placement.status in review_services.REVIEWABLE_STATUSES
-        else None,
-        pack_status=pack_services.status_of(placement, date.today()) if is_commissioner else None,
-        signing_round=signing_rounds.latest_request(placement) if is_commissioner else None,
-        visits=visit_services.visits_for(placement) if is_commissioner else [],
-        visit_due=visit_services.next_visit(placement, date.today()) if is_commissioner else None,
-        can_end=is_commissioner and not end_services.why_not_endable(placement),
-        attendance=attendance,
-        chart=attendance_chart.recent_chart(attendance.weeks) if attendance else None,
-        legend=attendance_chart.legend(),
-        chart_weeks=attendance_chart.RECENT_WEEKS,
-        progress_reports=report_schedule.section_for(placement, date.today()),
-        kept_from_provider=kept,
         who_decides_text=who_decides_text,
+        **sections,
     )
 
 

@@ -21,7 +21,7 @@ from service.progress_reports.models import ProgressReport
 from service.rules.placement_status import PlacementStatus
 from service.rules.progress_reports import ReportDue, reports_due
 from service.rules.review_dates import HalfTerm
-from service.support_plans.services import term_dates, term_dates_of
+from service.term_dates.services import term_dates, term_dates_of
 
 #: A report is owed once the pupil has started at the provider; an ended placement still owes its last term's.
 REPORTING_STATUSES = (PlacementStatus.ACTIVE, PlacementStatus.UNDER_REVIEW, PlacementStatus.ENDED)

@@ -15,8 +15,8 @@ from service.auth.models import Role
 from service.errors import FieldError
 from service.extensions import db
 from service.mail.jobs import deliver_message
+from service.placements.access import placement_or_404
 from service.placements.models import Placement
-from service.placements.views import placement_or_404
 from service.progress_reports import schedule, services
 from service.queue import enqueue_after_commit
 from service.reviews.models import ProgressRating

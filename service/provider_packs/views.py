@@ -19,7 +19,7 @@ from service.documents.kinds.provider_pack import build_provider_pack_context
 from service.documents.types import DocumentType
 from service.extensions import db
 from service.mail.jobs import deliver_message
-from service.placements.views import placement_or_404
+from service.placements.access import placement_or_404
 from service.provider_packs import services
 from service.provider_packs.models import PackSection
 from service.queue import enqueue_after_commit

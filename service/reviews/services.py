@@ -30,7 +30,7 @@ from service.reviews.models import ObjectiveProgress, ProgressRating, Review
 from service.rules.attendance_codes import attendance_summary
 from service.rules.placement_status import PlacementStatus
 from service.rules.review_dates import HalfTerm, ReviewDeadline, latest_review_date, next_review_due
-from service.support_plans.services import term_dates
+from service.term_dates.services import term_dates
 
 #: A review is held on a placement that has been agreed and has not ended.
 REVIEWABLE_STATUSES = frozenset({PlacementStatus.AGREED, PlacementStatus.ACTIVE, PlacementStatus.UNDER_REVIEW})

@@ -14,7 +14,7 @@ from service.auth.models import Role
 from service.documents import services as documents
 from service.documents.jobs import produce_document
 from service.extensions import db
-from service.placements.views import placement_or_404
+from service.placements.access import placement_or_404
 from service.queue import enqueue_after_commit
 from service.reviews import services
 from service.reviews.models import ProgressRating

@@ -1,6 +1,7 @@
 """The certificate and key that seal signed PDFs (docs/signing.md, "The seal").
 
-Production configures a PKCS#12 file (``APDOCS_SIGNING_PKCS12``, ``APDOCS_SIGNING_PKCS12_PASSWORD``),
+Production configures a PKCS#12 file (``APDOCS_SIGNING_PKCS12``, ``APDOCS_SIGNING_PKCS12_PASSWORD``, read into
+``Settings``),
 usually a document-signing certificate from a certificate authority. A fresh installation without one
 generates a self-signed certificate and key ONCE into ``<instance>/signing/seal.pem`` (owner-only
 permissions; ``instance/`` is git-ignored) and reuses them ever after, so that every document it
@@ -22,6 +23,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
+from flask import current_app, has_app_context
 from pyhanko.sign.signers import SimpleSigner
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
@@ -59,19 +61,32 @@ def load_identity(
 ) -> SealingIdentity:
     """The installation's sealing identity.
 
-    The PKCS#12 file at ``pkcs12_path`` (default ``APDOCS_SIGNING_PKCS12``) opened with
-    ``pkcs12_password`` (default ``APDOCS_SIGNING_PKCS12_PASSWORD``) when one is configured; otherwise
+    The PKCS#12 file at ``pkcs12_path`` opened with ``pkcs12_password`` (both by default the app's settings,
+    ``Settings.signing_pkcs12`` and ``Settings.signing_pkcs12_password``) when one is configured; otherwise
     the self-signed certificate of ``instance_dir``, generated on first use (its organisation is
     ``organisation_name`` then; later calls reuse it whatever name they pass). Raises
     :class:`SealingError` with a readable reason, never the password.
     """
+    configured_path, configured_password = configured_pkcs12()
     if pkcs12_path is None:
-        pkcs12_path = os.environ.get("APDOCS_SIGNING_PKCS12", "")
+        pkcs12_path = configured_path
     if pkcs12_password is None:
-        pkcs12_password = os.environ.get("APDOCS_SIGNING_PKCS12_PASSWORD", "")
+        pkcs12_password = configured_password
     if pkcs12_path:
         return _load_pkcs12(Path(pkcs12_path), pkcs12_password)
     return _load_pem(seal_file(instance_dir), _self_signed_pem(instance_dir, organisation_name))
+
+
+def configured_pkcs12() -> tuple[str, str]:
+    """The PKCS#12 file and its password from the running app's settings, read when a seal is made or checked.
+
+    Outside an app there are no settings, so none is configured: the self-signed certificate is used, or the
+    caller passes the file itself.
+    """
+    if not has_app_context():
+        return "", ""
+    config = current_app.config
+    return str(config.get("APDOCS_SIGNING_PKCS12") or ""), str(config.get("APDOCS_SIGNING_PKCS12_PASSWORD") or "")
 
 
 def seal_file(instance_dir: Path) -> Path:

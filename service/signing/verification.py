@@ -13,7 +13,7 @@ from service.auth.models import User
 from service.documents.models import Document
 from service.extensions import db
 from service.formatting import uk_datetime
-from service.placements import services as placements
+from service.placements import access as placements
 from service.signing.models import SignatureRequest, Signer, SignerStatus
 from service.signing.sealing import Verification, verify_pdf
 from service.signing.sealing import describe as describe_seal

@@ -30,8 +30,8 @@ from service.documents.storage import sha256_of
 from service.extensions import db, limiter
 from service.mail.jobs import deliver_message
 from service.mail.models import OutboxMessage
+from service.placements.access import placement_or_404
 from service.placements.models import Placement
-from service.placements.views import placement_or_404
 from service.providers import contacts as provider_contacts
 from service.queue import enqueue_after_commit
 from service.signing import identity, rounds, verification

@@ -19,7 +19,7 @@ from service.placements.models import Placement
 from service.rules.progress_reports import entered_terms
 from service.rules.review_dates import HalfTerm
 from service.rules.school_age import school_year_start
-from service.support_plans.models import TermDate
+from service.term_dates.models import TermDate
 
 
 class PeriodError(ValueError):

@@ -1,7 +1,7 @@
 """The AP Support Plan as recorded: one per placement, filled in step by step, then agreed.
 
 Every answer is nullable or blank by default because a SENCO saves a draft at any step and comes back
-later; what must be answered before the plan is agreed is checked by ``services.agreement_checks``, not
+later; what must be answered before the plan is agreed is checked by ``agreement.agreement_checks``, not
 by the database. Objectives and interventions are rows of their own, in the order they were entered.
 """
 
@@ -136,15 +136,3 @@ class PlanIntervention(Base):
     start_date: Mapped[date | None] = mapped_column(nullable=True)
 
     support_plan: Mapped[SupportPlan] = relationship(back_populates="interventions")
-
-
-class TermDate(Base):
-    """One half-term of an organisation's school year, entered by an admin; reviews are due by these."""
-
-    __tablename__ = "term_dates"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"), index=True)
-    name: Mapped[str] = mapped_column(sa.String(60))
-    starts_on: Mapped[date]
-    ends_on: Mapped[date]

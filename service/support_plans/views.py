@@ -12,25 +12,23 @@ from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from werkzeug.wrappers import Response
 
 from forms.support_plans import (
     OUTCOME_HINTS,
     AgreeForm,
     OverrideForm,
     StepForm,
-    TermDateForm,
 )
-from service.access import current, keeps_answers, kept_formdata, roles_required
+from service.access import keeps_answers, kept_formdata, roles_required
 from service.auth.models import Role
 from service.documents.jobs import produce_document
 from service.extensions import db
 from service.mail.jobs import deliver_message
+from service.placements.access import placement_or_404
 from service.placements.models import Placement
-from service.placements.views import placement_or_404
 from service.queue import enqueue_after_commit
 from service.rules.full_time import FULL_TIME_HOURS, PartTimeReason, package_check
-from service.support_plans import services
+from service.support_plans import agreement, services
 from service.support_plans.models import OutcomeArea, SupportPlan
 from service.support_plans.steps import STEP_PAGES, form_hours, missing_answers
 
@@ -63,7 +61,7 @@ def check_answers(placement_id: int) -> str:
 
 def _check_page(placement: Placement, override_form: OverrideForm, agree_form: AgreeForm, status: int = 200) -> Any:
     today = date.today()
-    checks = services.agreement_checks(placement, today)
+    checks = agreement.agreement_checks(placement, today)
     plan = placement.support_plan
     return (
         render_template(
@@ -71,7 +69,7 @@ def _check_page(placement: Placement, override_form: OverrideForm, agree_form: A
             placement=placement,
             plan=plan,
             checks=checks,
-            blockers=services.blockers(checks),
+            blockers=agreement.blockers(checks),
             steps=services.STEPS,
             parents=_parents_taking_part(placement, plan),
             hours=services.hours_by_setting(plan),
@@ -94,7 +92,7 @@ def record_override(placement_id: int) -> Any:
     form = OverrideForm()
     if form.validate_on_submit():
         try:
-            services.record_registration_override(user, placement, form.override_reason.data or "")
+            agreement.record_registration_override(user, placement, form.override_reason.data or "")
         except services.PlanError as error:
             db.session.rollback()
             form.override_reason.errors = [error.message]
@@ -113,7 +111,7 @@ def agree(placement_id: int) -> Any:
     if not form.validate_on_submit():
         abort(400)
     try:
-        document = services.agree_plan(user, placement, Path(current_app.config["APDOCS_OUTPUT_DIR"]))
+        document = agreement.agree_plan(user, placement, Path(current_app.config["APDOCS_OUTPUT_DIR"]))
     except services.PlanError as error:
         db.session.rollback()
         flash(error.message, "error")
@@ -187,7 +185,7 @@ def _step_page(
         extra["full_time_hours"] = FULL_TIME_HOURS
         extra["timetable_hours"] = placement.hours_per_week
     if spec.slug == "arrangements":
-        extra["latest_review"] = services.latest_review(placement)
+        extra["latest_first_review_date"] = services.latest_first_review_date(placement)
     return (
         render_template(
             f"support_plans/step_{spec.slug}.html",
@@ -252,41 +250,3 @@ def _rename(entry: Any, prefix: str) -> None:
 def _parents_taking_part(placement: Placement, plan: SupportPlan | None) -> list[Any]:
     ids = set(plan.parent_ids) if plan else set()
     return [parent for parent in placement.pupil.parents if parent.id in ids]
-
-
-@bp.route("/term-dates", methods=["GET", "POST"])
-@roles_required(Role.ADMIN)
-def term_dates() -> Any:
-    user = current()
-    form = TermDateForm()
-    status = 200
-    if request.method == "POST":
-        if form.validate_on_submit():
-            try:
-                services.add_term_date(user, form.name.data or "", form.starts_on.data, form.ends_on.data)
-            except services.PlanError as error:
-                db.session.rollback()
-                getattr(form, error.field).errors = [error.message]
-                status = 400
-            else:
-                db.session.commit()
-                flash("Half-term added.", "success")
-                return redirect(url_for("support_plans.term_dates"))
-        else:
-            status = 400
-    return render_template(
-        "support_plans/term_dates.html", form=form, terms=services.organisation_term_dates(user)
-    ), status
-
-
-@bp.route("/term-dates/<int:term_id>/delete", methods=["POST"])
-@roles_required(Role.ADMIN)
-def delete_term_date(term_id: int) -> Response:
-    form = AgreeForm()  # only its CSRF check is used
-    if not form.validate_on_submit():
-        abort(400)
-    if not services.delete_term_date(current(), term_id):
-        abort(404)
-    db.session.commit()
-    flash("Half-term removed.", "success")
-    return redirect(url_for("support_plans.term_dates"))

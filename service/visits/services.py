@@ -16,7 +16,7 @@ from service.placements.models import Placement
 from service.rules.placement_status import PlacementStatus
 from service.rules.review_dates import HalfTerm
 from service.rules.visits import VisitDue, visit_due
-from service.support_plans.services import term_dates
+from service.term_dates.services import term_dates
 from service.visits.models import Visit
 
 #: Visits are expected while the pupil attends the provider.

@@ -12,7 +12,7 @@ from service.access import keeps_answers, kept_formdata, roles_required
 from service.auth.models import Role
 from service.errors import FieldError
 from service.extensions import db
-from service.placements.views import placement_or_404
+from service.placements.access import placement_or_404
 from service.visits import services
 
 bp = Blueprint("visits", __name__, template_folder="templates")

@@ -11,7 +11,7 @@ from service.documents.models import DocumentStatus
 from service.documents.types import DocumentType
 from service.extensions import db
 from service.rules.placement_status import PlacementStatus
-from service.support_plans.models import TermDate
+from service.term_dates.models import TermDate
 from tests import factories
 from tests.conftest import sign_in
 

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from service.auth.models import User
 from service.cli import main
-from service.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+from service.demo.world import DEMO_ACCOUNTS, DEMO_PASSWORD
 from service.organisations.models import Organisation
 from tests.conftest import sign_in
 from tests.helpers import text

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from service import demo
 from service.auth.models import User
-from service.demo import DEMO_PASSWORD
+from service.demo.world import DEMO_PASSWORD
 from tests.conftest import sign_in
 from tests.helpers import text
 

@@ -18,7 +18,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy.engine import make_url
 
-from service.cli import MIGRATIONS_DIR
+from service.schema import MIGRATIONS_DIR
 
 TOKEN = "Jq3v0b1x9T_k-2mZyWcXhR8sPaLdE4uN6fGiHoQ7tBw"
 OLD_BODY = (

@@ -31,6 +31,7 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 from pypdf import PdfReader
 
+from service import create_app
 from service.cli import main
 from service.documents.engine.rendering import render_docx
 from service.documents.kinds.support_plan import build_support_plan_context
@@ -322,15 +323,16 @@ def test_a_configured_pkcs12_seals_instead_and_counts_as_ours(plan_pdf, tmp_path
     monkeypatch.setenv("APDOCS_SIGNING_PKCS12_PASSWORD", "correct horse battery staple")
     monkeypatch.setenv("APDOCS_INSTANCE_DIR", str(tmp_path / "instance"))
 
-    configured = load_identity(tmp_path / "instance")
-    sealed = seal_pdf(plan_pdf, configured, reason="Agreed AP Support Plan")
+    with create_app(Settings.from_env()).app_context():  # the seal's settings are read from the app
+        configured = load_identity(tmp_path / "instance")
+        sealed = seal_pdf(plan_pdf, configured, reason="Agreed AP Support Plan")
 
-    assert configured.certificate.dump() == leaf.public_bytes(serialization.Encoding.DER)
-    assert not configured.is_self_signed
-    assert "Westshire Council document seal" in configured.subject
-    assert not (tmp_path / "instance" / SIGNING_FOLDER).exists()  # no self-signed certificate made
-    verification = verify_pdf(sealed)  # trusted by default: this installation's certificate
-    assert verification.ok and "Westshire Council" in verification.signer
+        assert configured.certificate.dump() == leaf.public_bytes(serialization.Encoding.DER)
+        assert not configured.is_self_signed
+        assert "Westshire Council document seal" in configured.subject
+        assert not (tmp_path / "instance" / SIGNING_FOLDER).exists()  # no self-signed certificate made
+        verification = verify_pdf(sealed)  # trusted by default: this installation's certificate
+        assert verification.ok and "Westshire Council" in verification.signer
 
 
 def test_a_wrong_password_or_a_missing_file_is_a_readable_error(tmp_path):  # type: ignore[no-untyped-def]
@@ -350,9 +352,11 @@ def test_documents_sealed_before_a_real_certificate_was_configured_still_count_a
     path, _ = _pkcs12(tmp_path, b"pw")
     monkeypatch.setenv("APDOCS_SIGNING_PKCS12", str(path))
     monkeypatch.setenv("APDOCS_SIGNING_PKCS12_PASSWORD", "pw")
+    monkeypatch.setenv("APDOCS_INSTANCE_DIR", str(instance))
 
-    assert len(trusted_certificates(instance)) == 2
-    assert verify_pdf(sealed_early, trusted=trusted_certificates(instance)).ok
+    with create_app(Settings.from_env()).app_context():  # the seal's settings are read from the app
+        assert len(trusted_certificates(instance)) == 2
+        assert verify_pdf(sealed_early, trusted=trusted_certificates(instance)).ok
 
 
 def test_the_signing_settings_come_from_the_environment(monkeypatch, tmp_path):  # type: ignore[no-untyped-def]

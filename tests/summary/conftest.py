@@ -16,7 +16,7 @@ from service.reviews.models import ProgressRating
 from service.rules.attendance_codes import Session
 from service.rules.decision import Circumstance, DecisionMaker
 from service.rules.placement_status import PlacementStatus
-from service.support_plans.models import TermDate
+from service.term_dates.models import TermDate
 from tests import factories
 
 NAMES = ("Ada", "Lovelace", "Brunel", "Isambard", "Curie", "Marie", "Otherschool")

@@ -16,7 +16,8 @@ from service.documents.types import DocumentType
 from service.placements.models import Placement
 from service.pupils.models import SenStatus
 from service.rules.placement_status import PlacementStatus
-from service.support_plans.models import DeliveredBy, SupportPlan, TermDate
+from service.support_plans.models import DeliveredBy, SupportPlan
+from service.term_dates.models import TermDate
 from tests import factories
 from tests.helpers import date_fields, form_data, text
 

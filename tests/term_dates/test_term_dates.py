@@ -7,7 +7,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from service.support_plans.models import TermDate
+from service.term_dates.models import TermDate
 from tests.helpers import date_fields, form_data, text
 
 

@@ -3,17 +3,17 @@ objectives to count, and his end-of-placement report can be produced from the pl
 
 from __future__ import annotations
 
-from service.auth.models import User
+from service.demo.world import World
 from service.end_of_placement.models import Destination, EndOfPlacement, EndReason, ObjectiveOutcome
 from service.extensions import db
-from service.placements.models import Placement
 from service.reviews.models import ProgressRating
 
 RATINGS = (ProgressRating.ACHIEVED, ProgressRating.GOOD, ProgressRating.SOME)
 
 
-def load(senco: User, *, kacper: Placement) -> None:
+def load(world: World) -> None:
     """The end of Kacper's motor vehicle course, recorded by the SENCO (the caller commits)."""
+    senco, kacper = world.senco, world.placements["kacper"]
     db.session.flush()
     if kacper.actual_end is None:
         return

@@ -13,6 +13,7 @@ from datetime import date, timedelta
 
 from service.attendance.models import AttendanceMark, MarkSource
 from service.attendance.services import first_day, scheduled_sessions
+from service.demo.world import World
 from service.extensions import db
 from service.placements.models import Placement
 from service.rules.attendance_codes import Session
@@ -20,8 +21,10 @@ from service.rules.attendance_codes import Session
 PRESENT = {Session.AM: "/", Session.PM: "\\"}
 
 
-def load(today: date, *, ellie: Placement, riley: Placement, jayden: Placement, kacper: Placement) -> None:
+def load(world: World) -> None:
     """Add the marks up to yesterday (the caller commits)."""
+    today = world.today
+    ellie, riley, jayden, kacper = (world.placements[k] for k in ("ellie", "riley", "jayden", "kacper"))
     db.session.flush()  # the placements' sessions are loaded
     ellie_n, riley_n = _last_week_index(ellie, today), _last_week_index(riley, today)
 

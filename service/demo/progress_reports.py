@@ -3,20 +3,21 @@ report to finish, and the commissioner sees any report overdue for a placement t
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import sqlalchemy as sa
 
 from service.auth.models import User
+from service.demo.world import World
 from service.extensions import db
-from service.placements.models import Placement
 from service.progress_reports import services
 from service.progress_reports.schedule import due_for
 from service.reviews.models import ProgressRating
 
 
-def load(today: date, *, ellie: Placement) -> None:
+def load(world: World) -> None:
     """A draft of Ellie's report for the term running today (the caller commits)."""
+    today, ellie = world.today, world.placements["ellie"]
     db.session.flush()
     staff = db.session.scalar(sa.select(User).where(User.email == "staff@horizon.example"))
     owed = [due for due in due_for(ellie, today) if not due.overdue]

@@ -1,9 +1,8 @@
-"""Demo support plans, term dates and a review, so a new user sees plans in every state.
+"""Demo support plans and a review, so a new user sees plans in every state.
 
 Agreed and running placements get an agreed plan (a placement is only agreed through its plan); one
 referred placement has a plan half filled in, to show a draft in progress; one placement under review
-has had its first review. The organisations get this school year's half-terms (typical England dates,
-moved to weekdays), so review deadlines count term time.
+has had its first review. Review dates follow the demo's half-terms (``term_dates``).
 """
 
 from __future__ import annotations
@@ -12,56 +11,28 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 from service.auth.models import User
-from service.extensions import db
+from service.demo.term_dates import half_terms
+from service.demo.world import World
 from service.placements.models import Placement
-from service.provider_packs.models import ProviderPack
 from service.reviews.models import ObjectiveProgress, ProgressRating, Review
 from service.rules.review_dates import HalfTerm, latest_review_date
-from service.rules.school_age import school_year_start
 from service.support_plans.models import (
     DeliveredBy,
     OutcomeArea,
     PlanIntervention,
     PlanObjective,
     SupportPlan,
-    TermDate,
-)
-
-#: Typical England half-terms as (name, start month, start day, end month, end day, years after September).
-HALF_TERMS = (
-    ("Autumn 1", 9, 3, 10, 23, 0),
-    ("Autumn 2", 11, 2, 12, 18, 0),
-    ("Spring 1", 1, 5, 2, 12, 1),
-    ("Spring 2", 2, 22, 3, 26, 1),
-    ("Summer 1", 4, 12, 5, 21, 1),
-    ("Summer 2", 6, 1, 7, 21, 1),
 )
 
 
-def half_terms(today: date) -> list[tuple[str, date, date]]:
-    """This school year's and next school year's half-terms, starting on a weekday and ending on one."""
-    terms = []
-    for year in (school_year_start(today).year, school_year_start(today).year + 1):
-        for name, sm, sd, em, ed, offset in HALF_TERMS:
-            start, end = date(year + offset, sm, sd), date(year + offset, em, ed)
-            while start.weekday() > 4:
-                start += timedelta(days=1)
-            while end.weekday() > 4:
-                end -= timedelta(days=1)
-            label = f"{name} {year}/{str(year + 1)[2:]}"
-            terms.append((label, start, end))
-    return terms
-
-
-def load(
-    today: date, senco: User, officer: User, *, agreed: list[Placement], in_progress: Placement, reviewed: Placement
-) -> None:
-    for organisation_id in {senco.organisation_id, officer.organisation_id}:
-        for name, start, end in half_terms(today):
-            db.session.add(TermDate(organisation_id=organisation_id, name=name, starts_on=start, ends_on=end))
-    for placement in agreed:
+def load(world: World) -> None:
+    """Agreed plans for the agreed and running placements, Zoë's half filled in, and Riley's first review."""
+    senco, officer, today = world.senco, world.officer, world.today
+    for key in ("ellie", "mo", "kacper", "riley", "jayden"):
+        placement = world.placements[key]
         by = senco if placement.commissioning_organisation_id == senco.organisation_id else officer
         placement.support_plan = _agreed_plan(placement, by, today)
+    in_progress = world.placements["zoe"]
     in_progress.support_plan = SupportPlan(
         planning_meeting_date=today - timedelta(days=3),
         school_rep="Jo Patel, Deputy Headteacher",
@@ -71,7 +42,7 @@ def load(
         child_views="I get really nervous in big classes. I'm OK with one teacher and a few people.",
         parental_views="",
     )
-    _review(reviewed, senco, today)
+    _review(world.placements["riley"], senco, today)
 
 
 def _agreed_plan(placement: Placement, by: User, today: date) -> SupportPlan:
@@ -179,38 +150,3 @@ def _review(placement: Placement, by: User, today: date) -> None:
             )
         )
     placement.reviews.append(review)
-
-
-def load_provider_packs(senco: User, *, ellie: Placement, mo: Placement, zoe: Placement) -> None:
-    """Packs to preview and send: Ellie's complete, Mo's with medical details kept out, Zoë's half done."""
-    db.session.add_all(
-        [
-            ProviderPack(
-                placement=ellie,
-                send_needs="No identified SEN. Ellie finds long written tasks hard and gives up quickly.",
-                literacy="Reads fluently; writing is short and she avoids it. Let her talk an answer through first.",
-                what_works="A practical job as soon as she arrives; being trusted with tools; praise in private.",
-                what_to_avoid="Being singled out in front of the group, or raised voices.",
-                behaviours_that_challenge="Refuses work and leaves the room when she feels she is being judged.",
-                strategies_that_worked="A calm reminder of the choice she has, and five minutes outside with an adult.",
-                aptitudes_interests="Hands-on work, design, looking after younger children.",
-                transport="Walks from home (15 minutes). Phone her mother if she has not arrived by 09:15.",
-                updated_by_id=senco.id,
-            ),
-            ProviderPack(
-                placement=mo,
-                send_needs="Autism (EHC plan). Needs warning of any change to the day and a quiet space at breaks.",
-                literacy="Working at GCSE grade 3 in English; uses a laptop for longer writing.",
-                medical_needs="Epilepsy, well controlled; care plan with the school nurse.",
-                what_works="A visual timetable for the day; instructions written down.",
-                what_to_avoid="Crowded corridors and sudden noise.",
-                aptitudes_interests="Maths, computing, trains.",
-                transport="LA transport: minibus pick-up at 08:20.",
-                withheld=["medical"],
-                updated_by_id=senco.id,
-            ),
-            ProviderPack(
-                placement=zoe, send_needs="Anxiety: gets very worried about new places.", updated_by_id=senco.id
-            ),
-        ]
-    )

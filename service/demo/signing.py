@@ -14,6 +14,8 @@ import struct
 import zlib
 from pathlib import Path
 
+import sqlalchemy as sa
+
 from service.auth.models import User
 from service.documents import services as documents
 from service.documents.engine.converter import ConverterPool, PoolSettings
@@ -21,8 +23,19 @@ from service.documents.models import Document, DocumentStatus
 from service.documents.types import DocumentType
 from service.extensions import db
 from service.placements.models import Placement
+from service.pupils.models import Pupil
 from service.signing import rounds, signatures
 from service.signing.models import SignerRole, SigningMethod
+
+
+def signed_plan_placement() -> tuple[Placement, User]:
+    """The demo placement whose plan is signed and sealed (Ellie's), and the SENCO who witnessed it."""
+    senco = db.session.scalars(sa.select(User).where(User.email == "senco@northbridge.example")).one()
+    placement = db.session.scalars(
+        sa.select(Placement).join(Pupil).where(Pupil.legal_last_name == "Whitfield").order_by(Placement.id)
+    ).first()
+    assert placement is not None
+    return placement, senco
 
 
 def sign_plan(placement: Placement, senco: User, output_dir: Path) -> Document:
