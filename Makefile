@@ -25,6 +25,7 @@ setup: system $(STAMPS)/venv $(STAMPS)/assets $(TEMPLATES)
 test: system-test $(STAMPS)/venv-test $(STAMPS)/assets $(TEMPLATES)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/python -m pytest -q
 	scripts/with-postgres.sh $(BIN)/python -m pytest -q -m db
 
@@ -34,6 +35,7 @@ bench: setup
 lint: $(STAMPS)/venv-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 format: $(STAMPS)/venv-test
 	$(BIN)/ruff check --fix .

@@ -36,7 +36,7 @@ def run(emit) -> None:  # type: ignore[no-untyped-def]
     os.environ.setdefault("APDOCS_SECRET_KEY", "bench-only-secret")
     from converter import baseline_docs_per_s
 
-    from service import create_app
+    from service.app import create_app
     from service.documents import services, word_templates
     from service.documents.engine.converter import ConverterPool, PoolSettings
     from service.documents.engine.render_pool import RenderPool

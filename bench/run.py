@@ -40,7 +40,7 @@ def bench_rules() -> None:
 
 def bench_dashboard() -> None:
     os.environ.setdefault("APDOCS_SECRET_KEY", "bench-only-secret")
-    from service import create_app
+    from service.app import create_app
     from service.schema import migrate_database
     from service.settings import Settings
     from tests import factories

@@ -11,11 +11,9 @@ from collections.abc import Callable
 from functools import wraps
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-from flask import abort, flash, request
+from flask import abort
 from flask_login import current_user
-from werkzeug.datastructures import MultiDict
 
-from service.auth import kept_answers
 from service.rules.roles import Role
 
 if TYPE_CHECKING:
@@ -35,21 +33,10 @@ def public(view: F) -> F:
 def keeps_answers(view: F) -> F:
     """Mark a form view whose post, arriving after the session went idle, is kept for its author to save later.
 
-    Its GET must then fill the form from :func:`kept_formdata` when there is any (``service.auth.kept_answers``).
+    Its GET must then fill the form from ``service.auth.kept_answers.kept_formdata`` when there is any.
     """
     view.apdocs_keeps_answers = True  # type: ignore[attr-defined]
     return view
-
-
-def kept_formdata() -> MultiDict[str, str] | None:
-    """The answers this user posted to this page after their session went idle, handed back once, or None."""
-    answers = kept_answers.take(current(), request.path)
-    if answers is not None:
-        flash(
-            "You were signed out before these answers were saved. They are back in the form: check them, then save.",
-            "info",
-        )
-    return answers
 
 
 def roles_required(*roles: Role) -> Callable[[F], F]:

@@ -13,7 +13,7 @@ A job must never look for a row that is not there yet, so work that follows a ch
 committed; a rollback drops it. The rule is kept by this code, not by each caller remembering to commit first.
 
 This module is the core: it imports no feature. Features declare their tasks in their own ``jobs.py``, listed once
-in ``service.JOB_MODULES``, which the app factory imports before it binds the queue.
+in ``service.app.JOB_MODULES``, which the app factory imports before it binds the queue.
 """
 
 from __future__ import annotations
@@ -176,7 +176,7 @@ def _inside(savepoint: SessionTransaction | None, transaction: SessionTransactio
 
 def create_consumer(app: Flask, workers: int) -> Consumer:
     """A Huey consumer working for ``app`` with ``workers`` threads. ``app`` was built by ``create_app``, which
-    imported every job module (``service.JOB_MODULES``): every task is registered before the consumer starts."""
+    imported every job module (``service.app.JOB_MODULES``): every task is registered before the consumer starts."""
     queue.init_app(app)
     return huey.create_consumer(workers=workers, worker_type="thread")
 

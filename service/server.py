@@ -8,7 +8,7 @@ import signal
 import click
 from waitress import serve as waitress_serve
 
-from service import create_app
+from service.app import create_app
 from service.documents.jobs import default_worker_threads
 from service.queue import create_consumer, start_embedded_worker
 from service.settings import Settings

@@ -1,8 +1,8 @@
 """What one part of apdocs tells the others, without importing them: blinker signals, declared once here.
 
 The documents engine must not know which features care that a document was asked for or made; a feature
-subscribes to the signal in its own package (in a module listed in ``service.JOB_MODULES`` or
-``service.PLACEMENT_PAGE_PARTS``, imported when the app is built, so the web process and the worker have the
+subscribes to the signal in its own package (in a module listed in ``service.app.JOB_MODULES`` or
+``service.app.PAGE_PARTS``, imported when the app is built, so the web process and the worker have the
 same receivers). Receivers are called in the order they
 were connected, in the sender's thread and app context; an exception in one reaches the sender.
 """
@@ -43,5 +43,26 @@ placement_page = _signals.signal(
     Sent by ``service.placements.views.show_placement``. Each feature that shows something on the page answers
     with a dict of the template variables it contributes, so that the placements package composes its page
     without importing the features it shows. Receivers only read.
+    """,
+)
+
+pupil_page = _signals.signal(
+    "pupil-page",
+    doc="""A pupil's page is being drawn: ``pupil_page.send(pupil, user=user)``.
+
+    Sent by ``service.pupils.views.show_pupil`` after the viewing is audited. A feature that shows something about
+    the pupil answers with a dict of the template variables it contributes (placements: the pupil's placements in
+    the user's organisation), so the pupils package never imports the features built on it. Receivers only read.
+    """,
+)
+
+provider_changed = _signals.signal(
+    "provider-changed",
+    doc="""A provider's record was changed: ``provider_changed.send(provider, user=user, detail=detail)``.
+
+    Sent by ``service.providers.services.update_provider`` inside the editor's transaction, after the editor's own
+    audit event; ``detail`` names the fields changed (never their values). Receivers may add rows to that
+    transaction and must not commit: placements records a ``provider_changed`` audit event for every other
+    organisation with live placements there, so each hears of a change to a provider it relies on.
     """,
 )

@@ -24,7 +24,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from service import create_app
+from service.app import create_app
 from service.db import Base
 from service.schema import migrate_database
 from service.settings import Settings

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 import sqlalchemy as sa
 
-from service import create_app
+from service.app import create_app
 from service.auth import services as accounts
 from service.auth.models import Role
 from service.auth.services import MIN_PASSWORD_LENGTH

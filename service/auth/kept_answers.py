@@ -13,8 +13,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 import sqlalchemy as sa
+from flask import flash, request
 from werkzeug.datastructures import MultiDict
 
+from service.access import current
 from service.auth.models import KeptAnswers, User
 from service.db import utcnow
 from service.extensions import db
@@ -59,3 +61,14 @@ def take(user: User, path: str) -> MultiDict[str, str] | None:
 
 def _forget_expired() -> None:
     db.session.execute(sa.delete(KeptAnswers).where(KeptAnswers.kept_at < utcnow() - KEEP_FOR))
+
+
+def kept_formdata() -> MultiDict[str, str] | None:
+    """The answers this user posted to this page after their session went idle, handed back once, or None."""
+    answers = take(current(), request.path)
+    if answers is not None:
+        flash(
+            "You were signed out before these answers were saved. They are back in the form: check them, then save.",
+            "info",
+        )
+    return answers

@@ -28,7 +28,7 @@ from service.reviews.services import review_due
 from service.rules.attendance_codes import UNEXPLAINED, Session, monday_of, sessions_over
 from service.rules.attendance_expected import LOOK_BACK_DAYS, expected_sessions, missing_marks
 from service.rules.full_time import package_check
-from service.rules.placement_status import PlacementStatus
+from service.rules.placement_status import LIVE_STATUSES, PlacementStatus
 from service.rules.registration import registration_risk
 from service.rules.review_dates import HalfTerm
 from service.signing.models import RequestStatus, SignatureRequest
@@ -95,7 +95,7 @@ def needs_action(user: User, placements: list[Placement], today: date, now: date
 def _contacts_to_confirm(user: User, placements: list[Placement]) -> list[Item]:
     """Providers whose placement contact was changed by the catalogue entry's owner and not yet confirmed here:
     packs and signing links to them are held until someone checks the new address (one query)."""
-    live = {p.provider_id: p.provider for p in placements if p.status in contacts.LIVE_STATUSES}
+    live = {p.provider_id: p.provider for p in placements if p.status in LIVE_STATUSES}
     checks = contacts.contact_checks(user.organisation_id, live.values())
     return [
         Item(

@@ -8,8 +8,8 @@ from pathlib import Path
 import click
 from flask import Flask
 
-from service import create_app
 from service import demo as demo_data
+from service.app import create_app
 from service.demo import world
 from service.demo.signing import sign_plan, signed_plan_placement
 from service.documents.engine.converter import ConversionFailed, PoolSettings, soffice_available, uno_python_available

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from service import create_app
+from service.app import create_app
 from service.documents import jobs, services
 from service.documents.kinds import NAMES
 from service.documents.kinds import check_template as check_kind_template

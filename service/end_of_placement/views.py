@@ -8,7 +8,8 @@ from typing import Any
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 
 from forms.end_of_placement import EndOfPlacementForm
-from service.access import keeps_answers, kept_formdata, roles_required
+from service.access import keeps_answers, roles_required
+from service.auth.kept_answers import kept_formdata
 from service.auth.models import Role
 from service.documents.jobs import produce_document
 from service.end_of_placement import services

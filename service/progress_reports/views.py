@@ -9,8 +9,9 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 
 from forms.progress_reports import CONSULTED, CorrectionForm, ProgressReportForm
-from service.access import keeps_answers, kept_formdata, roles_required
+from service.access import keeps_answers, roles_required
 from service.audit import services as audit
+from service.auth.kept_answers import kept_formdata
 from service.auth.models import Role
 from service.errors import FieldError
 from service.extensions import db

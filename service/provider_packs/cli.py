@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from service import create_app
+from service.app import create_app
 from service.provider_packs.jobs import send_due_packs_now
 
 

@@ -11,7 +11,8 @@ from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from forms.provider_packs import QUESTIONS, ProviderPackForm
-from service.access import keeps_answers, kept_formdata, roles_required
+from service.access import keeps_answers, roles_required
+from service.auth.kept_answers import kept_formdata
 from service.auth.models import Role
 from service.documents import services as documents
 from service.documents.jobs import produce_document

@@ -24,18 +24,7 @@ from service.audit import services as audit
 from service.auth.models import Role, User
 from service.db import utcnow
 from service.extensions import db
-from service.placements.models import Placement
 from service.providers.models import ContactConfirmation, Provider, ProviderContact
-from service.rules.placement_status import PlacementStatus
-
-#: Placements whose packs and signatures are still to come or under way: a contact change affects them.
-LIVE_STATUSES = (
-    PlacementStatus.DRAFT,
-    PlacementStatus.REFERRED,
-    PlacementStatus.AGREED,
-    PlacementStatus.ACTIVE,
-    PlacementStatus.UNDER_REVIEW,
-)
 
 
 def placement_contact(provider: Provider) -> ProviderContact | None:
@@ -152,15 +141,3 @@ def _record(organisation_id: int, provider_id: int, email: str, user: User | Non
     row.email = email
     row.confirmed_by_id = user.id if user is not None else None
     row.confirmed_at = utcnow()
-
-
-def organisations_using(provider: Provider) -> list[int]:
-    """The commissioning organisations with live placements at this provider (they must hear of its changes)."""
-    return list(
-        db.session.scalars(
-            sa.select(Placement.commissioning_organisation_id)
-            .where(Placement.provider_id == provider.id, Placement.status.in_(LIVE_STATUSES))
-            .distinct()
-            .order_by(Placement.commissioning_organisation_id)
-        )
-    )

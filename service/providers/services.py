@@ -48,6 +48,7 @@ from service.rules.provider_checks import (
     training_refresh_due,
     training_status,
 )
+from service.signals import provider_changed
 
 MAX_HOURS_PER_WEEK = Decimal(50)
 #: The roles that manage their own organisation's catalogue entries.
@@ -268,9 +269,7 @@ def update_provider(user: User, provider: Provider, details: ProviderDetails) ->
             "changed_by_organisation_id": user.organisation_id,
             "placement_contact_changed": _contact_email(provider) != contact_before,
         }
-        for organisation_id in contacts.organisations_using(provider):
-            if organisation_id != user.organisation_id:
-                audit.record("provider_changed", "provider", provider.id, user, detail, organisation_id=organisation_id)
+        provider_changed.send(provider, user=user, detail=detail)
     return changed
 
 

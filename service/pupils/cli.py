@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 import sqlalchemy as sa
 
-from service import create_app
+from service.app import create_app
 from service.extensions import db
 from service.organisations.models import Organisation
 from service.pupils import importer

@@ -20,7 +20,6 @@ from service.auth.models import Role, User
 from service.errors import FieldError
 from service.extensions import db
 from service.organisations.models import Organisation, OrganisationKind
-from service.placements.models import Placement
 from service.pupils.models import ParentCarer, Pupil, SafeguardingStatus, SenStatus
 from service.rules.upn import is_valid_upn
 
@@ -165,17 +164,6 @@ def school_options() -> list[tuple[int, str]]:
         .order_by(Organisation.name)
     )
     return [(row.id, row.name) for row in rows]
-
-
-def placements_for(user: User, pupil: Pupil) -> list[Placement]:
-    """The pupil's placements that the user's organisation commissioned, newest first."""
-    stmt = (
-        sa.select(Placement)
-        .where(Placement.pupil_id == pupil.id, Placement.commissioning_organisation_id == user.organisation_id)
-        .options(selectinload(Placement.provider))
-        .order_by(Placement.planned_start.desc(), Placement.id.desc())
-    )
-    return list(db.session.scalars(stmt))
 
 
 def create_pupil(user: User, details: PupilDetails) -> Pupil:

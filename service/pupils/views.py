@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
@@ -16,6 +17,7 @@ from service.pupils import importer
 from service.pupils import services as pupils
 from service.pupils.models import Pupil, SafeguardingStatus, SenStatus
 from service.rules.school_age import year_group_label
+from service.signals import pupil_page
 
 bp = Blueprint("pupils", __name__, template_folder="templates")
 
@@ -67,13 +69,11 @@ def show_pupil(pupil_id: int) -> str:
     if pupil is None:
         abort(404)
     db.session.commit()  # the audit log must record the viewing before anything is shown
-    placements = pupils.placements_for(user, pupil)
-    return render_template(
-        "pupils/show.html",
-        pupil=pupil,
-        placements=placements,
-        today=date.today(),
-    )
+    # Each feature adds what it shows about the pupil (service/signals.py), so this package imports none of them.
+    sections: dict[str, Any] = {}
+    for _receiver, variables in pupil_page.send(pupil, user=user):
+        sections.update(variables)
+    return render_template("pupils/show.html", pupil=pupil, today=date.today(), **sections)
 
 
 @bp.route("/pupils/<int:pupil_id>/edit", methods=["GET", "POST"])

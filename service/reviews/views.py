@@ -9,7 +9,8 @@ from typing import Any
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 
 from forms.reviews import ReviewForm
-from service.access import keeps_answers, kept_formdata, roles_required
+from service.access import keeps_answers, roles_required
+from service.auth.kept_answers import kept_formdata
 from service.auth.models import Role
 from service.documents import services as documents
 from service.documents.jobs import produce_document

@@ -114,3 +114,14 @@ def check_transition(current: PlacementStatus | str, new: PlacementStatus | str)
     current_status, new_status = _coerce(current), _coerce(new)
     if new_status not in _ALLOWED[current_status]:
         raise TransitionNotAllowed(current_status, new_status)
+
+
+#: Placements whose packs and signatures are still to come or under way: a change to their provider's record
+#: (its contact above all) affects them, so their commissioners must hear of it.
+LIVE_STATUSES = (
+    PlacementStatus.DRAFT,
+    PlacementStatus.REFERRED,
+    PlacementStatus.AGREED,
+    PlacementStatus.ACTIVE,
+    PlacementStatus.UNDER_REVIEW,
+)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from service import create_app
+from service.app import create_app
 from service.signing import verification
 from service.signing.sealing import SealingError
 

@@ -19,7 +19,8 @@ from forms.support_plans import (
     OverrideForm,
     StepForm,
 )
-from service.access import keeps_answers, kept_formdata, roles_required
+from service.access import keeps_answers, roles_required
+from service.auth.kept_answers import kept_formdata
 from service.auth.models import Role
 from service.documents.jobs import produce_document
 from service.extensions import db

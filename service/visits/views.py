@@ -8,7 +8,8 @@ from typing import Any
 from flask import Blueprint, flash, redirect, render_template, url_for
 
 from forms.visits import VisitForm
-from service.access import keeps_answers, kept_formdata, roles_required
+from service.access import keeps_answers, roles_required
+from service.auth.kept_answers import kept_formdata
 from service.auth.models import Role
 from service.errors import FieldError
 from service.extensions import db

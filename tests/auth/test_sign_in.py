@@ -138,7 +138,7 @@ def test_behind_a_trusted_proxy_the_audit_log_records_the_client_address(base_se
 
     import sqlalchemy as sa
 
-    from service import create_app
+    from service.app import create_app
     from service.audit.models import AuditEvent
     from service.extensions import db
 

@@ -10,7 +10,7 @@ from dataclasses import replace
 
 import pytest
 
-from service import create_app
+from service.app import create_app
 from tests.conftest import browser, sign_in
 
 TOKEN = "a-long-random-health-token-for-the-monitor"

@@ -27,7 +27,7 @@ def test_embedded_sqlite_uses_wal_and_enforces_foreign_keys(base_settings, tmp_p
 
     Checked on an embedded SQLite file of its own, so it runs (and can fail) whichever server the suite is on.
     """
-    from service import create_app
+    from service.app import create_app
     from service.extensions import db
 
     application = create_app(replace(base_settings, database_url=f"sqlite:///{tmp_path / 'embedded.sqlite3'}"))

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import pytest
 
-from service import create_app, queue
+from service.app import create_app, queue
 from service.settings import Settings
 
 

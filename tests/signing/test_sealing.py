@@ -31,7 +31,7 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 from pypdf import PdfReader
 
-from service import create_app
+from service.app import create_app
 from service.cli import main
 from service.documents.engine.rendering import render_docx
 from service.documents.kinds.support_plan import build_support_plan_context
