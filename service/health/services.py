@@ -13,6 +13,7 @@ import hmac
 import sqlalchemy as sa
 
 from service.auth.models import Role
+from service.documents.engine.converter import PoolSettings, soffice_available, uno_python_available
 from service.extensions import db
 from service.queue import huey
 
@@ -20,8 +21,6 @@ from service.queue import huey
 @functools.lru_cache(maxsize=1)
 def _converter_installed() -> tuple[bool, bool]:
     """Checked once per process: whether LibreOffice and a Python with its UNO bridge are installed."""
-    from service.documents.engine.converter import PoolSettings, soffice_available, uno_python_available
-
     settings = PoolSettings.from_env()
     return soffice_available(settings), uno_python_available(settings)
 
