@@ -92,6 +92,16 @@ class Document(Base):
         return f"{self.doc_type.label}, version {self.version}"
 
     @property
+    def is_ready(self) -> bool:
+        """Made, its PDF in the output folder: it can be attached or shared (mail asks this, not the status)."""
+        return self.status is DocumentStatus.READY
+
+    @property
+    def has_failed(self) -> bool:
+        """Could not be made: a message carrying it cannot go until someone makes it again."""
+        return self.status is DocumentStatus.FAILED
+
+    @property
     def file_stem(self) -> str:
         """A file name with no personal data in it: type, placement number and version."""
         return f"{self.doc_type.value}-placement-{self.placement_id}-v{self.version}"

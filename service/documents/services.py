@@ -28,9 +28,9 @@ from service.documents.engine.render_pool import shared_pool
 from service.documents.engine.rendering import Renderer, RenderError
 from service.documents.kinds import KINDS, MadeFrom
 from service.documents.models import Document, DocumentStatus
-from service.documents.storage import sha256_of, write_atomically
 from service.documents.types import DocumentType
 from service.extensions import db
+from service.files import sha256_of, write_atomically
 from service.placements import access as placements
 from service.placements.models import Placement
 from service.reviews.models import Review

@@ -21,10 +21,10 @@ from service.auth.models import Role, User
 from service.documents.engine.rendering import TemplateProblem
 from service.documents.kinds import check_template
 from service.documents.models import DocumentTemplate
-from service.documents.storage import sha256_of, write_atomically
 from service.documents.types import DocumentType
 from service.errors import FieldError
 from service.extensions import db
+from service.files import sha256_of, write_atomically
 from service.settings import REPO_ROOT
 
 DEFAULT_TEMPLATES_DIR = REPO_ROOT / "templates_docx"

@@ -12,12 +12,15 @@ from datetime import datetime
 from email.message import EmailMessage
 from email.policy import SMTP as SMTP_POLICY
 from email.utils import format_datetime
+from typing import TYPE_CHECKING
 
-from service.documents.models import Document, DocumentStatus
-from service.documents.storage import sha256_of
+from service.files import sha256_of
 from service.mail.message_secrets import shown_body
 from service.mail.models import Delivery, OutboxMessage
 from service.mail.settings import MailSettings, mail_settings
+
+if TYPE_CHECKING:
+    from service.documents.models import Document
 
 
 class DocumentNotReady(Exception):  # noqa: N818 - names the state, as DocumentFailed does
@@ -35,10 +38,9 @@ class DocumentFailed(Exception):  # noqa: N818
 def attached_pdfs(message: OutboxMessage, settings: MailSettings) -> list[tuple[Document, bytes]]:
     """Each attached PDF, checked against its SHA-256; raises while a document is still being made."""
     for item in message.attachments:
-        status = item.document.status
-        if status is DocumentStatus.FAILED:
+        if item.document.has_failed:
             raise DocumentFailed(f"Not sent: {item.document.title} could not be made. Make it again, then resend")
-        if status is not DocumentStatus.READY:
+        if not item.document.is_ready:
             raise DocumentNotReady
     output = settings.output_dir.resolve()
     attached = []

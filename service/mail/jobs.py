@@ -10,15 +10,18 @@ dead worker left half done. Messages waiting for a document's PDF go when ``docu
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from flask import current_app
 from huey import crontab
 
-from service.documents.models import Document
 from service.extensions import db
 from service.mail import delivery, transports
 from service.queue import app_task, enqueue_after_commit, periodic_app_task
 from service.signals import document_ready
+
+if TYPE_CHECKING:
+    from service.documents.models import Document
 
 log = logging.getLogger(__name__)
 

@@ -12,19 +12,22 @@ import hmac
 import secrets
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
 from service.audit import services as audit
 from service.auth.models import User
 from service.db import utcnow
-from service.documents.models import Document, DocumentStatus
 from service.extensions import db
 from service.formatting import uk_datetime
 from service.mail.addresses import valid_recipients
 from service.mail.message_secrets import secret_kind, stopper_for
 from service.mail.models import OutboxMessage, OutboxSecret, SecretKind, SecretState, SecureLink
 from service.mail.settings import mail_settings
+
+if TYPE_CHECKING:
+    from service.documents.models import Document
 
 #: Where this session keeps the links it reserved before their message existed, for ``adopt_links``.
 _SESSION_LINKS = "apdocs_mail_unattached_links"
@@ -109,7 +112,7 @@ def find_link(token: str, now: datetime | None = None) -> SecureLink | None:
         return None
     if link.revoked_at is not None or link.expires_at <= now:
         return None
-    if link.document.status is not DocumentStatus.READY:
+    if not link.document.is_ready:
         return None
     return link
 

@@ -11,13 +11,16 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from service.auth.models import User
 from service.db import Base, UTCDateTime, enum_column, utcnow
-from service.documents.models import Document
+
+if TYPE_CHECKING:
+    from service.documents.models import Document
 
 
 class MessageStatus(enum.StrEnum):

@@ -8,11 +8,11 @@ happens next is ``service.mail.delivery``'s.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from service.audit import services as audit
 from service.auth.models import User
 from service.db import utcnow
-from service.documents.models import Document
 from service.errors import FieldError
 from service.extensions import db
 from service.mail.addresses import new_message_id, valid_recipients
@@ -21,6 +21,9 @@ from service.mail.message_secrets import LIVE_SECRET, SecretSpec, secret_placeho
 from service.mail.models import Delivery, MessageStatus, OutboxAttachment, OutboxMessage, OutboxSecret, SecretState
 from service.mail.settings import mail_settings
 from service.placements.models import Placement
+
+if TYPE_CHECKING:
+    from service.documents.models import Document
 
 #: Longest subject accepted; the column holds 300.
 MAX_SUBJECT = 200

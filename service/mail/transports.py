@@ -26,7 +26,7 @@ from typing import Any, Protocol
 from flask import Flask
 
 from service.db import utcnow
-from service.documents.storage import write_atomically
+from service.files import write_atomically
 from service.mail.settings import MailSettings
 
 

@@ -26,8 +26,8 @@ from service.audit import services as audit
 from service.auth.models import Role, User
 from service.documents.jobs import produce_document
 from service.documents.models import Document
-from service.documents.storage import sha256_of
 from service.extensions import db, limiter
+from service.files import sha256_of
 from service.mail.jobs import deliver_message
 from service.mail.models import OutboxMessage
 from service.placements.access import placement_or_404

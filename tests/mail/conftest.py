@@ -22,7 +22,7 @@ from aiosmtpd.controller import Controller
 from flask import Flask
 
 from service.documents.models import Document, DocumentStatus
-from service.documents.storage import sha256_of
+from service.files import sha256_of
 from tests import factories
 
 

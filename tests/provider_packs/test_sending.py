@@ -13,8 +13,8 @@ import sqlalchemy as sa
 from pypdf import PdfReader
 
 from service.documents.models import Document, DocumentStatus
-from service.documents.storage import sha256_of
 from service.documents.types import DocumentType
+from service.files import sha256_of
 from service.mail.models import MessageStatus, OutboxMessage
 from service.organisations.models import MailDelivery
 from service.provider_packs.jobs import send_due_packs_now

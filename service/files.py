@@ -1,7 +1,9 @@
 """Files under the output folder: written atomically, identified by SHA-256.
 
-A document or template file either is there whole or is not there: a crash mid-write leaves only a
-temporary file with a unique name, never a half-written PDF, and two writers never share a name.
+A file (a document's PDF, a template, an .eml the file transport writes) either is there whole or is not
+there: a crash mid-write leaves only a temporary file with a unique name, never a half-written PDF, and two
+writers never share a name. In the core, not in documents: mail and signing write and check files too, and
+need nothing else from documents to do it.
 """
 
 from __future__ import annotations
