@@ -16,6 +16,7 @@ from service.auth.models import User
 from service.documents import services as documents
 from service.documents.models import Document
 from service.documents.types import DocumentType
+from service.end_of_placement.models import EndOfPlacement, ObjectiveOutcome
 from service.errors import FieldError
 from service.extensions import db
 from service.placements import services as placements
@@ -62,8 +63,6 @@ def end_placement(
 ) -> Document | None:
     """Record the end, move the placement to ended on that day, and queue the report (returned, to enqueue
     after the commit). Raises FieldError naming the field to fix; nothing is saved then."""
-    from service.end_of_placement.models import EndOfPlacement, ObjectiveOutcome
-
     today = today or date.today()
     reason = why_not_endable(placement)
     if reason:
