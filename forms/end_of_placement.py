@@ -9,8 +9,8 @@ from wtforms.validators import InputRequired, Optional
 
 from forms.fields import DateField
 from forms.support_plans import LONG_TEXT
-from service.end_of_placement.models import Destination, EndReason
-from service.reviews.models import ProgressRating
+from service.rules.outcomes import ProgressRating
+from service.rules.placement_end import Destination, EndReason
 
 
 class OutcomeRowForm(Form):

@@ -10,7 +10,7 @@ from wtforms.validators import InputRequired
 
 from forms.fields import DateField
 from forms.support_plans import LONG_TEXT
-from service.reviews.models import ProgressRating
+from service.rules.outcomes import ProgressRating
 
 CONSULTED = (("pupil", "The pupil"), ("parents", "Parents or carers"), ("professionals", "Other professionals"))
 

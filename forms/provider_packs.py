@@ -11,7 +11,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovSubmitInpu
 from wtforms import SelectMultipleField, SubmitField, TextAreaField
 
 from forms.support_plans import LONG_TEXT
-from service.provider_packs.models import PackSection
+from service.rules.provider_pack import PackSection
 
 #: Each question: field name, label, hint. The order is the pack's.
 QUESTIONS: tuple[tuple[str, str, str], ...] = (

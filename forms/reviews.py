@@ -10,7 +10,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from forms.fields import DateField, WholeNumberField
 from forms.support_plans import LONG_TEXT, MAX_TEXT
-from service.reviews.models import ProgressRating
+from service.rules.outcomes import ProgressRating
 
 
 class ProgressRowForm(Form):

@@ -35,8 +35,8 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from forms.fields import DateField
-from service.rules.full_time import PartTimeReason
-from service.support_plans.models import DeliveredBy, OutcomeArea
+from service.rules.full_time import DeliveredBy, PartTimeReason
+from service.rules.outcomes import OutcomeArea
 
 MAX_TEXT = 20_000
 MAX_ROWS = 20

@@ -4,12 +4,12 @@ from service.attendance.models import AttendanceMark, MarkSource
 from service.audit.models import AuditEvent
 from service.auth.models import Role, User
 from service.documents.models import Document, DocumentStatus, DocumentTemplate
-from service.end_of_placement.models import Destination, EndOfPlacement, EndReason, ObjectiveOutcome
+from service.end_of_placement.models import EndOfPlacement, ObjectiveOutcome
 from service.mail.models import Delivery, MessageStatus, OutboxAttachment, OutboxMessage, SecureLink
 from service.organisations.models import LocalAuthorityTeam, MailDelivery, Organisation, OrganisationKind
 from service.placements.models import Placement, PlacementSession, PlacementStatusChange, Weekday
 from service.progress_reports.models import ProgressReport, ReportObjective, ReportStatus
-from service.provider_packs.models import PackSection, ProviderPack
+from service.provider_packs.models import ProviderPack
 from service.providers.models import (
     ApprovalCriterion,
     ApprovedListStatus,
@@ -22,15 +22,13 @@ from service.providers.models import (
     QaOutcome,
 )
 from service.pupils.models import ParentCarer, Pupil, SafeguardingStatus, SenStatus
-from service.reviews.models import ObjectiveProgress, ProgressRating, Review
+from service.reviews.models import ObjectiveProgress, Review
+from service.rules.full_time import DeliveredBy
+from service.rules.outcomes import OutcomeArea, ProgressRating
+from service.rules.placement_end import Destination, EndReason
+from service.rules.provider_pack import PackSection
 from service.signing.models import RequestStatus, SignatureRequest, Signer, SignerRole, SignerStatus, SigningMethod
-from service.support_plans.models import (
-    DeliveredBy,
-    OutcomeArea,
-    PlanIntervention,
-    PlanObjective,
-    SupportPlan,
-)
+from service.support_plans.models import PlanIntervention, PlanObjective, SupportPlan
 from service.term_dates.models import TermDate
 from service.visits.models import Visit
 

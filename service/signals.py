@@ -66,3 +66,29 @@ provider_changed = _signals.signal(
     organisation with live placements there, so each hears of a change to a provider it relies on.
     """,
 )
+
+sealing_document = _signals.signal(
+    "sealing-document",
+    doc="""A sealed document (``Document.sealed``: the signed copy of a plan) is about to be made: who seals it?
+
+    Sent by ``service.documents.services.produce`` in the worker (or the command line), before the template is
+    filled in, with the ``Document`` as sender. A receiver that seals documents of this kind answers with an object
+    with two methods (``service.documents.services.Sealer``): ``certify(docx: bytes) -> bytes``, called on the
+    filled-in DOCX before conversion (signing appends the certificate of completion), and ``seal(pdf: bytes) ->
+    bytes``, called on the converted PDF/A (signing seals it with the organisation's certificate); either raises
+    ``RenderError`` with a reason a person can read. Other receivers answer None. With no sealer the document
+    fails ("nothing in apdocs can seal it"): a sealed document is never made unsealed. Receivers only read.
+    """,
+)
+
+provider_documents = _signals.signal(
+    "provider-documents",
+    doc="""Which documents besides the provider information pack may provider staff open?
+
+    Sent by ``service.documents.services`` each time it lists or opens documents for provider staff, with the
+    ``Document`` model as sender. Each receiver answers with a SQL condition on ``Document`` (a
+    ``sqlalchemy.ColumnElement[bool]``) naming documents provider staff may open, or None: signing answers the AP
+    Support Plan versions in one of its rounds of signatures and their signed copies (docs/access.md). The
+    conditions are joined with OR; with none, provider staff open only the pack. Receivers only read.
+    """,
+)

@@ -13,7 +13,7 @@ from service.auth.models import Role, User
 from service.auth.services import hash_password
 from service.documents.models import Document, DocumentStatus
 from service.documents.types import DocumentType
-from service.end_of_placement.models import Destination, EndOfPlacement, EndReason, ObjectiveOutcome
+from service.end_of_placement.models import EndOfPlacement, ObjectiveOutcome
 from service.extensions import db
 from service.organisations.models import Organisation, OrganisationKind
 from service.placements.models import Placement, PlacementSession, PlacementStatusChange
@@ -22,11 +22,14 @@ from service.provider_packs.models import ProviderPack
 from service.providers import contacts
 from service.providers.models import ApprovedListStatus, Provider, ProviderContact
 from service.pupils.models import ParentCarer, Pupil
-from service.reviews.models import ObjectiveProgress, ProgressRating, Review
+from service.reviews.models import ObjectiveProgress, Review
 from service.rules.decision import Circumstance, DecisionMaker
+from service.rules.full_time import DeliveredBy
+from service.rules.outcomes import OutcomeArea, ProgressRating
+from service.rules.placement_end import Destination, EndReason
 from service.rules.placement_status import PlacementStatus
 from service.rules.upn import make_upn
-from service.support_plans.models import DeliveredBy, OutcomeArea, PlanIntervention, PlanObjective, SupportPlan
+from service.support_plans.models import PlanIntervention, PlanObjective, SupportPlan
 
 __all__ = ["Role"]
 

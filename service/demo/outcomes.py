@@ -4,9 +4,10 @@ objectives to count, and his end-of-placement report can be produced from the pl
 from __future__ import annotations
 
 from service.demo.world import World
-from service.end_of_placement.models import Destination, EndOfPlacement, EndReason, ObjectiveOutcome
+from service.end_of_placement.models import EndOfPlacement, ObjectiveOutcome
 from service.extensions import db
-from service.reviews.models import ProgressRating
+from service.rules.outcomes import ProgressRating
+from service.rules.placement_end import Destination, EndReason
 
 RATINGS = (ProgressRating.ACHIEVED, ProgressRating.GOOD, ProgressRating.SOME)
 

@@ -14,15 +14,11 @@ from service.auth.models import User
 from service.demo.term_dates import half_terms
 from service.demo.world import World
 from service.placements.models import Placement
-from service.reviews.models import ObjectiveProgress, ProgressRating, Review
+from service.reviews.models import ObjectiveProgress, Review
+from service.rules.full_time import DeliveredBy
+from service.rules.outcomes import OutcomeArea, ProgressRating
 from service.rules.review_dates import HalfTerm, latest_review_date
-from service.support_plans.models import (
-    DeliveredBy,
-    OutcomeArea,
-    PlanIntervention,
-    PlanObjective,
-    SupportPlan,
-)
+from service.support_plans.models import PlanIntervention, PlanObjective, SupportPlan
 
 
 def load(world: World) -> None:

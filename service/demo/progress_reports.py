@@ -12,7 +12,7 @@ from service.demo.world import World
 from service.extensions import db
 from service.progress_reports import services
 from service.progress_reports.schedule import due_for
-from service.reviews.models import ProgressRating
+from service.rules.outcomes import ProgressRating
 
 
 def load(world: World) -> None:

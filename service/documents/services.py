@@ -14,10 +14,9 @@ import traceback
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import sqlalchemy as sa
-from flask import current_app
 
 from service.audit import services as audit
 from service.auth.models import Role, User
@@ -33,13 +32,26 @@ from service.extensions import db
 from service.files import sha256_of, write_atomically
 from service.placements import access as placements
 from service.placements.models import Placement
-from service.reviews.models import Review
-from service.signals import document_requested
-from service.signing.certificate import append_certificate
-from service.signing.models import SignatureRequest
-from service.signing.sealing import SealingError, load_identity, seal_pdf
+from service.signals import document_requested, provider_documents, sealing_document
+
+if TYPE_CHECKING:
+    from service.reviews.models import Review
 
 log = logging.getLogger(__name__)
+
+
+class Sealer(Protocol):
+    """What seals a sealed document, answered to the ``sealing_document`` signal (``service.signals``) by the part of
+    apdocs that seals it (signing), so that the documents engine makes signed copies without knowing how they are
+    signed. Each method raises ``RenderError`` with a reason a person can read."""
+
+    def certify(self, docx: bytes) -> bytes:
+        """The filled-in DOCX with what must be printed in it before conversion (the certificate of completion)."""
+        ...
+
+    def seal(self, pdf: bytes) -> bytes:
+        """The converted PDF/A, sealed: the last change ever made to it."""
+        ...
 
 
 def context_builders() -> dict[DocumentType, Callable[..., dict[str, Any]]]:
@@ -178,17 +190,18 @@ def produce(document_id: int, pool: ConverterPool, output_dir: Path, *, renderer
             raise RenderError("The stored template does not match the one this document was requested with")
         if renderer is None:
             renderer = shared_pool()
+        sealer = _sealer(document) if document.sealed else None
         docx = renderer.render(template, document.context)
-        if document.sealed:
-            docx = _with_certificate(docx, document)
+        if sealer is not None:
+            docx = sealer.certify(docx)
         write_atomically(docx_path, docx)
         document.docx_path = str(docx_path.relative_to(output_dir))
         document.docx_sha256 = sha256_of(docx)
         document.status = DocumentStatus.CONVERTING
         db.session.commit()
         pool.convert(docx_path, pdf_path, pdf_a=document.pdf_a)
-        if document.sealed:
-            _seal(pdf_path, document)
+        if sealer is not None:
+            write_atomically(pdf_path, sealer.seal(pdf_path.read_bytes()))
         document.pdf_path = str(pdf_path.relative_to(output_dir))
         document.pdf_sha256 = sha256_of(pdf_path.read_bytes())
         document.status = DocumentStatus.READY
@@ -241,27 +254,12 @@ def request_sealed_document(source: Document, context: dict[str, Any], output_di
     return document
 
 
-def _with_certificate(docx: bytes, document: Document) -> bytes:
-    try:
-        return append_certificate(docx, document.context["certificate"])
-    except (KeyError, ValueError) as error:
-        raise RenderError("The certificate of completion could not be added to the signed plan") from error
-
-
-def _seal(pdf_path: Path, document: Document) -> None:
-    """Seal the finished PDF/A with the organisation's certificate: the last change ever made to it."""
-    try:
-        identity = load_identity(Path(current_app.instance_path), document.placement.commissioning_organisation.name)
-        sealed = seal_pdf(
-            pdf_path.read_bytes(),
-            identity,
-            reason=f"Signed AP Support Plan, placement AP-{document.placement_id}, version {document.version}",
-            location=document.placement.commissioning_organisation.name,
-            tsa_url=current_app.config.get("APDOCS_SIGNING_TSA_URL") or None,
-        )
-    except SealingError as error:
-        raise RenderError(f"The signed plan could not be sealed: {error}") from error
-    write_atomically(pdf_path, sealed)
+def _sealer(document: Document) -> Sealer:
+    """The one sealer of a sealed document (``sealing_document``): without one it fails, never made unsealed."""
+    sealers = [sealer for _receiver, sealer in sealing_document.send(document) if sealer is not None]
+    if len(sealers) != 1:
+        raise RenderError("This signed document cannot be made: nothing in apdocs can seal it")
+    return sealers[0]
 
 
 def _readable(error: Exception) -> str:
@@ -287,7 +285,7 @@ def placements_with_data_for(doc_type: DocumentType) -> list[int]:
     statuses = STATUSES_WITH_DATA.get(doc_type, ())
     query = sa.select(Placement.id).where(Placement.status.in_(statuses))
     if doc_type in PER_REVIEW_TYPES:
-        query = query.where(sa.exists().where(Review.placement_id == Placement.id))
+        query = query.where(Placement.reviews.any())
     return list(db.session.scalars(query.order_by(Placement.id)))
 
 
@@ -320,14 +318,9 @@ def get_document_for(user: User, document_id: int) -> Document | None:
 
 def _provider_may_open() -> sa.ColumnElement[bool]:
     """What provider staff may open (docs/access.md): every version of the provider information pack, made for
-    them with the sections the commissioner keeps out left out; and the AP Support Plan versions they were asked to
-    sign, with the signed copy, which leave out the same sections. Review records and end-of-placement reports are
-    the commissioner's records, with the pupil's full details: the provider reads each review on its page."""
-    in_a_round = sa.exists().where(
-        SignatureRequest.placement_id == Document.placement_id,
-        sa.or_(SignatureRequest.document_id == Document.id, SignatureRequest.signed_document_id == Document.id),
-    )
-    return sa.or_(
-        Document.doc_type == DocumentType.PROVIDER_PACK,
-        sa.and_(Document.doc_type == DocumentType.SUPPORT_PLAN, in_a_round),
-    )
+    them with the sections the commissioner keeps out left out; and what the features answer to
+    ``provider_documents`` (signing: the AP Support Plan versions they were asked to sign, with the signed copy,
+    which leave out the same sections). Review records and end-of-placement reports are the commissioner's records,
+    with the pupil's full details: the provider reads each review on its page."""
+    answers = [condition for _receiver, condition in provider_documents.send(Document) if condition is not None]
+    return sa.or_(Document.doc_type == DocumentType.PROVIDER_PACK, *answers)

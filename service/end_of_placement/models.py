@@ -9,7 +9,6 @@ well-being; the pupil's own view; and where they go next, so that no Year 11 pup
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 
 import sqlalchemy as sa
@@ -18,49 +17,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from service.auth.models import User
 from service.db import Base, UTCDateTime, enum_column, utcnow
 from service.placements.models import Placement
-from service.reviews.models import ProgressRating
-
-
-class EndReason(enum.StrEnum):
-    COMPLETED = "completed"
-    REINTEGRATED_EARLY = "reintegrated_early"
-    MOVED_PROVISION = "moved_provision"
-    BREAKDOWN = "breakdown"
-    LEFT_AREA = "left_area"
-    MEDICAL = "medical"
-    OTHER = "other"
-
-    @property
-    def label(self) -> str:
-        return {
-            "completed": "Completed as planned",
-            "reintegrated_early": "Returned to school earlier than planned",
-            "moved_provision": "Moved to another provision",
-            "breakdown": "The placement broke down",
-            "left_area": "The pupil moved out of the area",
-            "medical": "Medical reasons",
-            "other": "Another reason",
-        }[self.value]
-
-
-class Destination(enum.StrEnum):
-    REINTEGRATION = "reintegration"
-    ANOTHER_SCHOOL = "another_school"
-    FURTHER_EDUCATION = "further_education"
-    TRAINING = "training"
-    EMPLOYMENT = "employment"
-    OTHER = "other"
-
-    @property
-    def label(self) -> str:
-        return {
-            "reintegration": "Back to their school full time",
-            "another_school": "Another school",
-            "further_education": "Further education (college or sixth form)",
-            "training": "Training or an apprenticeship",
-            "employment": "Employment with training",
-            "other": "Something else",
-        }[self.value]
+from service.rules.outcomes import ProgressRating
+from service.rules.placement_end import Destination, EndReason
 
 
 class EndOfPlacement(Base):

@@ -16,12 +16,14 @@ from service.auth.models import User
 from service.documents import services as documents
 from service.documents.models import Document
 from service.documents.types import DocumentType
+from service.end_of_placement.models import EndOfPlacement, ObjectiveOutcome
 from service.errors import FieldError
 from service.extensions import db
 from service.placements import services as placements
 from service.placements.models import Placement
-from service.reviews.models import ProgressRating
 from service.rules.destination import destination_problem
+from service.rules.outcomes import ProgressRating
+from service.rules.placement_end import Destination, EndReason
 from service.rules.placement_status import PlacementStatus, can_transition
 
 
@@ -61,8 +63,6 @@ def end_placement(
 ) -> Document | None:
     """Record the end, move the placement to ended on that day, and queue the report (returned, to enqueue
     after the commit). Raises FieldError naming the field to fix; nothing is saved then."""
-    from service.end_of_placement.models import Destination, EndOfPlacement, EndReason, ObjectiveOutcome
-
     today = today or date.today()
     reason = why_not_endable(placement)
     if reason:

@@ -17,7 +17,7 @@ from service.errors import FieldError
 from service.extensions import db
 from service.placements.access import placement_or_404
 from service.queue import enqueue_after_commit
-from service.reviews.models import ProgressRating
+from service.rules.outcomes import ProgressRating
 
 bp = Blueprint("end_of_placement", __name__, template_folder="templates")
 

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from service.auth.models import User
 from service.db import Base, TimestampMixin, UTCDateTime, enum_column
 from service.placements.models import Placement
-from service.reviews.models import ProgressRating
+from service.rules.outcomes import ProgressRating
 from service.support_plans.models import PlanObjective
 
 

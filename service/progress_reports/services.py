@@ -36,8 +36,8 @@ from service.mail.outbox import queue_message
 from service.placements.models import Placement
 from service.progress_reports.models import ProgressReport, ReportObjective, ReportStatus
 from service.progress_reports.schedule import active_period, current_report, versions
-from service.reviews.models import ProgressRating
 from service.reviews.reminders import commissioner_emails
+from service.rules.outcomes import ProgressRating
 from service.rules.progress_reports import ReportDue
 from service.support_plans.models import PlanObjective
 

@@ -20,7 +20,7 @@ from service.placements.access import placement_or_404
 from service.placements.models import Placement
 from service.progress_reports import schedule, services
 from service.queue import enqueue_after_commit
-from service.reviews.models import ProgressRating
+from service.rules.outcomes import ProgressRating
 from service.rules.progress_reports import ReportDue
 
 bp = Blueprint("progress_reports", __name__, template_folder="templates")

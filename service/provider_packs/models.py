@@ -8,46 +8,13 @@ sections the commissioner decided the provider does not need (data minimisation:
 
 from __future__ import annotations
 
-import enum
-
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from service.auth.models import User
 from service.db import Base, TimestampMixin
 from service.placements.models import Placement
-
-
-class PackSection(enum.StrEnum):
-    """The sections of the pack a commissioner may keep out of it. The safeguarding procedure, the DSL
-    contacts, attendance reporting, emergency contacts, objectives, timetable and review dates always go:
-    without them the provider cannot keep the pupil safe or report on them."""
-
-    SEN = "sen"
-    LITERACY = "literacy"
-    MEDICAL = "medical"
-    WHAT_WORKS = "what_works"
-    BEHAVIOUR = "behaviour"
-    RISKS = "risks"
-    INTERESTS = "interests"
-    SAFEGUARDING_STATUS = "safeguarding_status"
-    FSM = "fsm"
-    TRANSPORT = "transport"
-
-    @property
-    def label(self) -> str:
-        return {
-            "sen": "Special educational needs",
-            "literacy": "Literacy",
-            "medical": "Medical needs",
-            "what_works": "What works and what to avoid",
-            "behaviour": "Behaviours that challenge and strategies that have worked",
-            "risks": "Risks (from the support plan)",
-            "interests": "Aptitudes and interests",
-            "safeguarding_status": "Safeguarding status (early help, child in need, child protection plan)",
-            "fsm": "Free school meal eligibility",
-            "transport": "Transport",
-        }[self.value]
+from service.rules.provider_pack import PackSection
 
 
 class ProviderPack(TimestampMixin, Base):

@@ -28,7 +28,7 @@ from service.extensions import db
 from service.formatting import uk_date
 from service.mail.models import MessageStatus, OutboxMessage
 from service.placements.models import Placement
-from service.provider_packs.models import PackSection, ProviderPack
+from service.provider_packs.models import ProviderPack
 from service.providers import contacts
 from service.providers.contacts import ContactCheck
 from service.providers.models import ProviderContact
@@ -36,6 +36,7 @@ from service.rules.delivery import Delivery, delivery_for
 from service.rules.placement_status import PlacementStatus
 from service.rules.provider_pack import (
     PackMessage,
+    PackSection,
     PackState,
     due_for_automatic_sending,
     pack_send_date,

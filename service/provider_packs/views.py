@@ -22,8 +22,8 @@ from service.extensions import db
 from service.mail.jobs import deliver_message
 from service.placements.access import placement_or_404
 from service.provider_packs import services
-from service.provider_packs.models import PackSection
 from service.queue import enqueue_after_commit
+from service.rules.provider_pack import PackSection
 
 bp = Blueprint("provider_packs", __name__, template_folder="templates")
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import date
 
 import sqlalchemy as sa
@@ -11,25 +10,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from service.auth.models import User
 from service.db import Base, TimestampMixin, enum_column
 from service.placements.models import Placement
+from service.rules.outcomes import ProgressRating
 from service.support_plans.models import PlanObjective
-
-
-class ProgressRating(enum.StrEnum):
-    NOT_STARTED = "not_started"
-    LITTLE = "little"
-    SOME = "some"
-    GOOD = "good"
-    ACHIEVED = "achieved"
-
-    @property
-    def label(self) -> str:
-        return {
-            "not_started": "Not started",
-            "little": "Little or no progress",
-            "some": "Some progress",
-            "good": "Good progress",
-            "achieved": "Achieved",
-        }[self.value]
 
 
 class Review(TimestampMixin, Base):

@@ -26,8 +26,9 @@ from service.errors import FieldError
 from service.extensions import db
 from service.formatting import uk_date
 from service.placements.models import Placement
-from service.reviews.models import ObjectiveProgress, ProgressRating, Review
+from service.reviews.models import ObjectiveProgress, Review
 from service.rules.attendance_codes import attendance_summary
+from service.rules.outcomes import ProgressRating
 from service.rules.placement_status import PlacementStatus
 from service.rules.review_dates import HalfTerm, ReviewDeadline, latest_review_date, next_review_due
 from service.term_dates.services import term_dates

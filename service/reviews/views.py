@@ -18,7 +18,7 @@ from service.extensions import db
 from service.placements.access import placement_or_404
 from service.queue import enqueue_after_commit
 from service.reviews import services
-from service.reviews.models import ProgressRating
+from service.rules.outcomes import ProgressRating
 
 bp = Blueprint("reviews", __name__, template_folder="templates")
 

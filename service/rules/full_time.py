@@ -30,6 +30,21 @@ FULL_TIME_HOURS = Decimal(30)
 _WEEK = "30 hours, 9:00–15:00 each day"
 
 
+class DeliveredBy(StrEnum):
+    """Where an intervention happens: the full-time check adds up the hours in every setting. A rule, not a column
+    of the plan alone: the package, the documents and the dashboard all ask which hours are the provider's."""
+
+    PROVIDER = "provider"
+    SCHOOL = "school"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return {"provider": "The alternative provider", "school": "The home school", "other": "Another setting"}[
+            self.value
+        ]
+
+
 class PartTimeReason(StrEnum):
     """Why a package is below full time: the only two reasons the guidance accepts."""
 

@@ -26,6 +26,39 @@ def pack_send_date(starts_on: date, lead_working_days: int = DEFAULT_LEAD_WORKIN
     return add_working_days(starts_on, -lead_working_days)
 
 
+class PackSection(enum.StrEnum):
+    """The sections of the pack a commissioner may keep out of it. The safeguarding procedure, the DSL
+    contacts, attendance reporting, emergency contacts, objectives, timetable and review dates always go:
+    without them the provider cannot keep the pupil safe or report on them. A rule: which sections may be kept out is
+    the guidance's, and the pack document, the form and the records all read it (UK GDPR art. 5(1)(c))."""
+
+    SEN = "sen"
+    LITERACY = "literacy"
+    MEDICAL = "medical"
+    WHAT_WORKS = "what_works"
+    BEHAVIOUR = "behaviour"
+    RISKS = "risks"
+    INTERESTS = "interests"
+    SAFEGUARDING_STATUS = "safeguarding_status"
+    FSM = "fsm"
+    TRANSPORT = "transport"
+
+    @property
+    def label(self) -> str:
+        return {
+            "sen": "Special educational needs",
+            "literacy": "Literacy",
+            "medical": "Medical needs",
+            "what_works": "What works and what to avoid",
+            "behaviour": "Behaviours that challenge and strategies that have worked",
+            "risks": "Risks (from the support plan)",
+            "interests": "Aptitudes and interests",
+            "safeguarding_status": "Safeguarding status (early help, child in need, child protection plan)",
+            "fsm": "Free school meal eligibility",
+            "transport": "Transport",
+        }[self.value]
+
+
 class PackState(enum.StrEnum):
     WAITING = "waiting"  # the send date is still ahead
     DUE = "due"  # the send date has come, the pupil has not started, nothing sent

@@ -18,7 +18,7 @@ from service.auth.models import Role, User
 from service.end_of_placement.models import EndOfPlacement, ObjectiveOutcome
 from service.extensions import db
 from service.placements.models import Placement
-from service.reviews.models import ProgressRating
+from service.rules.outcomes import ProgressRating
 from service.rules.placement_status import PlacementStatus
 from service.summary.periods import Period, within
 

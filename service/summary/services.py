@@ -16,8 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from service.auth.models import User
-from service.reviews.models import ProgressRating
 from service.rules.attendance_codes import Summary, attendance_summary
+from service.rules.outcomes import ProgressRating
 from service.summary.periods import Period, overlaps
 from service.summary.queries import (
     COUNTED_STATUSES,

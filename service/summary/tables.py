@@ -13,13 +13,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from service.attendance.services import first_day
-from service.end_of_placement.models import Destination, EndOfPlacement, EndReason
+from service.end_of_placement.models import EndOfPlacement
 from service.placements.models import Placement
 from service.pupils.models import SenStatus
-from service.reviews.models import ProgressRating
 from service.rules.attendance_codes import Summary, attendance_summary
 from service.rules.decision import Circumstance, DecisionMaker
 from service.rules.full_time import package_check
+from service.rules.outcomes import ProgressRating
+from service.rules.placement_end import Destination, EndReason
 from service.rules.school_age import year_group_label
 from service.summary.periods import Period
 from service.summary.queries import COUNTED_STATUSES

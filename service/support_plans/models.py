@@ -7,7 +7,6 @@ by the database. Objectives and interventions are rows of their own, in the orde
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -17,35 +16,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from service.auth.models import User
 from service.db import Base, TimestampMixin, UTCDateTime, enum_column
 from service.placements.models import Placement
-
-
-class DeliveredBy(enum.StrEnum):
-    """Where an intervention happens: the full-time check adds up the hours in every setting."""
-
-    PROVIDER = "provider"
-    SCHOOL = "school"
-    OTHER = "other"
-
-    @property
-    def label(self) -> str:
-        return {"provider": "The alternative provider", "school": "The home school", "other": "Another setting"}[
-            self.value
-        ]
-
-
-class OutcomeArea(enum.StrEnum):
-    """The areas of a plan's desired outcomes (the Oxfordshire commissioning guidance: attendance, attitude, attainment,
-    behaviour, destination)."""
-
-    ATTENDANCE = "attendance"
-    ATTITUDE = "attitude"
-    ATTAINMENT = "attainment"
-    BEHAVIOUR = "behaviour"
-    DESTINATION = "destination"
-
-    @property
-    def label(self) -> str:
-        return self.value.capitalize()
+from service.rules.full_time import DeliveredBy
+from service.rules.outcomes import OutcomeArea
 
 
 class SupportPlan(TimestampMixin, Base):

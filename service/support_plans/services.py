@@ -23,16 +23,11 @@ from service.extensions import db
 from service.formatting import uk_date
 from service.mail.models import OutboxMessage
 from service.placements.models import Placement
-from service.rules.full_time import PartTimeReason
+from service.rules.full_time import DeliveredBy, PartTimeReason
+from service.rules.outcomes import OutcomeArea
 from service.rules.placement_status import PlacementStatus
 from service.rules.review_dates import latest_review_date
-from service.support_plans.models import (
-    DeliveredBy,
-    OutcomeArea,
-    PlanIntervention,
-    PlanObjective,
-    SupportPlan,
-)
+from service.support_plans.models import PlanIntervention, PlanObjective, SupportPlan
 from service.term_dates.services import term_dates
 
 #: A plan can be written or changed while the placement is being set up or running, not once it is over.

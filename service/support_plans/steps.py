@@ -15,9 +15,10 @@ from typing import Any
 
 from forms.support_plans import DEFAULT_ATTENDANCE_ARRANGEMENTS, REQUIRED_MESSAGES, STEP_FORMS, StepForm
 from service.placements.models import Placement
-from service.rules.full_time import package_check
+from service.rules.full_time import DeliveredBy, package_check
+from service.rules.outcomes import OutcomeArea
 from service.support_plans import services
-from service.support_plans.models import DeliveredBy, OutcomeArea, SupportPlan
+from service.support_plans.models import SupportPlan
 
 #: What an objective row says: an empty row added and never filled in has none of these.
 OBJECTIVE_TEXTS = ("objective", "baseline", "target", "measure")

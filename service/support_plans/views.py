@@ -29,8 +29,9 @@ from service.placements.access import placement_or_404
 from service.placements.models import Placement
 from service.queue import enqueue_after_commit
 from service.rules.full_time import FULL_TIME_HOURS, PartTimeReason, package_check
+from service.rules.outcomes import OutcomeArea
 from service.support_plans import agreement, services
-from service.support_plans.models import OutcomeArea, SupportPlan
+from service.support_plans.models import SupportPlan
 from service.support_plans.steps import STEP_PAGES, form_hours, missing_answers
 
 bp = Blueprint("support_plans", __name__, template_folder="templates")

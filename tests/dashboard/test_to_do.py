@@ -14,8 +14,8 @@ from service.extensions import db
 from service.formatting import UK
 from service.placements.models import PlacementSession
 from service.rules.attendance_codes import Session
+from service.rules.full_time import DeliveredBy
 from service.rules.placement_status import PlacementStatus
-from service.support_plans.models import DeliveredBy
 from tests import factories
 from tests.conftest import browser, sign_in
 from tests.helpers import text

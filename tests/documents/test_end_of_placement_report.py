@@ -30,8 +30,8 @@ from service.documents.kinds.end_of_placement_report import build_end_of_placeme
 from service.documents.types import DocumentType
 from service.end_of_placement.models import EndOfPlacement
 from service.extensions import db
-from service.reviews.models import ProgressRating
 from service.rules.attendance_codes import Session, attendance_summary, weekly_summaries
+from service.rules.outcomes import ProgressRating
 from service.rules.placement_status import PlacementStatus
 from tests import factories
 from tests.documents.conftest import pdf_text

@@ -21,6 +21,7 @@ from service.documents.types import DocumentType
 from service.pupils.models import SafeguardingStatus, SenStatus
 from service.rules.decision import DecisionMaker
 from service.rules.placement_status import PlacementStatus
+from service.signals import provider_documents
 from service.signing.models import SignatureRequest
 from tests import factories
 from tests.conftest import browser, sign_in
@@ -103,6 +104,27 @@ def test_provider_staff_open_only_the_pack_and_the_plan_they_are_asked_to_sign(
     sign_in(commissioner_client, commissioner)
     for document in (pack, draft_plan, asked_plan, review_record, end_report):
         assert commissioner_client.get(f"/documents/{document.id}/pdf").status_code == 200
+
+
+def test_with_no_answer_to_provider_documents_provider_staff_open_only_the_pack(
+    app, client, provider_user, commissioner, school, provider, db_session
+):
+    pupil = factories.PupilFactory(organisation=school)
+    placement = factories.PlacementFactory(pupil=pupil, provider=provider, status=PlacementStatus.ACTIVE)
+    pack = _stand_in(app, placement, DocumentType.PROVIDER_PACK)
+    asked_plan = _stand_in(app, placement, DocumentType.SUPPORT_PLAN, 1)
+    db_session.add(
+        SignatureRequest(
+            placement=placement, document=asked_plan, document_sha256="0" * 64, created_by_id=commissioner.id
+        )
+    )
+    db_session.commit()
+
+    sign_in(client, provider_user)
+    assert client.get(f"/documents/{asked_plan.id}/pdf").status_code == 200  # signing answers: asked to sign
+    with provider_documents.muted():  # as if signing's receivers were not connected: deny by default
+        assert client.get(f"/documents/{pack.id}/pdf").status_code == 200
+        assert client.get(f"/documents/{asked_plan.id}/pdf").status_code == 404
 
 
 def _pdf_text(data: bytes) -> str:

@@ -14,10 +14,10 @@ from service.documents.engine.rendering import render_docx
 from service.documents.kinds import check_template, context_problems
 from service.documents.kinds.provider_pack import PACK_SECTIONS, build_provider_pack_context
 from service.documents.types import DocumentType
-from service.provider_packs.models import PackSection
 from service.pupils.models import SafeguardingStatus, SenStatus
+from service.rules.full_time import DeliveredBy
 from service.rules.placement_status import PlacementStatus
-from service.support_plans.models import DeliveredBy
+from service.rules.provider_pack import PackSection
 from tests import factories
 from tests.documents.conftest import all_text, default_template
 

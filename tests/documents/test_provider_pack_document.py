@@ -26,8 +26,8 @@ from service.documents.engine.rendering import render_docx
 from service.documents.kinds.provider_pack import build_provider_pack_context
 from service.documents.models import Document, DocumentStatus
 from service.documents.types import DocumentType
-from service.provider_packs.models import PackSection
 from service.rules.placement_status import PlacementStatus
+from service.rules.provider_pack import PackSection
 from tests import factories
 from tests.documents.conftest import pdf_text
 from tests.documents.test_hostile_text_in_pdf import HOSTILE, LONG, _assert_holds_the_hostile_text, _squash

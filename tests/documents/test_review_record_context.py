@@ -16,7 +16,8 @@ from service.documents.engine.rendering import render_docx
 from service.documents.kinds import check_template, context_problems
 from service.documents.kinds.review_record import build_review_record_context
 from service.documents.types import DocumentType
-from service.reviews.models import ProgressRating, Review
+from service.reviews.models import Review
+from service.rules.outcomes import ProgressRating
 from service.rules.placement_status import PlacementStatus
 from tests import factories
 from tests.documents.conftest import all_text, default_template

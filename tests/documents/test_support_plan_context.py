@@ -19,9 +19,9 @@ from service.placements.models import PlacementSession
 from service.providers.models import ProviderContact
 from service.pupils.models import SafeguardingStatus, SenStatus
 from service.rules.decision import Circumstance, DecisionMaker
-from service.rules.full_time import PartTimeReason
+from service.rules.full_time import DeliveredBy, PartTimeReason
 from service.rules.placement_status import PlacementStatus
-from service.support_plans.models import DeliveredBy, SupportPlan
+from service.support_plans.models import SupportPlan
 from tests import factories
 from tests.documents.conftest import all_text, default_template
 

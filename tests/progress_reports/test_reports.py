@@ -13,7 +13,7 @@ from service.extensions import db
 from service.mail.models import OutboxMessage
 from service.progress_reports import schedule
 from service.progress_reports.models import ProgressReport, ReportStatus
-from service.reviews.models import ProgressRating
+from service.rules.outcomes import ProgressRating
 from service.rules.placement_status import PlacementStatus
 from tests import factories
 from tests.conftest import browser, sign_in

@@ -14,7 +14,8 @@ from service.db import utcnow
 from service.documents.models import Document
 from service.documents.types import DocumentType
 from service.placements.models import Placement
-from service.reviews.models import ProgressRating, Review
+from service.reviews.models import Review
+from service.rules.outcomes import ProgressRating
 from service.rules.placement_status import PlacementStatus
 from tests import factories
 from tests.helpers import date_fields, form_data, text

@@ -14,6 +14,7 @@ from click.testing import CliRunner
 from pypdf import PdfReader
 
 from service.documents.models import Document, DocumentStatus
+from service.signals import sealing_document
 from service.signing.models import RequestStatus, SignatureRequest
 from service.signing.sealing import verify_pdf
 from tests.conftest import browser
@@ -24,6 +25,13 @@ from tests.signing.test_signing_flow import _ask, _confirm, _round, _sign
 
 
 def _sign_everyone(app, as_commissioner, placement, db_session) -> Document:  # type: ignore[no-untyped-def]
+    document = _everyone_signs(app, as_commissioner, placement, db_session)
+    assert document.status is DocumentStatus.READY, document.error
+    return document
+
+
+def _everyone_signs(app, as_commissioner, placement, db_session) -> Document:  # type: ignore[no-untyped-def]
+    """The round is completed and the signed copy made, ready or failed."""
     _ask(as_commissioner, placement)
     for address in ("pat@example.com", "alex@provider.example"):
         signer = browser(app)
@@ -41,7 +49,6 @@ def _sign_everyone(app, as_commissioner, placement, db_session) -> Document:  # 
     assert round_.status is RequestStatus.COMPLETED
     document = round_.signed_document
     assert document is not None and document.sealed
-    assert document.status is DocumentStatus.READY, document.error
     return document
 
 
@@ -67,6 +74,20 @@ def test_everyone_signs_and_the_sealed_plan_carries_their_signatures_and_the_cer
     assert verification.ok, verification.problems
     report = pdfsig(data, tmp_path)
     assert "Signature is Valid" in report and "Total document signed" in report
+
+
+def test_without_a_sealer_the_signed_copy_fails_with_a_reason_and_is_never_made_unsealed(
+    app, as_commissioner, placement, db_session
+):
+    # Nothing answers ``sealing_document`` (as if signing's receivers were not connected in this process).
+    with sealing_document.muted():
+        document = _everyone_signs(app, as_commissioner, placement, db_session)
+    assert document.status is DocumentStatus.FAILED
+    assert document.error == "This signed document cannot be made: nothing in apdocs can seal it"
+    assert document.pdf_path == "" and document.docx_path == ""
+    folder = Path(app.config["APDOCS_OUTPUT_DIR"]) / "documents" / str(placement.id)
+    assert not (folder / f"{document.file_stem}.pdf").exists()
+    assert not [m for m in messages_to(db_session, "pat@example.com") if m.purpose == "signed_plan"]
 
 
 def test_the_parent_is_emailed_the_signed_copy(app, as_commissioner, placement, db_session):

@@ -8,13 +8,13 @@ from datetime import date, time, timedelta
 import pytest
 
 from service.attendance.models import AttendanceMark
-from service.end_of_placement.models import Destination, EndReason
 from service.extensions import db
 from service.placements.models import PlacementSession
 from service.pupils.models import SenStatus
-from service.reviews.models import ProgressRating
 from service.rules.attendance_codes import Session
 from service.rules.decision import Circumstance, DecisionMaker
+from service.rules.outcomes import ProgressRating
+from service.rules.placement_end import Destination, EndReason
 from service.rules.placement_status import PlacementStatus
 from service.term_dates.models import TermDate
 from tests import factories

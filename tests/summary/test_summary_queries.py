@@ -8,8 +8,8 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 
-from service.end_of_placement.models import Destination
-from service.reviews.models import ProgressRating
+from service.rules.outcomes import ProgressRating
+from service.rules.placement_end import Destination
 from service.rules.placement_status import PlacementStatus
 from tests import factories
 from tests.summary.conftest import add_marks

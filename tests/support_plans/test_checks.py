@@ -8,9 +8,9 @@ from decimal import Decimal
 import pytest
 
 from service.pupils.models import SenStatus
+from service.rules.full_time import DeliveredBy
 from service.rules.placement_status import PlacementStatus
 from service.support_plans.agreement import Severity, agreement_checks, blockers
-from service.support_plans.models import DeliveredBy
 from tests import factories
 
 ON = date(2026, 11, 23)

@@ -15,8 +15,9 @@ from service.documents.models import Document
 from service.documents.types import DocumentType
 from service.placements.models import Placement
 from service.pupils.models import SenStatus
+from service.rules.full_time import DeliveredBy
 from service.rules.placement_status import PlacementStatus
-from service.support_plans.models import DeliveredBy, SupportPlan
+from service.support_plans.models import SupportPlan
 from service.term_dates.models import TermDate
 from tests import factories
 from tests.helpers import date_fields, form_data, text

@@ -10,13 +10,17 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from service.formatting import UK, uk_date
 from service.placements.models import Placement, PlacementSession
 from service.providers.models import Provider
 from service.pupils.models import ParentCarer, Pupil
-from service.support_plans.models import PlanObjective
+
+# Feature models for the signatures only: a kind reads what it needs through the placement's relationships, so
+# the documents package sits below the features it makes documents of.
+if TYPE_CHECKING:
+    from service.support_plans.models import PlanObjective
 
 
 def document(title: str, version: int, on: date) -> dict[str, str]:

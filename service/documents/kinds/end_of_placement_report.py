@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from service.attendance import services as attendance
 from service.documents.engine import charts
@@ -23,11 +23,16 @@ from service.documents.kinds import _common as common
 from service.documents.kinds._fields import COMMISSIONER, DOCUMENT, PLACEMENT, PROVIDER, PUPIL
 from service.documents.kinds._kind import DocumentKind, MadeFrom
 from service.documents.types import DocumentType
-from service.end_of_placement.models import Destination, EndOfPlacement, EndReason, ObjectiveOutcome
 from service.formatting import uk_date
 from service.placements.models import Placement
-from service.reviews.models import ProgressRating
 from service.rules.attendance_codes import WeekSummary, attendance_summary, weekly_summaries
+from service.rules.outcomes import ProgressRating
+from service.rules.placement_end import Destination, EndReason
+
+# Feature models for the signatures only: a kind reads what it needs through the placement's relationships, so
+# the documents package sits below the features it makes documents of.
+if TYPE_CHECKING:
+    from service.end_of_placement.models import EndOfPlacement, ObjectiveOutcome
 
 # -- the fields its template may use ------------------------------------------------------------------
 

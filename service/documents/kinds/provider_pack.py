@@ -19,7 +19,7 @@ A placement may have no pack row and no plan yet: every answer is then empty and
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from service.documents.engine import schema as fields
 from service.documents.engine.schema import Schema
@@ -36,10 +36,15 @@ from service.documents.kinds._fields import (
 from service.documents.kinds._kind import DocumentKind, MadeFrom
 from service.documents.types import DocumentType
 from service.placements.models import Placement
-from service.provider_packs.models import PackSection, ProviderPack
 from service.pupils.models import ParentCarer, Pupil
 from service.rules.attendance_codes import MEANINGS, off_site_register_code
-from service.support_plans.models import PlanIntervention, SupportPlan
+from service.rules.provider_pack import PackSection
+
+# Feature models for the signatures only: a kind reads what it needs through the placement's relationships, so
+# the documents package sits below the features it makes documents of.
+if TYPE_CHECKING:
+    from service.provider_packs.models import ProviderPack
+    from service.support_plans.models import PlanIntervention, SupportPlan
 
 # -- the fields its template may use ------------------------------------------------------------------
 

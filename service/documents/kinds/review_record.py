@@ -12,7 +12,7 @@ it was recorded, so the record stands alone even after the plan changes.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from service.attendance import services as attendance
 from service.documents.engine import charts
@@ -23,8 +23,12 @@ from service.documents.kinds._fields import COMMISSIONER, DOCUMENT, PLACEMENT, P
 from service.documents.kinds._kind import DocumentKind, MadeFrom
 from service.documents.types import DocumentType
 from service.placements.models import Placement
-from service.reviews.models import ObjectiveProgress, Review
 from service.rules.attendance_codes import attendance_summary, weekly_summaries
+
+# Feature models for the signatures only: a kind reads what it needs through the placement's relationships, so
+# the documents package sits below the features it makes documents of.
+if TYPE_CHECKING:
+    from service.reviews.models import ObjectiveProgress, Review
 
 # -- the fields its template may use ------------------------------------------------------------------
 

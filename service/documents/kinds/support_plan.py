@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from service.documents.engine import schema as fields
 from service.documents.engine.schema import Field, Kind, Schema, empty_values
@@ -37,10 +37,15 @@ from service.documents.kinds._fields import (
 from service.documents.kinds._kind import DocumentKind, MadeFrom
 from service.documents.types import DocumentType
 from service.placements.models import Placement
-from service.reviews.models import Review
 from service.rules.decision import label_without_sen
-from service.rules.full_time import FULL_TIME_HOURS, PartTimeReason, package_check
-from service.support_plans.models import DeliveredBy, OutcomeArea, PlanIntervention, SupportPlan
+from service.rules.full_time import FULL_TIME_HOURS, DeliveredBy, PartTimeReason, package_check
+from service.rules.outcomes import OutcomeArea
+
+# Feature models for the signatures only: a kind reads what it needs through the placement's relationships, so
+# the documents package sits below the features it makes documents of.
+if TYPE_CHECKING:
+    from service.reviews.models import Review
+    from service.support_plans.models import PlanIntervention, SupportPlan
 
 # -- the fields its template may use ------------------------------------------------------------------
 
