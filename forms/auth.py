@@ -7,8 +7,8 @@ from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovRadioInput, 
 from wtforms import BooleanField, PasswordField, RadioField, StringField, SubmitField
 from wtforms.validators import Email, InputRequired, Length, Optional
 
-from service.auth.models import Role
 from service.auth.services import MIN_PASSWORD_LENGTH
+from service.rules.roles import Role
 
 
 class SignInForm(FlaskForm):

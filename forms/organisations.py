@@ -8,8 +8,7 @@ from wtforms import IntegerField, RadioField, StringField, SubmitField, TextArea
 from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from forms.support_plans import LONG_TEXT, SHORT_TEXT
-from service.organisations.models import MailDelivery
-from service.rules.delivery import domain_of
+from service.rules.delivery import MailDelivery, domain_of
 
 PHONE = [Optional(), Length(max=40, message="Keep the phone number to 40 characters or fewer")]
 

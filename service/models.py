@@ -2,11 +2,11 @@
 
 from service.attendance.models import AttendanceMark, MarkSource
 from service.audit.models import AuditEvent
-from service.auth.models import Role, User
+from service.auth.models import User
 from service.documents.models import Document, DocumentStatus, DocumentTemplate
 from service.end_of_placement.models import EndOfPlacement, ObjectiveOutcome
 from service.mail.models import Delivery, MessageStatus, OutboxAttachment, OutboxMessage, SecureLink
-from service.organisations.models import LocalAuthorityTeam, MailDelivery, Organisation, OrganisationKind
+from service.organisations.models import LocalAuthorityTeam, Organisation
 from service.placements.models import Placement, PlacementSession, PlacementStatusChange, Weekday
 from service.progress_reports.models import ProgressReport, ReportObjective, ReportStatus
 from service.provider_packs.models import ProviderPack
@@ -23,10 +23,13 @@ from service.providers.models import (
 )
 from service.pupils.models import ParentCarer, Pupil, SafeguardingStatus, SenStatus
 from service.reviews.models import ObjectiveProgress, Review
+from service.rules.delivery import MailDelivery
 from service.rules.full_time import DeliveredBy
+from service.rules.organisations import OrganisationKind
 from service.rules.outcomes import OutcomeArea, ProgressRating
 from service.rules.placement_end import Destination, EndReason
 from service.rules.provider_pack import PackSection
+from service.rules.roles import Role
 from service.signing.models import RequestStatus, SignatureRequest, Signer, SignerRole, SignerStatus, SigningMethod
 from service.support_plans.models import PlanIntervention, PlanObjective, SupportPlan
 from service.term_dates.models import TermDate

@@ -9,13 +9,13 @@ from decimal import Decimal
 import factory
 from factory.alchemy import SQLAlchemyModelFactory
 
-from service.auth.models import Role, User
+from service.auth.models import User
 from service.auth.services import hash_password
 from service.documents.models import Document, DocumentStatus
 from service.documents.types import DocumentType
 from service.end_of_placement.models import EndOfPlacement, ObjectiveOutcome
 from service.extensions import db
-from service.organisations.models import Organisation, OrganisationKind
+from service.organisations.models import Organisation
 from service.placements.models import Placement, PlacementSession, PlacementStatusChange
 from service.progress_reports.models import ProgressReport, ReportStatus
 from service.provider_packs.models import ProviderPack
@@ -25,9 +25,11 @@ from service.pupils.models import ParentCarer, Pupil
 from service.reviews.models import ObjectiveProgress, Review
 from service.rules.decision import Circumstance, DecisionMaker
 from service.rules.full_time import DeliveredBy
+from service.rules.organisations import OrganisationKind
 from service.rules.outcomes import OutcomeArea, ProgressRating
 from service.rules.placement_end import Destination, EndReason
 from service.rules.placement_status import PlacementStatus
+from service.rules.roles import Role
 from service.rules.upn import make_upn
 from service.support_plans.models import PlanIntervention, PlanObjective, SupportPlan
 

@@ -17,7 +17,6 @@ from sqlalchemy.orm import selectinload
 from service.attendance.models import AttendanceMark
 from service.attendance.services import RUNNING_STATUSES, first_day, is_scheduled, last_day
 from service.extensions import db
-from service.formatting import UK, uk_date
 from service.mail.models import OutboxMessage
 from service.mail.outbox import queue_message
 from service.organisations.models import Organisation
@@ -25,6 +24,7 @@ from service.placements.models import Placement
 from service.providers.models import Provider
 from service.rules import attendance_codes as rules
 from service.rules.attendance_codes import Session
+from service.rules.dates import UK, uk_date
 
 ALERT_PURPOSE = "attendance_alert"
 

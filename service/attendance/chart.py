@@ -11,8 +11,8 @@ from collections.abc import Sequence
 
 from markupsafe import Markup, escape
 
-from service.formatting import uk_date
 from service.rules.attendance_codes import CodeClass, WeekSummary
+from service.rules.dates import uk_date
 
 #: Stacked from the bottom. GOV.UK colours, distinguishable in greyscale by their order and lightness.
 SERIES = (

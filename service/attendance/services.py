@@ -17,15 +17,16 @@ import sqlalchemy as sa
 
 from service.attendance.models import AttendanceMark, MarkSource
 from service.audit import services as audit
-from service.auth.models import Role, User
+from service.auth.models import User
 from service.db import utcnow
 from service.errors import FieldError
 from service.extensions import db
-from service.formatting import uk_date
 from service.placements.models import Placement
 from service.rules import attendance_codes as rules
 from service.rules.attendance_codes import MIDDAY, CodeError, Session, Summary, WeekSummary
+from service.rules.dates import uk_date
 from service.rules.placement_status import PlacementStatus
+from service.rules.roles import Role
 
 #: Attendance can be recorded for a placement that has started (and corrected once it has ended).
 RECORDING_STATUSES = (PlacementStatus.ACTIVE, PlacementStatus.UNDER_REVIEW, PlacementStatus.ENDED)

@@ -14,13 +14,14 @@ from forms.attendance import AttendanceImportForm, DecisionForm, PeriodForm
 from service.access import current, roles_required
 from service.attendance import chart, importer, report, services
 from service.audit import services as audit
-from service.auth.models import Role, User
+from service.auth.models import User
 from service.errors import FieldError
 from service.extensions import db
 from service.placements.access import placement_or_404
 from service.placements.models import Placement
 from service.rules import attendance_codes as rules
 from service.rules.attendance_codes import monday_of
+from service.rules.roles import Role
 
 bp = Blueprint("attendance", __name__, template_folder="templates")
 

@@ -7,10 +7,11 @@ import sqlalchemy as sa
 
 from service.app import create_app
 from service.auth import services as accounts
-from service.auth.models import Role
 from service.auth.services import MIN_PASSWORD_LENGTH
 from service.extensions import db
-from service.organisations.models import Organisation, OrganisationKind
+from service.organisations.models import Organisation
+from service.rules.organisations import OrganisationKind
+from service.rules.roles import Role
 
 
 @click.command("create-user")

@@ -15,11 +15,13 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 
 from service.audit import services as audit
 from service.auth import sessions
-from service.auth.models import Role, SessionEnd, User
+from service.auth.models import SessionEnd, User
 from service.db import utcnow
 from service.errors import FieldError
 from service.extensions import db
-from service.organisations.models import Organisation, OrganisationKind
+from service.organisations.models import Organisation
+from service.rules.organisations import OrganisationKind
+from service.rules.roles import Role
 
 MIN_PASSWORD_LENGTH = 12  # NCSC: length beats complexity rules
 

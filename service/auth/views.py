@@ -10,8 +10,9 @@ from forms.auth import SignInForm, UserForm
 from service.access import current, public, roles_required
 from service.auth import kept_answers, sessions
 from service.auth import services as accounts
-from service.auth.models import Role, SessionEnd, User
+from service.auth.models import SessionEnd, User
 from service.extensions import db, limiter
+from service.rules.roles import Role
 
 bp = Blueprint("auth", __name__, template_folder="templates")
 

@@ -19,7 +19,6 @@ from service.attendance import services as attendance
 from service.attendance.models import AttendanceMark
 from service.auth.models import User
 from service.extensions import db
-from service.formatting import UK, uk_date
 from service.placements.models import Placement
 from service.progress_reports import schedule as report_schedule
 from service.providers import contacts
@@ -27,6 +26,7 @@ from service.pupils.models import Pupil
 from service.reviews.services import review_due
 from service.rules.attendance_codes import UNEXPLAINED, Session, monday_of, sessions_over
 from service.rules.attendance_expected import LOOK_BACK_DAYS, expected_sessions, missing_marks
+from service.rules.dates import UK, uk_date
 from service.rules.full_time import package_check
 from service.rules.placement_status import LIVE_STATUSES, PlacementStatus
 from service.rules.registration import registration_risk

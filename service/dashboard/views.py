@@ -8,15 +8,15 @@ from flask import Blueprint, render_template
 
 from service.access import current
 from service.auth import services as accounts
-from service.auth.models import Role
 from service.dashboard import attention
-from service.formatting import UK
 from service.placements import services as placements
 from service.placements.models import Placement
 from service.provider_packs import services as packs
 from service.rules.calendar import add_working_days
+from service.rules.dates import UK
 from service.rules.placement_status import PlacementStatus
 from service.rules.provider_pack import STARTING_SOON_WORKING_DAYS, PackState
+from service.rules.roles import Role
 
 bp = Blueprint("dashboard", __name__, template_folder="templates")
 

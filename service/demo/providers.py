@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
-from service.organisations.models import Organisation, OrganisationKind
+from service.organisations.models import Organisation
 from service.providers.models import (
     ApprovalCriterion,
     ApprovedListStatus,
@@ -16,6 +16,7 @@ from service.providers.models import (
     ProviderSite,
     QaOutcome,
 )
+from service.rules.organisations import OrganisationKind
 
 
 def catalogue(today: date) -> dict[str, Provider]:

@@ -13,14 +13,16 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from service.auth.models import Role, User
+from service.auth.models import User
 from service.auth.services import hash_password
 from service.demo.providers import catalogue
 from service.extensions import db
-from service.organisations.models import LocalAuthorityTeam, Organisation, OrganisationKind
+from service.organisations.models import LocalAuthorityTeam, Organisation
 from service.placements.models import Placement
 from service.providers.models import Provider
 from service.pupils.models import ParentCarer, Pupil, SafeguardingStatus, SenStatus
+from service.rules.organisations import OrganisationKind
+from service.rules.roles import Role
 from service.rules.school_age import school_year_start
 from service.rules.upn import make_upn
 

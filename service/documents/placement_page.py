@@ -6,10 +6,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from service.auth.models import Role, User
+from service.auth.models import User
 from service.documents import services
 from service.documents.kinds.support_plan import kept_from_provider
 from service.placements.models import Placement
+from service.rules.roles import Role
 from service.signals import placement_page
 
 

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import sqlalchemy as sa
 
 from service.audit import services as audit
-from service.auth.models import Role, User
+from service.auth.models import User
 from service.db import utcnow
 from service.documents import word_templates
 from service.documents.engine.converter import ConversionFailed, ConverterPool
@@ -32,6 +32,7 @@ from service.extensions import db
 from service.files import sha256_of, write_atomically
 from service.placements import access as placements
 from service.placements.models import Placement
+from service.rules.roles import Role
 from service.signals import document_requested, provider_documents, sealing_document
 
 if TYPE_CHECKING:

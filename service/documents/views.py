@@ -14,7 +14,6 @@ from wtforms.validators import InputRequired
 from forms.templates import TemplateUploadForm
 from service.access import current, roles_required
 from service.audit import services as audit
-from service.auth.models import Role
 from service.documents import jobs, word_templates
 from service.documents import services as documents
 from service.documents.models import DocumentStatus
@@ -22,6 +21,7 @@ from service.documents.types import DocumentType
 from service.extensions import db
 from service.placements.access import placement_or_404
 from service.queue import enqueue_after_commit
+from service.rules.roles import Role
 
 bp = Blueprint("documents", __name__, template_folder="templates")
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from service.audit import services as audit
-from service.auth.models import Role, User
+from service.auth.models import User
 from service.documents.engine.rendering import TemplateProblem
 from service.documents.kinds import check_template
 from service.documents.models import DocumentTemplate
@@ -25,6 +25,7 @@ from service.documents.types import DocumentType
 from service.errors import FieldError
 from service.extensions import db
 from service.files import sha256_of, write_atomically
+from service.rules.roles import Role
 from service.settings import REPO_ROOT
 
 DEFAULT_TEMPLATES_DIR = REPO_ROOT / "templates_docx"

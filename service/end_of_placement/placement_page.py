@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from service.auth.models import Role, User
+from service.auth.models import User
 from service.end_of_placement import services
 from service.placements.models import Placement
+from service.rules.roles import Role
 from service.signals import placement_page
 
 

@@ -10,7 +10,6 @@ from flask import Blueprint, current_app, flash, redirect, render_template, url_
 from forms.end_of_placement import EndOfPlacementForm
 from service.access import keeps_answers, roles_required
 from service.auth.kept_answers import kept_formdata
-from service.auth.models import Role
 from service.documents.jobs import produce_document
 from service.end_of_placement import services
 from service.errors import FieldError
@@ -18,6 +17,7 @@ from service.extensions import db
 from service.placements.access import placement_or_404
 from service.queue import enqueue_after_commit
 from service.rules.outcomes import ProgressRating
+from service.rules.roles import Role
 
 bp = Blueprint("end_of_placement", __name__, template_folder="templates")
 

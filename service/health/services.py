@@ -12,10 +12,10 @@ import hmac
 
 import sqlalchemy as sa
 
-from service.auth.models import Role
 from service.documents.engine.converter import PoolSettings, soffice_available, uno_python_available
 from service.extensions import db
 from service.queue import huey
+from service.rules.roles import Role
 
 
 @functools.lru_cache(maxsize=1)

@@ -9,10 +9,11 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from service.audit import services as audit
-from service.auth.models import Role, User
+from service.auth.models import User
 from service.db import utcnow
 from service.extensions import db
 from service.mail.models import MessageStatus, OutboxMessage
+from service.rules.roles import Role
 
 PURPOSE_LABELS = {
     "provider_pack": "Provider information pack",

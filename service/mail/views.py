@@ -19,11 +19,11 @@ from werkzeug.wrappers import Response
 
 from service.access import current, public, roles_required
 from service.audit import services as audit
-from service.auth.models import Role
 from service.extensions import db
 from service.mail import compose, jobs, links, message_secrets, services
 from service.mail.models import Delivery, MessageStatus, OutboxMessage
 from service.queue import enqueue_after_commit
+from service.rules.roles import Role
 
 bp = Blueprint("mail", __name__, template_folder="templates")
 

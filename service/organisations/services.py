@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING, Any
 
 from service.audit import services as audit
 from service.extensions import db
-from service.organisations.models import MailDelivery, Organisation
+from service.organisations.models import Organisation
+from service.rules.delivery import MailDelivery
 
 if TYPE_CHECKING:
     from service.auth.models import User

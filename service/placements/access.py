@@ -16,11 +16,12 @@ from sqlalchemy.orm import selectinload
 
 from service.access import current
 from service.audit import services as audit
-from service.auth.models import Role, User
+from service.auth.models import User
 from service.extensions import db
 from service.placements.models import Placement
 from service.providers.models import Provider
 from service.rules.placement_status import PlacementStatus
+from service.rules.roles import Role
 
 #: Provider staff never see a placement before it is referred (a commissioner's draft) or once it is cancelled.
 PROVIDER_HIDDEN_STATUSES = (PlacementStatus.DRAFT, PlacementStatus.CANCELLED)

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from service.audit import services as audit
-from service.auth.models import Role, User
+from service.auth.models import User
 from service.errors import FieldError
 from service.extensions import db
 from service.placements.access import visible_placements
@@ -23,6 +23,7 @@ from service.providers.models import Provider
 from service.pupils.models import Pupil, SenStatus
 from service.rules.decision import Circumstance, who_decides
 from service.rules.placement_status import PlacementStatus, TransitionNotAllowed, check_transition
+from service.rules.roles import Role
 
 
 class PlacementError(FieldError):

@@ -10,13 +10,13 @@ from werkzeug.wrappers import Response
 
 from forms.placements import PlacementForm, StatusChangeForm, parse_time
 from service.access import current, roles_required
-from service.auth.models import Role
 from service.extensions import db
 from service.placements import services
 from service.placements.access import placement_or_404
 from service.placements.models import Weekday
 from service.rules.decision import Circumstance, label_without_sen, who_decides
 from service.rules.placement_status import PlacementStatus, allowed_transitions
+from service.rules.roles import Role
 from service.signals import placement_page
 
 bp = Blueprint("placements", __name__, template_folder="templates")

@@ -26,19 +26,20 @@ from datetime import date
 from flask import current_app
 
 from service.audit import services as audit
-from service.auth.models import Role, User
+from service.auth.models import User
 from service.db import utcnow
 from service.errors import FieldError
 from service.extensions import db
-from service.formatting import uk_date
 from service.mail.models import OutboxMessage
 from service.mail.outbox import queue_message
 from service.placements.models import Placement
 from service.progress_reports.models import ProgressReport, ReportObjective, ReportStatus
 from service.progress_reports.schedule import active_period, current_report, versions
 from service.reviews.reminders import commissioner_emails
+from service.rules.dates import uk_date
 from service.rules.outcomes import ProgressRating
 from service.rules.progress_reports import ReportDue
+from service.rules.roles import Role
 from service.support_plans.models import PlanObjective
 
 PURPOSE = "progress_report"

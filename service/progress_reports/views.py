@@ -12,7 +12,6 @@ from forms.progress_reports import CONSULTED, CorrectionForm, ProgressReportForm
 from service.access import keeps_answers, roles_required
 from service.audit import services as audit
 from service.auth.kept_answers import kept_formdata
-from service.auth.models import Role
 from service.errors import FieldError
 from service.extensions import db
 from service.mail.jobs import deliver_message
@@ -22,6 +21,7 @@ from service.progress_reports import schedule, services
 from service.queue import enqueue_after_commit
 from service.rules.outcomes import ProgressRating
 from service.rules.progress_reports import ReportDue
+from service.rules.roles import Role
 
 bp = Blueprint("progress_reports", __name__, template_folder="templates")
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from service.auth.models import Role, User
+from service.auth.models import User
 from service.placements.models import Placement
 from service.provider_packs import services
+from service.rules.roles import Role
 from service.signals import placement_page
 
 

@@ -25,13 +25,13 @@ from service.documents.models import Document
 from service.documents.sending import Letter, send_document
 from service.documents.types import DocumentType
 from service.extensions import db
-from service.formatting import uk_date
 from service.mail.models import MessageStatus, OutboxMessage
 from service.placements.models import Placement
 from service.provider_packs.models import ProviderPack
 from service.providers import contacts
 from service.providers.contacts import ContactCheck
 from service.providers.models import ProviderContact
+from service.rules.dates import uk_date
 from service.rules.delivery import Delivery, delivery_for
 from service.rules.placement_status import PlacementStatus
 from service.rules.provider_pack import (

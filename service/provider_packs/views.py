@@ -13,7 +13,6 @@ from werkzeug.wrappers import Response
 from forms.provider_packs import QUESTIONS, ProviderPackForm
 from service.access import keeps_answers, roles_required
 from service.auth.kept_answers import kept_formdata
-from service.auth.models import Role
 from service.documents import services as documents
 from service.documents.jobs import produce_document
 from service.documents.kinds.provider_pack import build_provider_pack_context
@@ -24,6 +23,7 @@ from service.placements.access import placement_or_404
 from service.provider_packs import services
 from service.queue import enqueue_after_commit
 from service.rules.provider_pack import PackSection
+from service.rules.roles import Role
 
 bp = Blueprint("provider_packs", __name__, template_folder="templates")
 

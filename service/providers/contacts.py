@@ -21,10 +21,11 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from service.audit import services as audit
-from service.auth.models import Role, User
+from service.auth.models import User
 from service.db import utcnow
 from service.extensions import db
 from service.providers.models import ContactConfirmation, Provider, ProviderContact
+from service.rules.roles import Role
 
 
 def placement_contact(provider: Provider) -> ProviderContact | None:

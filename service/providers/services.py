@@ -23,11 +23,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from service.audit import services as audit
-from service.auth.models import Role, User
+from service.auth.models import User
 from service.errors import FieldError
 from service.extensions import db
-from service.formatting import uk_date
-from service.organisations.models import Organisation, OrganisationKind
+from service.organisations.models import Organisation
 from service.providers import contacts
 from service.providers.models import (
     ApprovalCriterion,
@@ -40,6 +39,8 @@ from service.providers.models import (
     QaOutcome,
 )
 from service.rules.census import SettingType
+from service.rules.dates import uk_date
+from service.rules.organisations import OrganisationKind
 from service.rules.provider_checks import (
     INSURANCE_WARNING_DAYS,
     InsuranceStatus,
@@ -48,6 +49,7 @@ from service.rules.provider_checks import (
     training_refresh_due,
     training_status,
 )
+from service.rules.roles import Role
 from service.signals import provider_changed
 
 MAX_HOURS_PER_WEEK = Decimal(50)

@@ -21,13 +21,13 @@ from werkzeug.wrappers import Response
 
 from forms.providers import ProviderForm, initial_data
 from service.access import current, roles_required
-from service.auth.models import Role
 from service.extensions import db
-from service.formatting import UK
 from service.providers import contacts
 from service.providers import services as catalogue
 from service.providers.models import ApprovalCriterion, ApprovedListStatus, OfstedGrade, QaOutcome
 from service.rules.census import SettingType
+from service.rules.dates import UK
+from service.rules.roles import Role
 
 bp = Blueprint("providers", __name__, template_folder="templates")
 

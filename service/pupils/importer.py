@@ -26,9 +26,10 @@ from service.audit import services as audit
 from service.auth.models import User
 from service.csv_files import RowError
 from service.extensions import db
-from service.organisations.models import Organisation, OrganisationKind
+from service.organisations.models import Organisation
 from service.pupils.models import Pupil, SafeguardingStatus, SenStatus
 from service.pupils.services import ParentDetails, PupilDetails, apply_details
+from service.rules.organisations import OrganisationKind
 from service.rules.upn import is_valid_upn
 
 MAX_ROWS = 5000

@@ -16,11 +16,13 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from service.audit import services as audit
-from service.auth.models import Role, User
+from service.auth.models import User
 from service.errors import FieldError
 from service.extensions import db
-from service.organisations.models import Organisation, OrganisationKind
+from service.organisations.models import Organisation
 from service.pupils.models import ParentCarer, Pupil, SafeguardingStatus, SenStatus
+from service.rules.organisations import OrganisationKind
+from service.rules.roles import Role
 from service.rules.upn import is_valid_upn
 
 PAGE_SIZE = 50

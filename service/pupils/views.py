@@ -10,12 +10,13 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from forms.pupils import MAX_PARENTS, YEAR_GROUP_CHOICES, PupilForm, PupilImportForm, PupilSearchForm
 from service.access import current, roles_required
-from service.auth.models import Role, User
+from service.auth.models import User
 from service.extensions import db
-from service.organisations.models import OrganisationKind
 from service.pupils import importer
 from service.pupils import services as pupils
 from service.pupils.models import Pupil, SafeguardingStatus, SenStatus
+from service.rules.organisations import OrganisationKind
+from service.rules.roles import Role
 from service.rules.school_age import year_group_label
 from service.signals import pupil_page
 

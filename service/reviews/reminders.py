@@ -11,14 +11,15 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import sqlalchemy as sa
 
-from service.auth.models import Role, User
+from service.auth.models import User
 from service.extensions import db
-from service.formatting import uk_date
 from service.mail.models import OutboxMessage
 from service.mail.outbox import queue_message
 from service.placements.models import Placement
 from service.reviews.services import review_due
+from service.rules.dates import uk_date
 from service.rules.placement_status import PlacementStatus
+from service.rules.roles import Role
 
 PURPOSE = "review_overdue"
 EVERY_DAYS = 7

@@ -18,19 +18,20 @@ import sqlalchemy as sa
 
 from service.attendance import services as attendance
 from service.audit import services as audit
-from service.auth.models import Role, User
+from service.auth.models import User
 from service.documents import services as documents
 from service.documents.models import Document
 from service.documents.types import DocumentType
 from service.errors import FieldError
 from service.extensions import db
-from service.formatting import uk_date
 from service.placements.models import Placement
 from service.reviews.models import ObjectiveProgress, Review
 from service.rules.attendance_codes import attendance_summary
+from service.rules.dates import uk_date
 from service.rules.outcomes import ProgressRating
 from service.rules.placement_status import PlacementStatus
 from service.rules.review_dates import HalfTerm, ReviewDeadline, latest_review_date, next_review_due
+from service.rules.roles import Role
 from service.term_dates.services import term_dates
 
 #: A review is held on a placement that has been agreed and has not ended.

@@ -11,7 +11,6 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from forms.reviews import ReviewForm
 from service.access import keeps_answers, roles_required
 from service.auth.kept_answers import kept_formdata
-from service.auth.models import Role
 from service.documents import services as documents
 from service.documents.jobs import produce_document
 from service.extensions import db
@@ -19,6 +18,7 @@ from service.placements.access import placement_or_404
 from service.queue import enqueue_after_commit
 from service.reviews import services
 from service.rules.outcomes import ProgressRating
+from service.rules.roles import Role
 
 bp = Blueprint("reviews", __name__, template_folder="templates")
 

@@ -25,7 +25,6 @@ from service.documents.models import Document, DocumentStatus
 from service.documents.types import DocumentType
 from service.errors import FieldError
 from service.extensions import db
-from service.formatting import uk_date
 from service.mail.addresses import valid_address
 from service.mail.message_secrets import SecretSpec, secret_placeholder
 from service.mail.models import OutboxMessage, SecretKind
@@ -34,6 +33,7 @@ from service.placements.models import Placement
 from service.providers import contacts as provider_contacts
 from service.providers.contacts import ContactCheck
 from service.rules.calendar import working_days_between
+from service.rules.dates import uk_date
 from service.signing.models import RequestStatus, SignatureRequest, Signer, SignerRole, SignerStatus, SigningMethod
 
 REMINDER_WORKING_DAYS = 3

@@ -22,8 +22,9 @@ from service.documents import services as documents
 from service.documents.models import Document
 from service.documents.sending import Letter, send_document
 from service.extensions import db
-from service.formatting import uk_date, uk_datetime
+from service.formatting import uk_datetime
 from service.mail.models import OutboxMessage
+from service.rules.dates import uk_date
 from service.signing.models import RequestStatus, SignatureRequest, Signer, SignerRole, SignerStatus, SigningMethod
 from service.signing.rounds import SigningError
 

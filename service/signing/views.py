@@ -23,7 +23,7 @@ from forms.signing import (
 )
 from service.access import public, roles_required
 from service.audit import services as audit
-from service.auth.models import Role, User
+from service.auth.models import User
 from service.documents.jobs import produce_document
 from service.documents.models import Document
 from service.extensions import db, limiter
@@ -34,6 +34,7 @@ from service.placements.access import placement_or_404
 from service.placements.models import Placement
 from service.providers import contacts as provider_contacts
 from service.queue import enqueue_after_commit
+from service.rules.roles import Role
 from service.signing import identity, rounds, verification
 from service.signing import signatures as signed
 from service.signing.models import RequestStatus, SignatureRequest, Signer, SignerRole, SigningMethod

@@ -18,9 +18,10 @@ from openpyxl.utils import get_column_letter
 
 from service.attendance.services import RECORDING_STATUSES, first_day, scheduled_sessions
 from service.audit import services as audit
-from service.auth.models import Role, User
+from service.auth.models import User
 from service.formatting import spreadsheet_cell
 from service.rules import census
+from service.rules.roles import Role
 from service.summary.periods import Period, overlaps
 from service.summary.queries import placements_in
 from service.summary.services import UseSummary

@@ -14,12 +14,13 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
 from service.attendance.models import AttendanceMark
-from service.auth.models import Role, User
+from service.auth.models import User
 from service.end_of_placement.models import EndOfPlacement, ObjectiveOutcome
 from service.extensions import db
 from service.placements.models import Placement
 from service.rules.outcomes import ProgressRating
 from service.rules.placement_status import PlacementStatus
+from service.rules.roles import Role
 from service.summary.periods import Period, within
 
 #: Roles that may see the summary: it is aggregated, so governors (viewers) may.

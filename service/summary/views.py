@@ -9,8 +9,9 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from werkzeug.wrappers import Response as BaseResponse
 
 from service.access import current, roles_required
-from service.auth.models import Role, User
+from service.auth.models import User
 from service.extensions import db
+from service.rules.roles import Role
 from service.summary import downloads, periods, queries, services
 from service.summary.chart import bar_chart
 from service.summary.periods import Period, PeriodError

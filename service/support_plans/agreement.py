@@ -25,11 +25,11 @@ from service.documents import services as documents
 from service.documents.models import Document
 from service.documents.types import DocumentType
 from service.extensions import db
-from service.formatting import uk_date
 from service.placements import services as placements
 from service.placements.models import Placement
 from service.providers.services import provider_warnings
 from service.pupils.models import SenStatus
+from service.rules.dates import uk_date
 from service.rules.decision import who_decides
 from service.rules.full_time import package_check
 from service.rules.placement_status import PlacementStatus

@@ -14,19 +14,20 @@ from decimal import Decimal
 from typing import Any
 
 from service.audit import services as audit
-from service.auth.models import Role, User
+from service.auth.models import User
 from service.db import utcnow
 from service.documents.models import Document
 from service.documents.sending import Letter, send_document
 from service.errors import FieldError
 from service.extensions import db
-from service.formatting import uk_date
 from service.mail.models import OutboxMessage
 from service.placements.models import Placement
+from service.rules.dates import uk_date
 from service.rules.full_time import DeliveredBy, PartTimeReason
 from service.rules.outcomes import OutcomeArea
 from service.rules.placement_status import PlacementStatus
 from service.rules.review_dates import latest_review_date
+from service.rules.roles import Role
 from service.support_plans.models import PlanIntervention, PlanObjective, SupportPlan
 from service.term_dates.services import term_dates
 

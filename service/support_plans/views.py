@@ -21,7 +21,6 @@ from forms.support_plans import (
 )
 from service.access import keeps_answers, roles_required
 from service.auth.kept_answers import kept_formdata
-from service.auth.models import Role
 from service.documents.jobs import produce_document
 from service.extensions import db
 from service.mail.jobs import deliver_message
@@ -30,6 +29,7 @@ from service.placements.models import Placement
 from service.queue import enqueue_after_commit
 from service.rules.full_time import FULL_TIME_HOURS, PartTimeReason, package_check
 from service.rules.outcomes import OutcomeArea
+from service.rules.roles import Role
 from service.support_plans import agreement, services
 from service.support_plans.models import SupportPlan
 from service.support_plans.steps import STEP_PAGES, form_hours, missing_answers

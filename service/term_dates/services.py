@@ -16,7 +16,7 @@ from service.audit import services as audit
 from service.auth.models import User
 from service.errors import FieldError
 from service.extensions import db
-from service.formatting import uk_date
+from service.rules.dates import uk_date
 from service.rules.review_dates import HalfTerm
 from service.term_dates.models import TermDate
 

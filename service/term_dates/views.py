@@ -10,8 +10,8 @@ from werkzeug.wrappers import Response
 
 from forms.term_dates import TermDateForm
 from service.access import current, roles_required
-from service.auth.models import Role
 from service.extensions import db
+from service.rules.roles import Role
 from service.term_dates import services
 
 bp = Blueprint("term_dates", __name__, template_folder="templates")

@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from service.auth.models import Role, User
+from service.auth.models import User
 from service.placements.models import Placement
+from service.rules.roles import Role
 from service.signals import placement_page
 from service.visits import services
 

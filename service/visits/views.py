@@ -10,10 +10,10 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from forms.visits import VisitForm
 from service.access import keeps_answers, roles_required
 from service.auth.kept_answers import kept_formdata
-from service.auth.models import Role
 from service.errors import FieldError
 from service.extensions import db
 from service.placements.access import placement_or_404
+from service.rules.roles import Role
 from service.visits import services
 
 bp = Blueprint("visits", __name__, template_folder="templates")

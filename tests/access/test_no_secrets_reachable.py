@@ -24,7 +24,7 @@ from service.documents.sending import Letter, send_document
 from service.extensions import db
 from service.mail import jobs as mail_jobs
 from service.mail.models import OutboxMessage
-from service.organisations.models import MailDelivery
+from service.rules.delivery import MailDelivery
 from service.signing.rounds import signable_document
 from tests.access.test_route_matrix import MATRIX, records  # noqa: F401 - the matrix's records, to fill its ids
 from tests.conftest import browser, sign_in

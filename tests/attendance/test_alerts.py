@@ -10,9 +10,9 @@ import sqlalchemy as sa
 from service.attendance import alerts
 from service.attendance.jobs import send_attendance_alerts_now
 from service.attendance.models import AttendanceMark, MarkSource
-from service.formatting import UK
 from service.mail.models import OutboxMessage
 from service.rules.attendance_codes import Session
+from service.rules.dates import UK
 from tests import factories
 from tests.attendance.conftest import full_time_placement
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from service.auth.models import Role, User
+from service.auth.models import User
+from service.rules.roles import Role
 from tests import factories
 from tests.conftest import TEST_PASSWORD, browser, sign_in
 from tests.helpers import form_data, text

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from service.formatting import uk_date
 from service.rules.calendar import add_working_days, is_working_day
+from service.rules.dates import uk_date
 from service.rules.placement_status import PlacementStatus
 from tests import factories
 from tests.helpers import text

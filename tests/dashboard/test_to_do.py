@@ -11,9 +11,9 @@ from decimal import Decimal
 from service.attendance.models import AttendanceMark
 from service.dashboard.attention import needs_action
 from service.extensions import db
-from service.formatting import UK
 from service.placements.models import PlacementSession
 from service.rules.attendance_codes import Session
+from service.rules.dates import UK
 from service.rules.full_time import DeliveredBy
 from service.rules.placement_status import PlacementStatus
 from tests import factories

@@ -3,7 +3,8 @@ documents are emailed; bad answers are refused next to the field and nothing sav
 
 from __future__ import annotations
 
-from service.organisations.models import MailDelivery, Organisation
+from service.organisations.models import Organisation
+from service.rules.delivery import MailDelivery
 from tests.helpers import form_data, text
 
 GOOD = {

@@ -16,9 +16,9 @@ from service.documents.models import Document, DocumentStatus
 from service.documents.types import DocumentType
 from service.files import sha256_of
 from service.mail.models import MessageStatus, OutboxMessage
-from service.organisations.models import MailDelivery
 from service.provider_packs.jobs import send_due_packs_now
 from service.provider_packs.services import send_date
+from service.rules.delivery import MailDelivery
 from tests.helpers import form_data, text
 
 pytestmark = pytest.mark.usefixtures("default_templates")

@@ -7,7 +7,6 @@ from decimal import Decimal
 
 import pytest
 
-from service.organisations.models import OrganisationKind
 from service.rules.attendance_codes import (
     CODES,
     DECISION_CODES,
@@ -23,6 +22,7 @@ from service.rules.attendance_codes import (
     sessions_over,
     weekly_summaries,
 )
+from service.rules.organisations import OrganisationKind
 
 EVERY_2024_CODE = {
     "/": CodeClass.PRESENT,

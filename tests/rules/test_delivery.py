@@ -2,8 +2,7 @@
 
 import pytest
 
-from service.organisations.models import MailDelivery
-from service.rules.delivery import Delivery, delivery_for, is_trusted
+from service.rules.delivery import Delivery, MailDelivery, delivery_for, is_trusted
 
 TRUSTED = ["northbridge.sch.uk", "sch.uk", "Gov.UK ", "@la.example", "*.nhs.net"]
 

@@ -45,7 +45,7 @@ from jinja2.utils import missing as _MISSING
 from lxml import etree
 
 from service.documents.engine.schema import Schema
-from service.formatting import uk_date as _uk_date
+from service.rules.dates import uk_date as _uk_date
 
 #: Longest string or list a template may build with ``*`` (e.g. ``"x" * 10**9``).
 MAX_REPEAT = 100_000

@@ -12,10 +12,10 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from service.formatting import UK, uk_date
 from service.placements.models import Placement, PlacementSession
 from service.providers.models import Provider
 from service.pupils.models import ParentCarer, Pupil
+from service.rules.dates import UK, uk_date
 
 # Feature models for the signatures only: a kind reads what it needs through the placement's relationships, so
 # the documents package sits below the features it makes documents of.

@@ -23,9 +23,9 @@ from service.documents.kinds import _common as common
 from service.documents.kinds._fields import COMMISSIONER, DOCUMENT, PLACEMENT, PROVIDER, PUPIL
 from service.documents.kinds._kind import DocumentKind, MadeFrom
 from service.documents.types import DocumentType
-from service.formatting import uk_date
 from service.placements.models import Placement
 from service.rules.attendance_codes import WeekSummary, attendance_summary, weekly_summaries
+from service.rules.dates import uk_date
 from service.rules.outcomes import ProgressRating
 from service.rules.placement_end import Destination, EndReason
 
