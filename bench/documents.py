@@ -34,6 +34,8 @@ LONG_ANSWER = (
 
 def run(emit) -> None:  # type: ignore[no-untyped-def]
     os.environ.setdefault("APDOCS_SECRET_KEY", "bench-only-secret")
+    # Jobs run at once, in this process: the queue is built from this when service.queue is first imported.
+    os.environ.setdefault("APDOCS_QUEUE_URL", "immediate")
     from converter import baseline_docs_per_s
 
     from service.app import create_app

@@ -40,6 +40,8 @@ def bench_rules() -> None:
 
 def bench_dashboard() -> None:
     os.environ.setdefault("APDOCS_SECRET_KEY", "bench-only-secret")
+    # Jobs run at once, in this process: the queue is built from this when service.queue is first imported.
+    os.environ.setdefault("APDOCS_QUEUE_URL", "immediate")
     from service.app import create_app
     from service.schema import migrate_database
     from service.settings import Settings
