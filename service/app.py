@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import logging
 from typing import Any
 
@@ -14,40 +13,57 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from forms.fields import error_summary
 from service import formatting, queue, security
 from service.access import nav_items
+from service.attendance import jobs as attendance_jobs
+from service.attendance import placement_page as attendance_placement_page
 from service.attendance.views import bp as attendance_bp
 from service.audit.views import bp as audit_bp
 from service.auth.views import bp as auth_bp
 from service.dashboard.views import bp as dashboard_bp
+from service.documents import jobs as documents_jobs
+from service.documents import placement_page as documents_placement_page
 from service.documents.views import bp as documents_bp
+from service.end_of_placement import placement_page as end_of_placement_placement_page
 from service.end_of_placement.views import bp as end_of_placement_bp
 from service.extensions import csrf, db, limiter, login_manager
 from service.health.views import bp as health_bp
+from service.mail import jobs as mail_jobs
 from service.mail.views import bp as mail_bp
 from service.organisations.views import bp as organisations_bp
+from service.placements import provider_changes as placements_provider_changes
+from service.placements import pupil_page as placements_pupil_page
 from service.placements.views import bp as placements_bp
+from service.progress_reports import placement_page as progress_reports_placement_page
 from service.progress_reports.views import bp as progress_reports_bp
+from service.provider_packs import jobs as provider_packs_jobs
+from service.provider_packs import placement_page as provider_packs_placement_page
 from service.provider_packs.views import bp as provider_packs_bp
 from service.providers.views import bp as providers_bp
 from service.pupils.views import bp as pupils_bp
+from service.reviews import jobs as reviews_jobs
+from service.reviews import placement_page as reviews_placement_page
 from service.reviews.views import bp as reviews_bp
 from service.settings import Settings
+from service.signing import jobs as signing_jobs
+from service.signing import placement_page as signing_placement_page
 from service.signing.views import bp as signing_bp
 from service.summary.views import bp as summary_bp
+from service.support_plans import placement_page as support_plans_placement_page
 from service.support_plans.views import bp as support_plans_bp
 from service.term_dates.views import bp as term_dates_bp
+from service.visits import placement_page as visits_placement_page
 from service.visits.views import bp as visits_bp
 
 #: The modules that declare background tasks (``service.queue``) and receive signals (``service.signals``), listed
-#: once as the blueprints are: the app factory imports them, so the web process, the worker and the tests have
-#: the same tasks and receivers. The queue core itself imports no feature.
+#: once as the blueprints are: importing them here declares the tasks and connects the receivers, so the web
+#: process, the worker and the tests have the same ones. The queue core itself imports no feature.
 JOB_MODULES = (
-    "service.documents.jobs",
-    "service.mail.jobs",
-    "service.attendance.jobs",
-    "service.provider_packs.jobs",
-    "service.reviews.jobs",
-    "service.signing.jobs",
-    "service.placements.provider_changes",
+    documents_jobs,
+    mail_jobs,
+    attendance_jobs,
+    provider_packs_jobs,
+    reviews_jobs,
+    signing_jobs,
+    placements_provider_changes,
 )
 
 
@@ -70,7 +86,6 @@ def create_app(settings: Settings | None = None, overrides: dict[str, Any] | Non
     register_extensions(app)
     register_blueprints(app)
     register_jobs(app)
-    connect_page_parts()
 
     security.init_app(app)
     app.jinja_env.globals["nav_items"] = nav_items
@@ -107,9 +122,7 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_jobs(app: Flask) -> None:
-    """Declare every feature's tasks and signal receivers, then bind the queue to this app."""
-    for name in JOB_MODULES:
-        importlib.import_module(name)
+    """Bind the queue to this app: the tasks of ``JOB_MODULES`` run in its context."""
     queue.init_app(app)
 
 
@@ -142,20 +155,14 @@ def register_blueprints(app: Flask) -> None:
 #: The modules whose receivers draw a feature's part of another feature's page (``service.signals.placement_page``,
 #: ``service.signals.pupil_page``).
 PAGE_PARTS = (
-    "service.placements.pupil_page",
-    "service.support_plans.placement_page",
-    "service.reviews.placement_page",
-    "service.provider_packs.placement_page",
-    "service.attendance.placement_page",
-    "service.signing.placement_page",
-    "service.visits.placement_page",
-    "service.progress_reports.placement_page",
-    "service.end_of_placement.placement_page",
-    "service.documents.placement_page",
+    placements_pupil_page,
+    support_plans_placement_page,
+    reviews_placement_page,
+    provider_packs_placement_page,
+    attendance_placement_page,
+    signing_placement_page,
+    visits_placement_page,
+    progress_reports_placement_page,
+    end_of_placement_placement_page,
+    documents_placement_page,
 )
-
-
-def connect_page_parts() -> None:
-    """Import each feature's part of another's page: importing connects its receiver (once per process)."""
-    for name in PAGE_PARTS:
-        importlib.import_module(name)

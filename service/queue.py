@@ -13,7 +13,7 @@ A job must never look for a row that is not there yet, so work that follows a ch
 committed; a rollback drops it. The rule is kept by this code, not by each caller remembering to commit first.
 
 This module is the core: it imports no feature. Features declare their tasks in their own ``jobs.py``, listed once
-in ``service.app.JOB_MODULES``, which the app factory imports before it binds the queue.
+in ``service.app.JOB_MODULES``, imported with the app factory, before it binds the queue.
 """
 
 from __future__ import annotations

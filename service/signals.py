@@ -1,10 +1,10 @@
 """What one part of apdocs tells the others, without importing them: blinker signals, declared once here.
 
 The documents engine must not know which features care that a document was asked for or made; a feature
-subscribes to the signal in its own package (in a module listed in ``service.app.JOB_MODULES`` or
-``service.app.PAGE_PARTS``, imported when the app is built, so the web process and the worker have the
-same receivers). Receivers are called in the order they
-were connected, in the sender's thread and app context; an exception in one reaches the sender.
+subscribes to the signal in its own package, in a module listed in ``service.app.JOB_MODULES`` or
+``service.app.PAGE_PARTS``: the app factory's module imports them, so the web process and the worker have the
+same receivers (a module not listed there is never imported, and its receiver never runs). Receivers are called
+in the order they were connected, in the sender's thread and app context; an exception in one reaches the sender.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 plan changes, sealing the signed copy as it is made, asking again when the changed plan's PDF is ready, sending the
 sealed plan to the parents when it is made, and reminders to signers who have not signed after a few working days.
 It also answers which plans provider staff may open. Its receivers are connected here because this module is in
-``service.JOB_MODULES``: the web app and the worker both import it."""
+``service.app.JOB_MODULES``: the web app and the worker both import it."""
 
 from __future__ import annotations
 
