@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, GovTextArea, GovTextInput
-from wtforms import IntegerField, RadioField, StringField, SubmitField, TextAreaField
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovRadioInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import IntegerField, RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from forms.support_plans import LONG_TEXT, SHORT_TEXT
@@ -67,4 +73,42 @@ class OrganisationSettingsForm(FlaskForm):
         widget=GovTextArea(),
         description="One per line. A domain includes its subdomains: sch.uk trusts every school.sch.uk.",
     )
+    local_authority_id = SelectField(
+        "Your local authority",
+        choices=[],
+        validators=[Optional()],
+        widget=GovSelect(),
+        description=(
+            "The local authority is told whenever you commission, end or extend a placement, decides for pupils "
+            "with an EHC plan, and sees a summary of your placements: pupil, provider, dates, hours, reason, status."
+        ),
+    )
+    ap_contact_name = StringField("Alternative provision contact", validators=SHORT_TEXT, widget=GovTextInput())
+    ap_contact_email = StringField(
+        "Their email address",
+        validators=[Optional(), Email("Enter an email address like ap@council.gov.uk"), Length(max=254)],
+        widget=GovTextInput(),
+        description="Told whenever one of your schools commissions, ends or extends a placement.",
+    )
+    sen_contact_name = StringField("SEN team contact", validators=SHORT_TEXT, widget=GovTextInput())
+    sen_contact_email = StringField(
+        "Their email address",
+        validators=[Optional(), Email("Enter an email address like sen@council.gov.uk"), Length(max=254)],
+        widget=GovTextInput(),
+        description="Told as well when the pupil has an EHC plan.",
+    )
     submit = SubmitField("Save settings", widget=GovSubmitInput())
+
+    def for_organisation(self, kind_fields: tuple[str, ...], local_authorities: list[tuple[str, str]]) -> None:
+        """Keep only the settings this kind of organisation has, and offer the LAs a school may choose."""
+        for name in (
+            "local_authority_id",
+            "ap_contact_name",
+            "ap_contact_email",
+            "sen_contact_name",
+            "sen_contact_email",
+        ):
+            if name not in kind_fields:
+                delattr(self, name)
+        if "local_authority_id" in kind_fields:
+            self.local_authority_id.choices = [("", "Not chosen yet"), *local_authorities]

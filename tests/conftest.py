@@ -158,6 +158,33 @@ def other_school(db_session):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
+def local_authority(school):  # type: ignore[no-untyped-def]
+    """The LA that ``school`` belongs to (its admin chose it), with its AP and SEN team contacts."""
+    la = factories.LocalAuthorityFactory(
+        name="Westshire Council",
+        ap_contact_name="AP team",
+        ap_contact_email="ap@westshire.example",
+        sen_contact_name="SEN team",
+        sen_contact_email="sen@westshire.example",
+    )
+    school.local_authority = la
+    factories.db.session.commit()
+    return la
+
+
+@pytest.fixture
+def la_officer(local_authority):  # type: ignore[no-untyped-def]
+    """A commissioner at the school's LA."""
+    return factories.UserFactory(organisation=local_authority, role=factories.Role.COMMISSIONER, name="Lee Officer")
+
+
+@pytest.fixture
+def as_la_officer(client, la_officer) -> FlaskClient:  # type: ignore[no-untyped-def]
+    sign_in(client, la_officer)
+    return client
+
+
+@pytest.fixture
 def provider_org(db_session):  # type: ignore[no-untyped-def]
     return factories.ProviderOrganisationFactory(name="Horizon Skills CIC")
 

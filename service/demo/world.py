@@ -144,7 +144,12 @@ def organisations(today: date) -> World:
         attendance_contact_name="Access to Learning attendance officer",
         attendance_contact_phone="01632 960610",
         trusted_domains="westshire.example",
+        ap_contact_name="Westshire alternative provision team",
+        ap_contact_email="ap@westshire.example",
+        sen_contact_name="Westshire SEN team",
+        sen_contact_email="sen@westshire.example",
     )
+    school.local_authority = la  # Northbridge's admin chose Westshire as its local authority
     world = World(today, school, la, catalogue(today))
     # Who manages each catalogue entry: the LA its pupil referral unit, Northbridge the providers it found itself.
     for key, owner in (("horizon", school), ("oak", school), ("riverside", la), ("farm", school)):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import enum
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from service.db import Base, TimestampMixin, enum_column
 from service.rules.delivery import MailDelivery
@@ -43,6 +43,16 @@ class Organisation(TimestampMixin, Base):
     la_team: Mapped[LocalAuthorityTeam | None] = mapped_column(enum_column(LocalAuthorityTeam), nullable=True)
     urn: Mapped[str | None] = mapped_column(sa.String(10), nullable=True)
     la_code: Mapped[str | None] = mapped_column(sa.String(3), nullable=True)
+    #: A school's local authority, chosen by the school's own admin (the school decides who sees its data): the
+    #: LA told whenever the school commissions, ends or extends AP, whose officers record the decision for its
+    #: pupils with an EHCP, and who see a read-only summary of the school's placements.
+    local_authority_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisations.id"), nullable=True, index=True)
+    # An LA's contacts for alternative provision (DfE, Arranging alternative provision: the LA is told whenever
+    # a school commissions AP). The SEN team is told too when the pupil has an EHCP.
+    ap_contact_name: Mapped[str] = mapped_column(sa.String(200), default="", server_default="")
+    ap_contact_email: Mapped[str] = mapped_column(sa.String(254), default="", server_default="")
+    sen_contact_name: Mapped[str] = mapped_column(sa.String(200), default="", server_default="")
+    sen_contact_email: Mapped[str] = mapped_column(sa.String(254), default="", server_default="")
 
     # What the provider information pack says about keeping the pupil safe: the commissioner's own
     # designated safeguarding lead and deputy, its child-protection expectations and how to raise a concern.
@@ -63,6 +73,8 @@ class Organisation(TimestampMixin, Base):
         enum_column(MailDelivery), default=MailDelivery.LINK_OUTSIDE_TRUSTED, server_default="link_outside_trusted"
     )
     trusted_domains: Mapped[str] = mapped_column(sa.Text, default="", server_default="")  # one per line
+
+    local_authority: Mapped[Organisation | None] = relationship(remote_side=[id], foreign_keys=[local_authority_id])
 
     @property
     def trusted_domain_list(self) -> list[str]:

@@ -20,14 +20,18 @@ bp = Blueprint("organisations", __name__, template_folder="templates")
 def settings() -> Any:
     user = current()
     organisation = services.organisation_of(user)
+    fields = services.settings_fields(organisation)
     form = OrganisationSettingsForm(obj=organisation)
+    form.for_organisation(fields, [(str(la.id), la.name) for la in services.local_authorities()])
     if not form.is_submitted():
         form.mail_delivery.data = organisation.mail_delivery.value
+        if "local_authority_id" in fields:
+            form.local_authority_id.data = str(organisation.local_authority_id or "")
     status = 200
     if form.is_submitted():
         status = 400
         if form.validate():
-            services.save_settings(user, {name: getattr(form, name).data for name in services.SETTINGS_FIELDS})
+            services.save_settings(user, {name: getattr(form, name).data for name in fields})
             db.session.commit()
             flash("Settings saved.", "success")
             return redirect(url_for("organisations.settings"))

@@ -9,9 +9,6 @@ apply exactly the same rules.
 
 from __future__ import annotations
 
-import enum
-from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -36,6 +33,7 @@ from service.rules.placement_status import PlacementStatus
 from service.rules.registration import PlacedPupil, registration_risk
 from service.rules.review_dates import check_review_date
 from service.rules.school_age import destination_planning_due, is_compulsory_school_age
+from service.support_plans.checks import Check, Severity, blockers
 from service.support_plans.services import (
     STEP_BY_SLUG,
     PlanError,
@@ -53,28 +51,6 @@ CURRENT_STATUSES = (
     PlacementStatus.ACTIVE,
     PlacementStatus.UNDER_REVIEW,
 )
-
-
-class Severity(enum.StrEnum):
-    OK = "ok"  # shown for information: the rule is met
-    WARNING = "warning"  # the commissioner must read it; it does not stop agreement
-    BLOCKER = "blocker"  # the plan cannot be agreed until it is resolved
-
-    @property
-    def label(self) -> str:
-        return {"ok": "Met", "warning": "Check", "blocker": "Must be resolved"}[self.value]
-
-
-@dataclass(frozen=True)
-class Check:
-    """One rule applied to this plan, with its outcome and the reason, and the step where it is fixed."""
-
-    key: str
-    title: str
-    severity: Severity
-    message: str
-    step: str = ""
-    overridable: bool = False
 
 
 def agreement_checks(placement: Placement, on: date) -> list[Check]:
@@ -212,10 +188,6 @@ def placed(placement: Placement) -> PlacedPupil:
         looked_after=bool(pupil.looked_after),
         has_ehcp=pupil.sen_status is SenStatus.EHCP,
     )
-
-
-def blockers(checks: Iterable[Check]) -> list[Check]:
-    return [check for check in checks if check.severity is Severity.BLOCKER]
 
 
 # -- overriding and agreeing -------------------------------------------------------------------------

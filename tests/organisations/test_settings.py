@@ -61,3 +61,46 @@ def test_bad_answers_are_refused_next_to_their_fields_and_nothing_is_lost(as_adm
 
 def test_only_the_admin_changes_settings(as_commissioner):
     assert as_commissioner.get("/organisation").status_code == 403
+
+
+def test_a_school_admin_chooses_the_local_authority_and_a_forged_choice_is_refused(
+    as_admin, school, db_session, other_school
+):
+    from tests import factories
+
+    la = factories.LocalAuthorityFactory(name="Westshire Council")
+    page = as_admin.get("/organisation")
+    assert "Westshire Council" in text(page)
+    assert "SEN team contact" not in text(page)  # an LA's setting, not a school's
+    forged = as_admin.post("/organisation", data=form_data(page, {**GOOD, "local_authority_id": str(other_school.id)}))
+    assert forged.status_code == 400
+    assert "Not a valid choice" in text(forged)
+    db_session.expire_all()
+    assert db_session.get(Organisation, school.id).local_authority_id is None
+    page = as_admin.get("/organisation")
+    assert (
+        as_admin.post("/organisation", data=form_data(page, {**GOOD, "local_authority_id": str(la.id)})).status_code
+        == 302
+    )
+    db_session.expire_all()
+    assert db_session.get(Organisation, school.id).local_authority_id == la.id
+
+
+def test_an_la_admin_records_its_ap_and_sen_contacts(client, db_session):
+    from tests import factories
+    from tests.conftest import sign_in
+
+    la = factories.LocalAuthorityFactory(name="Westshire Council")
+    sign_in(client, factories.UserFactory(organisation=la, role=factories.Role.ADMIN))
+    page = client.get("/organisation")
+    assert "Your local authority" not in text(page)
+    answers = {**GOOD, "ap_contact_email": "ap@westshire.example", "sen_contact_email": "not an email"}
+    refused = client.post("/organisation", data=form_data(page, answers))
+    assert refused.status_code == 400
+    assert "Enter an email address like sen@council.gov.uk" in text(refused)
+    page = client.get("/organisation")
+    answers["sen_contact_email"] = "sen@westshire.example"
+    assert client.post("/organisation", data=form_data(page, answers)).status_code == 302
+    db_session.expire_all()
+    saved = db_session.get(Organisation, la.id)
+    assert (saved.ap_contact_email, saved.sen_contact_email) == ("ap@westshire.example", "sen@westshire.example")
