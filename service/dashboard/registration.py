@@ -18,7 +18,6 @@ placements or providers; the pure rule then counts them per provider.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
@@ -125,13 +124,13 @@ def hours_from_totals(minutes: object, provider_hours: object) -> Decimal:
     return max(timetable, planned)
 
 
-def _at_risk(providers: sa.ColumnElement[bool], rule: RegistrationRule, on: date) -> list[ProviderAtRisk]:
-    names: dict[int, str] = {}
-    pupils: dict[int, list[PlacedPupil]] = defaultdict(list)
+def placed_by_provider(providers: sa.ColumnElement[bool], on: date) -> dict[int, tuple[str, list[PlacedPupil]]]:
+    """Each unregistered provider matching ``providers``, by id: its name and its current placements reduced to the
+    facts the threshold turns on, as ``service.support_plans.agreement.placed`` reduces one placement (one query)."""
+    found: dict[int, tuple[str, list[PlacedPupil]]] = {}
     for row in db.session.execute(_facts(providers)):
-        names[row.provider_id] = row.name
         sen = SenStatus(row.sen_status)
-        pupils[row.provider_id].append(
+        found.setdefault(row.provider_id, (row.name, []))[1].append(
             PlacedPupil(
                 hours_at_provider=hours_from_totals(row.minutes, row.hours),
                 compulsory_school_age=is_compulsory_school_age(row.date_of_birth, max(row.planned_start, on)),
@@ -140,8 +139,12 @@ def _at_risk(providers: sa.ColumnElement[bool], rule: RegistrationRule, on: date
                 has_sen=sen in (SenStatus.SEN_SUPPORT, SenStatus.EHCP),
             )
         )
+    return found
+
+
+def _at_risk(providers: sa.ColumnElement[bool], rule: RegistrationRule, on: date) -> list[ProviderAtRisk]:
     found = [
-        ProviderAtRisk(provider_id, names[provider_id], registration_risk(False, placed, rule, on))
-        for provider_id, placed in pupils.items()
+        ProviderAtRisk(provider_id, name, registration_risk(False, placed, rule, on))
+        for provider_id, (name, placed) in placed_by_provider(providers, on).items()
     ]
     return sorted((p for p in found if p.risk.at_risk), key=lambda p: (p.name.casefold(), p.provider_id))

@@ -224,3 +224,64 @@ def test_the_area_flag_takes_the_same_number_of_queries_for_2_or_12_providers(as
     many = _queries(as_la_officer)
     assert f"{AREA_HEADING} (12)" in text(as_la_officer.get("/"))
     assert many == few, f"{few} queries for 2 providers but {many} for 12"
+
+
+# -- the aggregated query reduces each placement exactly as the agreement check does ------------------------------
+
+
+def test_the_aggregated_facts_match_the_agreement_checks_placement_by_placement(db_session, school, unregistered):
+    from service.dashboard.registration import placed_by_provider
+    from service.placements.models import Placement
+    from service.rules.full_time import DeliveredBy
+    from service.support_plans import agreement
+
+    on = date.today()
+
+    def placement(status, sessions, *, provider_hours=(), school_hours=(), **pupil):  # type: ignore[no-untyped-def]
+        made = factories.PlacementFactory(
+            pupil=factories.PupilFactory(organisation=school, **pupil),
+            provider=unregistered,
+            status=status,
+            planned_start=on - timedelta(days=10),
+            with_sessions=False,
+        )
+        made.sessions = [PlacementSession(weekday=d, starts_at=start, ends_at=end) for d, start, end in sessions]
+        if provider_hours or school_hours:
+            plan = factories.SupportPlanFactory(placement=made)
+            for hours in provider_hours:
+                factories.PlanInterventionFactory(
+                    support_plan=plan, hours_per_week=Decimal(hours), delivered_by=DeliveredBy.PROVIDER
+                )
+            for hours in school_hours:
+                factories.PlanInterventionFactory(
+                    support_plan=plan, hours_per_week=Decimal(hours), delivered_by=DeliveredBy.SCHOOL
+                )
+        db.session.commit()
+        return made
+
+    odd = [(d, time(9, 0), time(12, 20)) for d in range(5)]  # 1,000 minutes: 16.7 hours
+    placement(PlacementStatus.ACTIVE, odd)
+    placement(
+        PlacementStatus.ACTIVE, odd, provider_hours=("12.5", "5"), school_hours=("10",), sen_status=SenStatus.EHCP
+    )
+    placement(PlacementStatus.UNDER_REVIEW, odd, provider_hours=("3",), looked_after=True)
+    placement(PlacementStatus.REFERRED, [], provider_hours=("20.5",), sen_status=SenStatus.SEN_SUPPORT)
+    placement(PlacementStatus.AGREED, [(0, time(9, 15), time(15, 45))], date_of_birth=date(2009, 1, 10))  # left
+    placement(PlacementStatus.ACTIVE, [], school_hours=("30",))
+    placement(PlacementStatus.DRAFT, odd)  # not current: counted by neither
+    placement(PlacementStatus.ENDED, odd)
+
+    current = db.session.scalars(
+        sa.select(Placement).where(Placement.status.in_(agreement.CURRENT_STATUSES)).order_by(Placement.id)
+    ).all()
+    expected = sorted((agreement.placed(p, on) for p in current), key=repr)
+
+    found = placed_by_provider(Placement.provider_id == unregistered.id, on)
+
+    assert set(found) == {unregistered.id}
+    name, pupils = found[unregistered.id]
+    assert name == unregistered.name
+    assert sorted(pupils, key=repr) == expected
+    assert sorted(p.hours_at_provider for p in pupils) == sorted(
+        Decimal(h) for h in ("16.7", "17.5", "16.7", "20.5", "6.5", "0.0")
+    )
