@@ -109,6 +109,17 @@ def test_the_count_spans_every_commissioner_and_names_nobody(as_la_officer, scho
     assert "Elsewhere" not in page and "Far Away School" not in page
 
 
+def test_a_pupil_who_has_since_passed_the_school_leaving_date_stops_counting(as_la_officer, school, unregistered):
+    # Born 10 January 2009: of compulsory school age until 26 June 2025, when this placement had already begun.
+    left = _full_time(school, unregistered, "Left", sen=SenStatus.EHCP, date_of_birth=date(2009, 1, 10))
+    left.planned_start = date(2025, 6, 2)
+    db.session.commit()
+    assert not _listed(as_la_officer, unregistered)
+
+    _full_time(school, unregistered, "Still", looked_after=True)
+    assert _listed(as_la_officer, unregistered)
+
+
 def test_another_las_officer_and_a_provider_used_only_elsewhere_are_not_flagged(
     client, school, local_authority, unregistered
 ):
