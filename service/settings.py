@@ -10,6 +10,8 @@ from __future__ import annotations
 import os
 import secrets
 from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -109,6 +111,32 @@ class RenderLimits:
         )
 
 
+def _env_date(name: str) -> date | None:
+    """An ISO date (YYYY-MM-DD) from ``APDOCS_<name>``, or None when unset; refuse anything else at start-up."""
+    raw = _env(name, "").strip()
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise ValueError(f"APDOCS_{name} must be a date written YYYY-MM-DD, got {raw!r}") from None
+
+
+def _env_hours(name: str, default: str) -> Decimal:
+    """Hours a week from ``APDOCS_<name>``: more than 0 and at most 168, or the service refuses to start.
+
+    A Decimal, as the rules take hours (a float such as 18.000000001 must not tip a provider over a line).
+    """
+    raw = _env(name, default).strip()
+    try:
+        hours = Decimal(raw)
+    except InvalidOperation:
+        raise ValueError(f"APDOCS_{name} must be a number of hours a week, got {raw!r}") from None
+    if not hours.is_finite() or not 0 < hours <= 168:
+        raise ValueError(f"APDOCS_{name} must be more than 0 and at most 168 hours a week, got {raw!r}")
+    return hours
+
+
 SMTP_SECURITY = ("starttls", "tls", "none")
 
 
@@ -164,6 +192,11 @@ class Settings:
     visit_working_days: int = 0
     #: A bearer token that lets a monitor read /healthz's details; unset: only a signed-in admin sees them.
     health_token: str = ""
+    #: The Children's Wellbeing and Schools Act 2026 s43 (independent-school registration, rules/registration.py):
+    #: the day it commences (None until commencement regulations set one: the current law applies) and, from that
+    #: day, the hours a week above which education counts as full time.
+    cwsa_s43_commencement: date | None = None
+    registration_full_time_hours: Decimal = Decimal(18)
     #: Limits on filling in a Word template (the render worker): processor time, memory, clock, output size.
     #: Read here so a nonsense value stops the service starting; the render pool reads the same variables.
     render_limits: RenderLimits = field(default_factory=RenderLimits)
@@ -209,6 +242,8 @@ class Settings:
             signing_reminder_working_days=int(_env("SIGNING_REMINDER_WORKING_DAYS", "3")),
             visit_working_days=int(_env("VISIT_WORKING_DAYS", "0")),
             health_token=_env("HEALTH_TOKEN", "").strip(),
+            cwsa_s43_commencement=_env_date("CWSA_S43_COMMENCEMENT"),
+            registration_full_time_hours=_env_hours("REGISTRATION_FULL_TIME_HOURS", "18"),
             render_limits=RenderLimits.from_env(),
         )
 
@@ -258,5 +293,7 @@ class Settings:
             "APDOCS_SIGNING_REMINDER_WORKING_DAYS": self.signing_reminder_working_days,
             "APDOCS_VISIT_WORKING_DAYS": self.visit_working_days,
             "APDOCS_HEALTH_TOKEN": self.health_token,
+            "APDOCS_CWSA_S43_COMMENCEMENT": self.cwsa_s43_commencement,
+            "APDOCS_REGISTRATION_FULL_TIME_HOURS": self.registration_full_time_hours,
             **self.extra,
         }

@@ -18,6 +18,7 @@ from sqlalchemy.orm import selectinload
 from service.attendance import services as attendance
 from service.attendance.models import AttendanceMark
 from service.auth.models import User
+from service.dashboard import registration
 from service.extensions import db
 from service.placements.models import Placement
 from service.progress_reports import schedule as report_schedule
@@ -28,13 +29,13 @@ from service.rules.attendance_codes import UNEXPLAINED, Session, monday_of, sess
 from service.rules.attendance_expected import LOOK_BACK_DAYS, expected_sessions, missing_marks
 from service.rules.dates import UK, uk_date
 from service.rules.full_time import package_check
+from service.rules.organisations import OrganisationKind
 from service.rules.placement_status import LIVE_STATUSES, PlacementStatus
-from service.rules.registration import registration_risk
 from service.rules.review_dates import HalfTerm
 from service.signing.models import RequestStatus, SignatureRequest
-from service.support_plans import agreement
 from service.support_plans import services as plans
 from service.support_plans.models import SupportPlan
+from service.support_plans.registration import registration_rule
 from service.term_dates.services import term_dates, term_dates_of
 from service.visits.models import Visit
 from service.visits.services import next_visit
@@ -87,7 +88,7 @@ def needs_action(user: User, placements: list[Placement], today: date, now: date
         Group("unsigned", "Plans not signed", _plans_not_signed(running)),
         Group("contacts", "Provider contacts to confirm", _contacts_to_confirm(user, placements)),
         Group("part_time", "Below full time with no reason", _part_time_without_reason(running)),
-        Group("registration", "Providers that may have to register as a school", _registration_risks(running)),
+        _registration_risks(user, running, today),
         Group("no_placement", "Pupils with no placement", _pupils_without_placement(user)),
     ]
 
@@ -321,32 +322,20 @@ def _part_time_without_reason(running: list[Placement]) -> list[Item]:
     return items
 
 
-def _registration_risks(running: list[Placement]) -> list[Item]:
-    """A provider of these placements whose current placements, from every commissioner, cross the line.
-    Counts only: the other commissioners' pupils are never named or linked."""
-    provider_ids = {p.provider_id for p in running}
-    if not provider_ids:
-        return []
-    current = db.session.scalars(
-        sa.select(Placement)
-        .where(Placement.provider_id.in_(provider_ids), Placement.status.in_(agreement.CURRENT_STATUSES))
-        .options(
-            selectinload(Placement.pupil),
-            selectinload(Placement.sessions),
-            selectinload(Placement.provider),
-            selectinload(Placement.support_plan).selectinload(SupportPlan.interventions),
-        )
-    ).all()
-    by_provider: dict[int, list[Placement]] = defaultdict(list)
-    for placement in current:
-        by_provider[placement.provider_id].append(placement)
-    items = []
-    for provider_id, at_provider in sorted(by_provider.items()):
-        provider = at_provider[0].provider
-        risk = registration_risk(bool(provider.dfe_registered), [agreement.placed(p) for p in at_provider])
-        if risk.at_risk:
-            items.append(Item(provider.name, risk.message, "providers.show_provider", {"provider_id": provider_id}))
-    return items
+def _registration_risks(user: User, running: list[Placement], today: date) -> Group:
+    """The providers that may have to register as a school (service/dashboard/registration.py): for an LA's
+    commissioners, every provider the LA or its schools use, until it registers or the line is no longer
+    crossed; for a school's, the providers of its running placements. Counts only: the other commissioners'
+    pupils are never named or linked. One query either way."""
+    rule = registration_rule()
+    if user.organisation.kind is OrganisationKind.LOCAL_AUTHORITY:
+        heading = "Providers in your area that may have to register as a school"
+        at_risk = registration.area_providers_at_risk(user.organisation_id, rule, today)
+    else:
+        heading = "Providers that may have to register as a school"
+        at_risk = registration.providers_at_risk({p.provider_id for p in running}, rule, today)
+    items = [Item(p.name, p.risk.summary, "providers.show_provider", {"provider_id": p.provider_id}) for p in at_risk]
+    return Group("registration", heading, items)
 
 
 def _pupils_without_placement(user: User) -> list[Item]:

@@ -34,6 +34,7 @@ from service.rules.registration import PlacedPupil, registration_risk
 from service.rules.review_dates import check_review_date
 from service.rules.school_age import destination_planning_due, is_compulsory_school_age
 from service.support_plans.checks import Check, Severity, blockers
+from service.support_plans.registration import registration_rule
 from service.support_plans.services import (
     STEP_BY_SLUG,
     PlanError,
@@ -123,7 +124,9 @@ def agreement_checks(placement: Placement, on: date) -> list[Check]:
         )
     )
 
-    risk = registration_risk(bool(placement.provider.dfe_registered), _placed_pupils(placement))
+    risk = registration_risk(
+        bool(placement.provider.dfe_registered), _placed_pupils(placement, on), registration_rule(), on
+    )
     if risk.at_risk:
         overridden = bool(plan and plan.registration_override_reason.strip())
         message = risk.message
@@ -167,7 +170,7 @@ def agreement_checks(placement: Placement, on: date) -> list[Check]:
     return checks
 
 
-def _placed_pupils(placement: Placement) -> list[PlacedPupil]:
+def _placed_pupils(placement: Placement, on: date) -> list[PlacedPupil]:
     """The provider's current placements, from every commissioner, with this one: counts only, no names."""
     others = db.session.scalars(
         sa.select(Placement).where(
@@ -176,17 +179,19 @@ def _placed_pupils(placement: Placement) -> list[PlacedPupil]:
             Placement.status.in_(CURRENT_STATUSES),
         )
     ).all()
-    return [placed(p) for p in [*others, placement]]
+    return [placed(p, on) for p in [*others, placement]]
 
 
-def placed(placement: Placement) -> PlacedPupil:
-    """One placement reduced to the facts the registration threshold turns on."""
+def placed(placement: Placement, on: date) -> PlacedPupil:
+    """One placement reduced to the facts the registration threshold turns on: of compulsory school age on
+    ``on`` or, for a placement not started yet, on its start (a pupil past the leaving date stops counting)."""
     pupil = placement.pupil
     return PlacedPupil(
         hours_at_provider=hours_at_provider(placement),
-        compulsory_school_age=is_compulsory_school_age(pupil.date_of_birth, placement.planned_start),
+        compulsory_school_age=is_compulsory_school_age(pupil.date_of_birth, max(placement.planned_start, on)),
         looked_after=bool(pupil.looked_after),
         has_ehcp=pupil.sen_status is SenStatus.EHCP,
+        has_sen=pupil.sen_status in (SenStatus.SEN_SUPPORT, SenStatus.EHCP),
     )
 
 
