@@ -50,10 +50,10 @@ SHORT_SUSPENSION_DAYS = DUTY_DAY - 1
 #: The most school days a pupil may be suspended for in one school year (DfE's suspension guidance: 45).
 MAX_SUSPENSION_DAYS = 45
 
-#: The dashboard flags a deadline this many school days ahead, or nearer: a day-6 deadline is never more than
-#: five school days after the first day, so an exclusion is on the list from its first day until provision is
-#: in place.
-FLAG_WITHIN_SCHOOL_DAYS = 5
+#: The dashboard flags a deadline this many school days ahead, or nearer: two school weeks. A day-6 deadline is five
+#: school days after the first day, so an exclusion is on the list from the day it is recorded (a first day up to a
+#: week ahead included) until provision is in place.
+FLAG_WITHIN_SCHOOL_DAYS = 10
 
 _ONE_DAY = timedelta(days=1)
 
@@ -130,7 +130,8 @@ class DaySix:
         """One sentence for the page and the dashboard."""
         if self.holder is None or self.deadline is None:
             return "A suspension of five school days or fewer: there is no sixth-day duty. Set work for the pupil."
-        who = "The local authority" if self.holder is DutyHolder.LOCAL_AUTHORITY else "The school"
+        # Only the school itself sees a suspension's duty, so it reads "Your school".
+        who = "The local authority" if self.holder is DutyHolder.LOCAL_AUTHORITY else "Your school"
         when = uk_date(self.deadline)
         if self.state is DutyState.MET:
             return (

@@ -125,9 +125,10 @@ DEADLINE = date(2026, 3, 9)
 STATE_CASES = [
     pytest.param(SUSPENSION, 5, [], FIRST, DutyState.NO_DUTY, None, False, None, id="five-day-suspension-no-duty"),
     pytest.param(SUSPENSION, 6, [], FIRST, DutyState.DUE, 5, True, None, id="six-day-suspension-due-on-day-one"),
-    pytest.param(
-        SUSPENSION, 8, [], date(2026, 2, 27), DutyState.NOT_DUE_YET, 6, False, None, id="decided-before-it-starts"
-    ),
+    pytest.param(SUSPENSION, 8, [], date(2026, 2, 27), DutyState.DUE, 6, True, None, id="recorded-the-friday-before"),
+    # Ten school days ahead is the edge: Mon 23 Feb is flagged, Fri 20 Feb (eleven) is not yet.
+    pytest.param(SUSPENSION, 8, [], date(2026, 2, 23), DutyState.DUE, 10, True, None, id="ten-school-days-ahead"),
+    pytest.param(SUSPENSION, 8, [], date(2026, 2, 20), DutyState.NOT_DUE_YET, 11, False, None, id="eleven-not-due-yet"),
     pytest.param(SUSPENSION, 8, [], date(2026, 3, 6), DutyState.DUE, 1, True, None, id="due-in-one-school-day"),
     pytest.param(SUSPENSION, 8, [], date(2026, 3, 7), DutyState.DUE, 1, True, None, id="on-a-saturday-one-left"),
     pytest.param(SUSPENSION, 8, [], DEADLINE, DutyState.DUE, 0, True, None, id="deadline-exactly-today"),
@@ -249,14 +250,14 @@ def test_a_half_term_inside_moves_the_deadline_and_the_days_left() -> None:
             SUSPENSION,
             8,
             DEADLINE,
-            "The school must provide full-time education from 9 March 2026 (the sixth school day, due today)",
+            "Your school must provide full-time education from 9 March 2026 (the sixth school day, due today)",
             id="school-due-today",
         ),
         pytest.param(
             SUSPENSION,
             8,
             date(2026, 3, 10),
-            "The school had to provide full-time education from 9 March 2026 (the sixth school day): no placement",
+            "Your school had to provide full-time education from 9 March 2026 (the sixth school day): no placement",
             id="school-missed",
         ),
         pytest.param(SUSPENSION, 3, FIRST, "there is no sixth-day duty", id="short-suspension"),
