@@ -65,6 +65,7 @@ NAV_BY_ROLE: dict[Role, tuple[tuple[str, str], ...]] = {
     Role.COMMISSIONER: (
         ("dashboard.index", "Dashboard"),
         ("pupils.list_pupils", "Pupils"),
+        ("exclusions.excluded_pupils", "Excluded pupils"),
         ("providers.list_providers", "Providers"),
         ("summary.index", "Summary"),
         ("mail.outbox", "Outbox"),

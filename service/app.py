@@ -24,6 +24,8 @@ from service.documents import placement_page as documents_placement_page
 from service.documents.views import bp as documents_bp
 from service.end_of_placement import placement_page as end_of_placement_placement_page
 from service.end_of_placement.views import bp as end_of_placement_bp
+from service.exclusions import pupil_page as exclusions_pupil_page
+from service.exclusions.views import bp as exclusions_bp
 from service.extensions import csrf, db, limiter, login_manager
 from service.health.views import bp as health_bp
 from service.mail import jobs as mail_jobs
@@ -142,6 +144,7 @@ def register_blueprints(app: Flask) -> None:
         visits_bp,
         progress_reports_bp,
         end_of_placement_bp,
+        exclusions_bp,
         summary_bp,
         documents_bp,
         organisations_bp,
@@ -156,6 +159,7 @@ def register_blueprints(app: Flask) -> None:
 #: ``service.signals.pupil_page``).
 PAGE_PARTS = (
     placements_pupil_page,
+    exclusions_pupil_page,
     support_plans_placement_page,
     reviews_placement_page,
     provider_packs_placement_page,

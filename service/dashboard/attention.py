@@ -19,6 +19,7 @@ from service.attendance import services as attendance
 from service.attendance.models import AttendanceMark
 from service.auth.models import User
 from service.dashboard import registration
+from service.exclusions import services as exclusions
 from service.extensions import db
 from service.placements.models import Placement
 from service.progress_reports import schedule as report_schedule
@@ -90,6 +91,7 @@ def needs_action(user: User, placements: list[Placement], today: date, now: date
         Group("part_time", "Below full time with no reason", _part_time_without_reason(running)),
         _registration_risks(user, running, today),
         Group("no_placement", "Pupils with no placement", _pupils_without_placement(user)),
+        Group("exclusions", "Excluded pupils: education due from day 6", _excluded_pupils(user, today)),
     ]
 
 
@@ -349,3 +351,32 @@ def _pupils_without_placement(user: User) -> list[Item]:
         Item(pupil.display_name, "No placement started", "pupils.show_pupil", {"pupil_id": pupil.id})
         for pupil in pupils
     ]
+
+
+def _excluded_pupils(user: User, today: date) -> list[Item]:
+    """Exclusions whose sixth school day is near or passed with no placement in place: the school's own, and for
+    an LA its schools' permanent exclusions (the LA's duty; the pupil's name, the school and the dates only)."""
+    items = []
+    for found in exclusions.flagged(user, today):
+        exclusion, reason = found.exclusion, found.duty.message
+        if exclusion.organisation_id == user.organisation_id:
+            items.append(
+                Item(
+                    exclusion.pupil.display_name,
+                    reason,
+                    "pupils.show_pupil",
+                    {"pupil_id": exclusion.pupil_id},
+                    "exclusions",
+                )
+            )
+        else:
+            reason = (
+                f"Permanently excluded from {exclusion.organisation.name} from {uk_date(exclusion.first_day)}. "
+                + reason
+            )
+            items.append(
+                Item(
+                    exclusion.pupil.display_name, reason, "exclusions.excluded_pupils", {}, f"exclusion-{exclusion.id}"
+                )
+            )
+    return items

@@ -40,6 +40,7 @@ POST_MATRIX: dict[str, tuple[tuple[int, ...], dict[str, Any]]] = {
     "/pupils/new": ((FOUND, FORBIDDEN, OK, OK, FORBIDDEN, FORBIDDEN), {"legal_first_name": "Mallory"}),
     "/pupils/import": ((FOUND, FORBIDDEN, OK, OK, FORBIDDEN, FORBIDDEN), {}),
     "/pupils/{pupil}/edit": ((FOUND, FORBIDDEN, OK, MISSING, FORBIDDEN, FORBIDDEN), {"legal_first_name": "Mallory"}),
+    "/pupils/{pupil}/exclusions/new": ((FOUND, FORBIDDEN, BAD, MISSING, FORBIDDEN, FORBIDDEN), {"kind": "permanent"}),
     "/users/new": (
         (FOUND, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN),
         {"name": "Mallory", "email": "mallory@example.org", "role": "admin"},
