@@ -72,8 +72,11 @@ def _produce_pack_pdf(client, db_session, placement_id: int) -> str:  # type: ig
 @pytest.mark.parametrize(
     ("setting", "message"),
     [
-        ("concern_procedure", "how a provider raises a concern about a pupil is not recorded"),
-        ("child_protection_expectations", "what you expect of a provider on child protection is not recorded"),
+        ("concern_procedure", "concern procedure (how a provider raises a concern about a pupil) is not recorded"),
+        (
+            "child_protection_expectations",
+            "child-protection expectations (what you expect of a provider on child protection) are not recorded",
+        ),
     ],
 )
 def test_a_pack_cannot_be_sent_without_the_procedure_and_nothing_is_queued(
