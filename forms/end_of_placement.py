@@ -81,9 +81,7 @@ class EndOfPlacementForm(FlaskForm):
         "About the destination",
         widget=GovTextArea(),
         validators=LONG_TEXT,
-        description=(
-            "Which school, college or employer, the course, and from when. Required for “Something else”."
-        ),
+        description=("Which school, college or employer, the course, and from when. Required for “Something else”."),
     )
     # Not in education, employment or training: for a pupil under 18 never recorded without these three
     # (``rules.destination``); the service checks them, so the message sits next to the one missing.

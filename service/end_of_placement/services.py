@@ -22,10 +22,10 @@ from service.extensions import db
 from service.placements import services as placements
 from service.placements.models import Placement
 from service.rules.destination import NeetFollowUp, destination_problems
-from service.rules.school_age import age_on
 from service.rules.outcomes import ProgressRating
 from service.rules.placement_end import Destination, EndReason
 from service.rules.placement_status import PlacementStatus, can_transition
+from service.rules.school_age import age_on
 
 
 @dataclass(frozen=True)

@@ -159,7 +159,11 @@ def kept_out_with_reasons(placement: Placement) -> list[tuple[PackSection, str]]
     pack = placement.provider_pack
     if pack is None:
         return []
-    return [(section, pack.reason_for(section)) for section in PackSection if needs_reason(section) and not pack.shares(section)]
+    return [
+        (section, pack.reason_for(section))
+        for section in PackSection
+        if needs_reason(section) and not pack.shares(section)
+    ]
 
 
 def plan_shows_what_is_kept_out(placement: Placement) -> tuple[Document | None, list[PackSection]]:

@@ -119,9 +119,7 @@ def test_keeping_a_required_section_out_without_a_reason_is_refused(as_commissio
     assert pack.withheld == [] and pack.send_needs == SEN_TEXT  # the saved pack is unchanged
 
 
-def test_with_a_reason_sen_is_kept_out_and_the_pdf_says_it_was_withheld(
-    as_commissioner, placement, school, db_session
-):
+def test_with_a_reason_sen_is_kept_out_and_the_pdf_says_it_was_withheld(as_commissioner, placement, school, db_session):
     placement.pupil.sen_status = SenStatus.EHCP
     db_session.commit()
     url = f"/placements/{placement.id}/provider-pack"

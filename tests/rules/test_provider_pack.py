@@ -140,7 +140,11 @@ REASON = "Shared with the provider's DSL by phone"
         (["sen"], {"sen": "x" * 9}, {PackSection.SEN}),  # one character short
         (["sen"], {"sen": "x" * 10}, set()),  # exactly long enough
         (["sen", "risks", "medical"], {"sen": REASON}, {PackSection.RISKS}),
-        (["sen", "risks", "safeguarding_status"], dict.fromkeys(("sen", "risks", "safeguarding_status"), REASON), set()),
+        (
+            ["sen", "risks", "safeguarding_status"],
+            dict.fromkeys(("sen", "risks", "safeguarding_status"), REASON),
+            set(),
+        ),
         (["sen"], {"risks": REASON}, {PackSection.SEN}),  # a reason for another section does not count
         (["nonsense"], {}, set()),
     ],
@@ -153,7 +157,10 @@ def test_kept_out_problems(withheld, reasons, refused):
 
 @pytest.mark.parametrize(
     ("section", "expected"),
-    [(section, section in {PackSection.SEN, PackSection.RISKS, PackSection.SAFEGUARDING_STATUS}) for section in PackSection],
+    [
+        (section, section in {PackSection.SEN, PackSection.RISKS, PackSection.SAFEGUARDING_STATUS})
+        for section in PackSection
+    ],
 )
 def test_which_sections_need_a_reason(section, expected):
     assert needs_reason(section) is expected
@@ -178,7 +185,10 @@ def test_careers_guidance_without_a_home_school_falls_to_the_commissioner():
 @pytest.mark.parametrize(
     ("home_school", "says"),
     [
-        ("Northbridge Academy", "Only Northbridge Academy, the pupil's home school, can suspend or permanently exclude"),
+        (
+            "Northbridge Academy",
+            "Only Northbridge Academy, the pupil's home school, can suspend or permanently exclude",
+        ),
         ("", "Jay is not on a school's roll, so no one can suspend or exclude them"),
     ],
 )

@@ -96,7 +96,9 @@ PACK_SHARED = fields.group(
     "shared",
     "Which sections go to the provider. The commissioner may keep a section out (data minimisation): "
     "put the whole section, heading included, inside `{%p if shared.<section> %}` ... `{%p endif %}`, so a "
-    "section kept out leaves no trace. All true when nothing is kept out.",
+    "section kept out leaves no trace. The safeguarding status, the risks and the SEN are kept out only with a "
+    "recorded reason, and the pack says so: print `withheld_note` in their place "
+    "(`{% if shared.sen %}` ... `{% else %}{{ withheld_note }}{% endif %}`). All true when nothing is kept out.",
     *(fields.yes_no(name, f"Whether the pack shares {what}", True) for name, what in PACK_SECTIONS),
 )
 
