@@ -15,6 +15,7 @@ import pytest
 import sqlalchemy as sa
 from pypdf import PdfReader
 
+from service.audit.models import AuditEvent
 from service.documents.models import Document, DocumentStatus
 from service.documents.types import DocumentType
 from service.end_of_placement.models import EndOfPlacement
@@ -95,6 +96,8 @@ def test_neet_with_the_confirmation_and_the_follow_up_is_accepted_and_reported(
     db_session.expire_all()
     record = db_session.scalars(sa.select(EndOfPlacement)).one()
     assert (record.neet_confirmed, record.neet_follow_up, record.neet_follow_up_on) == (True, FOLLOW_UP, referred_on)
+    [event] = db_session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "end")).all()
+    assert (event.entity_id, event.detail) == (placement.id, {"reason": "completed", "destination": "neet"})
     page = html.unescape(text(as_commissioner.get(f"/placements/{placement.id}")))
     assert "Not in education, employment or training" in page and FOLLOW_UP in page
     [report] = db_session.scalars(
