@@ -181,7 +181,7 @@ def exclusion_sentence(pupil_name: str, home_school: str, commissioner: str) -> 
     """Who may suspend or exclude the pupil, as the pack says it to the provider.
 
     Why: a pupil in alternative provision stays on the roll of their school, and only the headteacher of that school
-    can suspend or permanently exclude them (Education and Inspections Act 2006 s51A; DfE, Suspension and permanent
+    can suspend or permanently exclude them (Education Act 2002 s51A; DfE, Suspension and permanent
     exclusion from maintained schools, academies and pupil referral units in England). The Oxfordshire commissioning
     guidance says it plainly: "pupils are legally on the roll of a school and therefore only the pupil's home school
     can sanction these". A provider that sends a pupil away as a sanction excludes them unlawfully, and the
