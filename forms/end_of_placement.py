@@ -3,8 +3,18 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSelect, GovSubmitInput, GovTextArea
-from wtforms import FieldList, Form, FormField, HiddenField, RadioField, SelectField, SubmitField, TextAreaField
+from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovRadioInput, GovSelect, GovSubmitInput, GovTextArea
+from wtforms import (
+    BooleanField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.validators import InputRequired, Optional
 
 from forms.fields import DateField
@@ -71,6 +81,24 @@ class EndOfPlacementForm(FlaskForm):
         "About the destination",
         widget=GovTextArea(),
         validators=LONG_TEXT,
-        description="Which school, college or employer, the course, and from when.",
+        description=("Which school, college or employer, the course, and from when. Required for “Something else”."),
     )
+    # Not in education, employment or training: for a pupil under 18 never recorded without these three
+    # (``rules.destination``); the service checks them, so the message sits next to the one missing.
+    neet_confirmed = BooleanField(
+        "I confirm the pupil has no education, employment or training to go to",
+        widget=GovCheckboxInput(),
+        description="Only for “Not in education, employment or training”.",
+    )
+    neet_follow_up = TextAreaField(
+        "What is being done so the pupil takes part in education or training",
+        widget=GovTextArea(),
+        validators=LONG_TEXT,
+        description=(
+            "Required for a pupil under 18 with no destination. For example: referred to the local authority's "
+            "post-16 participation team (who), a careers adviser meeting booked, or, before 16, the children "
+            "missing education officer told."
+        ),
+    )
+    neet_follow_up_on = DateField("Date of the referral or of what is being done", validators=[Optional()])
     submit = SubmitField("End the placement and produce the report", widget=GovSubmitInput())

@@ -1,7 +1,9 @@
 """The provider information pack's own questions, and which sections stay out of it.
 
-Like the plan's forms, nothing here is required: a SENCO fills in what they know and comes back. What
-the pack cannot go without (a placement contact's email, the school's DSL) is checked when it is sent.
+Like the plan's forms, no answer is required: a SENCO fills in what they know and comes back. What the pack
+cannot go without (a placement contact's email, the school's DSL, child-protection expectations and concern
+procedure) is checked when it is sent. The safeguarding status, the risks and the SEN are kept out only with a
+reason (``rules.provider_pack.ALWAYS_CARRIED``): the service refuses a ticked one without it, next to its reason.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovSubmitInpu
 from wtforms import SelectMultipleField, SubmitField, TextAreaField
 
 from forms.support_plans import LONG_TEXT
-from service.rules.provider_pack import PackSection
+from service.rules.provider_pack import ALWAYS_CARRIED, SECTION_NAMES, PackSection
 
 #: Each question: field name, label, hint. The order is the pack's.
 QUESTIONS: tuple[tuple[str, str, str], ...] = (
@@ -52,12 +54,17 @@ class ProviderPackForm(FlaskForm):
         choices=[(section.value, section.label) for section in PackSection],
         widget=GovCheckboxesInput(),
         description=(
-            "Ticked sections are left out of the pack entirely, and out of the AP Support Plan too (its SEN status, "
+            "Ticked sections are left out of the pack, and out of the AP Support Plan too (its SEN status, "
             "safeguarding status, free school meals and risks), because the provider reads and signs the plan. "
-            "Share only what the provider needs to keep the pupil safe and taught. The safeguarding procedure, "
-            "contacts, attendance, objectives, timetable and review dates always go."
+            "Share only what the provider needs to keep the pupil safe and taught. The safeguarding status, the risks "
+            "and the SEN go unless you say below why the provider does not need them; the pack then says they were "
+            "withheld by your school. The safeguarding procedure, contacts, attendance, objectives, timetable and "
+            "review dates always go."
         ),
     )
+    reason_safeguarding_status = TextAreaField(validators=LONG_TEXT, widget=GovTextArea())
+    reason_risks = TextAreaField(validators=LONG_TEXT, widget=GovTextArea())
+    reason_sen = TextAreaField(validators=LONG_TEXT, widget=GovTextArea())
     submit = SubmitField("Save the pack", widget=GovSubmitInput())
 
     def __init__(self, *args: object, **kwargs: object) -> None:
@@ -66,3 +73,14 @@ class ProviderPackForm(FlaskForm):
             field = getattr(self, name)
             field.label.text = label
             field.description = hint
+        for section in ALWAYS_CARRIED:
+            field = getattr(self, f"reason_{section.value}")
+            field.label.text = f"Why the provider does not need the {SECTION_NAMES[section]}"
+            field.description = (
+                f"Only if you tick “{section.label}” above. Your school's record: the provider is told only that it "
+                "was withheld."
+            )
+
+    def reason_fields(self) -> list[object]:
+        """The reason fields, in the order of ``ALWAYS_CARRIED``, for the page."""
+        return [getattr(self, f"reason_{section.value}") for section in ALWAYS_CARRIED]

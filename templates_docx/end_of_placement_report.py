@@ -175,4 +175,11 @@ def _next_destination(doc: Document) -> None:
     destination = w.pairs_table(doc)
     w.pair_row(destination, "Next destination", "{{ end.destination|or_dash }}")
     w.pair_row(destination, "Details", "{{ end.destination_detail|or_dash }}")
+    w.conditional_rows(
+        destination,
+        "end.neet_follow_up",
+        lambda table: w.pair_row(
+            table, "What is being done", "{{ end.neet_follow_up }}\nOn {{ end.neet_follow_up_on|or_dash }}"
+        ),
+    )
     w.keep_table_on_one_page(destination)

@@ -1,5 +1,7 @@
 """The default provider information pack template, written for the provider's key worker in plain English; it leaves
-out entirely each section the commissioner keeps out of the pack.
+out entirely each section the commissioner keeps out of the pack, except the safeguarding status, the risks and the
+SEN, which it says were withheld (``withheld_note``). It always says who alone can exclude the pupil and, from
+Year 8, the pupil's entitlement to careers guidance (``home_school``).
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ def build() -> Document:
     for section in (
         _about_the_pupil,
         _keeping_them_safe,
+        _stays_with_us,
         _needs,
         _objectives_and_timetable,
         _attendance,
@@ -75,6 +78,11 @@ def _keeping_them_safe(doc: Document) -> None:
         "shared.safeguarding_status",
         lambda table: w.pair_row(table, "Safeguarding status", "{{ safeguarding.status }}"),
     )
+    w.conditional_rows(
+        safe,
+        "not shared.safeguarding_status",
+        lambda table: w.pair_row(table, "Safeguarding status", "{{ withheld_note }}"),
+    )
     w.pair_row(safe, "What we expect of you", "{{ safeguarding.expectations|or_dash }}")
     w.keep_table_on_one_page(safe)
     w.subheading(doc, "If you are worried about this pupil")
@@ -102,16 +110,35 @@ def _keeping_them_safe(doc: Document) -> None:
             )
         )
     w.keep_table_on_one_page(dsl)
-    w.begin_if(doc, "shared.risks")
     w.subheading(doc, "Risks to be aware of")
     risks = w.pairs_table(doc)
-    w.pair_row(risks, "Risks identified in the support plan", "{{ needs.risks|or_dash }}")
-    w.end_if(doc)
+    w.conditional_rows(
+        risks,
+        "shared.risks",
+        lambda table: w.pair_row(table, "Risks identified in the support plan", "{{ needs.risks|or_dash }}"),
+    )
+    w.conditional_rows(
+        risks,
+        "not shared.risks",
+        lambda table: w.pair_row(table, "Risks identified in the support plan", "{{ withheld_note }}"),
+    )
+
+
+def _stays_with_us(doc: Document) -> None:
+    """What the home school keeps: exclusion always; careers guidance from Year 8."""
+    w.heading(doc, "What stays with us")
+    stays = w.pairs_table(doc)
+    w.pair_row(stays, "Suspension and exclusion", "{{ home_school.exclusion }}")
+    w.conditional_rows(
+        stays,
+        "home_school.careers_guidance",
+        lambda table: w.pair_row(table, "Careers guidance", "{{ home_school.careers_guidance }}"),
+    )
+    w.keep_table_on_one_page(stays)
 
 
 def _needs(doc: Document) -> None:
-    """Needs: each part only if shared, the heading only if one of them is."""
-    w.begin_if(doc, "shared.sen or shared.literacy or shared.medical")
+    """Needs: literacy and medical only if shared; the SEN, or that it was withheld."""
     w.heading(doc, "The pupil's needs")
     needs = w.pairs_table(doc)
     w.conditional_rows(
@@ -120,12 +147,14 @@ def _needs(doc: Document) -> None:
         lambda table: w.pair_row(table, "Special educational needs", "{{ needs.sen_status }}\n{{ needs.send_needs }}"),
     )
     w.conditional_rows(
+        needs, "not shared.sen", lambda table: w.pair_row(table, "Special educational needs", "{{ withheld_note }}")
+    )
+    w.conditional_rows(
         needs, "shared.literacy", lambda table: w.pair_row(table, "Reading and writing", "{{ needs.literacy|or_dash }}")
     )
     w.conditional_rows(
         needs, "shared.medical", lambda table: w.pair_row(table, "Medical needs", "{{ needs.medical_needs|or_dash }}")
     )
-    w.end_if(doc)
 
     # Pairs read side by side, in one row: it stays on one page (a row taller than a page still flows on).
     for condition, heading, (left, left_field), (right, right_field) in (

@@ -8,7 +8,8 @@ from service.provider_packs.models import ProviderPack
 
 
 def load(world: World) -> None:
-    """Packs to preview and send: Ellie's complete, Mo's with medical details kept out, Zoë's half done."""
+    """Packs to preview and send: Ellie's complete, Mo's with medical details kept out, Zoë's half done, with her
+    safeguarding status kept out for a recorded reason (the pack says it was withheld by the school)."""
     senco = world.senco
     ellie, mo, zoe = (world.placements[k] for k in ("ellie", "mo", "zoe"))
     db.session.add_all(
@@ -38,7 +39,15 @@ def load(world: World) -> None:
                 updated_by_id=senco.id,
             ),
             ProviderPack(
-                placement=zoe, send_needs="Anxiety: gets very worried about new places.", updated_by_id=senco.id
+                placement=zoe,
+                send_needs="Anxiety: gets very worried about new places.",
+                # The safeguarding status kept out, as a recorded decision: the pack says it was withheld.
+                withheld=["safeguarding_status"],
+                withheld_reasons={
+                    "safeguarding_status": "The early help plan is about a family matter at home; our DSL has "
+                    "briefed the provider's DSL by phone, and will share more if it changes."
+                },
+                updated_by_id=senco.id,
             ),
         ]
     )

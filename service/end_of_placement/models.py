@@ -37,6 +37,11 @@ class EndOfPlacement(Base):
     pupil_assessment: Mapped[str] = mapped_column(sa.Text, default="")
     destination: Mapped[Destination | None] = mapped_column(enum_column(Destination), nullable=True)
     destination_detail: Mapped[str] = mapped_column(sa.Text, default="")
+    # A pupil under 18 leaving to no education, employment or training (``rules.destination``): the commissioner's
+    # explicit confirmation, what is being done about it (e.g. referred to the LA's participation team), and when.
+    neet_confirmed: Mapped[bool] = mapped_column(default=False)
+    neet_follow_up: Mapped[str] = mapped_column(sa.Text, default="")
+    neet_follow_up_on: Mapped[date | None] = mapped_column(nullable=True)
     recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), nullable=True)
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 

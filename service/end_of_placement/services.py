@@ -21,10 +21,11 @@ from service.errors import FieldError
 from service.extensions import db
 from service.placements import services as placements
 from service.placements.models import Placement
-from service.rules.destination import destination_problem
+from service.rules.destination import NeetFollowUp, destination_problems
 from service.rules.outcomes import ProgressRating
 from service.rules.placement_end import Destination, EndReason
 from service.rules.placement_status import PlacementStatus, can_transition
+from service.rules.school_age import age_on
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,18 @@ class EndDetails:
     pupil_assessment: str = ""
     destination: str | None = None
     destination_detail: str = ""
+    neet_confirmed: bool = False
+    neet_follow_up: str = ""
+    neet_follow_up_on: date | None = None
     outcomes: list[OutcomeAnswer] = field(default_factory=list)
+
+
+class FieldErrors(Exception):
+    """Several answers to fix at once; ``problems`` maps each form field to the message to show next to it."""
+
+    def __init__(self, problems: dict[str, str]) -> None:
+        super().__init__(" ".join(problems.values()))
+        self.problems = problems
 
 
 def why_not_endable(placement: Placement) -> str:
@@ -62,7 +74,9 @@ def end_placement(
     user: User, placement: Placement, details: EndDetails, output_dir: Path, today: date | None = None
 ) -> Document | None:
     """Record the end, move the placement to ended on that day, and queue the report (returned, to enqueue
-    after the commit). Raises FieldError naming the field to fix; nothing is saved then."""
+    after the commit). Raises FieldError naming the field to fix, or FieldErrors naming each destination answer to
+    fix (``rules.destination``: a Year 11 pupil's destination, the detail of "something else", and for a pupil
+    under 18 with none the confirmation and follow-up); nothing is saved then."""
     today = today or date.today()
     reason = why_not_endable(placement)
     if reason:
@@ -72,9 +86,17 @@ def end_placement(
     started = placement.actual_start or placement.planned_start
     if details.ended_on < started:
         raise FieldError("ended_on", "The last day must be on or after the placement started")
-    problem = destination_problem(placement.pupil.year_group_on(details.ended_on), details.destination)
-    if problem:
-        raise FieldError("destination", problem)
+    pupil = placement.pupil
+    problems = destination_problems(
+        year_group=pupil.year_group_on(details.ended_on),
+        age=age_on(pupil.date_of_birth, details.ended_on),
+        destination=details.destination,
+        detail=details.destination_detail,
+        follow_up=NeetFollowUp(details.neet_confirmed, details.neet_follow_up, details.neet_follow_up_on),
+    )
+    if problems:
+        raise FieldErrors(problems)
+    neet = details.destination == Destination.NEET
     objectives = {o.id: o for o in (placement.support_plan.objectives if placement.support_plan else [])}
     record = EndOfPlacement(
         placement_id=placement.id,
@@ -89,6 +111,10 @@ def end_placement(
         pupil_assessment=details.pupil_assessment,
         destination=Destination(details.destination) if details.destination else None,
         destination_detail=details.destination_detail,
+        # Kept only with a NEET destination: a confirmation left ticked for another destination means nothing.
+        neet_confirmed=neet and details.neet_confirmed,
+        neet_follow_up=details.neet_follow_up.strip() if neet else "",
+        neet_follow_up_on=details.neet_follow_up_on if neet else None,
         recorded_by_id=user.id,
     )
     for n, answer in enumerate(details.outcomes):
@@ -108,7 +134,13 @@ def end_placement(
     db.session.add(record)
     placement.end_of_placement = record
     placements.change_status(user, placement, PlacementStatus.ENDED, "Ended: " + record.reason.label, details.ended_on)
-    audit.record("end", "placement", placement.id, user, {"reason": record.reason.value})
+    audit.record(
+        "end",
+        "placement",
+        placement.id,
+        user,
+        {"reason": record.reason.value, "destination": record.destination.value if record.destination else None},
+    )
     db.session.flush()
     if DocumentType.END_OF_PLACEMENT_REPORT not in documents.context_builders():
         return None

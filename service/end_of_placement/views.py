@@ -61,6 +61,9 @@ def end_placement(placement_id: int) -> Any:
                 pupil_assessment=form.pupil_assessment.data or "",
                 destination=form.destination.data or None,
                 destination_detail=form.destination_detail.data or "",
+                neet_confirmed=bool(form.neet_confirmed.data),
+                neet_follow_up=form.neet_follow_up.data or "",
+                neet_follow_up_on=form.neet_follow_up_on.data,
                 outcomes=[
                     services.OutcomeAnswer(
                         int(row.form.objective_id.data), ProgressRating(row.form.rating.data), row.form.outcome.data
@@ -72,6 +75,10 @@ def end_placement(placement_id: int) -> Any:
                 document = services.end_placement(
                     user, placement, details, Path(current_app.config["APDOCS_OUTPUT_DIR"])
                 )
+            except services.FieldErrors as errors:
+                db.session.rollback()
+                for name, message in errors.problems.items():
+                    getattr(form, name).errors = [message]
             except FieldError as error:
                 db.session.rollback()
                 field = getattr(form, error.field, None)

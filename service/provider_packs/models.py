@@ -34,6 +34,9 @@ class ProviderPack(TimestampMixin, Base):
     transport: Mapped[str] = mapped_column(sa.Text, default="")
     other_emergency_contacts: Mapped[str] = mapped_column(sa.Text, default="")
     withheld: Mapped[list[str]] = mapped_column(sa.JSON, default=list)  # PackSection values kept out
+    #: Why each section that needs a reason (``rules.provider_pack.ALWAYS_CARRIED``) is kept out: section -> reason.
+    #: The commissioner's own record, shown on the pack's pages; never in the pack itself.
+    withheld_reasons: Mapped[dict[str, str]] = mapped_column(sa.JSON, default=dict)
     updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), nullable=True)
 
     placement: Mapped[Placement] = relationship(back_populates="provider_pack")
@@ -41,3 +44,6 @@ class ProviderPack(TimestampMixin, Base):
 
     def shares(self, section: PackSection) -> bool:
         return section.value not in (self.withheld or [])
+
+    def reason_for(self, section: PackSection) -> str:
+        return (self.withheld_reasons or {}).get(section.value, "")

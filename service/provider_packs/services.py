@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm.attributes import set_committed_value
 
 from service.audit import services as audit
 from service.auth.models import User
@@ -35,10 +36,13 @@ from service.rules.dates import uk_date
 from service.rules.delivery import Delivery, delivery_for
 from service.rules.placement_status import PlacementStatus
 from service.rules.provider_pack import (
+    ALWAYS_CARRIED,
     PackMessage,
     PackSection,
     PackState,
     due_for_automatic_sending,
+    kept_out_problems,
+    needs_reason,
     pack_send_date,
     pack_state,
     starting_soon,
@@ -77,6 +81,18 @@ _OUTCOME = {
 }
 
 
+#: The form field holding the reason for keeping each section out, for the sections that need one.
+REASON_FIELDS = {section: f"reason_{section.value}" for section in ALWAYS_CARRIED}
+
+
+class PackAnswersRefused(Exception):
+    """The answers cannot be saved; ``problems`` maps each form field to the message to show next to it."""
+
+    def __init__(self, problems: dict[str, str]) -> None:
+        super().__init__(" ".join(problems.values()))
+        self.problems = problems
+
+
 class PackNotReady(Exception):
     """The pack cannot go yet; ``problems`` says what is missing, in words a SENCO can act on."""
 
@@ -104,18 +120,51 @@ def pack_of(placement: Placement) -> ProviderPack | None:
 
 
 def save_pack(user: User, placement: Placement, answers: Mapping[str, Any]) -> ProviderPack:
-    """Record the pack's answers and the sections kept out. Caller commits."""
+    """Record the pack's answers, the sections kept out and why. Caller commits.
+
+    The safeguarding status, the risks and the SEN are kept out only with a recorded reason
+    (``rules.provider_pack.ALWAYS_CARRIED``): without one, nothing is saved and ``PackAnswersRefused`` names the
+    reason field to fill in. A reason is kept only while its section is kept out. Each section newly kept out, or
+    kept out for a new reason, is audited by name (the reason itself is on the pack, not in the audit trail).
+    """
+    known = {section.value for section in PackSection}
+    withheld = [value for value in answers.get("withheld") or [] if value in known]
+    reasons = {
+        section.value: (answers.get(field) or "").strip()
+        for section, field in REASON_FIELDS.items()
+        if section.value in withheld
+    }
+    problems = kept_out_problems(withheld, reasons)
+    if problems:
+        raise PackAnswersRefused({REASON_FIELDS[section]: message for section, message in problems.items()})
     pack = placement.provider_pack
     if pack is None:
-        pack = ProviderPack(placement=placement, withheld=[])
+        pack = ProviderPack(placement=placement, withheld=[], withheld_reasons={})
         db.session.add(pack)
+    before = dict(pack.withheld_reasons or {})
     for name in ANSWER_FIELDS:
         setattr(pack, name, answers.get(name) or "")
-    known = {section.value for section in PackSection}
-    pack.withheld = [value for value in answers.get("withheld") or [] if value in known]
+    pack.withheld = withheld
+    pack.withheld_reasons = reasons
     pack.updated_by_id = user.id
     audit.record("update", "provider_pack", placement.id, user, {"withheld": pack.withheld})
+    for value, reason in reasons.items():
+        if before.get(value) != reason:
+            audit.record("keep_out", "provider_pack", placement.id, user, {"section": value})
     return pack
+
+
+def kept_out_with_reasons(placement: Placement) -> list[tuple[PackSection, str]]:
+    """The sections that need a reason and are kept out of the pack, each with its reason ("" when none is
+    recorded), for the pack's pages: the SENCO sees what the provider will not get, and why."""
+    pack = placement.provider_pack
+    if pack is None:
+        return []
+    return [
+        (section, pack.reason_for(section))
+        for section in PackSection
+        if needs_reason(section) and not pack.shares(section)
+    ]
 
 
 def plan_shows_what_is_kept_out(placement: Placement) -> tuple[Document | None, list[PackSection]]:
@@ -169,6 +218,25 @@ def sending_problems(placement: Placement, check: ContactCheck | None = None) ->
             "Your organisation's designated safeguarding lead and their phone number are not recorded: "
             "an administrator adds them in Organisation settings."
         )
+    # The provider must know what is expected of it and whom to tell, before the pupil arrives (Keeping Children
+    # Safe in Education; the Oxfordshire commissioning guidance): a pack without them is not sent at all.
+    if not (organisation.child_protection_expectations or "").strip():
+        problems.append(
+            "Your organisation's child-protection expectations (what you expect of a provider on child protection) "
+            "are not recorded: an administrator adds them in Organisation settings, under Safeguarding."
+        )
+    if not (organisation.concern_procedure or "").strip():
+        problems.append(
+            "Your organisation's concern procedure (how a provider raises a concern about a pupil) is not recorded: "
+            "an administrator adds it in Organisation settings, under Safeguarding."
+        )
+    pack = placement.provider_pack
+    if pack is not None:
+        for section in kept_out_problems(pack.withheld or [], pack.withheld_reasons or {}):
+            problems.append(
+                f"The pack keeps out {section.label} without saying why: record the reason on the pack's page, "
+                "or share it."
+            )
     return problems
 
 
@@ -214,6 +282,7 @@ def statuses(placements: Iterable[Placement], today: date) -> list[PackStatus]:
     """Every sendable placement's pack status, for the dashboard."""
     wanted = [p for p in placements if p.status in SENDABLE_STATUSES]
     latest = pack_messages(p.id for p in wanted)
+    _load_packs(wanted)
     checks: dict[tuple[int, int], ContactCheck] = {}
     for organisation_id in {p.commissioning_organisation_id for p in wanted}:  # one query per organisation
         providers = [p.provider for p in wanted if p.commissioning_organisation_id == organisation_id]
@@ -225,6 +294,20 @@ def statuses(placements: Iterable[Placement], today: date) -> list[PackStatus]:
         )
         for p in wanted
     ]
+
+
+def _load_packs(placements: list[Placement]) -> None:
+    """Every placement's pack in one query, set on each placement, so the send checks (which read what the pack
+    keeps out) cost no query per placement on the dashboard."""
+    ids = [p.id for p in placements]
+    if not ids:
+        return
+    packs = {
+        pack.placement_id: pack
+        for pack in db.session.scalars(sa.select(ProviderPack).where(ProviderPack.placement_id.in_(ids)))
+    }
+    for placement in placements:
+        set_committed_value(placement, "provider_pack", packs.get(placement.id))
 
 
 def send_pack(

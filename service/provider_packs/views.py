@@ -42,16 +42,25 @@ def edit_pack(placement_id: int) -> Any:
             form = ProviderPackForm(formdata=kept)
         elif pack is not None:
             form.withheld.data = list(pack.withheld or [])
+            for section, field in services.REASON_FIELDS.items():
+                getattr(form, field).data = pack.reason_for(section)
     status = 200
     if form.is_submitted():
         status = 400
         if form.validate():
             answers = {name: getattr(form, name).data for name in services.ANSWER_FIELDS}
             answers["withheld"] = form.withheld.data or []
-            services.save_pack(user, placement, answers)
-            db.session.commit()
-            flash("Pack saved. Preview it to see what the provider will get.", "success")
-            return redirect(url_for("provider_packs.preview_pack", placement_id=placement_id))
+            answers.update({field: getattr(form, field).data for field in services.REASON_FIELDS.values()})
+            try:
+                services.save_pack(user, placement, answers)
+            except services.PackAnswersRefused as error:
+                db.session.rollback()
+                for field, message in error.problems.items():
+                    getattr(form, field).errors = [message]
+            else:
+                db.session.commit()
+                flash("Pack saved. Preview it to see what the provider will get.", "success")
+                return redirect(url_for("provider_packs.preview_pack", placement_id=placement_id))
     return render_template(
         "provider_packs/edit.html",
         placement=placement,
@@ -59,6 +68,7 @@ def edit_pack(placement_id: int) -> Any:
         questions=QUESTIONS,
         pack_status=services.status_of(placement, date.today()),
         plan_out_of_step=services.plan_shows_what_is_kept_out(placement),
+        kept_out=services.kept_out_with_reasons(placement),
     ), status
 
 
@@ -81,6 +91,7 @@ def preview_pack(placement_id: int) -> str:
         recipient=services.placement_contact(placement, check),
         delivery=services.delivery_of(placement, check),
         sections=PackSection,
+        kept_out=services.kept_out_with_reasons(placement),
         sent=[d for d in documents.documents_for(placement) if d.doc_type is DocumentType.PROVIDER_PACK],
     )
 

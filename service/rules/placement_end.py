@@ -36,14 +36,15 @@ class EndReason(enum.StrEnum):
 
 
 class Destination(enum.StrEnum):
-    """Where the pupil goes next, in education, training or employment."""
+    """Where the pupil goes next, in education, training or employment, or (recorded, never silently) none."""
 
     REINTEGRATION = "reintegration"
     ANOTHER_SCHOOL = "another_school"
     FURTHER_EDUCATION = "further_education"
     TRAINING = "training"
     EMPLOYMENT = "employment"
-    OTHER = "other"
+    OTHER = "other"  # needs its detail (``rules.destination``)
+    NEET = "neet"  # under 18: never without the commissioner's confirmation and follow-up (``rules.destination``)
 
     @property
     def label(self) -> str:
@@ -54,4 +55,5 @@ class Destination(enum.StrEnum):
             "training": "Training or an apprenticeship",
             "employment": "Employment with training",
             "other": "Something else",
+            "neet": "Not in education, employment or training (NEET)",
         }[self.value]

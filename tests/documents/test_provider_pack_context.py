@@ -17,7 +17,7 @@ from service.documents.types import DocumentType
 from service.pupils.models import SafeguardingStatus, SenStatus
 from service.rules.full_time import DeliveredBy
 from service.rules.placement_status import PlacementStatus
-from service.rules.provider_pack import PackSection
+from service.rules.provider_pack import PackSection, needs_reason
 from tests import factories
 from tests.documents.conftest import all_text, default_template
 
@@ -297,6 +297,8 @@ def test_the_default_template_has_every_section_in_order(full, template) -> None
         "What we expect of you",
         "If you are worried about this pupil",
         "Risks to be aware of",
+        "What stays with us",
+        "Suspension and exclusion",
         "The pupil's needs",
         "Special educational needs",
         "Reading and writing",
@@ -324,9 +326,17 @@ def test_the_default_template_leaves_withheld_sections_out_entirely(full, db_ses
     text = all_text(render_docx(template, build_provider_pack_context(full, on=ON)))
 
     for section, heading in HEADINGS.items():
+        if needs_reason(section):
+            continue  # kept out only with a reason, and then the pack says it was withheld (below)
         assert heading not in text, section
-    assert "The pupil's needs" not in text  # no needs heading when none of its parts is shared
-    assert not any("withheld" in line.lower() or "free school meals" in line for line in text)
+    assert not any("free school meals" in line for line in text)
+    # The safeguarding status, the risks and the SEN: their place says they were withheld, and by whom, no more.
+    withheld = [line for line in text if "withheld" in line.lower()]
+    assert len(withheld) == 3 and all(
+        line.startswith(f"Withheld by {full.commissioning_organisation.name}") for line in withheld
+    )
+    for label in ("Safeguarding status", "Risks identified in the support plan", "Special educational needs"):
+        assert label in text
     for heading in ("How to keep the pupil safe", "If you are worried about this pupil", "Reporting attendance"):
         assert heading in text
 

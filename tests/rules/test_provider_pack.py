@@ -11,11 +11,18 @@ import pytest
 from service.rules.calendar import add_working_days, working_days_between
 from service.rules.provider_pack import (
     PackMessage,
+    PackSection,
     PackState,
+    careers_guidance_due,
+    careers_guidance_sentence,
     due_for_automatic_sending,
+    exclusion_sentence,
+    kept_out_problems,
+    needs_reason,
     pack_send_date,
     pack_state,
     starting_soon,
+    withheld_sentence,
 )
 
 TODAY = date(2026, 12, 1)  # a Tuesday
@@ -115,3 +122,82 @@ def test_starting_soon(starts_on, expected):
 def test_labels_say_what_to_do():
     assert all(state.label for state in PackState)
     assert {state for state in PackState if state.needs_action} == {PackState.DUE, PackState.LATE, PackState.FAILED}
+
+
+# -- what the pack must carry and say ------------------------------------------------------------------------
+
+REASON = "Shared with the provider's DSL by phone"
+
+
+@pytest.mark.parametrize(
+    ("withheld", "reasons", "refused"),
+    [
+        ([], {}, set()),
+        (["medical", "fsm", "behaviour"], {}, set()),  # the other sections stay the SENCO's choice
+        (["sen"], {}, {PackSection.SEN}),
+        (["risks"], {"risks": ""}, {PackSection.RISKS}),
+        (["safeguarding_status"], {"safeguarding_status": "   n/a   "}, {PackSection.SAFEGUARDING_STATUS}),
+        (["sen"], {"sen": "x" * 9}, {PackSection.SEN}),  # one character short
+        (["sen"], {"sen": "x" * 10}, set()),  # exactly long enough
+        (["sen", "risks", "medical"], {"sen": REASON}, {PackSection.RISKS}),
+        (
+            ["sen", "risks", "safeguarding_status"],
+            dict.fromkeys(("sen", "risks", "safeguarding_status"), REASON),
+            set(),
+        ),
+        (["sen"], {"risks": REASON}, {PackSection.SEN}),  # a reason for another section does not count
+        (["nonsense"], {}, set()),
+    ],
+)
+def test_kept_out_problems(withheld, reasons, refused):
+    problems = kept_out_problems(withheld, reasons)
+    assert set(problems) == refused
+    assert all("Say why the provider does not need" in message for message in problems.values())
+
+
+@pytest.mark.parametrize(
+    ("section", "expected"),
+    [
+        (section, section in {PackSection.SEN, PackSection.RISKS, PackSection.SAFEGUARDING_STATUS})
+        for section in PackSection
+    ],
+)
+def test_which_sections_need_a_reason(section, expected):
+    assert needs_reason(section) is expected
+
+
+@pytest.mark.parametrize(
+    ("year_group", "due"),
+    [(0, False), (6, False), (7, False), (8, True), (9, True), (11, True), (13, True), (14, False)],
+)
+def test_careers_guidance_from_year_8_to_year_13(year_group, due):
+    assert careers_guidance_due(year_group) is due
+    sentence = careers_guidance_sentence("Jay", year_group, "Northbridge Academy", "Westshire Council")
+    assert bool(sentence) is due
+    if due:
+        assert "Jay" in sentence and "Northbridge Academy" in sentence and "careers guidance" in sentence
+
+
+def test_careers_guidance_without_a_home_school_falls_to_the_commissioner():
+    assert "Westshire Council must" in careers_guidance_sentence("Jay", 10, "", "Westshire Council")
+
+
+@pytest.mark.parametrize(
+    ("home_school", "says"),
+    [
+        (
+            "Northbridge Academy",
+            "Only Northbridge Academy, the pupil's home school, can suspend or permanently exclude",
+        ),
+        ("", "Jay is not on a school's roll, so no one can suspend or exclude them"),
+    ],
+)
+def test_the_exclusion_sentence(home_school, says):
+    sentence = exclusion_sentence("Jay", home_school, "Westshire Council")
+    assert says in sentence
+    assert "You cannot" in sentence or "you cannot" in sentence
+    assert "phone Westshire Council the same day" in sentence
+
+
+def test_the_withheld_sentence_names_who_withheld_it_and_nothing_else():
+    assert withheld_sentence("Northbridge Academy").startswith("Withheld by Northbridge Academy")

@@ -75,8 +75,8 @@ END = fields.group(
     fields.text(
         "destination",
         "Where the pupil goes next: Back to their school full time, Another school, Further education (college or "
-        "sixth form), Training or an apprenticeship, Employment with training, Something else; empty when not "
-        "recorded",
+        "sixth form), Training or an apprenticeship, Employment with training, Something else, Not in education, "
+        "employment or training (NEET); empty when not recorded",
         "Further education (college or sixth form)",
     ),
     fields.paras(
@@ -84,6 +84,13 @@ END = fields.group(
         "The destination in detail: where, what, from when",
         "Westshire College, construction foundation course, September.",
     ),
+    fields.paras(
+        "neet_follow_up",
+        "For a pupil under 18 leaving to no education, employment or training: what is being done so they take part "
+        "(e.g. referred to the local authority's post-16 participation team); empty for any other destination",
+        "Referred to the Westshire post-16 participation team; careers adviser meeting booked.",
+    ),
+    fields.date("neet_follow_up_on", "The date of that referral or action, or empty", "16 July 2026"),
     note=NOT_ENDED,
 )
 
@@ -190,9 +197,11 @@ def _end(record: EndOfPlacement | None) -> dict[str, Any]:
                     "pupil_assessment",
                     "destination",
                     "destination_detail",
+                    "neet_follow_up",
                 ),
                 "",
             ),
+            **common.date_fields("neet_follow_up_on", None),
         }
     return {
         "recorded": True,
@@ -207,6 +216,8 @@ def _end(record: EndOfPlacement | None) -> dict[str, Any]:
         "pupil_assessment": common.text(record.pupil_assessment),
         "destination": Destination(record.destination).label if record.destination else "",
         "destination_detail": common.text(record.destination_detail),
+        "neet_follow_up": common.text(record.neet_follow_up),
+        **common.date_fields("neet_follow_up_on", record.neet_follow_up_on),
     }
 
 

@@ -11,7 +11,12 @@ contact from the commissioning organisation; the emergency contacts from the pup
 Data minimisation (UK GDPR art. 5(1)(c)): the pupil group holds only what a provider needs (no UPN, no
 census codes), emergency contacts only names, relationships and phone numbers, and a section the
 commissioner keeps out of the pack (``ProviderPack.withheld``) is empty here -- not merely hidden by the
-template -- because the context is stored with the document. ``shared`` says which sections go.
+template -- because the context is stored with the document. ``shared`` says which sections go. The
+safeguarding status, the risks and the SEN are kept out only with a reason (``rules.provider_pack``); in their
+place the pack says they were withheld by the commissioner (``withheld_note``), never what they hold or why.
+
+What the pack must always say (``home_school``): that only the home school can suspend or exclude the pupil,
+and from Year 8 the pupil's entitlement to careers guidance (``rules.provider_pack``).
 
 A placement may have no pack row and no plan yet: every answer is then empty and every section shared.
 """
@@ -38,7 +43,12 @@ from service.documents.types import DocumentType
 from service.placements.models import Placement
 from service.pupils.models import ParentCarer, Pupil
 from service.rules.attendance_codes import MEANINGS, off_site_register_code
-from service.rules.provider_pack import PackSection
+from service.rules.provider_pack import (
+    PackSection,
+    careers_guidance_sentence,
+    exclusion_sentence,
+    withheld_sentence,
+)
 
 # Feature models for the signatures only: a kind reads what it needs through the placement's relationships, so
 # the documents package sits below the features it makes documents of.
@@ -86,7 +96,9 @@ PACK_SHARED = fields.group(
     "shared",
     "Which sections go to the provider. The commissioner may keep a section out (data minimisation): "
     "put the whole section, heading included, inside `{%p if shared.<section> %}` ... `{%p endif %}`, so a "
-    "section kept out leaves no trace. All true when nothing is kept out.",
+    "section kept out leaves no trace. The safeguarding status, the risks and the SEN are kept out only with a "
+    "recorded reason, and the pack says so: print `withheld_note` in their place "
+    "(`{% if shared.sen %}` ... `{% else %}{{ withheld_note }}{% endif %}`). All true when nothing is kept out.",
     *(fields.yes_no(name, f"Whether the pack shares {what}", True) for name, what in PACK_SECTIONS),
 )
 
@@ -166,6 +178,27 @@ PACK_SAFEGUARDING = fields.group(
         "concern_procedure",
         "What to do when worried about the pupil",
         "Phone the DSL the same day; record the concern in writing within 24 hours.",
+    ),
+)
+
+PACK_HOME_SCHOOL = fields.group(
+    "home_school",
+    "What stays with the home school (or the commissioning local authority) while the pupil is with the provider. "
+    "Always in the pack.",
+    fields.paras(
+        "exclusion",
+        "That only the home school can suspend or permanently exclude the pupil (the pupil stays on its roll), or, "
+        "for a pupil on no school's roll, that no one can; and to phone the commissioner the same day instead",
+        "Only Northbridge Academy, the pupil's home school, can suspend or permanently exclude Jay Smith: they stay "
+        "on its roll while they are with you, and only its headteacher can decide.",
+    ),
+    fields.paras(
+        "careers_guidance",
+        "The pupil's entitlement to independent careers guidance, which the school must secure (Year 8 to Year 13, "
+        "in the year group the pupil is in by the end of the placement)",
+        "From Year 8 Jay Smith is entitled to independent careers guidance, and Northbridge Academy must make sure "
+        "they get it while they are with you.",
+        note="Empty before Year 8: print it only `{%p if home_school.careers_guidance %}`.",
     ),
 )
 
@@ -250,6 +283,14 @@ PACK_FIELDS = (
     PACK_SHARED,
     PACK_NEEDS,
     PACK_SAFEGUARDING,
+    fields.text(
+        "withheld_note",
+        "What to print in place of the safeguarding status, the risks or the SEN when the commissioner keeps it out "
+        "(`shared.safeguarding_status`, `shared.risks`, `shared.sen` false): that it was withheld, by whom",
+        "Withheld by Northbridge Academy: we decided you do not need this to keep the pupil safe and taught. If you "
+        "think you do, ask our designated safeguarding lead.",
+    ),
+    PACK_HOME_SCHOOL,
     fields.yes_no(
         "fsm_eligible",
         "Whether the pupil is eligible for free school meals (section `fsm`): print it only under `shared.fsm`",
@@ -328,6 +369,8 @@ def build_provider_pack_context(placement: Placement, *, on: date, version: int 
             "expectations": common.text(organisation.child_protection_expectations),
             "concern_procedure": common.text(organisation.concern_procedure),
         },
+        "withheld_note": withheld_sentence(organisation.name),
+        "home_school": _home_school(placement, on),
         "fsm_eligible": bool(pupil.fsm_eligible) and shared[PackSection.FSM],
         "objectives": [common.objective(objective) for objective in plan.objectives] if plan is not None else [],
         "interventions": [_intervention(item) for item in plan.interventions] if plan is not None else [],
@@ -336,6 +379,22 @@ def build_provider_pack_context(placement: Placement, *, on: date, version: int 
         "emergency_contacts": [_emergency_contact(parent) for parent in pupil.parents],
         "other_emergency_contacts": _answer(pack, "other_emergency_contacts"),
         "reviews": _reviews(placement, plan),
+    }
+
+
+def _home_school(placement: Placement, on: date) -> dict[str, str]:
+    """Who alone can exclude the pupil, and their careers guidance entitlement in the year group they reach by the
+    end of the placement (or its start, when no end is planned): a pack sent in July for September is read in the
+    new school year."""
+    pupil = placement.pupil
+    school = pupil.school.name if pupil.school is not None else ""
+    commissioner = placement.commissioning_organisation.name
+    until = max(on, placement.planned_end or placement.planned_start)
+    return {
+        "exclusion": exclusion_sentence(pupil.display_name, school, commissioner),
+        "careers_guidance": careers_guidance_sentence(
+            pupil.display_name, pupil.year_group_on(until), school, commissioner
+        ),
     }
 
 
