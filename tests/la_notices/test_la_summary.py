@@ -175,5 +175,8 @@ def test_the_list_takes_the_same_number_of_queries_for_few_or_many_placements_a_
     page = text(as_la_officer.get(URL))
     assert "73 placements, page 1 of 2" in page
     assert page.count('data-label="Pupil"') == 50
+    assert f'href="{URL}?page=2"' in page
     second = text(as_la_officer.get(URL + "?page=2"))
     assert second.count('data-label="Pupil"') == 23
+    filtered = text(as_la_officer.get(URL + "?status=active"))
+    assert f'href="{URL}?page=2&amp;status=active"' in filtered  # the next page keeps the filter
