@@ -6,6 +6,7 @@ from service.auth.models import User
 from service.documents.models import Document, DocumentStatus, DocumentTemplate
 from service.end_of_placement.models import EndOfPlacement, ObjectiveOutcome
 from service.exclusions.models import Exclusion
+from service.la_notices.models import LaEvent, LaNotice
 from service.mail.models import Delivery, MessageStatus, OutboxAttachment, OutboxMessage, SecureLink
 from service.organisations.models import LocalAuthorityTeam, Organisation
 from service.placements.models import Placement, PlacementSession, PlacementStatusChange, Weekday
@@ -51,6 +52,8 @@ __all__ = [
     "EndOfPlacement",
     "EndReason",
     "Exclusion",
+    "LaEvent",
+    "LaNotice",
     "LocalAuthorityTeam",
     "MarkSource",
     "MessageStatus",

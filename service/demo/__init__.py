@@ -15,7 +15,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from service.demo import attendance, exclusions, outcomes, plans, progress_reports, provider_packs, term_dates
+from service.demo import (
+    attendance,
+    exclusions,
+    la_notices,
+    outcomes,
+    plans,
+    progress_reports,
+    provider_packs,
+    term_dates,
+)
 from service.demo.placements import add_placements
 from service.demo.world import World, add_accounts, add_pupils, organisations
 from service.extensions import db
@@ -29,6 +38,7 @@ SEEDERS: tuple[Callable[[World], None], ...] = (
     outcomes.load,
     progress_reports.load,
     exclusions.load,
+    la_notices.load,
 )
 
 

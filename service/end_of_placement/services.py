@@ -19,6 +19,8 @@ from service.documents.types import DocumentType
 from service.end_of_placement.models import EndOfPlacement, ObjectiveOutcome
 from service.errors import FieldError
 from service.extensions import db
+from service.la_notices import services as la_notices
+from service.la_notices.models import LaEvent
 from service.placements import services as placements
 from service.placements.models import Placement
 from service.rules.destination import NeetFollowUp, destination_problems
@@ -141,6 +143,7 @@ def end_placement(
         user,
         {"reason": record.reason.value, "destination": record.destination.value if record.destination else None},
     )
+    la_notices.tell_local_authority(user, placement, LaEvent.ENDED)  # emailed after the caller's commit
     db.session.flush()
     if DocumentType.END_OF_PLACEMENT_REPORT not in documents.context_builders():
         return None

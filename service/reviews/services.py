@@ -24,6 +24,8 @@ from service.documents.models import Document
 from service.documents.types import DocumentType
 from service.errors import FieldError
 from service.extensions import db
+from service.la_notices import services as la_notices
+from service.la_notices.models import LaEvent
 from service.placements.models import Placement
 from service.reviews.models import ObjectiveProgress, Review
 from service.rules.attendance_codes import attendance_summary
@@ -144,6 +146,7 @@ def record_review(
     placement.reviews.append(review)
     if review.extension_agreed and review.new_end_date is not None:
         placement.planned_end = review.new_end_date
+        la_notices.tell_local_authority(user, placement, LaEvent.EXTENDED)  # emailed after the caller's commit
     db.session.flush()
     audit.record("create", "review", review.id, user, {"placement_id": placement.id, "number": number})
     today = on or date.today()

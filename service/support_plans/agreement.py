@@ -22,6 +22,8 @@ from service.documents import services as documents
 from service.documents.models import Document
 from service.documents.types import DocumentType
 from service.extensions import db
+from service.la_notices import services as la_notices
+from service.la_notices.models import LaEvent
 from service.placements import services as placements
 from service.placements.models import Placement
 from service.providers.services import provider_warnings
@@ -222,6 +224,7 @@ def agree_plan(user: User, placement: Placement, output_dir: Path, on: date | No
     problems = blockers(agreement_checks(placement, today))
     if problems:
         raise PlanError("agree", "The plan cannot be agreed yet: " + " ".join(p.message for p in problems))
+    first_agreement = plan.agreed_at is None
     plan.agreed_at = utcnow()
     plan.agreed_by_id = user.id
     if placement.status is PlacementStatus.DRAFT:
@@ -229,5 +232,7 @@ def agree_plan(user: User, placement: Placement, output_dir: Path, on: date | No
     if placement.status is PlacementStatus.REFERRED:
         placements.change_status(user, placement, PlacementStatus.AGREED, "Support plan agreed", today)
     audit.record("agree", "support_plan", placement.id, user)
+    if first_agreement:
+        la_notices.tell_local_authority(user, placement, LaEvent.AGREED)  # emailed after the caller's commit
     db.session.flush()
     return documents.request_document(user, placement, DocumentType.SUPPORT_PLAN, output_dir, on=today)

@@ -213,6 +213,8 @@ MATRIX: dict[str, tuple[int, ...]] = {
     "/summary.xlsx": (FOUND, FORBIDDEN, OK, OK, FORBIDDEN, OK),
     "/summary/census.csv": (FOUND, FORBIDDEN, OK, OK, FORBIDDEN, FORBIDDEN),
     "/summary/census.csv?term=all": (FOUND, FORBIDDEN, OK, OK, FORBIDDEN, FORBIDDEN),
+    # For LA officers only (tests/la_notices): a school's commissioners and everyone else are refused.
+    "/local-authority/placements": (FOUND, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN),
 }
 
 # Flask's rule syntax for each route template above, to prove the table covers every route.
