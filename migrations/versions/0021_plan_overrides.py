@@ -4,7 +4,7 @@
 row per check a senior leader set aside (with, for the registration check, the report to the DfE, Ofsted and the
 Virtual AP Headteacher). ``plan_desktop_reviews``: the desk-top review of a provider not on the LA's list and its
 report to the Virtual AP Headteacher, per plan. The registration overrides held on ``support_plans`` move into
-``plan_overrides`` (without a report: none was recorded then) and their columns go.
+``plan_overrides`` (without a report: none was recorded then); the plan's old columns stay, no longer used.
 
 Revision ID: 0021
 Revises: 0020
@@ -22,8 +22,9 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("users") as batch:
-        batch.add_column(sa.Column("senior_leader", sa.Boolean(), server_default=sa.false(), nullable=False))
+    # A plain ADD COLUMN, not a batch: rebuilding ``users`` on SQLite would drop the table under every row that
+    # points at it.
+    op.add_column("users", sa.Column("senior_leader", sa.Boolean(), server_default=sa.false(), nullable=False))
 
     op.create_table(
         "plan_overrides",
@@ -82,21 +83,12 @@ def upgrade() -> None:
         WHERE TRIM(registration_override_reason) <> ''
         """
     )
-    with op.batch_alter_table("support_plans") as batch:
-        batch.drop_constraint("fk_support_plans_registration_override_by_id_users", type_="foreignkey")
-        batch.drop_column("registration_override_at")
-        batch.drop_column("registration_override_by_id")
-        batch.drop_column("registration_override_reason")
+    # The plan's old columns stay, untouched and no longer read or written: dropping a column with a foreign key
+    # rebuilds ``support_plans`` on SQLite, and dropping the old table with foreign keys on would cascade-delete
+    # every plan's objectives and interventions.
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("support_plans") as batch:
-        batch.add_column(sa.Column("registration_override_reason", sa.Text(), server_default="", nullable=False))
-        batch.add_column(sa.Column("registration_override_by_id", sa.Integer(), nullable=True))
-        batch.add_column(sa.Column("registration_override_at", sa.DateTime(), nullable=True))
-        batch.create_foreign_key(
-            "fk_support_plans_registration_override_by_id_users", "users", ["registration_override_by_id"], ["id"]
-        )
     # The latest registration override of each plan goes back onto the plan.
     op.execute(
         """
@@ -117,5 +109,4 @@ def downgrade() -> None:
     op.drop_table("plan_desktop_reviews")
     op.drop_index(op.f("ix_plan_overrides_placement_id"), table_name="plan_overrides")
     op.drop_table("plan_overrides")
-    with op.batch_alter_table("users") as batch:
-        batch.drop_column("senior_leader")
+    op.drop_column("users", "senior_leader")  # SQLite 3.35 and later drop a plain column in place
