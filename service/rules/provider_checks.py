@@ -1,4 +1,4 @@
-"""Date rules behind the checks a commissioner makes before using an alternative provision provider.
+"""The checks a commissioner makes before using an alternative provision provider, and which of them stop a plan.
 
 Why this module exists: the commissioning school stays responsible for a pupil's safety and education while the pupil is
 at a provider (the Oxfordshire AP directory advice and commissioning guidance), so before placing a pupil it must know
@@ -17,6 +17,9 @@ Rules:
   and uninsured from the next. Renewal paperwork takes time, so a policy ending within
   :data:`INSURANCE_WARNING_DAYS` days counts as expiring soon: the commissioner should ask for the renewal
   before the placement starts rather than find a gap afterwards.
+* **What stops a plan** (:func:`provider_blocks`): no trained lead or deputy, no vetting confirmation, insurance
+  not in force through the planned start, an unsatisfactory QA outcome, or an unlisted provider without a recorded
+  desk-top review and report to the Virtual AP Headteacher. What only warns is :func:`provider_cautions`.
 """
 
 from __future__ import annotations
