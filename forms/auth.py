@@ -54,4 +54,5 @@ class UserForm(FlaskForm):
         ],
     )
     is_active = BooleanField("Account is active", default=True)
+    senior_leader = BooleanField("Senior leader: may override a provider check, with a reason", default=False)
     submit = SubmitField("Save account", widget=GovSubmitInput())

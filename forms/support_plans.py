@@ -254,13 +254,36 @@ DEFAULT_ATTENDANCE_ARRANGEMENTS = (
 
 
 class OverrideForm(FlaskForm):
-    override_reason = TextAreaField(
-        "Why is this provider being used despite the registration risk?",
-        widget=GovTextArea(),
-        validators=[InputRequired("Say why this provider is being used"), Length(max=MAX_TEXT)],
-        description="This is recorded with your name. Tell the DfE and the LA about the provider.",
+    """A senior leader sets one blocking check aside (``check``), with a reason; registration needs the report too."""
+
+    check = RadioField(
+        "Which check do you override?",
+        widget=GovRadioInput(),
+        choices=[],
+        validators=[InputRequired("Select the check you override")],
     )
-    submit = SubmitField("Record the override", widget=GovSubmitInput())
+    override_reason = TextAreaField(
+        "Why should the plan go ahead despite this check?",
+        widget=GovTextArea(),
+        validators=[InputRequired("Say why the plan should go ahead despite this check"), Length(max=MAX_TEXT)],
+        description="At least a sentence. It is recorded with your name, and printed in the plan.",
+    )
+    reported_on = DateField(
+        "Date the provider was reported to the DfE, Ofsted and the Virtual AP Headteacher",
+        description="Only for the registration check: a suspected unregistered school must be reported.",
+    )
+    reported_by = StringField("Who made the report", widget=GovTextInput(), validators=SHORT_TEXT)
+    submit = SubmitField("Override this check", widget=GovSubmitInput())
+
+
+class DesktopReviewForm(FlaskForm):
+    """The desk-top review of a provider not on the LA's approved list, and the report to the Virtual AP Headteacher."""
+
+    reviewed_on = DateField("Date of the desk-top review")
+    reviewed_by = StringField("Who carried out the desk-top review", widget=GovTextInput(), validators=SHORT_TEXT)
+    reported_on = DateField("Date it was reported to the Virtual AP Headteacher")
+    reported_by = StringField("Who reported it", widget=GovTextInput(), validators=SHORT_TEXT)
+    submit = SubmitField("Record the desk-top review", widget=GovSubmitInput())
 
 
 class AgreeForm(FlaskForm):

@@ -34,6 +34,7 @@ from service.rules.provider_pack import PackSection
 from service.rules.roles import Role
 from service.signing.models import RequestStatus, SignatureRequest, Signer, SignerRole, SignerStatus, SigningMethod
 from service.support_plans.models import PlanIntervention, PlanObjective, SupportPlan
+from service.support_plans.overrides import DesktopReview, PlanOverride
 from service.term_dates.models import TermDate
 from service.visits.models import Visit
 
@@ -44,6 +45,7 @@ __all__ = [
     "ContactConfirmation",
     "DeliveredBy",
     "Delivery",
+    "DesktopReview",
     "AuditEvent",
     "Destination",
     "Document",
@@ -73,6 +75,7 @@ __all__ = [
     "PlacementStatusChange",
     "PlanIntervention",
     "PlanObjective",
+    "PlanOverride",
     "ProgressRating",
     "ProgressReport",
     "Provider",

@@ -30,6 +30,7 @@ def build() -> Document:
         _assessment_of_need,
         _support_plan,
         _changes_agreed_at_reviews,
+        _checks_overridden,
         _agreement_and_signatures,
     ):
         section(doc)
@@ -254,6 +255,28 @@ def _changes_agreed_at_reviews(doc: Document) -> None:
             "{{ r.changes_to_outcomes|or_dash }}",
             "{{ r.changes_to_plan|or_dash }}",
             "{{ r.extension_agreed|yes_no }}{% if r.new_end_date %}\nNew finish date: {{ r.new_end_date }}{% endif %}",
+        ),
+        w.NONE_RECORDED,
+    )
+    doc.add_paragraph("{%p endif %}")
+
+
+def _checks_overridden(doc: Document) -> None:
+    """Checks overridden: only when a senior leader set a blocking check aside, each with its reason, who and when."""
+    doc.add_paragraph("{%p if overrides %}")
+    w.heading(doc, "Checks overridden")
+    doc.add_paragraph("A senior leader overrode these checks so that the plan could be agreed.")
+    table = w.new_table(doc, (3.4, 4.6, 4.6, 2.6, 2.2))
+    w.column_headings(table, "Check", "What it said", "Reason", "Overridden by", "On")
+    w.loop_rows(
+        table,
+        "o in overrides",
+        (
+            "{{ o.check }}",
+            "{{ o.what|or_dash }}",
+            "{{ o.reason }}{% if o.reported %}\n{{ o.reported }}.{% endif %}",
+            "{{ o.by }}",
+            "{{ o.on }}",
         ),
         w.NONE_RECORDED,
     )

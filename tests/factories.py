@@ -3,7 +3,7 @@ session, as in production) see them."""
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date, time, timedelta
 from decimal import Decimal
 
 import factory
@@ -20,7 +20,7 @@ from service.placements.models import Placement, PlacementSession, PlacementStat
 from service.progress_reports.models import ProgressReport, ReportStatus
 from service.provider_packs.models import ProviderPack
 from service.providers import contacts
-from service.providers.models import ApprovedListStatus, Provider, ProviderContact
+from service.providers.models import ApprovedListStatus, Provider, ProviderContact, QaOutcome
 from service.pupils.models import ParentCarer, Pupil
 from service.reviews.models import ObjectiveProgress, Review
 from service.rules.decision import Circumstance, DecisionMaker
@@ -98,8 +98,20 @@ class ProviderFactory(Base):
     name = factory.Sequence(lambda n: f"Provider {n}")
     organisation = factory.SubFactory(ProviderOrganisationFactory)
     approved_list_status = ApprovedListStatus.APPROVED
+    # A provider that meets every check that stops a plan (``rules.provider_checks.provider_blocks``): a lead and a
+    # deputy trained within two years, vetting confirmed, insured for years after any test's start, QA satisfactory.
+    # Tests of a failing check set the one they need.
     dsl_name = "Dee Safeguarding"
     dsl_phone = "01632 960001"
+    dsl_training_date = factory.LazyFunction(lambda: date.today() - timedelta(days=365))
+    deputy_dsl_name = "Dan Deputy"
+    deputy_dsl_phone = "01632 960002"
+    deputy_dsl_training_date = factory.LazyFunction(lambda: date.today() - timedelta(days=365))
+    vetting_confirmed = True
+    vetting_confirmed_on = factory.LazyFunction(lambda: date.today() - timedelta(days=365))
+    insurance_expiry = factory.LazyFunction(lambda: date.today() + timedelta(days=3650))
+    qa_outcome = QaOutcome.SATISFACTORY
+    qa_date = factory.LazyFunction(lambda: date.today() - timedelta(days=365))
 
 
 class ProviderContactFactory(Base):

@@ -26,6 +26,9 @@ class User(TimestampMixin, Base):
     role: Mapped[Role] = mapped_column(enum_column(Role))
     organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"), index=True)
     is_active: Mapped[bool] = mapped_column(default=True)
+    #: Granted by the organisation's admin to a commissioner: may override a blocking provider check, with a reason
+    #: (``service.support_plans.overrides``).
+    senior_leader: Mapped[bool] = mapped_column(default=False)
     session_version: Mapped[int] = mapped_column(default=1)
     last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 

@@ -79,6 +79,8 @@ class AccountDetails:
     role: Role
     password: str | None
     is_active: bool = True
+    #: May override a blocking provider check, with a reason (``support_plans.overrides``): commissioners only.
+    senior_leader: bool = False
 
 
 def users_of(organisation_id: int) -> list[User]:
@@ -102,6 +104,7 @@ def create_user(organisation: Organisation, details: AccountDetails, actor: User
     if not details.password:
         raise AccountError("password", "Enter a password for the new account")
     _check_password(details.password)
+    _check_senior_leader(details)
     user = User(
         name=details.name.strip(),
         email=email,
@@ -109,10 +112,13 @@ def create_user(organisation: Organisation, details: AccountDetails, actor: User
         organisation_id=organisation.id,
         password_hash=hash_password(details.password),
         is_active=details.is_active,
+        senior_leader=details.senior_leader,
     )
     db.session.add(user)
     db.session.flush()
     audit.record("create", "user", user.id, actor, {"role": details.role.value}, organisation_id=organisation.id)
+    if details.senior_leader:
+        audit.record("grant_senior_leader", "user", user.id, actor, organisation_id=organisation.id)
     return user
 
 
@@ -125,8 +131,14 @@ def update_user(user: User, details: AccountDetails, actor: User) -> User:
         raise AccountError("email", "An account with this email address already exists")
     if user.id == actor.id and (not details.is_active or details.role is not Role.ADMIN):
         raise AccountError("role", "You cannot remove your own administrator access or deactivate yourself")
-    changed = [f for f in ("name", "email", "role", "is_active") if getattr(user, f) != getattr(details, f)]
+    _check_senior_leader(details)
+    fields = ("name", "email", "role", "is_active", "senior_leader")
+    changed = [f for f in fields if getattr(user, f) != getattr(details, f)]
     user.name, user.email, user.role, user.is_active = details.name.strip(), email, details.role, details.is_active
+    if "senior_leader" in changed:
+        user.senior_leader = details.senior_leader
+        action = "grant_senior_leader" if details.senior_leader else "revoke_senior_leader"
+        audit.record(action, "user", user.id, actor)
     if details.password:
         _check_password(details.password)
         user.password_hash = hash_password(details.password)
@@ -147,6 +159,12 @@ def _why_sessions_end(user: User, changed: list[str]) -> SessionEnd:
     if "role" in changed:
         return SessionEnd.ROLE_CHANGED
     return SessionEnd.DEACTIVATED  # reactivated: nothing was open; a session from before still stays ended
+
+
+def _check_senior_leader(details: AccountDetails) -> None:
+    """Only a commissioner can be a senior leader: the grant lets them override checks on plans they commission."""
+    if details.senior_leader and details.role is not Role.COMMISSIONER:
+        raise AccountError("senior_leader", "Only a commissioner can be a senior leader")
 
 
 def _check_password(password: str) -> None:

@@ -131,4 +131,5 @@ def _details(form: UserForm) -> accounts.AccountDetails:
         role=Role(form.role.data),
         password=form.password.data or None,
         is_active=bool(form.is_active.data),
+        senior_leader=bool(form.senior_leader.data),
     )

@@ -22,6 +22,7 @@ from service.demo import (
     outcomes,
     plans,
     progress_reports,
+    provider_checks,
     provider_packs,
     term_dates,
 )
@@ -33,6 +34,7 @@ from service.extensions import db
 SEEDERS: tuple[Callable[[World], None], ...] = (
     term_dates.load,
     plans.load,
+    provider_checks.load,
     provider_packs.load,
     attendance.load,
     outcomes.load,

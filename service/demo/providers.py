@@ -20,8 +20,9 @@ from service.rules.organisations import OrganisationKind
 
 
 def catalogue(today: date) -> dict[str, Provider]:
-    """Horizon, Oak Tree and Riverside approved (Riverside registered with the DfE), Fresh Start Farm not on the list
-    with its checks outstanding, so every state of the approved list shows."""
+    """Horizon, Oak Tree and Riverside approved (Riverside registered with the DfE), each meeting every check that
+    stops a plan; Fresh Start Farm not on the list, its approval criteria outstanding, and its insurance lapsed ten
+    days ago: the provider check that blocks Tyler's draft plan (``demo.provider_checks``)."""
 
     def criteria(met_all: bool) -> list[ProviderCriterion]:
         return [
@@ -147,10 +148,16 @@ def catalogue(today: date) -> dict[str, Provider]:
             approved_list_status=ApprovedListStatus.NOT_ON_LIST,
             criteria=criteria(False),
             dsl_name="Rob Fenton",
-            dsl_training_date=today - timedelta(days=900),
-            vetting_confirmed=False,
+            dsl_phone="01632 960442",
+            dsl_training_date=recent,
+            deputy_dsl_name="Gwen Fenton",
+            deputy_dsl_phone="01632 960443",
+            deputy_dsl_training_date=recent,
+            vetting_confirmed=True,
+            vetting_confirmed_on=recent,
             insurance_expiry=today - timedelta(days=10),
-            qa_outcome=QaOutcome.NOT_YET_ASSESSED,
+            qa_outcome=QaOutcome.ACTIONS_REQUIRED,
+            qa_date=recent,
             services_offered="Outdoor and land-based learning",
         ),
     }

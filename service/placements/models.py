@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from service.provider_packs.models import ProviderPack
     from service.reviews.models import Review
     from service.support_plans.models import SupportPlan
+    from service.support_plans.overrides import PlanOverride
 
 
 class Weekday(int, enum.Enum):
@@ -78,6 +79,9 @@ class Placement(TimestampMixin, Base):
     end_of_placement: Mapped[EndOfPlacement | None] = relationship(
         back_populates="placement", uselist=False, cascade="all, delete-orphan"
     )
+    #: Checks a senior leader overrode on this placement's plan, oldest first (read-only here: rows are written by
+    #: ``service.support_plans.overrides``, and the documents read them through this).
+    plan_overrides: Mapped[list[PlanOverride]] = relationship(viewonly=True, order_by="PlanOverride.id")
 
     @property
     def hours_per_week(self) -> Decimal:

@@ -1,10 +1,10 @@
-"""Agreeing an AP Support Plan: the checks before agreement, the registration override, the agreement itself.
+"""Agreeing an AP Support Plan: the checks before agreement and the agreement itself.
 
 Agreement is the moment the law and the guidance bite: the package must be full time or say why not, the
 pupil's age and year group are shown, who must decide is named, a provider that would have to register as an
-independent school cannot be used without a recorded override, and the first review must fall within half a
-term. ``agreement_checks`` gathers all of that, each with its reason, so the check page and the agree action
-apply exactly the same rules.
+independent school or that fails a provider check cannot be used without a senior leader's recorded override
+(``overrides``), and the first review must fall within half a term. ``agreement_checks`` gathers all of that,
+each with its reason, so the check page and the agree action apply exactly the same rules.
 """
 
 from __future__ import annotations
@@ -26,7 +26,6 @@ from service.la_notices import services as la_notices
 from service.la_notices.models import LaEvent
 from service.placements import services as placements
 from service.placements.models import Placement
-from service.providers.services import provider_warnings
 from service.pupils.models import SenStatus
 from service.rules.dates import uk_date
 from service.rules.decision import who_decides
@@ -36,6 +35,8 @@ from service.rules.registration import PlacedPupil, registration_risk
 from service.rules.review_dates import check_review_date
 from service.rules.school_age import destination_planning_due, is_compulsory_school_age
 from service.support_plans.checks import Check, Severity, blockers
+from service.support_plans.overrides import REGISTRATION, apply_overrides
+from service.support_plans.provider_checks import provider_checks
 from service.support_plans.registration import registration_rule
 from service.support_plans.services import (
     STEP_BY_SLUG,
@@ -129,33 +130,12 @@ def agreement_checks(placement: Placement, on: date) -> list[Check]:
     risk = registration_risk(
         bool(placement.provider.dfe_registered), _placed_pupils(placement, on), registration_rule(), on
     )
-    if risk.at_risk:
-        overridden = bool(plan and plan.registration_override_reason.strip())
-        message = risk.message
-        if overridden:
-            by = plan.registration_override_by.name if plan.registration_override_by else "a commissioner"
-            message += f" Override recorded by {by}: “{plan.registration_override_reason}”."
-        checks.append(
-            Check(
-                "registration",
-                "Provider registration",
-                Severity.WARNING if overridden else Severity.BLOCKER,
-                message,
-                overridable=True,
-            )
-        )
+    if risk.at_risk:  # a senior leader may override it, with the report to the DfE, Ofsted and the VAH (overrides)
+        checks.append(Check(REGISTRATION, "Provider registration", Severity.BLOCKER, risk.message, overridable=True))
     else:
-        checks.append(Check("registration", "Provider registration", Severity.OK, risk.message))
+        checks.append(Check(REGISTRATION, "Provider registration", Severity.OK, risk.message))
 
-    warnings = provider_warnings(placement.provider, on)
-    if warnings:
-        checks.append(
-            Check("provider", "Provider checks", Severity.WARNING, " ".join(w.rstrip(".") + "." for w in warnings))
-        )
-    else:
-        checks.append(
-            Check("provider", "Provider checks", Severity.OK, "The provider's due-diligence record is complete.")
-        )
+    checks.extend(provider_checks(placement, on))
 
     review = check_review_date(
         start, plan.review_date if plan else None, term_dates(placement.commissioning_organisation_id)
@@ -169,7 +149,7 @@ def agreement_checks(placement: Placement, on: date) -> list[Check]:
             "arrangements",
         )
     )
-    return checks
+    return apply_overrides(placement, checks)
 
 
 def _placed_pupils(placement: Placement, on: date) -> list[PlacedPupil]:
@@ -198,18 +178,6 @@ def placed(placement: Placement, on: date) -> PlacedPupil:
 
 
 # -- overriding and agreeing -------------------------------------------------------------------------
-
-
-def record_registration_override(user: User, placement: Placement, reason: str) -> None:
-    """Record why the commissioner uses a provider at registration risk anyway: a named person, a reason."""
-    plan = plan_for_editing(user, placement)
-    reason = reason.strip()
-    if len(reason) < 10:
-        raise PlanError("override_reason", "Say why this provider is being used despite the registration risk")
-    plan.registration_override_reason = reason
-    plan.registration_override_by_id = user.id
-    plan.registration_override_at = utcnow()
-    audit.record("override", "support_plan", placement.id, user, {"rule": "registration"})
 
 
 def agree_plan(user: User, placement: Placement, output_dir: Path, on: date | None = None) -> Document:

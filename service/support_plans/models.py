@@ -54,7 +54,9 @@ class SupportPlan(TimestampMixin, Base):
     agreed_actions: Mapped[str] = mapped_column(sa.Text, default="")
     review_date: Mapped[date | None] = mapped_column(nullable=True)
 
-    # The registration-risk override: only with a reason, and who gave it.
+    # Overrides of blocking checks (registration among them) are rows of their own: ``overrides.PlanOverride``.
+    # These three held the registration override before; migration 0021 copied them there. Nothing reads or writes
+    # them now; they stay because dropping them would rebuild this table on SQLite (see the migration).
     registration_override_reason: Mapped[str] = mapped_column(sa.Text, default="")
     registration_override_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), nullable=True)
     registration_override_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
@@ -64,7 +66,6 @@ class SupportPlan(TimestampMixin, Base):
 
     placement: Mapped[Placement] = relationship(back_populates="support_plan")
     agreed_by: Mapped[User | None] = relationship(foreign_keys=[agreed_by_id])
-    registration_override_by: Mapped[User | None] = relationship(foreign_keys=[registration_override_by_id])
     objectives: Mapped[list[PlanObjective]] = relationship(
         back_populates="support_plan", cascade="all, delete-orphan", order_by="PlanObjective.position"
     )

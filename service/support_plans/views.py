@@ -16,21 +16,25 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from forms.support_plans import (
     OUTCOME_HINTS,
     AgreeForm,
+    DesktopReviewForm,
     OverrideForm,
     StepForm,
 )
 from service.access import keeps_answers, roles_required
 from service.auth.kept_answers import kept_formdata
+from service.auth.models import User
 from service.documents.jobs import produce_document
 from service.extensions import db
 from service.mail.jobs import deliver_message
 from service.placements.access import placement_or_404
 from service.placements.models import Placement
+from service.providers.models import ApprovedListStatus
 from service.queue import enqueue_after_commit
 from service.rules.full_time import FULL_TIME_HOURS, PartTimeReason, package_check
 from service.rules.outcomes import OutcomeArea
 from service.rules.roles import Role
-from service.support_plans import agreement, services
+from service.support_plans import agreement, overrides, services
+from service.support_plans.checks import Check, Severity
 from service.support_plans.models import SupportPlan
 from service.support_plans.steps import STEP_PAGES, form_hours, missing_answers
 
@@ -58,13 +62,26 @@ def task_list(placement_id: int) -> str:
 def check_answers(placement_id: int) -> str:
     user, placement = placement_or_404(placement_id)
     db.session.commit()
-    return _check_page(placement, OverrideForm(formdata=None), AgreeForm(formdata=None))
+    return _check_page(user, placement, OverrideForm(formdata=None), AgreeForm(formdata=None))
 
 
-def _check_page(placement: Placement, override_form: OverrideForm, agree_form: AgreeForm, status: int = 200) -> Any:
+def _check_page(
+    user: User,
+    placement: Placement,
+    override_form: OverrideForm,
+    agree_form: AgreeForm,
+    status: int = 200,
+    review_form: DesktopReviewForm | None = None,
+) -> Any:
     today = date.today()
     checks = agreement.agreement_checks(placement, today)
     plan = placement.support_plan
+    overridable = [check for check in checks if check.overridable and check.severity is Severity.BLOCKER]
+    _override_choices(override_form, overridable)
+    review = overrides.desktop_review_of(placement)
+    if review_form is None:
+        review_form = DesktopReviewForm(formdata=None, obj=review)
+    failed = next((f for f in (override_form, review_form) if f.errors), None)
     return (
         render_template(
             "support_plans/check.html",
@@ -78,7 +95,13 @@ def _check_page(placement: Placement, override_form: OverrideForm, agree_form: A
             part_time_label=PartTimeReason(plan.part_time_reason).label if plan and plan.part_time_reason else "",
             outcome_areas=list(OutcomeArea),
             override_form=override_form,
-            form=override_form if override_form.errors else agree_form,
+            overridable=overridable,
+            senior_leader=overrides.is_senior_leader(user),
+            overrides=placement.plan_overrides,
+            review_form=review_form,
+            desktop_review=review,
+            on_approved_list=placement.provider.approved_list_status is ApprovedListStatus.APPROVED,
+            form=failed or agree_form,
             agree_form=agree_form,
             editable=placement.status in services.EDITABLE_STATUSES,
             today=today,
@@ -90,19 +113,65 @@ def _check_page(placement: Placement, override_form: OverrideForm, agree_form: A
 @bp.route("/placements/<int:placement_id>/plan/override", methods=["POST"])
 @roles_required(Role.COMMISSIONER)
 def record_override(placement_id: int) -> Any:
+    """A senior leader overrides one blocking check; anyone else is refused (403) whatever they post."""
     user, placement = placement_or_404(placement_id, audited=False)
+    if not overrides.is_senior_leader(user):
+        abort(403)
+    checks = agreement.agreement_checks(placement, date.today())
     form = OverrideForm()
+    _override_choices(form, [c for c in checks if c.overridable and c.severity is Severity.BLOCKER])
     if form.validate_on_submit():
+        check = next(c for c in checks if c.key == form.check.data)
         try:
-            agreement.record_registration_override(user, placement, form.override_reason.data or "")
+            overrides.record_override(
+                user,
+                placement,
+                check,
+                form.override_reason.data or "",
+                form.reported_on.data,
+                form.reported_by.data or "",
+            )
         except services.PlanError as error:
             db.session.rollback()
-            form.override_reason.errors = [error.message]
+            field = getattr(form, error.field, form.override_reason)
+            field.errors = [*field.errors, error.message]
         else:
             db.session.commit()
-            flash("Override recorded with your name.", "success")
+            flash(f"“{check.title}” overridden, with your name and reason.", "success")
             return redirect(url_for("support_plans.check_answers", placement_id=placement_id))
-    return _check_page(placement, form, AgreeForm(formdata=None), 400)
+    return _check_page(user, placement, form, AgreeForm(formdata=None), 400)
+
+
+@bp.route("/placements/<int:placement_id>/plan/desktop-review", methods=["POST"])
+@roles_required(Role.COMMISSIONER)
+def record_desktop_review(placement_id: int) -> Any:
+    """Record the desk-top review of an unlisted provider and its report to the Virtual AP Headteacher."""
+    user, placement = placement_or_404(placement_id, audited=False)
+    form = DesktopReviewForm()
+    if form.validate_on_submit():
+        try:
+            overrides.record_desktop_review(
+                user,
+                placement,
+                form.reviewed_on.data,
+                form.reviewed_by.data or "",
+                form.reported_on.data,
+                form.reported_by.data or "",
+            )
+        except services.PlanError as error:
+            db.session.rollback()
+            field = getattr(form, error.field)
+            field.errors = [*field.errors, error.message]
+        else:
+            db.session.commit()
+            flash("Desk-top review and report recorded.", "success")
+            return redirect(url_for("support_plans.check_answers", placement_id=placement_id))
+    return _check_page(user, placement, OverrideForm(formdata=None), AgreeForm(formdata=None), 400, review_form=form)
+
+
+def _override_choices(form: OverrideForm, overridable: list[Check]) -> None:
+    """The checks a senior leader may override now: the blockers that allow it."""
+    form.check.choices = [(check.key, check.title) for check in overridable]
 
 
 @bp.route("/placements/<int:placement_id>/plan/agree", methods=["POST"])

@@ -68,7 +68,20 @@ POST_MATRIX: dict[str, tuple[tuple[int, ...], dict[str, Any]]] = {
         (FOUND, FORBIDDEN, BAD, MISSING, FORBIDDEN, FORBIDDEN),
         {"child_views": "Posted by the access test", "action": "save"},
     ),
-    "/placements/{placement}/plan/override": ((FOUND, FORBIDDEN, BAD, MISSING, FORBIDDEN, FORBIDDEN), {}),
+    # Only a senior leader overrides: the plain commissioner is refused like everyone else.
+    "/placements/{placement}/plan/override": (
+        (FOUND, FORBIDDEN, FORBIDDEN, MISSING, FORBIDDEN, FORBIDDEN),
+        {"check": "registration", "override_reason": "Posted by the access test, with a long enough reason."},
+    ),
+    "/placements/{placement}/plan/desktop-review": (
+        (FOUND, FORBIDDEN, FOUND, MISSING, FORBIDDEN, FORBIDDEN),
+        {
+            **{f"reviewed_on-{k}": v for k, v in (("day", "1"), ("month", "9"), ("year", "2025"))},
+            "reviewed_by": "Access test",
+            **{f"reported_on-{k}": v for k, v in (("day", "2"), ("month", "9"), ("year", "2025"))},
+            "reported_by": "Access test",
+        },
+    ),
     "/placements/{placement}/plan/agree": ((FOUND, FORBIDDEN, FOUND, MISSING, FORBIDDEN, FORBIDDEN), {}),
     "/placements/{placement}/reviews/new": ((FOUND, FORBIDDEN, FOUND, MISSING, FORBIDDEN, FORBIDDEN), {}),
     "/term-dates": ((FOUND, BAD, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN), {"name": "Spring 1"}),

@@ -111,6 +111,7 @@ MATRIX: dict[str, tuple[int, ...]] = {
     "/placements/{placement}/plan/no-such-step": (FOUND, FORBIDDEN, MISSING, MISSING, FORBIDDEN, FORBIDDEN),
     # POST-only; a GET falls through to the step route, which knows no such step.
     "/placements/{placement}/plan/override": (FOUND, FORBIDDEN, MISSING, MISSING, FORBIDDEN, FORBIDDEN),
+    "/placements/{placement}/plan/desktop-review": (FOUND, FORBIDDEN, MISSING, MISSING, FORBIDDEN, FORBIDDEN),
     "/placements/{placement}/plan/agree": (FOUND, FORBIDDEN, MISSING, MISSING, FORBIDDEN, FORBIDDEN),
     "/placements/{placement}/reviews/new": (FOUND, FORBIDDEN, FOUND, MISSING, FORBIDDEN, FORBIDDEN),
     "/placements/{placement}/reviews/1": (FOUND, FORBIDDEN, OK, MISSING, OK, FORBIDDEN),
@@ -238,6 +239,7 @@ RULES = {
     "/placements/<int:placement_id>/plan/check": "/placements/{placement}/plan/check",
     "/placements/<int:placement_id>/plan/<step>": "/placements/{placement}/plan/views",
     "/placements/<int:placement_id>/plan/override": "/placements/{placement}/plan/override",
+    "/placements/<int:placement_id>/plan/desktop-review": "/placements/{placement}/plan/desktop-review",
     "/placements/<int:placement_id>/plan/agree": "/placements/{placement}/plan/agree",
     "/placements/<int:placement_id>/reviews/new": "/placements/{placement}/reviews/new",
     "/placements/<int:placement_id>/reviews/<int:number>": "/placements/{placement}/reviews/1",

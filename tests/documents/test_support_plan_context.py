@@ -22,6 +22,7 @@ from service.rules.decision import Circumstance, DecisionMaker
 from service.rules.full_time import DeliveredBy, PartTimeReason
 from service.rules.placement_status import PlacementStatus
 from service.support_plans.models import SupportPlan
+from service.support_plans.overrides import PlanOverride
 from tests import factories
 from tests.documents.conftest import all_text, default_template
 
@@ -203,7 +204,19 @@ def plan(placement, db_session):  # type: ignore[no-untyped-def]
         part_time_detail="In school on Monday and Friday.",
         agreed_at=datetime(2026, 6, 30, 23, 30, tzinfo=UTC),  # 1 July in the UK (BST)
         agreed_by=senco,
-        registration_override_reason="The provider is registering; DfE confirmed by letter.",
+    )
+    db_session.add(  # a senior leader overrode the registration check, with the report (support_plans.overrides)
+        PlanOverride(
+            placement_id=placement.id,
+            check_key="registration",
+            check_title="Provider registration",
+            check_message="The provider must register as an independent school.",
+            reason="The provider is registering; DfE confirmed by letter.",
+            by=senco,
+            at=datetime(2026, 6, 30, 9, 0, tzinfo=UTC),
+            reported_on=date(2026, 6, 29),
+            reported_by="Kay Owen",
+        )
     )
     factories.PlanObjectiveFactory(support_plan=plan, position=0)
     factories.PlanObjectiveFactory(
@@ -355,6 +368,20 @@ def test_the_agreement_says_when_in_the_uk_and_who(placement, plan) -> None:  # 
         "agreed_by": "Kay Owen",
         "registration_override_reason": "The provider is registering; DfE confirmed by letter.",
     }
+
+
+def test_the_checks_a_senior_leader_overrode_are_listed(placement, plan) -> None:  # type: ignore[no-untyped-def]
+    assert build_support_plan_context(placement, on=ON)["overrides"] == [
+        {
+            "check": "Provider registration",
+            "what": "The provider must register as an independent school.",
+            "reason": "The provider is registering; DfE confirmed by letter.",
+            "by": "Kay Owen",
+            "on": "30 June 2026",
+            "on_iso": "2026-06-30",
+            "reported": "Reported to the DfE, Ofsted and the Virtual AP Headteacher on 29 June 2026 by Kay Owen",
+        }
+    ]
 
 
 def test_only_reviews_that_changed_the_plan_are_listed(placement, plan) -> None:  # type: ignore[no-untyped-def]

@@ -162,7 +162,9 @@ def test_commissioner_sees_no_warnings_for_a_fully_compliant_provider(as_commiss
     assert "This provider&#39;s due-diligence record has no gaps today." in body
 
 
-def test_provider_staff_see_the_gaps_in_their_own_record(as_provider, provider):
+def test_provider_staff_see_the_gaps_in_their_own_record(as_provider, provider, db_session):
+    provider.insurance_expiry = None  # the factory's provider meets every check: make the gap this test shows
+    db_session.commit()
     body = text(as_provider.get(f"/providers/{provider.id}"))
     assert "Gaps in this record" in body
     assert "No insurance expiry date recorded" in body

@@ -108,15 +108,16 @@ def test_a_registered_provider_is_never_at_registration_risk(app, school, provid
     assert _by_key(placement)["registration"].severity is Severity.OK
 
 
-def test_a_provider_not_on_the_approved_list_is_a_warning_with_the_reason(app, school, provider):
+def test_a_provider_not_on_the_approved_list_blocks_until_its_desktop_review_is_recorded(app, school, provider):
     from service.providers.models import ApprovedListStatus
 
     provider.approved_list_status = ApprovedListStatus.NOT_ON_LIST
     placement = factories.PlacementFactory(pupil=factories.PupilFactory(organisation=school), provider=provider)
     _complete_plan(placement)
-    check = _by_key(placement)["provider"]
-    assert check.severity is Severity.WARNING
-    assert "Virtual" in check.message or "approved" in check.message.lower()
+    check = _by_key(placement)["provider_approved_list"]
+    assert check.severity is Severity.BLOCKER
+    assert check.overridable
+    assert "Virtual AP Headteacher" in check.message and "desk-top review" in check.message
 
 
 def test_an_unanswered_part_is_named(app, school, provider):

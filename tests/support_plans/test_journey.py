@@ -18,6 +18,7 @@ from service.pupils.models import SenStatus
 from service.rules.full_time import DeliveredBy
 from service.rules.placement_status import PlacementStatus
 from service.support_plans.models import SupportPlan
+from service.support_plans.overrides import PlanOverride
 from service.term_dates.models import TermDate
 from tests import factories
 from tests.helpers import date_fields, form_data, text
@@ -297,9 +298,10 @@ def test_term_dates_move_the_latest_review_date(as_commissioner, placement, scho
     assert "on or before 23 February 2026" in page
 
 
-def test_a_provider_at_registration_risk_needs_an_override_with_a_reason(
-    as_commissioner, placement, provider, school, db_session, default_templates
+def test_a_provider_at_registration_risk_needs_a_senior_leaders_override_with_a_reason_and_the_report(
+    as_commissioner, commissioner, placement, provider, school, db_session, default_templates
 ):
+    commissioner.senior_leader = True  # granted by the admin (tests/support_plans/test_provider_blocks.py)
     provider.dfe_registered = False
     ehcp_pupil = placement.pupil
     ehcp_pupil.sen_status = SenStatus.EHCP
@@ -314,22 +316,27 @@ def test_a_provider_at_registration_risk_needs_an_override_with_a_reason(
         assert _post_step(as_commissioner, placement.id, step, fields).status_code == 302
     check = as_commissioner.get(f"/placements/{placement.id}/plan/check")
     assert "must register as an independent school" in text(check)
-    assert "Record the override" in text(check)
+    assert "Override this check" in text(check)
+    today = date.today()
+    report = {**date_fields("reported_on", today.day, today.month, today.year), "reported_by": "Sam Senco"}
     short = as_commissioner.post(
-        f"/placements/{placement.id}/plan/override", data=form_data(check, {"override_reason": "ok"})
+        f"/placements/{placement.id}/plan/override",
+        data=form_data(check, {"check": "registration", "override_reason": "ok", **report}),
     )
     assert short.status_code == 400
-    assert "Say why this provider is being used" in text(short)
+    assert "in at least a sentence" in text(short)
     reason = "Provider has applied for registration; LA informed on 1 December."
     done = as_commissioner.post(
-        f"/placements/{placement.id}/plan/override", data=form_data(check, {"override_reason": reason})
+        f"/placements/{placement.id}/plan/override",
+        data=form_data(check, {"check": "registration", "override_reason": reason, **report}),
     )
     assert done.status_code == 302
     check = as_commissioner.get(f"/placements/{placement.id}/plan/check")
     assert reason in text(check)
     assert as_commissioner.post(f"/placements/{placement.id}/plan/agree", data=form_data(check, {})).status_code == 302
     plan = _plan(db_session, placement.id)
-    assert plan.registration_override_by_id is not None
+    override = db_session.scalars(sa.select(PlanOverride).where(PlanOverride.placement_id == placement.id)).one()
+    assert (override.check_key, override.by_id, override.reported_by) == ("registration", commissioner.id, "Sam Senco")
     assert plan.agreed_at is not None
     assert {i.delivered_by for i in plan.interventions} == {DeliveredBy.PROVIDER, DeliveredBy.SCHOOL}
 

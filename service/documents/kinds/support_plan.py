@@ -37,6 +37,7 @@ from service.documents.kinds._fields import (
 from service.documents.kinds._kind import DocumentKind, MadeFrom
 from service.documents.types import DocumentType
 from service.placements.models import Placement
+from service.rules.dates import uk_date
 from service.rules.decision import label_without_sen
 from service.rules.full_time import FULL_TIME_HOURS, DeliveredBy, PartTimeReason, package_check
 from service.rules.outcomes import OutcomeArea
@@ -46,6 +47,7 @@ from service.rules.outcomes import OutcomeArea
 if TYPE_CHECKING:
     from service.reviews.models import Review
     from service.support_plans.models import PlanIntervention, SupportPlan
+    from service.support_plans.overrides import PlanOverride
 
 # -- the fields its template may use ------------------------------------------------------------------
 
@@ -191,6 +193,26 @@ AGREEMENT = fields.group(
     note=FROM_THE_PLAN,
 )
 
+PLAN_OVERRIDES = fields.list_of(
+    "overrides",
+    "The checks a senior leader overrode so that the plan could be agreed, oldest first; empty when none was.",
+    fields.text("check", "The check that was overridden", "Provider: insurance"),
+    fields.paras(
+        "what", "What the check said when it was overridden", "The provider's insurance expired on 31 October 2025."
+    ),
+    fields.paras(
+        "reason", "The senior leader's reason", "Renewal confirmed by the insurer in writing; certificate to follow."
+    ),
+    fields.text("by", "The senior leader who overrode it", "Ms R Patel"),
+    fields.date("on", "Date it was overridden", "1 December 2025"),
+    fields.text(
+        "reported",
+        "For the registration check: when and by whom the provider was reported to the DfE, Ofsted and the Virtual "
+        "AP Headteacher; empty otherwise",
+        "",
+    ),
+)
+
 PLAN_REVIEWS = fields.list_of(
     "reviews",
     "The changes agreed at each review so far, first review first: only reviews that changed the plan.",
@@ -241,6 +263,7 @@ SCHEMA = Schema(
         ASSESSMENT,
         SUPPORT,
         AGREEMENT,
+        PLAN_OVERRIDES,
         PLAN_REVIEWS,
         SIGNATURES,
         PLAN_SHARED,
@@ -279,7 +302,8 @@ def build_support_plan_context(placement: Placement, *, on: date, version: int =
         "referral": _referral(placement, plan),
         "assessment": _assessment(placement, plan),
         "support": _support(plan),
-        "agreement": _agreement(plan),
+        "agreement": _agreement(plan, placement),
+        "overrides": [_override(override) for override in placement.plan_overrides],
         "reviews": [_review_changes(review) for review in placement.reviews if review.plan_changed],
         "signatures": signatures,
     }
@@ -399,14 +423,32 @@ def _reason_label(value: str | None) -> str:
         return value.strip()  # an older or unknown code still says something rather than nothing
 
 
-def _agreement(plan: SupportPlan | None) -> dict[str, Any]:
+def _agreement(plan: SupportPlan | None, placement: Placement) -> dict[str, Any]:
     if plan is None:
         return empty_values(AGREEMENT)
+    registration = [o for o in placement.plan_overrides if o.check_key == "registration"]
     return {
         "agreed": plan.agreed_at is not None,
         **common.date_fields("agreed_on", plan.agreed_at),
         "agreed_by": plan.agreed_by.name if plan.agreed_by is not None else "",
-        "registration_override_reason": common.text(plan.registration_override_reason),
+        "registration_override_reason": common.text(registration[-1].reason if registration else ""),
+    }
+
+
+def _override(override: PlanOverride) -> dict[str, Any]:
+    reported = ""
+    if override.reported_on is not None:
+        reported = (
+            f"Reported to the DfE, Ofsted and the Virtual AP Headteacher on {uk_date(override.reported_on)} "
+            f"by {override.reported_by}"
+        )
+    return {
+        "check": common.text(override.check_title or override.check_key),
+        "what": common.text(override.check_message),
+        "reason": common.text(override.reason),
+        "by": override.by.name if override.by is not None else "",
+        **common.date_fields("on", override.at),
+        "reported": reported,
     }
 
 
