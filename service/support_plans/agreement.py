@@ -34,6 +34,7 @@ from service.rules.registration import PlacedPupil, registration_risk
 from service.rules.review_dates import check_review_date
 from service.rules.school_age import destination_planning_due, is_compulsory_school_age
 from service.support_plans.checks import Check, Severity, blockers
+from service.support_plans.plan_checks import plan_checks
 from service.support_plans.services import (
     STEP_BY_SLUG,
     PlanError,
@@ -164,6 +165,7 @@ def agreement_checks(placement: Placement, on: date) -> list[Check]:
             "arrangements",
         )
     )
+    checks += plan_checks(placement, on)
     return checks
 
 
