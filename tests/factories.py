@@ -3,7 +3,7 @@ session, as in production) see them."""
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date, time, timedelta
 from decimal import Decimal
 
 import factory
@@ -150,7 +150,9 @@ class PlacementFactory(Base):
     decision_maker = DecisionMaker.SCHOOL_SENIOR_LEADERSHIP
     status = PlacementStatus.DRAFT
     planned_start = date(2026, 1, 5)
-    planned_end = date(2026, 7, 22)  # a plan is agreed with an end date (rules.plan_requirements)
+    # A plan is agreed with an end date (rules.plan_requirements). Two years on, so that tests counting school days
+    # up to a date of their own (attendance, To do today) never reach it.
+    planned_end = factory.LazyAttribute(lambda placement: placement.planned_start + timedelta(weeks=104))
     reason_for_referral = "Struggling in mainstream lessons."
 
     @factory.post_generation
