@@ -188,9 +188,7 @@ def _risk_assessment_rows(need: Table) -> None:
     joint = w.add_row(
         need,
         "Joint risk assessment with the provider",
-        w.if_shared(
-            "risks", f"{{{{ {ra}.joint_assessment_date }}}}\n{{{{ {ra}.joint_assessment_by }}}}"
-        ),
+        w.if_shared("risks", f"{{{{ {ra}.joint_assessment_date }}}}\n{{{{ {ra}.joint_assessment_by }}}}"),
         w.if_shared("risks", f"Separate assessment attached: {{{{ {ra}.joint_assessment_attached }}}}"),
     )
     w.label_cell(joint.cells[0])

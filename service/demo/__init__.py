@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from service.demo import attendance, outcomes, plans, progress_reports, provider_packs, term_dates
+from service.demo import attendance, outcomes, plan_safety, plans, progress_reports, provider_packs, term_dates
 from service.demo.placements import add_placements
 from service.demo.world import World, add_accounts, add_pupils, organisations
 from service.extensions import db
@@ -24,6 +24,7 @@ from service.extensions import db
 SEEDERS: tuple[Callable[[World], None], ...] = (
     term_dates.load,
     plans.load,
+    plan_safety.load,
     provider_packs.load,
     attendance.load,
     outcomes.load,

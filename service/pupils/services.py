@@ -219,7 +219,9 @@ def apply_details(pupil: Pupil, details: PupilDetails) -> list[str]:
     changed = [name for name in PUPIL_FIELDS if getattr(pupil, name) != values[name]]
     for name in changed:
         setattr(pupil, name, values[name])
-    review = pupil.ehcp_last_annual_review if details.ehcp_last_annual_review is KEEP else details.ehcp_last_annual_review
+    review = (
+        pupil.ehcp_last_annual_review if details.ehcp_last_annual_review is KEEP else details.ehcp_last_annual_review
+    )
     review = review if pupil.sen_status is SenStatus.EHCP else None  # the date means nothing without an EHCP
     if review != pupil.ehcp_last_annual_review:
         pupil.ehcp_last_annual_review = review

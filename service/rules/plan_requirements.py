@@ -78,9 +78,7 @@ def direction_latest_end(start: date, weeks: int) -> date:
     return start + timedelta(weeks=weeks) - timedelta(days=1)
 
 
-def off_site_direction_check(
-    start: date, end: date | None, direction: bool | None, max_weeks: int | None
-) -> Finding:
+def off_site_direction_check(start: date, end: date | None, direction: bool | None, max_weeks: int | None) -> Finding:
     """An off-site direction records the maximum duration agreed when it was made, and the plan ends within it."""
     if direction is None:
         return Finding(False, "Say whether the pupil is directed off site by the governing body.")

@@ -36,7 +36,9 @@ def answered(plan: SupportPlan, placement: Placement, name: str) -> bool | None:
     if name == "planned_end":
         return placement.planned_end is not None
     if name == "off_site_direction":
-        return plan.off_site_direction is False or (plan.off_site_direction is True and plan.off_site_max_weeks is not None)
+        return plan.off_site_direction is False or (
+            plan.off_site_direction is True and plan.off_site_max_weeks is not None
+        )
     if name == "risks_identified":
         return plan.risks_identified is not None and not risk_assessment_missing(plan.risk_answers)
     return None

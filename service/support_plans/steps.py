@@ -382,9 +382,7 @@ STEP_PAGES: dict[str, StepPage] = {
     "interventions": StepPage(
         STEP_FORMS["interventions"], _load_interventions, _save_interventions, _check_interventions
     ),
-    "arrangements": StepPage(
-        STEP_FORMS["arrangements"], _load_arrangements, _save_arrangements, _check_arrangements
-    ),
+    "arrangements": StepPage(STEP_FORMS["arrangements"], _load_arrangements, _save_arrangements, _check_arrangements),
 }
 
 

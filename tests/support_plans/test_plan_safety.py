@@ -32,9 +32,7 @@ NO_END = date_fields("planned_end", "", "", "")
 def placement(school, provider) -> Placement:  # type: ignore[no-untyped-def]
     pupil = factories.PupilFactory(organisation=school, legal_first_name="Eleanor", preferred_name="Ellie")
     factories.ParentCarerFactory(pupil=pupil, name="Pat Parent", relationship_to_pupil="Mother")
-    return factories.PlacementFactory(
-        pupil=pupil, provider=provider, planned_start=date(2026, 1, 5), planned_end=None
-    )
+    return factories.PlacementFactory(pupil=pupil, provider=provider, planned_start=date(2026, 1, 5), planned_end=None)
 
 
 def _fill(client, placement_id: int, **changes: dict[str, Any]) -> None:  # type: ignore[no-untyped-def]
@@ -111,17 +109,24 @@ def test_an_off_site_direction_needs_its_maximum_and_the_end_within_it(as_commis
 
     # Six weeks from Monday 5 January runs to Sunday 15 February: an end in July is beyond it.
     six_weeks = {"off_site_direction": "yes", "off_site_max_weeks": "6"}
-    assert _post_step(
-        as_commissioner, placement.id, "arrangements", {**FULL_ANSWERS["arrangements"], **six_weeks}
-    ).status_code == 302
+    assert (
+        _post_step(
+            as_commissioner, placement.id, "arrangements", {**FULL_ANSWERS["arrangements"], **six_weeks}
+        ).status_code
+        == 302
+    )
     item = _check_item(text(as_commissioner.get(f"/placements/{placement.id}/plan/check")), "off_site_direction")
     assert "after the off-site direction&#39;s agreed maximum of 6 weeks (to 15 February 2026)" in item
-    assert not _agreed(db_session, placement.id) and "cannot be agreed yet" in text(_agree(as_commissioner, placement.id))
+    assert "cannot be agreed yet" in text(_agree(as_commissioner, placement.id))
+    assert not _agreed(db_session, placement.id)
 
     within = {**six_weeks, **date_fields("planned_end", 13, 2, 2026)}
-    assert _post_step(
-        as_commissioner, placement.id, "arrangements", {**FULL_ANSWERS["arrangements"], **within}
-    ).status_code == 302
+    assert (
+        _post_step(
+            as_commissioner, placement.id, "arrangements", {**FULL_ANSWERS["arrangements"], **within}
+        ).status_code
+        == 302
+    )
     assert "The plan is agreed" in text(_agree(as_commissioner, placement.id))
     assert _agreed(db_session, placement.id)
     plan = db_session.scalar(sa.select(SupportPlan).where(SupportPlan.placement_id == placement.id))
@@ -159,7 +164,8 @@ def test_risks_without_the_joint_assessment_block_and_with_it_the_plan_is_agreed
     assert _post_step(as_commissioner, placement.id, "need", unsafe).status_code == 302
     item = _check_item(text(as_commissioner.get(f"/placements/{placement.id}/plan/check")), "risk_assessment")
     assert "was unsatisfactory" in item
-    assert not _agreed(db_session, placement.id) and "cannot be agreed yet" in text(_agree(as_commissioner, placement.id))
+    assert "cannot be agreed yet" in text(_agree(as_commissioner, placement.id))
+    assert not _agreed(db_session, placement.id)
 
     assert _post_step(as_commissioner, placement.id, "need", FULL_ANSWERS["need"]).status_code == 302
     page = text(as_commissioner.get(f"/placements/{placement.id}/plan/check"))

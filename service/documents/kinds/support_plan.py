@@ -108,9 +108,7 @@ RISK_ASSESSMENT = fields.group(
     fields.paras(
         "joint_assessment_by", "Who took part in the joint risk assessment", "Ms K Owen (SENCO), Alex Jones (provider)"
     ),
-    fields.text(
-        "joint_assessment_attached", 'Is a separate risk assessment attached? "Yes", "No", or empty', "Yes"
-    ),
+    fields.text("joint_assessment_attached", 'Is a separate risk assessment attached? "Yes", "No", or empty', "Yes"),
     fields.date("health_safety_check_date", "Date of the provider's health-and-safety check", "1 December 2025"),
     fields.text(
         "health_safety_outcome",
