@@ -192,6 +192,11 @@ class PupilForm(FlaskForm):
         choices=[(s.value, s.label) for s in SafeguardingStatus],
         invalid_choice_message="Select the pupil's safeguarding status",
     )
+    ehcp_last_annual_review = DateField(
+        "Date of the last EHCP annual review (optional)",
+        description="Only for a pupil with an EHC plan: the next review is due within 12 months of it.",
+        validators=[date_not_in_future],
+    )
     year_group_override = SelectField(
         "Year group",
         widget=GovSelect(),

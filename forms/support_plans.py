@@ -37,6 +37,7 @@ from wtforms.validators import InputRequired, Length, Optional, ValidationError
 from forms.fields import DateField
 from service.rules.full_time import DeliveredBy, PartTimeReason
 from service.rules.outcomes import OutcomeArea
+from service.rules.plan_requirements import MAX_DIRECTION_WEEKS, HealthSafetyOutcome
 
 MAX_TEXT = 20_000
 MAX_ROWS = 20
@@ -63,6 +64,21 @@ REQUIRED_MESSAGES: dict[str, str] = {
     "school_links": "Enter how the home school will keep in touch with the pupil and parents",
     "attendance_arrangements": "Enter how attendance will be reported and monitored",
     "review_date": "Enter the date of the first review meeting",
+    **{
+        # The plan itself (rules.plan_requirements): risks said explicitly, the end, an off-site direction.
+        "risks_identified": "Select yes if the plan identifies risks",
+        "planned_end": "Enter the planned end date",
+        "off_site_direction": "Select yes if the governing body has directed the pupil off site",
+    },
+}
+
+#: What "Save and continue" says next to each missing answer of a joint risk assessment (when risks are identified).
+RISK_ASSESSMENT_MESSAGES: dict[str, str] = {
+    "joint_risk_assessment_date": "Enter the date of the joint risk assessment with the provider",
+    "joint_risk_assessment_by": "Enter who took part in the joint risk assessment",
+    "joint_risk_assessment_attached": "Select yes if a separate risk assessment is attached",
+    "health_safety_check_date": "Enter the date of the provider's health-and-safety check",
+    "health_safety_outcome": "Select the outcome of the provider's health-and-safety check",
 }
 
 OUTCOME_HINTS = {
@@ -142,7 +158,71 @@ class ViewsForm(StepForm):
     )
 
 
-class NeedForm(StepForm):
+def _whole_weeks(form: Any, field: StringField) -> None:
+    text = (field.data or "").strip()
+    if not text:
+        return
+    if not text.isdigit() or not 1 <= int(text) <= MAX_DIRECTION_WEEKS:
+        raise ValidationError(f"Enter the maximum duration as a whole number of weeks, from 1 to {MAX_DIRECTION_WEEKS}")
+
+
+class RiskAssessmentFields(Form):
+    """Risks said explicitly, and when there are: the joint risk assessment and the provider's H&S check."""
+
+    risks_identified = RadioField(
+        "Does the plan identify risks?",
+        choices=[("yes", "Yes"), ("no", "No")],
+        widget=GovRadioInput(),
+        validators=[Optional()],
+        description="If yes, the joint risk assessment and the provider's health-and-safety check are needed "
+        "before the plan can be agreed.",
+    )
+    joint_risk_assessment_date = DateField("Date of the joint risk assessment with the provider")
+    joint_risk_assessment_by = TextAreaField(
+        "Who took part in the joint risk assessment",
+        widget=GovTextArea(),
+        validators=LONG_TEXT,
+        description="Names and roles, for example: Ms K Owen (SENCO), Alex Jones (provider centre manager)",
+    )
+    joint_risk_assessment_attached = RadioField(
+        "Is a separate risk assessment attached to the plan?",
+        choices=[("yes", "Yes"), ("no", "No")],
+        widget=GovRadioInput(),
+        validators=[Optional()],
+    )
+    health_safety_check_date = DateField("Date of the provider's health-and-safety check")
+    health_safety_outcome = RadioField(
+        "Outcome of the health-and-safety check",
+        choices=[(o.value, o.label) for o in HealthSafetyOutcome],
+        widget=GovRadioInput(),
+        validators=[Optional()],
+        description="An unsatisfactory outcome stops the plan being agreed until a new check is satisfactory.",
+    )
+
+
+class PlanEndFields(Form):
+    """The planned end, and a governing body's off-site direction with the maximum duration agreed for it."""
+
+    planned_end = DateField(
+        "Planned end date",
+        description="Once the plan is agreed, only a review that agrees an extension changes it.",
+    )
+    off_site_direction = RadioField(
+        "Has the governing body directed the pupil off site?",
+        choices=[("yes", "Yes"), ("no", "No")],
+        widget=GovRadioInput(),
+        validators=[Optional()],
+        description="A direction to attend off-site provision to improve behaviour (Education Act 2002 s29A).",
+    )
+    off_site_max_weeks = StringField(
+        "Maximum duration agreed for the direction, in weeks",
+        widget=GovTextInput(),
+        validators=[Optional(), _whole_weeks],
+        description="From the planned start. The planned end date must fall within it.",
+    )
+
+
+class NeedForm(StepForm, RiskAssessmentFields):
     academic_progress = TextAreaField(
         "Academic progress, including barriers to learning", widget=GovTextArea(), validators=LONG_TEXT
     )
@@ -181,6 +261,12 @@ class ObjectiveRowForm(Form):
     target = TextAreaField("Target", widget=GovTextArea(), validators=LONG_TEXT)
     measure = TextAreaField("How it will be measured", widget=GovTextArea(), validators=LONG_TEXT)
     due_by = DateField("By when")
+    ehcp_outcome = TextAreaField(
+        "EHCP outcome this serves (optional)",
+        widget=GovTextArea(),
+        validators=LONG_TEXT,
+        description="The outcome in section E of the pupil's EHC plan that this objective works towards",
+    )
 
 
 class ObjectivesForm(StepForm):
@@ -217,7 +303,7 @@ class InterventionsForm(StepForm):
     )
 
 
-class ArrangementsForm(StepForm):
+class ArrangementsForm(StepForm, PlanEndFields):
     school_links = TextAreaField(
         "How will the home school keep links with the pupil and parents?",
         widget=GovTextArea(),

@@ -161,6 +161,7 @@ def _assessment_of_need(doc: Document) -> None:
     )
     w.merge_cells(risks, 0, 1)
     w.min_height(risks, Cm(1.6))
+    _risk_assessment_rows(need)
     w.answer_block(need, "Reason for referral", "{{ assessment.reason_for_referral }}")
     outcomes = w.add_row(need, "Desired outcomes", "", "", fills=[w.LABEL_FILL] * 3, bold=(True,))
     w.merge_cells(outcomes, 0, 2).paragraphs[0].paragraph_format.keep_with_next = True
@@ -175,11 +176,55 @@ def _assessment_of_need(doc: Document) -> None:
         w.wide_row(need, label, f"{{{{ assessment.desired_outcomes.{area} }}}}", height=0.9)
 
 
+def _risk_assessment_rows(need: Table) -> None:
+    """Whether the plan identifies risks, the joint risk assessment with the provider and the provider's
+    health-and-safety check (rules.plan_requirements), kept out with the risks when those are."""
+    ra = "assessment.risk_assessment"
+    identified = w.add_row(
+        need, "Risks identified?", w.if_shared("risks", f"{{{{ {ra}.risks_identified }}}}"), "", fills=(w.LABEL_FILL,)
+    )
+    w.label_cell(identified.cells[0])
+    w.merge_cells(identified, 1, 2)
+    w.keep_row_together(identified)
+    joint = w.add_row(
+        need,
+        "Joint risk assessment with the provider",
+        w.if_shared("risks", f"{{{{ {ra}.joint_assessment_date }}}}\n{{{{ {ra}.joint_assessment_by }}}}"),
+        w.if_shared("risks", f"Separate assessment attached: {{{{ {ra}.joint_assessment_attached }}}}"),
+    )
+    w.label_cell(joint.cells[0])
+    w.keep_row_together(joint)
+    check = w.add_row(
+        need,
+        "Provider's health-and-safety check",
+        w.if_shared("risks", f"{{{{ {ra}.health_safety_check_date }}}}"),
+        w.if_shared("risks", f"{{{{ {ra}.health_safety_outcome }}}}"),
+    )
+    w.label_cell(check.cells[0])
+    w.keep_row_together(check)
+
+
+def _ehcp_outcomes(doc: Document) -> None:
+    """The EHCP outcome each objective serves: only when the plan names one (a pupil with an EHCP)."""
+    doc.add_paragraph("{%p if support.objectives|selectattr('ehcp_outcome')|list %}")
+    w.subheading(doc, "EHCP outcomes the objectives serve")
+    outcomes = w.new_table(doc, (8.5, 8.5))
+    w.column_headings(outcomes, "Objective", "EHCP outcome it serves")
+    w.loop_rows(
+        outcomes,
+        "o in support.objectives if o.ehcp_outcome",
+        ("{{ o.objective }}", "{{ o.ehcp_outcome }}"),
+        w.NONE_RECORDED,
+    )
+    doc.add_paragraph("{%p endif %}")
+
+
 def _support_plan(doc: Document) -> None:
     """Support plan."""
     w.heading(doc, "Support plan")
     w.subheading(doc, "Objectives")
     w.objectives_table(doc, "support.objectives", "Baseline: where the pupil is now", "Measured by")
+    _ehcp_outcomes(doc)
     w.subheading(doc, "Interventions")
     interventions = w.new_table(doc, (6.6, 4.8, 2.6, 3.0))
     w.column_headings(interventions, "Intervention type", "Delivered by", "Hours a week", "Start date")
@@ -231,6 +276,20 @@ def _support_plan(doc: Document) -> None:
     review = w.add_row(plan, "Review meeting date", "{{ support.review_meeting_date }}", fills=(w.LABEL_FILL, None))
     review.cells[0].paragraphs[0].runs[0].bold = True
     w.keep_row_together(review)
+    _off_site_direction_row(plan)
+
+
+def _off_site_direction_row(plan: Table) -> None:
+    """Whether the pupil is directed off site, and the maximum duration agreed for the direction."""
+    direction = w.add_row(
+        plan,
+        "Off-site direction by the governing body",
+        "{{ support.off_site_direction }}{% if support.off_site_max_weeks %}: for at most "
+        "{{ support.off_site_max_weeks }} weeks, to {{ support.off_site_until }}{% endif %}",
+        fills=(w.LABEL_FILL, None),
+    )
+    direction.cells[0].paragraphs[0].runs[0].bold = True
+    w.keep_row_together(direction)
 
 
 def _changes_agreed_at_reviews(doc: Document) -> None:

@@ -29,6 +29,7 @@ from service.rules.organisations import OrganisationKind
 from service.rules.outcomes import OutcomeArea, ProgressRating
 from service.rules.placement_end import Destination, EndReason
 from service.rules.placement_status import PlacementStatus
+from service.rules.plan_requirements import HealthSafetyOutcome
 from service.rules.roles import Role
 from service.rules.upn import make_upn
 from service.support_plans.models import PlanIntervention, PlanObjective, SupportPlan
@@ -161,6 +162,9 @@ class PlacementFactory(Base):
     decision_maker = DecisionMaker.SCHOOL_SENIOR_LEADERSHIP
     status = PlacementStatus.DRAFT
     planned_start = date(2026, 1, 5)
+    # A plan is agreed with an end date (rules.plan_requirements). Two years on, so that tests counting school days
+    # up to a date of their own (attendance, To do today) never reach it.
+    planned_end = factory.LazyAttribute(lambda placement: placement.planned_start + timedelta(weeks=104))
     reason_for_referral = "Struggling in mainstream lessons."
 
     @factory.post_generation
@@ -221,6 +225,14 @@ class SupportPlanFactory(Base):
     attendance_arrangements = "The provider reports attendance twice daily."
     agreed_actions = "Referral to the school nurse."
     review_date = date(2026, 2, 9)
+    # The plan itself (rules.plan_requirements): no off-site direction; the risks it lists jointly assessed.
+    off_site_direction = False
+    risks_identified = True
+    joint_risk_assessment_date = date(2025, 12, 8)
+    joint_risk_assessment_by = "Ms K Owen (SENCO), Alex Jones (centre manager)"
+    joint_risk_assessment_attached = True
+    health_safety_check_date = date(2025, 12, 1)
+    health_safety_outcome = HealthSafetyOutcome.SATISFACTORY
 
 
 class ProviderPackFactory(Base):

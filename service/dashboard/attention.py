@@ -24,7 +24,7 @@ from service.extensions import db
 from service.placements.models import Placement
 from service.progress_reports import schedule as report_schedule
 from service.providers import contacts
-from service.pupils.models import Pupil
+from service.pupils.models import Pupil, SenStatus
 from service.reviews.services import review_due
 from service.rules.attendance_codes import UNEXPLAINED, Session, monday_of, sessions_over
 from service.rules.attendance_expected import LOOK_BACK_DAYS, expected_sessions, missing_marks
@@ -32,6 +32,7 @@ from service.rules.dates import UK, uk_date
 from service.rules.full_time import package_check
 from service.rules.organisations import OrganisationKind
 from service.rules.placement_status import LIVE_STATUSES, PlacementStatus
+from service.rules.plan_requirements import ehcp_flag_cutoff, ehcp_review
 from service.rules.review_dates import HalfTerm
 from service.signing.models import RequestStatus, SignatureRequest
 from service.support_plans import services as plans
@@ -80,6 +81,7 @@ def needs_action(user: User, placements: list[Placement], today: date, now: date
         Group("absences", "Absent without a reason", _absences_without_reason(running)),
         Group("unmarked", "Attendance not marked", _attendance_not_marked(running, half_terms, today, ended_today)),
         Group("reviews", "Reviews overdue", _reviews_overdue(running, half_terms, today)),
+        Group("ehcp_reviews", "EHCP annual reviews due", _ehcp_reviews_due(user, placements, today)),
         Group("visits", "Visits overdue", _visits_overdue(running, half_terms, today)),
         Group(
             "progress_reports",
@@ -338,6 +340,34 @@ def _registration_risks(user: User, running: list[Placement], today: date) -> Gr
         at_risk = registration.providers_at_risk({p.provider_id for p in running}, rule, today)
     items = [Item(p.name, p.risk.summary, "providers.show_provider", {"provider_id": p.provider_id}) for p in at_risk]
     return Group("registration", heading, items)
+
+
+def _ehcp_reviews_due(user: User, placements: list[Placement], today: date) -> list[Item]:
+    """Pupils with an EHCP, in a live placement of this organisation, whose annual review is overdue or due within
+    four weeks (Children and Families Act 2014 s44): one query, however many placements."""
+    pupil_ids = {p.pupil_id for p in placements if p.status in LIVE_STATUSES}
+    if not pupil_ids:
+        return []
+    pupils = db.session.scalars(
+        sa.select(Pupil)
+        .where(
+            Pupil.id.in_(pupil_ids),
+            Pupil.organisation_id == user.organisation_id,
+            Pupil.sen_status == SenStatus.EHCP,
+            Pupil.ehcp_last_annual_review <= ehcp_flag_cutoff(today),
+        )
+        .order_by(Pupil.ehcp_last_annual_review, Pupil.legal_last_name, Pupil.legal_first_name)
+    ).all()
+    return [
+        Item(
+            pupil.display_name,
+            ehcp_review(pupil.ehcp_last_annual_review, today).message,
+            "pupils.show_pupil",
+            {"pupil_id": pupil.id},
+            anchor="ehcp-review",
+        )
+        for pupil in pupils
+    ]
 
 
 def _pupils_without_placement(user: User) -> list[Item]:

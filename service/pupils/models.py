@@ -15,6 +15,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from service.db import Base, TimestampMixin, enum_column
 from service.organisations.models import Organisation
+from service.rules.plan_requirements import EhcpReview, ehcp_review
 from service.rules.school_age import year_group, year_group_label
 
 
@@ -69,6 +70,8 @@ class Pupil(TimestampMixin, Base):
         enum_column(SafeguardingStatus), default=SafeguardingStatus.NONE_KNOWN
     )
     year_group_override: Mapped[int | None] = mapped_column(nullable=True)
+    # For a pupil with an EHCP: the last annual review, from which the next one falls due (rules.plan_requirements).
+    ehcp_last_annual_review: Mapped[date | None] = mapped_column(nullable=True)
 
     organisation: Mapped[Organisation] = relationship(foreign_keys=[organisation_id])
     school: Mapped[Organisation | None] = relationship(foreign_keys=[school_id])
@@ -93,6 +96,12 @@ class Pupil(TimestampMixin, Base):
 
     def year_group_label_on(self, on: date) -> str:
         return year_group_label(self.year_group_on(on))
+
+    def ehcp_review(self, on: date) -> EhcpReview | None:
+        """When the EHCP's next annual review is due and whether it needs attention on ``on``; None without one."""
+        if self.sen_status is not SenStatus.EHCP:
+            return None
+        return ehcp_review(self.ehcp_last_annual_review, on)
 
 
 class ParentCarer(Base):

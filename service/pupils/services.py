@@ -8,6 +8,7 @@ opens a pupil's record, that is written to the audit log.
 
 from __future__ import annotations
 
+import enum
 import math
 from dataclasses import dataclass, field
 from datetime import date
@@ -50,6 +51,14 @@ DUPLICATE_UPN = "A pupil with this UPN already exists"
 PARENT_FIELDS = ("name", "relationship_to_pupil", "phone", "email", "address", "parental_responsibility")
 
 
+class _Keep(enum.Enum):
+    KEEP = "keep"
+
+
+#: An answer a caller does not give (the MIS import has no EHCP review date): the stored value stays.
+KEEP = _Keep.KEEP
+
+
 class PupilError(FieldError):
     """A problem with a pupil change that the user can fix."""
 
@@ -77,6 +86,8 @@ class PupilDetails:
     fsm_eligible: bool = False
     safeguarding_status: SafeguardingStatus = SafeguardingStatus.NONE_KNOWN
     year_group_override: int | None = None
+    #: For a pupil with an EHCP; ``KEEP`` (the import) leaves the recorded date as it is.
+    ehcp_last_annual_review: date | None | _Keep = KEEP
     #: The pupil's parents and carers in order; ``None`` leaves the ones already recorded as they are.
     parents: list[ParentDetails] | None = field(default_factory=list)
 
@@ -208,6 +219,13 @@ def apply_details(pupil: Pupil, details: PupilDetails) -> list[str]:
     changed = [name for name in PUPIL_FIELDS if getattr(pupil, name) != values[name]]
     for name in changed:
         setattr(pupil, name, values[name])
+    review = (
+        pupil.ehcp_last_annual_review if details.ehcp_last_annual_review is KEEP else details.ehcp_last_annual_review
+    )
+    review = review if pupil.sen_status is SenStatus.EHCP else None  # the date means nothing without an EHCP
+    if review != pupil.ehcp_last_annual_review:
+        pupil.ehcp_last_annual_review = review
+        changed.append("ehcp_last_annual_review")
     if details.parents is not None:
         new = [_parent_values(p) for p in details.parents]
         old = [{name: getattr(p, name) for name in PARENT_FIELDS} for p in pupil.parents]
@@ -269,5 +287,8 @@ def _check(organisation_id: int, details: PupilDetails, pupil_id: int | None) ->
         school = db.session.get(Organisation, details.school_id)
         if school is None or school.kind is not OrganisationKind.SCHOOL:
             raise PupilError("school_id", "Select the pupil's school, or No school place")
+    review = details.ehcp_last_annual_review
+    if isinstance(review, date) and review > date.today():
+        raise PupilError("ehcp_last_annual_review", "The date of the last EHCP annual review must be in the past")
     if details.year_group_override is not None and not -1 <= details.year_group_override <= 13:
         raise PupilError("year_group_override", "Select a year group, or Use the statutory year group")

@@ -180,6 +180,10 @@ def _details(form: PupilForm) -> pupils.PupilDetails:
         fsm_eligible=_yes(form.fsm_eligible.data),
         safeguarding_status=SafeguardingStatus(form.safeguarding_status.data),
         year_group_override=int(override) if override not in (None, "") else None,
+        # Boxes not sent at all (a form from before the field existed) leave the recorded date as it is.
+        ehcp_last_annual_review=(
+            form.ehcp_last_annual_review.data if form.ehcp_last_annual_review.raw_data is not None else pupils.KEEP
+        ),
         parents=[
             pupils.ParentDetails(
                 name=entry.form.name.data or "",
@@ -211,6 +215,7 @@ def _form_data(pupil: Pupil) -> dict[str, object]:
         "fsm_eligible": yes_no(pupil.fsm_eligible),
         "safeguarding_status": pupil.safeguarding_status.value,
         "year_group_override": "" if pupil.year_group_override is None else str(pupil.year_group_override),
+        "ehcp_last_annual_review": pupil.ehcp_last_annual_review,
         "parents": [
             {
                 "name": parent.name,

@@ -36,6 +36,7 @@ from service.rules.review_dates import check_review_date
 from service.rules.school_age import destination_planning_due, is_compulsory_school_age
 from service.support_plans.checks import Check, Severity, blockers
 from service.support_plans.overrides import REGISTRATION, apply_overrides
+from service.support_plans.plan_checks import plan_checks
 from service.support_plans.provider_checks import provider_checks
 from service.support_plans.registration import registration_rule
 from service.support_plans.services import (
@@ -149,6 +150,7 @@ def agreement_checks(placement: Placement, on: date) -> list[Check]:
             "arrangements",
         )
     )
+    checks += plan_checks(placement, on)
     return apply_overrides(placement, checks)
 
 

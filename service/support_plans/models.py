@@ -18,6 +18,7 @@ from service.db import Base, TimestampMixin, UTCDateTime, enum_column
 from service.placements.models import Placement
 from service.rules.full_time import DeliveredBy
 from service.rules.outcomes import OutcomeArea
+from service.rules.plan_requirements import HealthSafetyOutcome, RiskAnswers
 
 
 class SupportPlan(TimestampMixin, Base):
@@ -40,6 +41,16 @@ class SupportPlan(TimestampMixin, Base):
     academic_progress: Mapped[str] = mapped_column(sa.Text, default="")
     risks: Mapped[str] = mapped_column(sa.Text, default="")
     separate_risk_assessment: Mapped[bool | None] = mapped_column(nullable=True)
+    # Risks, said explicitly, and when there are: the joint risk assessment with the provider and the provider's
+    # health-and-safety check (rules.plan_requirements).
+    risks_identified: Mapped[bool | None] = mapped_column(nullable=True)
+    joint_risk_assessment_date: Mapped[date | None] = mapped_column(nullable=True)
+    joint_risk_assessment_by: Mapped[str] = mapped_column(sa.Text, default="")
+    joint_risk_assessment_attached: Mapped[bool | None] = mapped_column(nullable=True)
+    health_safety_check_date: Mapped[date | None] = mapped_column(nullable=True)
+    health_safety_outcome: Mapped[HealthSafetyOutcome | None] = mapped_column(
+        enum_column(HealthSafetyOutcome), nullable=True
+    )
     outcome_attendance: Mapped[str] = mapped_column(sa.Text, default="")
     outcome_attitude: Mapped[str] = mapped_column(sa.Text, default="")
     outcome_attainment: Mapped[str] = mapped_column(sa.Text, default="")
@@ -53,6 +64,9 @@ class SupportPlan(TimestampMixin, Base):
     attendance_arrangements: Mapped[str] = mapped_column(sa.Text, default="")
     agreed_actions: Mapped[str] = mapped_column(sa.Text, default="")
     review_date: Mapped[date | None] = mapped_column(nullable=True)
+    # A governing body's off-site direction, and the maximum duration agreed when it was made.
+    off_site_direction: Mapped[bool | None] = mapped_column(nullable=True)
+    off_site_max_weeks: Mapped[int | None] = mapped_column(nullable=True)
 
     # Overrides of blocking checks (registration among them) are rows of their own: ``overrides.PlanOverride``.
     # These three held the registration override before; migration 0021 copied them there. Nothing reads or writes
@@ -76,6 +90,18 @@ class SupportPlan(TimestampMixin, Base):
     def outcome(self, area: OutcomeArea) -> str:
         return getattr(self, f"outcome_{area.value}")
 
+    @property
+    def risk_answers(self) -> RiskAnswers:
+        """What the plan says about risks, as the rule reads it."""
+        return RiskAnswers(
+            risks_identified=self.risks_identified,
+            assessment_date=self.joint_risk_assessment_date,
+            participants=self.joint_risk_assessment_by or "",
+            assessment_attached=self.joint_risk_assessment_attached,
+            health_safety_date=self.health_safety_check_date,
+            health_safety_outcome=self.health_safety_outcome,
+        )
+
 
 class PlanObjective(Base):
     """A SMART objective: what, from which baseline, to which target, measured how, by when."""
@@ -91,6 +117,7 @@ class PlanObjective(Base):
     target: Mapped[str] = mapped_column(sa.Text, default="")
     measure: Mapped[str] = mapped_column(sa.Text, default="")
     due_by: Mapped[date | None] = mapped_column(nullable=True)
+    ehcp_outcome: Mapped[str] = mapped_column(sa.Text, default="")  # for a pupil with an EHCP: the outcome it serves
 
     support_plan: Mapped[SupportPlan] = relationship(back_populates="objectives")
 

@@ -26,8 +26,10 @@ from service.rules.dates import uk_date
 from service.rules.full_time import DeliveredBy, PartTimeReason
 from service.rules.outcomes import OutcomeArea
 from service.rules.placement_status import PlacementStatus
+from service.rules.plan_requirements import HealthSafetyOutcome, planned_end_check
 from service.rules.review_dates import latest_review_date
 from service.rules.roles import Role
+from service.support_plans import plan_checks
 from service.support_plans.models import PlanIntervention, PlanObjective, SupportPlan
 from service.term_dates.services import term_dates
 
@@ -60,11 +62,19 @@ STEPS: tuple[Step, ...] = (
     Step("meeting", "Planning meeting", ("planning_meeting_date", "school_rep", "provider_rep")),
     Step("pupil", "Pupil details", ("pupil_details_confirmed",)),
     Step("views", "The pupil's and parents' views", ("child_views", "parental_views")),
-    Step("need", "Assessment of need", ("academic_progress", "risks", "separate_risk_assessment", "reason")),
+    Step(
+        "need",
+        "Assessment of need",
+        ("academic_progress", "risks", "separate_risk_assessment", "risks_identified", "reason"),
+    ),
     Step("outcomes", "Desired outcomes", tuple(f"outcome_{area.value}" for area in OutcomeArea)),
     Step("objectives", "Objectives", ("objectives",)),
     Step("interventions", "Interventions and hours", ("interventions",)),
-    Step("arrangements", "Links, attendance and review", ("school_links", "attendance_arrangements", "review_date")),
+    Step(
+        "arrangements",
+        "Links, attendance and review",
+        ("school_links", "attendance_arrangements", "review_date", "planned_end", "off_site_direction"),
+    ),
 )
 STEP_BY_SLUG = {step.slug: step for step in STEPS}
 
@@ -99,6 +109,9 @@ def plan_for_editing(user: User, placement: Placement) -> SupportPlan:
 
 
 def _answered(plan: SupportPlan, placement: Placement, name: str) -> bool:
+    conditional = plan_checks.answered(plan, placement, name)
+    if conditional is not None:
+        return conditional
     if name == "reason":
         return bool(placement.reason_for_referral.strip())
     if name == "objectives":
@@ -118,9 +131,8 @@ def _touched(plan: SupportPlan, placement: Placement, step: Step) -> bool:
         return bool(plan.objectives)
     if step.slug == "interventions":
         return bool(plan.interventions) or plan.part_time_reason is not None
-    if step.slug == "need" and placement.reason_for_referral.strip():
-        return any(_answered(plan, placement, n) for n in step.required if n != "reason")
-    return any(_answered(plan, placement, name) for name in step.required)
+    # The reason for referral and the planned end come with the placement: they do not start a step by themselves.
+    return any(_answered(plan, placement, name) for name in step.required if name not in ("reason", "planned_end"))
 
 
 def step_states(plan: SupportPlan | None, placement: Placement) -> dict[str, StepState]:
@@ -199,6 +211,13 @@ SCALAR_ANSWERS = frozenset(
         "attendance_arrangements",
         "agreed_actions",
         "review_date",
+        "risks_identified",
+        "joint_risk_assessment_date",
+        "joint_risk_assessment_by",
+        "joint_risk_assessment_attached",
+        "health_safety_check_date",
+        "off_site_direction",
+        "off_site_max_weeks",
     }
 )
 
@@ -211,6 +230,7 @@ class ObjectiveAnswer:
     target: str
     measure: str
     due_by: date | None
+    ehcp_outcome: str = ""
 
 
 @dataclass
@@ -232,6 +252,10 @@ def save_answers(user: User, placement: Placement, step: Step, answers: Mapping[
             plan.parent_ids = [pid for pid in value if pid in allowed]
         elif name == "part_time_reason":
             plan.part_time_reason = PartTimeReason(value).value if value else None
+        elif name == "planned_end":
+            _set_planned_end(plan, placement, value)
+        elif name == "health_safety_outcome":
+            plan.health_safety_outcome = HealthSafetyOutcome(value) if value else None
         elif name == "objectives":
             _replace_objectives(plan, value)
         elif name == "interventions":
@@ -243,6 +267,28 @@ def save_answers(user: User, placement: Placement, step: Step, answers: Mapping[
     plan.updated_at = utcnow()
     audit.record("update", "support_plan", placement.id, user, {"step": step.slug})
     return plan
+
+
+def _set_planned_end(plan: SupportPlan, placement: Placement, end: date | None) -> None:
+    """Set the planned end while the plan is being written; once agreed, only a review's extension changes it.
+
+    Why: DfE, Arranging alternative provision (2025) expects a time-limited placement whose length is reviewed.
+    An end date moved quietly after agreement would extend a placement no review decided on
+    (``reviews.services.record_review`` is the one place that changes it after agreement). A plan agreed before
+    the end date was required may have none; recording one then changes nothing agreed, so it is allowed.
+    """
+    if end == placement.planned_end:
+        return
+    # A plan agreed before the end date was required may have none: recording one then extends nothing.
+    if plan.agreed_at is not None and placement.planned_end is not None:
+        raise PlanError(
+            "planned_end",
+            "The plan is agreed: the planned end date can now only be changed by recording a review that agrees "
+            "an extension",
+        )
+    if end is not None and not planned_end_check(placement.planned_start, end).ok:
+        raise PlanError("planned_end", planned_end_check(placement.planned_start, end).message.rstrip("."))
+    placement.planned_end = end
 
 
 def _replace_objectives(plan: SupportPlan, rows: Iterable[ObjectiveAnswer]) -> None:
@@ -257,6 +303,7 @@ def _replace_objectives(plan: SupportPlan, rows: Iterable[ObjectiveAnswer]) -> N
                 target=row.target.strip(),
                 measure=row.measure.strip(),
                 due_by=row.due_by,
+                ehcp_outcome=row.ehcp_outcome.strip(),
             )
         )
 

@@ -13,10 +13,17 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from forms.support_plans import DEFAULT_ATTENDANCE_ARRANGEMENTS, REQUIRED_MESSAGES, STEP_FORMS, StepForm
+from forms.support_plans import (
+    DEFAULT_ATTENDANCE_ARRANGEMENTS,
+    REQUIRED_MESSAGES,
+    RISK_ASSESSMENT_MESSAGES,
+    STEP_FORMS,
+    StepForm,
+)
 from service.placements.models import Placement
 from service.rules.full_time import DeliveredBy, package_check
 from service.rules.outcomes import OutcomeArea
+from service.rules.plan_requirements import HealthSafetyOutcome, RiskAnswers, risk_assessment_missing
 from service.support_plans import services
 from service.support_plans.models import SupportPlan
 
@@ -116,6 +123,7 @@ def _load_need(placement: Placement, plan: SupportPlan | None) -> dict[str, Any]
     if plan is not None and plan.separate_risk_assessment is not None:
         data["separate_risk_assessment"] = "yes" if plan.separate_risk_assessment else "no"
     data["reason_for_referral"] = placement.reason_for_referral
+    data.update(_load_risk_assessment(plan))
     return data
 
 
@@ -126,7 +134,59 @@ def _save_need(form: Any) -> dict[str, Any]:
         "risks": form.risks.data or "",
         "separate_risk_assessment": {"yes": True, "no": False}.get(risk or ""),
         "reason_for_referral": form.reason_for_referral.data or "",
+        **_save_risk_assessment(form),
     }
+
+
+def _yes_no(value: bool | None) -> str | None:
+    return None if value is None else ("yes" if value else "no")
+
+
+def _load_risk_assessment(plan: SupportPlan | None) -> dict[str, Any]:
+    if plan is None:
+        return {}
+    return {
+        "risks_identified": _yes_no(plan.risks_identified),
+        "joint_risk_assessment_date": plan.joint_risk_assessment_date,
+        "joint_risk_assessment_by": plan.joint_risk_assessment_by,
+        "joint_risk_assessment_attached": _yes_no(plan.joint_risk_assessment_attached),
+        "health_safety_check_date": plan.health_safety_check_date,
+        "health_safety_outcome": plan.health_safety_outcome.value if plan.health_safety_outcome else None,
+    }
+
+
+def _save_risk_assessment(form: Any) -> dict[str, Any]:
+    yes_no = {"yes": True, "no": False}
+    return {
+        "risks_identified": yes_no.get(form.risks_identified.data or ""),
+        "joint_risk_assessment_date": form.joint_risk_assessment_date.data,
+        "joint_risk_assessment_by": form.joint_risk_assessment_by.data or "",
+        "joint_risk_assessment_attached": yes_no.get(form.joint_risk_assessment_attached.data or ""),
+        "health_safety_check_date": form.health_safety_check_date.data,
+        "health_safety_outcome": form.health_safety_outcome.data or None,
+    }
+
+
+def _check_need(form: Any, missing: Missing) -> None:
+    """When risks are identified: each missing answer of the joint risk assessment and the H&S check, marked."""
+    if form.risks_identified.data != "yes":
+        return
+    outcome = form.health_safety_outcome.data
+    answers = RiskAnswers(
+        risks_identified=True,
+        assessment_date=form.joint_risk_assessment_date.data,
+        participants=form.joint_risk_assessment_by.data or "",
+        assessment_attached={"yes": True, "no": False}.get(form.joint_risk_assessment_attached.data or ""),
+        health_safety_date=form.health_safety_check_date.data,
+        health_safety_outcome=HealthSafetyOutcome(outcome) if outcome else None,
+    )
+    if not risk_assessment_missing(answers):
+        return
+    for name, message in RISK_ASSESSMENT_MESSAGES.items():
+        field = getattr(form, name)
+        data = field.data
+        if data is None or (isinstance(data, str) and not data.strip()):
+            missing.need(field, message)
 
 
 def _load_outcomes(placement: Placement, plan: SupportPlan | None) -> dict[str, Any]:
@@ -146,6 +206,7 @@ def _load_objectives(placement: Placement, plan: SupportPlan | None) -> dict[str
             "target": o.target,
             "measure": o.measure,
             "due_by": o.due_by,
+            "ehcp_outcome": o.ehcp_outcome,
         }
         for o in (plan.objectives if plan else [])
     ]
@@ -166,6 +227,7 @@ def _save_objectives(form: Any) -> dict[str, Any]:
                 target=row.target.data or "",
                 measure=row.measure.data or "",
                 due_by=row.due_by.data,
+                ehcp_outcome=row.ehcp_outcome.data or "",
             )
         )
     return {"objectives": rows}
@@ -269,16 +331,44 @@ def _load_arrangements(placement: Placement, plan: SupportPlan | None) -> dict[s
     data = _plain(plan, ("school_links", "attendance_arrangements", "agreed_actions", "review_date"))
     if not data.get("attendance_arrangements"):
         data["attendance_arrangements"] = DEFAULT_ATTENDANCE_ARRANGEMENTS
+    data["planned_end"] = placement.planned_end
+    if plan is not None:
+        data["off_site_direction"] = _yes_no(plan.off_site_direction)
+        data["off_site_max_weeks"] = "" if plan.off_site_max_weeks is None else str(plan.off_site_max_weeks)
     return data
 
 
 def _save_arrangements(form: Any) -> dict[str, Any]:
-    return {
+    answers = {
         "school_links": form.school_links.data or "",
         "attendance_arrangements": form.attendance_arrangements.data or "",
         "agreed_actions": form.agreed_actions.data or "",
         "review_date": form.review_date.data,
+        **_save_plan_end(form),
     }
+    return answers
+
+
+def _save_plan_end(form: Any) -> dict[str, Any]:
+    """The off-site direction (its maximum only with a direction), and the planned end when the page sent it.
+
+    A post without the planned end's boxes leaves the end as it is: only a date typed, or boxes cleared, change it.
+    """
+    direction = {"yes": True, "no": False}.get(form.off_site_direction.data or "")
+    weeks = (form.off_site_max_weeks.data or "").strip()
+    answers: dict[str, Any] = {
+        "off_site_direction": direction,
+        "off_site_max_weeks": int(weeks) if direction and weeks.isdigit() else None,
+    }
+    if form.planned_end.raw_data is not None:
+        answers["planned_end"] = form.planned_end.data
+    return answers
+
+
+def _check_arrangements(form: Any, missing: Missing) -> None:
+    """An off-site direction needs its agreed maximum duration."""
+    if form.off_site_direction.data == "yes" and not (form.off_site_max_weeks.data or "").strip():
+        missing.need(form.off_site_max_weeks, "Enter the maximum duration agreed for the off-site direction")
 
 
 #: Every step's page, by the slug in its URL (the order of the journey is ``services.STEPS``).
@@ -286,13 +376,13 @@ STEP_PAGES: dict[str, StepPage] = {
     "meeting": StepPage(STEP_FORMS["meeting"], _load_meeting, _save_meeting),
     "pupil": StepPage(STEP_FORMS["pupil"], _load_pupil, _save_pupil),
     "views": StepPage(STEP_FORMS["views"], _load_views, _save_views),
-    "need": StepPage(STEP_FORMS["need"], _load_need, _save_need),
+    "need": StepPage(STEP_FORMS["need"], _load_need, _save_need, _check_need),
     "outcomes": StepPage(STEP_FORMS["outcomes"], _load_outcomes, _save_outcomes),
     "objectives": StepPage(STEP_FORMS["objectives"], _load_objectives, _save_objectives, _check_objectives),
     "interventions": StepPage(
         STEP_FORMS["interventions"], _load_interventions, _save_interventions, _check_interventions
     ),
-    "arrangements": StepPage(STEP_FORMS["arrangements"], _load_arrangements, _save_arrangements),
+    "arrangements": StepPage(STEP_FORMS["arrangements"], _load_arrangements, _save_arrangements, _check_arrangements),
 }
 
 

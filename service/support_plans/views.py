@@ -229,6 +229,10 @@ def edit_step(placement_id: int, step: str) -> Any:
         services.save_answers(user, placement, spec, page.save(form))
     except services.PlanError as error:
         db.session.rollback()
+        field = getattr(form, error.field, None)
+        if field is not None:  # an answer on this page the rules refuse: say so next to it, keep what was typed
+            field.errors = [*field.errors, error.message]
+            return _step_page(placement, spec, form, 400)
         flash(error.message, "error")
         return redirect(url_for("support_plans.task_list", placement_id=placement_id))
     db.session.commit()

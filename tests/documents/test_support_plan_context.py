@@ -294,6 +294,16 @@ def test_the_assessment_of_need_holds_every_answer_and_the_desired_outcomes(plac
             "behaviour": "No removals from class.",
             "destination": "Back in lessons full time.",
         },
+        "risk_assessment": {
+            "risks_identified": "Yes",
+            "joint_assessment_date": "8 December 2025",
+            "joint_assessment_date_iso": "2025-12-08",
+            "joint_assessment_by": "Ms K Owen (SENCO), Alex Jones (centre manager)",
+            "joint_assessment_attached": "Yes",
+            "health_safety_check_date": "1 December 2025",
+            "health_safety_check_date_iso": "2025-12-01",
+            "health_safety_outcome": "Satisfactory",
+        },
     }
 
 
@@ -309,6 +319,7 @@ def test_objectives_and_interventions_are_listed_in_the_order_entered(placement,
             "measure": "The provider's register",
             "due_by": "13 February 2026",
             "due_by_iso": "2026-02-13",
+            "ehcp_outcome": "",
         },
         {
             "area": "",
@@ -318,6 +329,7 @@ def test_objectives_and_interventions_are_listed_in_the_order_entered(placement,
             "measure": "",
             "due_by": "",
             "due_by_iso": "",
+            "ehcp_outcome": "",
         },
     ]
     assert [(i["type"], i["hours"], i["delivered_by"], i["start_date"]) for i in support["interventions"]] == [

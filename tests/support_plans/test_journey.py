@@ -59,6 +59,12 @@ FULL_ANSWERS: dict[str, dict[str, Any]] = {
         "risks": "Has left the site twice.",
         "separate_risk_assessment": "yes",
         "reason_for_referral": "Struggling in mainstream lessons.",
+        "risks_identified": "yes",
+        **date_fields("joint_risk_assessment_date", 8, 12, 2025),
+        "joint_risk_assessment_by": "Ms K Owen (SENCO), Alex Jones (provider)",
+        "joint_risk_assessment_attached": "yes",
+        **date_fields("health_safety_check_date", 1, 12, 2025),
+        "health_safety_outcome": "satisfactory",
     },
     "outcomes": {
         "outcome_attendance": "Attend every session.",
@@ -90,6 +96,8 @@ FULL_ANSWERS: dict[str, dict[str, Any]] = {
         "attendance_arrangements": "Twice-daily register.",
         "agreed_actions": "",
         **date_fields("review_date", 9, 2, 2026),
+        **date_fields("planned_end", 22, 7, 2026),
+        "off_site_direction": "no",
     },
 }
 

@@ -41,6 +41,7 @@ from service.rules.dates import uk_date
 from service.rules.decision import label_without_sen
 from service.rules.full_time import FULL_TIME_HOURS, DeliveredBy, PartTimeReason, package_check
 from service.rules.outcomes import OutcomeArea
+from service.rules.plan_requirements import direction_latest_end
 
 # Feature models for the signatures only: a kind reads what it needs through the placement's relationships, so
 # the documents package sits below the features it makes documents of.
@@ -99,6 +100,25 @@ DESIRED_OUTCOMES = fields.group(
     fields.paras("destination", "Destination after the placement", "Back in lessons full time."),
 )
 
+RISK_ASSESSMENT = fields.group(
+    "risk_assessment",
+    "Whether the plan identifies risks and, when it does, the joint risk assessment with the provider and the "
+    "provider's health-and-safety check (the Oxfordshire commissioning guidance). Empty when the risks section is "
+    "kept out of the provider pack.",
+    fields.text("risks_identified", 'Does the plan identify risks? "Yes", "No", or empty until answered', "Yes"),
+    fields.date("joint_assessment_date", "Date of the joint risk assessment with the provider", "8 December 2025"),
+    fields.paras(
+        "joint_assessment_by", "Who took part in the joint risk assessment", "Ms K Owen (SENCO), Alex Jones (provider)"
+    ),
+    fields.text("joint_assessment_attached", 'Is a separate risk assessment attached? "Yes", "No", or empty', "Yes"),
+    fields.date("health_safety_check_date", "Date of the provider's health-and-safety check", "1 December 2025"),
+    fields.text(
+        "health_safety_outcome",
+        "Its outcome: Satisfactory, Satisfactory, with actions agreed, or Unsatisfactory; empty until recorded",
+        "Satisfactory",
+    ),
+)
+
 ASSESSMENT = fields.group(
     "assessment",
     "Appendix A, Assessment of need.",
@@ -123,6 +143,7 @@ ASSESSMENT = fields.group(
     ),
     fields.paras("reason_for_referral", "Reason for referral (recorded with the placement)", "Struggling in lessons."),
     DESIRED_OUTCOMES,
+    RISK_ASSESSMENT,
     note=FROM_THE_PLAN,
 )
 
@@ -130,7 +151,16 @@ SUPPORT = fields.group(
     "support",
     "Appendix A, Support plan.",
     fields.list_of(
-        "objectives", "SMART objectives: what, from which baseline, to which target, measured how, by when.", *OBJECTIVE
+        "objectives",
+        "SMART objectives: what, from which baseline, to which target, measured how, by when; for a pupil with an "
+        "EHCP, the EHCP outcome each serves.",
+        *OBJECTIVE,
+        fields.paras(
+            "ehcp_outcome",
+            "The EHCP outcome this objective serves, or empty (empty too when the SEN section is kept out of the "
+            "provider pack)",
+            "To take part in a group activity with peers for 20 minutes",
+        ),
     ),
     fields.list_of(
         "interventions",
@@ -175,6 +205,13 @@ SUPPORT = fields.group(
         "Referral to the school nurse.",
     ),
     fields.date("review_meeting_date", "Date of the review meeting", "9 February 2026"),
+    fields.text(
+        "off_site_direction",
+        'Has the governing body directed the pupil off site? "Yes", "No", or empty until answered',
+        "No",
+    ),
+    fields.text("off_site_max_weeks", "The maximum duration agreed for the direction, in weeks, or empty", ""),
+    fields.date("off_site_until", "The last day the direction's agreed maximum covers, or empty", ""),
     note=FROM_THE_PLAN,
 )
 
@@ -234,10 +271,10 @@ SIGNATURES = fields.group(
 #: The pack's sections the AP Support Plan also carries. The provider reads and signs the plan, so a section the
 #: commissioner keeps out of the pack is kept out of the plan too, and the two never disagree.
 PLAN_SECTIONS = (
-    ("sen", "the SEN status: `pupil.sen_status` and `pupil.sen_census_code`"),
+    ("sen", "the SEN status: `pupil.sen_status`, `pupil.sen_census_code` and each objective's `ehcp_outcome`"),
     ("safeguarding_status", "the safeguarding status: `pupil.safeguarding_status`"),
     ("fsm", "free school meal eligibility: `pupil.fsm_eligible`"),
-    ("risks", "the risks: `assessment.risks` and `assessment.separate_risk_assessment`"),
+    ("risks", "the risks: `assessment.risks`, `assessment.separate_risk_assessment` and `assessment.risk_assessment`"),
 )
 
 PLAN_SHARED = fields.group(
@@ -334,6 +371,10 @@ def _keep_out(context: dict[str, Any], kept: set[str], placement: Placement) -> 
         pupil["fsm_eligible"] = False
     if "risks" in kept:
         assessment["risks"] = assessment["separate_risk_assessment"] = ""
+        assessment["risk_assessment"] = empty_values(RISK_ASSESSMENT)
+    if "sen" in kept:  # an EHCP outcome says the pupil has an EHCP
+        for objective in context["support"]["objectives"]:
+            objective["ehcp_outcome"] = ""
     return context
 
 
@@ -368,9 +409,21 @@ def _assessment(placement: Placement, plan: SupportPlan | None) -> dict[str, Any
             "risks": common.text(plan.risks),
             "separate_risk_assessment": common.yes_no_blank(plan.separate_risk_assessment),
             "desired_outcomes": {area.value: common.text(plan.outcome(area)) for area in OutcomeArea},
+            "risk_assessment": _risk_assessment(plan),
         }
     )
     return assessment
+
+
+def _risk_assessment(plan: SupportPlan) -> dict[str, Any]:
+    return {
+        "risks_identified": common.yes_no_blank(plan.risks_identified),
+        **common.date_fields("joint_assessment_date", plan.joint_risk_assessment_date),
+        "joint_assessment_by": common.text(plan.joint_risk_assessment_by),
+        "joint_assessment_attached": common.yes_no_blank(plan.joint_risk_assessment_attached),
+        **common.date_fields("health_safety_check_date", plan.health_safety_check_date),
+        "health_safety_outcome": plan.health_safety_outcome.label if plan.health_safety_outcome else "",
+    }
 
 
 def _support(plan: SupportPlan | None) -> dict[str, Any]:
@@ -388,7 +441,10 @@ def _support(plan: SupportPlan | None) -> dict[str, Any]:
     check = package_check(every_setting, None)
     support.update(
         {
-            "objectives": [common.objective(objective) for objective in plan.objectives],
+            "objectives": [
+                {**common.objective(objective), "ehcp_outcome": common.text(objective.ehcp_outcome)}
+                for objective in plan.objectives
+            ],
             "interventions": [_intervention(intervention) for intervention in plan.interventions],
             "total_hours": common.hours(check.total_hours) if every_setting else "",
             "hours_at_provider": common.hours(sum(at_provider, Decimal(0))) if at_provider else "",
@@ -400,9 +456,21 @@ def _support(plan: SupportPlan | None) -> dict[str, Any]:
             "attendance_arrangements": common.text(plan.attendance_arrangements),
             "agreed_actions": common.text(plan.agreed_actions),
             **common.date_fields("review_meeting_date", plan.review_date),
+            **_off_site_direction(plan),
         }
     )
     return support
+
+
+def _off_site_direction(plan: SupportPlan) -> dict[str, str]:
+    """The direction and its agreed maximum (in weeks, and the last day it covers from the planned start)."""
+    weeks = plan.off_site_max_weeks if plan.off_site_direction else None
+    until = direction_latest_end(plan.placement.planned_start, weeks) if weeks else None
+    return {
+        "off_site_direction": common.yes_no_blank(plan.off_site_direction),
+        "off_site_max_weeks": str(weeks) if weeks else "",
+        **common.date_fields("off_site_until", until),
+    }
 
 
 def _intervention(intervention: PlanIntervention) -> dict[str, str]:
