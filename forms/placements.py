@@ -49,7 +49,10 @@ class SessionForm(Form):
     # Where the session happens: the timetable holds the pupil's whole week, so that full time is judged per day
     # across every setting (service.rules.full_time). A row posted without it is at the provider.
     setting = SelectField(
-        "Where", choices=[(d.value, d.label) for d in DeliveredBy], default=DeliveredBy.PROVIDER.value, widget=GovSelect()
+        "Where",
+        choices=[(d.value, d.label) for d in DeliveredBy],
+        default=DeliveredBy.PROVIDER.value,
+        widget=GovSelect(),
     )
 
 
