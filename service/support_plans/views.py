@@ -30,9 +30,9 @@ from service.queue import enqueue_after_commit
 from service.rules.full_time import PartTimeReason
 from service.rules.outcomes import OutcomeArea
 from service.rules.roles import Role
-from service.support_plans import full_time_checks, agreement, services
+from service.support_plans import agreement, full_time_checks, services
 from service.support_plans.models import SupportPlan
-from service.support_plans.steps import STEP_PAGES, form_hours, missing_answers
+from service.support_plans.steps import STEP_PAGES, missing_answers
 
 bp = Blueprint("support_plans", __name__, template_folder="templates")
 
