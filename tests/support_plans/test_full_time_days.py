@@ -162,3 +162,21 @@ def test_the_school_day_is_the_organisations_own(as_commissioner, school, provid
     _interventions(as_commissioner, placement, [("31", "provider")])
     check = text(as_commissioner.get(f"/placements/{placement.id}/plan/check"))
     assert ("Friday 12:00–15:00" in check) is blocked
+
+
+def test_the_demos_agreed_plans_are_full_time_day_by_day_and_zoe_waits_for_the_parents(app, db_session):
+    from service import demo
+    from service.support_plans.checks import Severity
+    from service.support_plans.full_time_checks import full_time_checks
+
+    demo.load(date(2026, 11, 30))
+    db_session.commit()
+    placements = db_session.scalars(sa.select(Placement).where(Placement.support_plan.has())).all()
+    agreed = [p for p in placements if p.support_plan.agreed_at is not None]
+    assert len(agreed) == 5
+    for placement in agreed:
+        checks = full_time_checks(placement)
+        assert all(c.severity is Severity.OK for c in checks), [c.message for c in checks]
+    zoe = next(p for p in placements if p.support_plan.part_time_reason == "intensive")
+    waiting = {c.key: c for c in full_time_checks(zoe)}["full_time"]
+    assert waiting.severity is Severity.BLOCKER and "parents were consulted" in waiting.message
