@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import time
+
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovRadioInput,
@@ -13,6 +15,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import IntegerField, RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional, ValidationError
 
+from forms.placements import parse_time
 from forms.support_plans import LONG_TEXT, SHORT_TEXT
 from service.rules.delivery import MailDelivery, domain_of
 
@@ -24,6 +27,28 @@ def _domains(form: object, field: TextAreaField) -> None:
         domain = line.strip().lstrip("@").lstrip("*").lstrip(".")
         if domain and ("." not in domain or " " in domain or domain_of("x@" + domain) != domain.lower()):
             raise ValidationError(f"“{line.strip()}” is not a domain. Enter one domain per line, like school.sch.uk")
+
+
+class TimeOfDayField(StringField):
+    """A time of day typed as 09:00: ``data`` is a ``time`` (None when it is not one); what was typed is kept."""
+
+    def process_data(self, value: object) -> None:
+        self.data = value if isinstance(value, time) else None
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        # Not posted at all (an older form): keep the saved time rather than refuse the whole page.
+        if valuelist:
+            self.data = parse_time(valuelist[0])
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        return self.data.strftime("%H:%M") if isinstance(self.data, time) else ""
+
+
+def _a_time(form: object, field: TimeOfDayField) -> None:
+    if field.data is None:
+        raise ValidationError(f"Enter {field.label.text[0].lower()}{field.label.text[1:]} as a time like 09:00")
 
 
 class OrganisationSettingsForm(FlaskForm):
@@ -97,7 +122,21 @@ class OrganisationSettingsForm(FlaskForm):
         widget=GovTextInput(),
         description="Told as well when the pupil has an EHC plan.",
     )
+    school_day_starts = TimeOfDayField(
+        "The time the school day starts", validators=[_a_time], widget=GovTextInput(), description="Usually 09:00"
+    )
+    school_day_ends = TimeOfDayField(
+        "The time the school day ends",
+        validators=[_a_time],
+        widget=GovTextInput(),
+        description="Usually 15:00. A full-time package covers these hours on every school day, across all settings.",
+    )
     submit = SubmitField("Save settings", widget=GovSubmitInput())
+
+    def validate_school_day_ends(self, field: TimeOfDayField) -> None:
+        starts = self.school_day_starts.data
+        if field.data is not None and starts is not None and field.data <= starts:
+            raise ValidationError("The school day must end after it starts")
 
     def for_organisation(self, kind_fields: tuple[str, ...], local_authorities: list[tuple[str, str]]) -> None:
         """Keep only the settings this kind of organisation has, and offer the LAs a school may choose."""

@@ -15,6 +15,7 @@ from wtforms.validators import InputRequired, Length, Optional, ValidationError
 from forms.fields import DateField
 from service.placements.models import Weekday
 from service.rules.decision import Circumstance
+from service.rules.full_time import DeliveredBy
 
 _TIME = re.compile(r"^(\d{1,2})[:.](\d{2})$")
 
@@ -44,6 +45,14 @@ class SessionForm(Form):
     )
     ends_at = StringField(
         "End time", widget=GovTextInput(), validators=[InputRequired("Enter an end time"), _time_of_day]
+    )
+    # Where the session happens: the timetable holds the pupil's whole week, so that full time is judged per day
+    # across every setting (service.rules.full_time). A row posted without it is at the provider.
+    setting = SelectField(
+        "Where",
+        choices=[(d.value, d.label) for d in DeliveredBy],
+        default=DeliveredBy.PROVIDER.value,
+        widget=GovSelect(),
     )
 
 

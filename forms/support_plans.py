@@ -293,13 +293,30 @@ class InterventionsForm(StepForm):
         choices=[(r.value, r.label) for r in PartTimeReason],
         widget=GovRadioInput(),
         validators=[Optional()],
-        description="Full time is 30 hours a week (9:00 to 15:00 each day) across every setting.",
+        description="Full time covers the school day on every school day, across every setting.",
     )
     part_time_detail = TextAreaField(
         "Details of the reason",
         widget=GovTextArea(),
         validators=LONG_TEXT,
         description="The medical advice, or the days and times the pupil is in school",
+    )
+    # The intensive or one-to-one reason needs the parents consulted about the rest of the day (rules.full_time).
+    parents_consulted_on = DateField(
+        "When were the parents consulted about supervising the pupil for the rest of the day?",
+        description="Only for an intensive or one-to-one package. For example, 5 1 2026",
+    )
+    parents_consulted_with = StringField(
+        "Who was consulted, and by whom",
+        widget=GovTextInput(),
+        validators=SHORT_TEXT,
+        description="For example: Pat Smith (mother), by Ms K Owen (SENCO)",
+    )
+    hours_difference_reason = TextAreaField(
+        "If the interventions' hours differ from the timetable, why?",
+        widget=GovTextArea(),
+        validators=LONG_TEXT,
+        description="The hours of each setting's interventions should add up to its sessions on the timetable",
     )
 
 

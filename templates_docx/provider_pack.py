@@ -220,6 +220,7 @@ def _objectives_and_timetable(doc: Document) -> None:
     )
     w.shade(w.merge_cells(total, 0, 2), w.LABEL_FILL)
     w.keep_row_together(total)
+    w.week_tables(doc, with_detail=False)
     w.subheading(doc, "Everything in the pupil's week, in every setting")
     interventions = w.new_table(doc, (6.6, 4.8, 2.6, 3.0))
     w.column_headings(interventions, "What", "Where", "Hours a week", "From")

@@ -135,6 +135,7 @@ def _the_placement(doc: Document) -> None:
         bold=(True, False, False, True),
     )
     w.shade(w.merge_cells(total, 0, 2), w.LABEL_FILL)
+    w.week_tables(doc, with_detail=True)
 
 
 def _assessment_of_need(doc: Document) -> None:

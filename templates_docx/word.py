@@ -454,3 +454,40 @@ def pair_row(table: Table, label: str, value: str) -> _Row:
 def pairs_table(doc: Document) -> Table:
     """A two-column table of labels and values, as wide as the page."""
     return new_table(doc, (4.6, 12.4))
+
+
+def week_tables(doc: Document, *, with_detail: bool) -> None:
+    """The pupil's whole week in every setting, and whether it is full time judged day by day (``week``): the
+    support plan and the provider pack print the same table; only the plan prints the reason's detail."""
+    subheading(doc, "The pupil's week in every setting")
+    timetable = new_table(doc, (4.0, 3.0, 3.0, 2.5, 4.5))
+    column_headings(timetable, "Day", "From", "To", "Hours", "Where")
+    loop_rows(
+        timetable,
+        "s in week.timetable",
+        ("{{ s.day }}", "{{ s.starts_at }}", "{{ s.ends_at }}", "{{ s.hours }}", "{{ s.where }}"),
+        NONE_RECORDED,
+    )
+    spacer(doc)
+    judged = new_table(doc, (5.5, 11.5))
+    wide_row(
+        judged,
+        "Full time, day by day?",
+        "{{ week.full_time|yes_no }}. Full time covers {{ week.school_day }} on every school day, across all settings.",
+    )
+
+    def shorter(table: Table) -> None:
+        wide_row(table, "Not covered", "{{ week.not_covered }}")
+        wide_row(table, "Why", "{{ week.reason }}")
+        if with_detail:
+            wide_row(table, "Detail", "{{ week.reason_detail }}")
+        wide_row(table, "Parents consulted about the rest of the day", "{{ week.parents_consulted }}")
+
+    conditional_rows(judged, "not week.full_time", shorter)
+    conditional_rows(
+        judged,
+        "week.hours_difference_reason",
+        lambda table: wide_row(
+            table, "Why the interventions' hours differ from the timetable", "{{ week.hours_difference_reason }}"
+        ),
+    )

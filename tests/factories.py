@@ -172,6 +172,17 @@ class PlacementFactory(Base):
         if extracted is False:
             return
         self.sessions.append(PlacementSession(weekday=1, starts_at=time(9, 0), ends_at=time(12, 0)))
+        if extracted != "provider_only":
+            # The rest of the pupil's week is at the home school, so the week is full time day by day (9:00-15:00
+            # every school day across all settings: service.rules.full_time); the provider's own timetable, its
+            # register and its hours stay Tuesday 9:00-12:00.
+            for day in (0, 2, 3, 4):
+                self.sessions.append(
+                    PlacementSession(weekday=day, starts_at=time(9), ends_at=time(15), setting=DeliveredBy.SCHOOL)
+                )
+            self.sessions.append(
+                PlacementSession(weekday=1, starts_at=time(12), ends_at=time(15), setting=DeliveredBy.SCHOOL)
+            )
         self.history.append(PlacementStatusChange(from_status=None, to_status=self.status))
         if create:
             db.session.commit()
@@ -233,6 +244,9 @@ class SupportPlanFactory(Base):
     joint_risk_assessment_attached = True
     health_safety_check_date = date(2025, 12, 1)
     health_safety_outcome = HealthSafetyOutcome.SATISFACTORY
+    # The factory's timetable (Tuesday morning at the provider, school the rest of the week) is not what the
+    # interventions added in each test say, so the plan says why they differ (service.rules.full_time.hours_check).
+    hours_difference_reason = "The timetable is the first half-term's; the interventions are the plan's target."
 
 
 class ProviderPackFactory(Base):

@@ -47,7 +47,7 @@ def scheduled_sessions(placement: Placement) -> set[tuple[int, Session]]:
     """The (weekday, session) pairs the placement's timetable covers: a session starting before 12:30 is a
     morning one, one ending after 12:30 an afternoon one, a whole day both."""
     scheduled = set()
-    for s in placement.sessions:
+    for s in placement.provider_sessions:  # the provider marks its own sessions, not the school's
         if s.starts_at < MIDDAY:
             scheduled.add((int(s.weekday), Session.AM))
         if s.ends_at > MIDDAY:

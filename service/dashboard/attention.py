@@ -29,13 +29,12 @@ from service.reviews.services import review_due
 from service.rules.attendance_codes import UNEXPLAINED, Session, monday_of, sessions_over
 from service.rules.attendance_expected import LOOK_BACK_DAYS, expected_sessions, missing_marks
 from service.rules.dates import UK, uk_date
-from service.rules.full_time import package_check
 from service.rules.organisations import OrganisationKind
 from service.rules.placement_status import LIVE_STATUSES, PlacementStatus
 from service.rules.plan_requirements import ehcp_flag_cutoff, ehcp_review
 from service.rules.review_dates import HalfTerm
 from service.signing.models import RequestStatus, SignatureRequest
-from service.support_plans import services as plans
+from service.support_plans import full_time_checks
 from service.support_plans.models import SupportPlan
 from service.support_plans.registration import registration_rule
 from service.term_dates.services import term_dates, term_dates_of
@@ -152,6 +151,7 @@ def _load(ids: list[int]) -> None:
                 selectinload(Placement.reviews),
                 selectinload(Placement.sessions),
                 selectinload(Placement.support_plan).selectinload(SupportPlan.interventions),
+                selectinload(Placement.commissioning_organisation),  # its school day: the full-time rule
             )
         ).all()
 
@@ -315,12 +315,14 @@ def _plans_not_signed(running: list[Placement]) -> list[Item]:
 
 
 def _part_time_without_reason(running: list[Placement]) -> list[Item]:
+    """Running placements with a plan whose week does not cover the school day every day (in every setting) and
+    that record no accepted reason: the same rule as the plan's check (``support_plans.full_time_checks``)."""
     items = []
     for placement in running:
         plan = placement.support_plan
-        if plan is None or not plan.interventions:
+        if plan is None:
             continue
-        check = package_check(plans.hours_by_setting(plan).values(), plan.part_time_reason, plan.part_time_detail)
+        check = full_time_checks.package_by_day(placement, plan)
         if not check.acceptable:
             items.append(_item(placement, check.message, "support-plan"))
     return items

@@ -39,7 +39,8 @@ def add_placements(world: World) -> None:
         None,
         "Ellie has disengaged from lessons since Year 9 and has had three suspensions this year. A vocational "
         "placement two days a week, with school on the other days, aims to rebuild her attendance & motivation.",
-        [(1, *am), (1, *pm), (3, *am), (3, *pm)],
+        # Lunch at the provider (12:00-12:30) is part of the day there: the week is full time day by day.
+        [(1, *am), (1, time(12, 0), time(12, 30)), (1, *pm), (3, *am), (3, time(12, 0), time(12, 30)), (3, *pm)],
         [PlacementStatus.REFERRED, PlacementStatus.AGREED, PlacementStatus.ACTIVE],
         today,
     )

@@ -13,9 +13,9 @@ from decimal import Decimal
 from service.auth.models import User
 from service.demo.term_dates import half_terms
 from service.demo.world import World
-from service.placements.models import Placement
+from service.placements.models import Placement, PlacementSession
 from service.reviews.models import ObjectiveProgress, Review
-from service.rules.full_time import DeliveredBy
+from service.rules.full_time import DeliveredBy, day_gaps
 from service.rules.outcomes import OutcomeArea, ProgressRating
 from service.rules.review_dates import HalfTerm, latest_review_date
 from service.support_plans.models import PlanIntervention, PlanObjective, SupportPlan
@@ -37,15 +37,34 @@ def load(world: World) -> None:
         pupil_details_confirmed=True,
         child_views="I get really nervous in big classes. I'm OK with one teacher and a few people.",
         parental_views="",
+        # Three mornings of small-group tutoring: the intensive-package reason, waiting for the parents to be
+        # consulted about supervision for the rest of the day before the plan can be agreed.
+        part_time_reason="intensive",
+        part_time_detail="Small-group tutoring judged equivalent to full time while a phased return is planned "
+        "(SENCO and educational psychologist).",
     )
     _review(world.placements["riley"], senco, today)
+
+
+def _rest_of_the_week_at_school(placement: Placement) -> None:
+    """Add the home school's sessions to the placement's timetable for every part of the school day the provider
+    does not cover, so the agreed plans are full time day by day (``service.rules.full_time``) and their
+    interventions add up to the timetable in each setting."""
+    for gap in day_gaps(placement.timetable):
+        placement.sessions.append(
+            PlacementSession(
+                weekday=gap.weekday, starts_at=gap.starts_at, ends_at=gap.ends_at, setting=DeliveredBy.SCHOOL
+            )
+        )
 
 
 def _agreed_plan(placement: Placement, by: User, today: date) -> SupportPlan:
     start = placement.planned_start
     name = placement.pupil.display_name.split()[0]
+    _rest_of_the_week_at_school(placement)
     provider_hours = Decimal(placement.hours_per_week)
-    school_hours = max(Decimal(0), Decimal(30) - provider_hours)
+    school_minutes = sum(s.minutes for s in placement.sessions if s.setting is DeliveredBy.SCHOOL)
+    school_hours = (Decimal(school_minutes) / 60).quantize(Decimal("0.1"))
     plan = SupportPlan(
         planning_meeting_date=start - timedelta(days=14),
         school_rep=f"{by.name}, {'SENCO' if 'senco' in by.email else 'Access to Learning officer'}",
@@ -68,7 +87,7 @@ def _agreed_plan(placement: Placement, by: User, today: date) -> SupportPlan:
         "school by 10:00 if the pupil has not arrived.",
         agreed_actions="Referral to the school nurse. A visit to the provider with a parent before the start.",
         review_date=latest_review_date(start, [HalfTerm(n, a, b) for n, a, b in half_terms(today)]).latest,
-        part_time_reason=None if school_hours + provider_hours >= 30 else "school_other_days",
+        part_time_reason=None,
         part_time_detail="",
         agreed_at=datetime.combine(start - timedelta(days=10), time(16, 0), tzinfo=UTC),
         agreed_by_id=by.id,

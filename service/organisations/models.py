@@ -7,6 +7,7 @@ the organisation that owns it, so the organisation is the unit of access control
 from __future__ import annotations
 
 import enum
+from datetime import time
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -73,6 +74,9 @@ class Organisation(TimestampMixin, Base):
         enum_column(MailDelivery), default=MailDelivery.LINK_OUTSIDE_TRUSTED, server_default="link_outside_trusted"
     )
     trusted_domains: Mapped[str] = mapped_column(sa.Text, default="", server_default="")  # one per line
+    # The normal school day a full-time package must cover on every school day (service.rules.full_time).
+    school_day_starts: Mapped[time] = mapped_column(default=time(9, 0), server_default="09:00:00")
+    school_day_ends: Mapped[time] = mapped_column(default=time(15, 0), server_default="15:00:00")
 
     local_authority: Mapped[Organisation | None] = relationship(remote_side=[id], foreign_keys=[local_authority_id])
 

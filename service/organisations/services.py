@@ -7,6 +7,7 @@ see a summary of the school's placements, and only the school may decide who see
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import time
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
@@ -33,6 +34,8 @@ SETTINGS_FIELDS = (
     "pack_lead_working_days",
     "mail_delivery",
     "trusted_domains",
+    "school_day_starts",
+    "school_day_ends",
 )
 #: Only a school chooses a local authority.
 SCHOOL_FIELDS = ("local_authority_id",)
@@ -89,10 +92,15 @@ def save_settings(user: User, answers: Mapping[str, Any]) -> Organisation:
                 raise ValueError("not a local authority")  # the form offers only LAs; a forged post ends here
         elif name == "trusted_domains":
             value = "\n".join(line.strip() for line in (value or "").replace(",", "\n").splitlines() if line.strip())
+        elif name in ("school_day_starts", "school_day_ends"):
+            if not isinstance(value, time):
+                raise ValueError("not a time of day")  # the form parses it; a forged post ends here
         elif name != "pack_lead_working_days":
             value = (value or "").strip() if "\n" not in (value or "") else value.strip()
         if getattr(organisation, name) != value:
             changed.append(name)
             setattr(organisation, name, value)
+    if organisation.school_day_ends <= organisation.school_day_starts:
+        raise ValueError("the school day must end after it starts")  # the form says so next to the field
     audit.record("update", "organisation", organisation.id, user, {"fields": changed})
     return organisation

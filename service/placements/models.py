@@ -16,6 +16,7 @@ from service.organisations.models import Organisation
 from service.providers.models import Provider
 from service.pupils.models import Pupil
 from service.rules.decision import Circumstance, DecisionMaker
+from service.rules.full_time import DeliveredBy, TimetableSession
 from service.rules.placement_status import PlacementStatus
 
 if TYPE_CHECKING:
@@ -84,13 +85,25 @@ class Placement(TimestampMixin, Base):
     plan_overrides: Mapped[list[PlanOverride]] = relationship(viewonly=True, order_by="PlanOverride.id")
 
     @property
+    def provider_sessions(self) -> list[PlacementSession]:
+        """The sessions at the provider: what its register is marked against and its hours are counted from."""
+        return [s for s in self.sessions if s.setting is DeliveredBy.PROVIDER]
+
+    @property
     def hours_per_week(self) -> Decimal:
-        minutes = sum(s.minutes for s in self.sessions)
+        """Hours a week at the provider (the registration threshold and the census count these, not the school's)."""
+        minutes = sum(s.minutes for s in self.provider_sessions)
         return (Decimal(minutes) / Decimal(60)).quantize(Decimal("0.1"))
+
+    @property
+    def timetable(self) -> list[TimetableSession]:
+        """The whole week, in every setting, as the full-time rule takes it."""
+        return [s.as_rule() for s in self.sessions]
 
 
 class PlacementSession(Base):
-    """One weekly session at the provider (for example Tuesday 09:00–12:00)."""
+    """One weekly session of the pupil's week (for example Tuesday 09:00–12:00 at the provider), and where it is:
+    the provider, the home school or another setting, so that full time can be judged across the whole week."""
 
     __tablename__ = "placement_sessions"
 
@@ -99,8 +112,14 @@ class PlacementSession(Base):
     weekday: Mapped[Weekday] = mapped_column(sa.Integer)
     starts_at: Mapped[time]
     ends_at: Mapped[time]
+    setting: Mapped[DeliveredBy] = mapped_column(
+        enum_column(DeliveredBy), default=DeliveredBy.PROVIDER, server_default=DeliveredBy.PROVIDER.value
+    )
 
     placement: Mapped[Placement] = relationship(back_populates="sessions")
+
+    def as_rule(self) -> TimetableSession:
+        return TimetableSession(int(self.weekday), self.starts_at, self.ends_at, self.setting)
 
     @property
     def minutes(self) -> int:

@@ -22,6 +22,7 @@ from service.providers import contacts
 from service.providers.models import Provider
 from service.pupils.models import Pupil, SenStatus
 from service.rules.decision import Circumstance, who_decides
+from service.rules.full_time import DeliveredBy
 from service.rules.placement_status import PlacementStatus, TransitionNotAllowed, check_transition
 from service.rules.roles import Role
 
@@ -70,6 +71,7 @@ class SessionTime:
     weekday: Weekday
     starts_at: time
     ends_at: time
+    setting: DeliveredBy = DeliveredBy.PROVIDER
 
 
 @dataclass
@@ -115,7 +117,8 @@ def create_placement(user: User, details: PlacementDetails) -> Placement:
         reason_for_referral=details.reason_for_referral,
         created_by_id=user.id,
         sessions=[
-            PlacementSession(weekday=s.weekday, starts_at=s.starts_at, ends_at=s.ends_at) for s in details.sessions
+            PlacementSession(weekday=s.weekday, starts_at=s.starts_at, ends_at=s.ends_at, setting=s.setting)
+            for s in details.sessions
         ],
     )
     placement.history.append(

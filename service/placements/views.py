@@ -15,6 +15,7 @@ from service.placements import services
 from service.placements.access import placement_or_404
 from service.placements.models import Weekday
 from service.rules.decision import Circumstance, label_without_sen, who_decides
+from service.rules.full_time import DeliveredBy
 from service.rules.placement_status import PlacementStatus, allowed_transitions
 from service.rules.roles import Role
 from service.signals import placement_page
@@ -138,7 +139,8 @@ def _details(form: PlacementForm) -> services.PlacementDetails:
     for entry in form.sessions.entries:
         starts, ends = parse_time(entry.form.starts_at.data or ""), parse_time(entry.form.ends_at.data or "")
         if starts and ends:
-            sessions.append(services.SessionTime(Weekday(int(entry.form.weekday.data)), starts, ends))
+            where = DeliveredBy(entry.form.setting.data or DeliveredBy.PROVIDER.value)
+            sessions.append(services.SessionTime(Weekday(int(entry.form.weekday.data)), starts, ends, where))
     return services.PlacementDetails(
         pupil_id=form.pupil_id.data,
         provider_id=form.provider_id.data,

@@ -10,7 +10,6 @@ each with its reason, so the check page and the agree action apply exactly the s
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -29,12 +28,12 @@ from service.placements.models import Placement
 from service.pupils.models import SenStatus
 from service.rules.dates import uk_date
 from service.rules.decision import who_decides
-from service.rules.full_time import package_check
 from service.rules.placement_status import PlacementStatus
 from service.rules.registration import PlacedPupil, registration_risk
 from service.rules.review_dates import check_review_date
 from service.rules.school_age import destination_planning_due, is_compulsory_school_age
 from service.support_plans.checks import Check, Severity, blockers
+from service.support_plans.full_time_checks import full_time_checks
 from service.support_plans.overrides import REGISTRATION, apply_overrides
 from service.support_plans.plan_checks import plan_checks
 from service.support_plans.provider_checks import provider_checks
@@ -73,20 +72,7 @@ def agreement_checks(placement: Placement, on: date) -> list[Check]:
     else:
         checks.append(Check("complete", "Every part answered", Severity.OK, "Every part of the plan is answered."))
 
-    package = package_check(
-        [Decimal(i.hours_per_week) for i in (plan.interventions if plan else []) if i.hours_per_week is not None],
-        plan.part_time_reason if plan else None,
-        plan.part_time_detail if plan else "",
-    )
-    checks.append(
-        Check(
-            "full_time",
-            "Full-time education",
-            Severity.OK if package.acceptable else Severity.BLOCKER,
-            package.message,
-            "interventions",
-        )
-    )
+    checks.extend(full_time_checks(placement))
 
     start = placement.planned_start
     year = pupil.year_group_on(start)

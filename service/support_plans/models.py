@@ -60,6 +60,12 @@ class SupportPlan(TimestampMixin, Base):
     # Support plan.
     part_time_reason: Mapped[str | None] = mapped_column(sa.String(40), nullable=True)  # rules.full_time
     part_time_detail: Mapped[str] = mapped_column(sa.Text, default="")
+    # The intensive or one-to-one reason: when, and with whom, the parents were consulted about supervising the
+    # pupil for the rest of the day (rules.full_time.ParentsConsulted).
+    parents_consulted_on: Mapped[date | None] = mapped_column(nullable=True)
+    parents_consulted_with: Mapped[str] = mapped_column(sa.String(200), default="", server_default="")
+    # Why the interventions' hours differ from the placement's timetable (rules.full_time.hours_check).
+    hours_difference_reason: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
     school_links: Mapped[str] = mapped_column(sa.Text, default="")
     attendance_arrangements: Mapped[str] = mapped_column(sa.Text, default="")
     agreed_actions: Mapped[str] = mapped_column(sa.Text, default="")

@@ -277,6 +277,9 @@ def _load_interventions(placement: Placement, plan: SupportPlan | None) -> dict[
         "interventions": rows or [{}],
         "part_time_reason": plan.part_time_reason if plan else None,
         "part_time_detail": plan.part_time_detail if plan else "",
+        "parents_consulted_on": plan.parents_consulted_on if plan else None,
+        "parents_consulted_with": plan.parents_consulted_with if plan else "",
+        "hours_difference_reason": plan.hours_difference_reason if plan else "",
     }
 
 
@@ -299,6 +302,9 @@ def _save_interventions(form: Any) -> dict[str, Any]:
         "interventions": rows,
         "part_time_reason": form.part_time_reason.data or None,
         "part_time_detail": form.part_time_detail.data or "",
+        "parents_consulted_on": form.parents_consulted_on.data,
+        "parents_consulted_with": form.parents_consulted_with.data or "",
+        "hours_difference_reason": form.hours_difference_reason.data or "",
     }
 
 

@@ -30,13 +30,13 @@ from service.placements.access import placement_or_404
 from service.placements.models import Placement
 from service.providers.models import ApprovedListStatus
 from service.queue import enqueue_after_commit
-from service.rules.full_time import FULL_TIME_HOURS, PartTimeReason, package_check
+from service.rules.full_time import PartTimeReason
 from service.rules.outcomes import OutcomeArea
 from service.rules.roles import Role
-from service.support_plans import agreement, overrides, services
+from service.support_plans import agreement, full_time_checks, overrides, services
 from service.support_plans.checks import Check, Severity
 from service.support_plans.models import SupportPlan
-from service.support_plans.steps import STEP_PAGES, form_hours, missing_answers
+from service.support_plans.steps import STEP_PAGES, missing_answers
 
 bp = Blueprint("support_plans", __name__, template_folder="templates")
 
@@ -254,11 +254,7 @@ def _step_page(
     index = [s.slug for s in services.STEPS].index(spec.slug)
     extra: dict[str, Any] = {}
     if spec.slug == "interventions":
-        extra["package"] = package_check(
-            form_hours(form), form.part_time_reason.data or None, form.part_time_detail.data or ""
-        )
-        extra["full_time_hours"] = FULL_TIME_HOURS
-        extra["timetable_hours"] = placement.hours_per_week
+        extra.update(full_time_checks.step_summary(placement, form))
     if spec.slug == "arrangements":
         extra["latest_first_review_date"] = services.latest_first_review_date(placement)
     return (

@@ -49,6 +49,8 @@ def test_overdue_reviews_and_visits_are_listed_with_their_dates(as_commissioner,
 
 def test_an_agreed_plan_not_sent_for_signatures_and_a_part_time_package_are_listed(as_commissioner, school, provider):
     placement = _active(school, provider, 3, "Agreed")
+    placement.sessions[:] = placement.provider_sessions  # Tuesday 9:00-12:00 at the provider, nothing else
+    db.session.commit()
     plan = factories.SupportPlanFactory(placement=placement, agreed_at=datetime(2026, 1, 1, tzinfo=UTC))
     factories.PlanInterventionFactory(
         support_plan=plan, hours_per_week=Decimal("10"), delivered_by=DeliveredBy.PROVIDER
@@ -57,6 +59,7 @@ def test_an_agreed_plan_not_sent_for_signatures_and_a_part_time_package_are_list
     assert "Agreed, not yet sent for signatures" in _section(page, "Plans not signed (1)")
     part_time = _section(page, "Below full time with no reason (1)")
     assert f"/placements/{placement.id}#support-plan" in part_time
+    assert "Friday 09:00–15:00" in part_time  # the days and times not covered, as the plan's check says
 
 
 def test_a_provider_at_registration_risk_is_listed_without_naming_other_schools_pupils(

@@ -104,3 +104,28 @@ def test_an_la_admin_records_its_ap_and_sen_contacts(client, db_session):
     db_session.expire_all()
     saved = db_session.get(Organisation, la.id)
     assert (saved.ap_contact_email, saved.sen_contact_email) == ("ap@westshire.example", "sen@westshire.example")
+
+
+def test_the_admin_sets_the_normal_school_day_and_it_must_end_after_it_starts(as_admin, school, db_session):
+    from datetime import time
+
+    page = as_admin.get("/organisation")
+    assert 'value="09:00"' in text(page) and 'value="15:00"' in text(page)  # the defaults
+    refused = as_admin.post(
+        "/organisation", data=form_data(page, {**GOOD, "school_day_starts": "15:00", "school_day_ends": "09:00"})
+    )
+    assert refused.status_code == 400
+    assert "The school day must end after it starts" in text(refused)
+    garbled = as_admin.post("/organisation", data=form_data(page, {**GOOD, "school_day_starts": "nine"}))
+    assert "Enter the time the school day starts as a time like 09:00" in text(garbled)
+    assert 'value="nine"' in text(garbled)  # what was typed stays
+    db_session.expire_all()
+    assert db_session.get(Organisation, school.id).school_day_starts == time(9, 0)
+
+    saved = as_admin.post(
+        "/organisation", data=form_data(page, {**GOOD, "school_day_starts": "8:45", "school_day_ends": "15:15"})
+    )
+    assert saved.status_code == 302
+    db_session.expire_all()
+    organisation = db_session.get(Organisation, school.id)
+    assert (organisation.school_day_starts, organisation.school_day_ends) == (time(8, 45), time(15, 15))

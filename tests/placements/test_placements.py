@@ -254,3 +254,47 @@ def test_viewing_a_placement_is_audited(as_commissioner, commissioner, school, d
     assert event is not None
     assert event.user_id == commissioner.id
     assert event.entity_id == placement.id
+
+
+def test_the_timetable_holds_the_whole_week_with_where_each_session_is(as_commissioner, school, provider, db_session):
+    from service.rules.full_time import DeliveredBy
+
+    pupil = factories.PupilFactory(organisation=school)
+    page = as_commissioner.get("/placements/new")
+    assert 'name="sessions-0-setting"' in text(page)
+    week = {
+        **_placement_fields(pupil.id, provider.id),
+        "sessions-0-setting": "provider",
+        "sessions-1-weekday": "1",
+        "sessions-1-starts_at": "12:00",
+        "sessions-1-ends_at": "15:00",
+        "sessions-1-setting": "school",
+        "sessions-2-weekday": "3",
+        "sessions-2-starts_at": "13:00",
+        "sessions-2-ends_at": "15:00",
+        "sessions-2-setting": "other",
+    }
+    # Adding and removing rows keeps each row's setting.
+    added = text(as_commissioner.post("/placements/new", data=form_data(page, {**week, "add_session": "1"})))
+    assert "Session 4" in added
+    assert _selected(added, "school") and _selected(added, "other")
+    removed = text(as_commissioner.post("/placements/new", data=form_data(page, {**week, "remove_session-0": "1"})))
+    assert "Session 3" not in removed and _selected(removed, "school") and _selected(removed, "other")
+
+    forged = as_commissioner.post("/placements/new", data=form_data(page, {**week, "sessions-2-setting": "moon"}))
+    assert forged.status_code == 200 and "There is a problem" in text(forged)
+
+    assert as_commissioner.post("/placements/new", data=form_data(page, week)).status_code == 302
+    placement = db_session.scalar(sa.select(Placement))
+    assert [(s.weekday, s.starts_at.hour, s.setting) for s in placement.sessions] == [
+        (1, 9, DeliveredBy.PROVIDER),
+        (1, 12, DeliveredBy.SCHOOL),
+        (3, 13, DeliveredBy.OTHER),
+    ]
+    assert placement.hours_per_week == 3  # hours at the provider only
+    shown = text(as_commissioner.get(f"/placements/{placement.id}"))
+    assert "The home school" in shown and "Another setting" in shown
+
+
+def _selected(body: str, value: str) -> bool:
+    return f'<option selected value="{value}"' in body or f'value="{value}" selected' in body

@@ -90,6 +90,8 @@ FULL_ANSWERS: dict[str, dict[str, Any]] = {
         "interventions-1-hours_per_week": "15",
         "interventions-1-delivered_by": "school",
         **date_fields("interventions-1-start_date", 5, 1, 2026),
+        # The factory's timetable is Tuesday morning at the provider and school the rest of the week.
+        "hours_difference_reason": "The provider adds sessions from the second week.",
     },
     "arrangements": {
         "school_links": "Weekly phone call from the SENCO.",

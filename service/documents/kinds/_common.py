@@ -16,6 +16,7 @@ from service.placements.models import Placement, PlacementSession
 from service.providers.models import Provider
 from service.pupils.models import ParentCarer, Pupil
 from service.rules.dates import UK, uk_date
+from service.rules.full_time import ParentsConsulted, PartTimeReason, day_check
 
 # Feature models for the signatures only: a kind reads what it needs through the placement's relationships, so
 # the documents package sits below the features it makes documents of.
@@ -108,6 +109,49 @@ def session(record: PlacementSession) -> dict[str, str]:
         "ends_at": clock(record.ends_at),
         "hours": hours(Decimal(record.minutes) / Decimal(60)),
     }
+
+
+def week(placement: Placement, with_detail: bool) -> dict[str, Any]:
+    """The pupil's week in every setting and the full-time judgement, as the plan's check makes it (the same rule,
+    the organisation's school day and the plan's reason). ``with_detail`` False leaves out the reason's detail,
+    which may be medical: the provider pack carries only the reason itself."""
+    plan = placement.support_plan
+    organisation = placement.commissioning_organisation
+    consulted = ParentsConsulted(plan.parents_consulted_on, plan.parents_consulted_with) if plan else None
+    reason = _known_reason(plan.part_time_reason if plan else None)
+    check = day_check(
+        placement.timetable,
+        reason,
+        plan.part_time_detail if plan else "",
+        consulted,
+        day_starts=organisation.school_day_starts,
+        day_ends=organisation.school_day_ends,
+    )
+    intensive = not check.full_time and reason is PartTimeReason.INTENSIVE and consulted is not None
+    return {
+        "timetable": [{**session(s), "where": s.setting.label} for s in placement.sessions],
+        "school_day": f"{clock(organisation.school_day_starts)} to {clock(organisation.school_day_ends)}",
+        "full_time": check.full_time,
+        "not_covered": ", ".join(gap.label for gap in check.gaps),
+        "reason": "" if check.full_time or reason is None else reason.label,
+        "reason_detail": text(plan.part_time_detail) if plan and with_detail and not check.full_time else "",
+        "parents_consulted": (
+            ", ".join(
+                part for part in (uk_date(consulted.on) if consulted.on else "", consulted.with_whom.strip()) if part
+            )
+            if intensive and consulted
+            else ""
+        ),
+        "hours_difference_reason": text(plan.hours_difference_reason) if plan else "",
+    }
+
+
+def _known_reason(value: str | None) -> PartTimeReason | None:
+    """A stored reason the rule knows; an older or unknown code is read as none rather than stop the document."""
+    try:
+        return PartTimeReason(value.strip()) if value and value.strip() else None
+    except ValueError:
+        return None
 
 
 def date_fields(name: str, value: date | datetime | None) -> dict[str, str]:

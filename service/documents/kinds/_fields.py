@@ -104,6 +104,43 @@ SESSIONS = fields.list_of(
     fields.text("hours", "Length in hours", "3"),
 )
 
+#: The pupil's whole week across every setting, judged day by day (service.rules.full_time).
+WEEK = fields.group(
+    "week",
+    "The pupil's whole week in every setting, and whether it is full time judged day by day.",
+    fields.list_of(
+        "timetable",
+        "Every weekly session in every setting, Monday first.",
+        fields.text("day", "Day of the week", "Tuesday"),
+        fields.text("starts_at", "Start time, 24-hour clock", "09:00"),
+        fields.text("ends_at", "End time, 24-hour clock", "12:00"),
+        fields.text("hours", "Length in hours", "3"),
+        fields.text(
+            "where", "Where: The alternative provider, The home school or Another setting", "The alternative provider"
+        ),
+    ),
+    fields.text("school_day", "The normal school day a full-time package covers every school day", "09:00 to 15:00"),
+    fields.yes_no("full_time", "Whether the week covers the school day on every school day, across all settings", True),
+    fields.text("not_covered", "The days and times no setting covers, or empty", "Friday 12:00–15:00"),
+    fields.text(
+        "reason",
+        "Why the week is shorter, or empty when it is full time",
+        "Part-time AP: the pupil attends school for the rest of the week",
+    ),
+    fields.paras(
+        "reason_detail",
+        "The detail of that reason (never in the provider pack, where it is always empty: it may be medical)",
+        "In school on Friday afternoons.",
+    ),
+    fields.text(
+        "parents_consulted",
+        "For an intensive or one-to-one package: when the parents were consulted about supervision for the rest of "
+        "the day, and with whom; otherwise empty",
+        "",
+    ),
+    fields.paras("hours_difference_reason", "Why the interventions' hours differ from the timetable, or empty", ""),
+)
+
 #: One SMART objective of the plan, as the support plan and the provider pack both print it.
 OBJECTIVE = (
     fields.text(

@@ -37,6 +37,7 @@ from service.documents.kinds._fields import (
     PLACEMENT,
     PROVIDER,
     SESSIONS,
+    WEEK,
 )
 from service.documents.kinds._kind import DocumentKind, MadeFrom
 from service.documents.types import DocumentType
@@ -280,6 +281,7 @@ PACK_FIELDS = (
     COMMISSIONER,
     PLACEMENT,
     SESSIONS,
+    WEEK,
     PACK_SHARED,
     PACK_NEEDS,
     PACK_SAFEGUARDING,
@@ -357,7 +359,8 @@ def build_provider_pack_context(placement: Placement, *, on: date, version: int 
         "provider": common.provider(placement.provider),
         "commissioner": common.commissioner(placement),
         "placement": common.placement_fields(placement),
-        "sessions": [common.session(session) for session in placement.sessions],
+        "sessions": [common.session(session) for session in placement.provider_sessions],
+        "week": common.week(placement, with_detail=False),
         "shared": shared,
         "needs": _needs(pupil, pack, plan, shared),
         "safeguarding": {

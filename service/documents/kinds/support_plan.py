@@ -33,6 +33,7 @@ from service.documents.kinds._fields import (
     PUPIL,
     REVIEW_CHANGES,
     SESSIONS,
+    WEEK,
 )
 from service.documents.kinds._kind import DocumentKind, MadeFrom
 from service.documents.types import DocumentType
@@ -296,6 +297,7 @@ SCHEMA = Schema(
         COMMISSIONER,
         PLACEMENT,
         SESSIONS,
+        WEEK,
         REFERRAL,
         ASSESSMENT,
         SUPPORT,
@@ -335,7 +337,8 @@ def build_support_plan_context(placement: Placement, *, on: date, version: int =
         "provider": common.provider(placement.provider),
         "commissioner": common.commissioner(placement),
         "placement": common.placement_fields(placement),
-        "sessions": [common.session(session) for session in placement.sessions],
+        "sessions": [common.session(session) for session in placement.provider_sessions],
+        "week": common.week(placement, with_detail=True),
         "referral": _referral(placement, plan),
         "assessment": _assessment(placement, plan),
         "support": _support(plan),
