@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from flask import abort
 from flask_login import current_user
 
+from service.rules.organisations import OrganisationKind
 from service.rules.roles import Role
 
 if TYPE_CHECKING:
@@ -82,9 +83,15 @@ NAV_BY_ROLE: dict[Role, tuple[tuple[str, str], ...]] = {
     ),
 }
 
+#: The list of decisions waiting for an LA officer (service.la_decisions), only for commissioners at an LA.
+LA_DECISIONS_NAV = ("la_decisions.waiting", "Decisions")
+
 
 def nav_items() -> tuple[tuple[str, str], ...]:
     """The navigation links the signed-in user's role can use (and nothing they would get 403 on)."""
     if not current_user.is_authenticated:
         return ()
-    return NAV_BY_ROLE.get(current_user.role, ())
+    items = NAV_BY_ROLE.get(current_user.role, ())
+    if current_user.role is Role.COMMISSIONER and current_user.organisation.kind is OrganisationKind.LOCAL_AUTHORITY:
+        items = (*items[:1], LA_DECISIONS_NAV, *items[1:])  # an LA officer's decisions, next to the dashboard
+    return items

@@ -26,6 +26,8 @@ from service.end_of_placement import placement_page as end_of_placement_placemen
 from service.end_of_placement.views import bp as end_of_placement_bp
 from service.extensions import csrf, db, limiter, login_manager
 from service.health.views import bp as health_bp
+from service.la_decisions import placement_page as la_decisions_placement_page
+from service.la_decisions.views import bp as la_decisions_bp
 from service.mail import jobs as mail_jobs
 from service.mail.views import bp as mail_bp
 from service.organisations.views import bp as organisations_bp
@@ -143,6 +145,7 @@ def register_blueprints(app: Flask) -> None:
         progress_reports_bp,
         end_of_placement_bp,
         summary_bp,
+        la_decisions_bp,
         documents_bp,
         organisations_bp,
         term_dates_bp,
@@ -165,4 +168,5 @@ PAGE_PARTS = (
     progress_reports_placement_page,
     end_of_placement_placement_page,
     documents_placement_page,
+    la_decisions_placement_page,
 )

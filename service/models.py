@@ -5,6 +5,7 @@ from service.audit.models import AuditEvent
 from service.auth.models import User
 from service.documents.models import Document, DocumentStatus, DocumentTemplate
 from service.end_of_placement.models import EndOfPlacement, ObjectiveOutcome
+from service.la_decisions.models import LaDecision
 from service.mail.models import Delivery, MessageStatus, OutboxAttachment, OutboxMessage, SecureLink
 from service.organisations.models import LocalAuthorityTeam, Organisation
 from service.placements.models import Placement, PlacementSession, PlacementStatusChange, Weekday
@@ -49,6 +50,7 @@ __all__ = [
     "DocumentTemplate",
     "EndOfPlacement",
     "EndReason",
+    "LaDecision",
     "LocalAuthorityTeam",
     "MarkSource",
     "MessageStatus",

@@ -27,13 +27,13 @@ from service.placements.models import Placement
 from service.providers.services import provider_warnings
 from service.pupils.models import SenStatus
 from service.rules.dates import uk_date
-from service.rules.decision import who_decides
 from service.rules.full_time import package_check
 from service.rules.placement_status import PlacementStatus
 from service.rules.registration import PlacedPupil, registration_risk
 from service.rules.review_dates import check_review_date
 from service.rules.school_age import destination_planning_due, is_compulsory_school_age
 from service.support_plans.checks import Check, Severity, blockers
+from service.support_plans.decision_check import decision_checks
 from service.support_plans.services import (
     STEP_BY_SLUG,
     PlanError,
@@ -112,16 +112,7 @@ def agreement_checks(placement: Placement, on: date) -> list[Check]:
             )
         )
 
-    decision = who_decides(placement.circumstance, has_ehcp=pupil.sen_status is SenStatus.EHCP)
-    decided_by = placement.decided_by or "nobody yet"
-    checks.append(
-        Check(
-            "decision",
-            "Who must decide",
-            Severity.OK,
-            f"{decision.decision_maker.label}. {decision.explanation} Recorded as decided by: {decided_by}.",
-        )
-    )
+    checks += decision_checks(placement)
 
     risk = registration_risk(bool(placement.provider.dfe_registered), _placed_pupils(placement))
     if risk.at_risk:
