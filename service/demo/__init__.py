@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from service.demo import attendance, outcomes, plans, progress_reports, provider_packs, term_dates
+from service.demo import attendance, la_decisions, outcomes, plans, progress_reports, provider_packs, term_dates
 from service.demo.placements import add_placements
 from service.demo.world import World, add_accounts, add_pupils, organisations
 from service.extensions import db
@@ -28,6 +28,7 @@ SEEDERS: tuple[Callable[[World], None], ...] = (
     attendance.load,
     outcomes.load,
     progress_reports.load,
+    la_decisions.load,
 )
 
 
