@@ -163,6 +163,20 @@ def test_not_agree_keeps_the_plan_blocked(app, ehcp_placement, commissioner, la_
     assert "cannot be agreed yet" in text(_agree(school, ehcp_placement.id))
     assert _status(db_session, ehcp_placement.id) is PlacementStatus.DRAFT
 
+    # The LA reconsiders: the page shows what it recorded; recording again replaces it, audited as a change.
+    again = text(officer.get(f"/decisions/{ehcp_placement.id}"))
+    assert "Lee Officer, SEN casework officer" in again and 'value="not_agree" checked' in again
+    assert _decide(officer, ehcp_placement.id, _agree_fields(**_review_date())).status_code == 302
+    db_session.expire_all()
+    assert db_session.scalar(sa.select(sa.func.count()).select_from(LaDecision)) == 1
+    actions = db_session.scalars(
+        sa.select(AuditEvent.action).where(
+            AuditEvent.entity_type == "la_decision", AuditEvent.organisation_id == la_officer.organisation_id
+        )
+    ).all()
+    assert actions == ["create", "update"]
+    assert "Agreed by the local authority" in text(school.get(f"/placements/{ehcp_placement.id}/plan/check"))
+
 
 def test_a_medical_placement_needs_the_health_input(app, school, provider, commissioner, la_officer, db_session):
     pupil = factories.PupilFactory(organisation=school, legal_first_name="Mina")
@@ -217,6 +231,7 @@ def test_the_la_records_its_decision_on_its_own_placements(app, local_authority,
     officer = browser(app)
     sign_in(officer, la_officer)
     assert "Ola" in text(officer.get("/decisions"))
+    assert "Record the local authority&#39;s decision" in text(officer.get(f"/placements/{placement.id}"))
     check = text(officer.get(f"/placements/{placement.id}/plan/check"))
     assert "record the local authority" in check
     assert _decide(officer, placement.id, _agree_fields()).status_code == 302
