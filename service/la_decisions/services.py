@@ -184,7 +184,7 @@ def _waiting_ids(user: User) -> list[int]:
             Placement.id,
             Placement.circumstance,
             Pupil.sen_status,
-            LaDecision.id,
+            LaDecision.id.label("decision_id"),
             LaDecision.outcome,
             LaDecision.decided_on,
             LaDecision.officer_name,
@@ -196,10 +196,10 @@ def _waiting_ids(user: User) -> list[int]:
     )
     waiting = []
     for row in db.session.execute(stmt):
-        ehcp = row.sen_status is SenStatus.EHCP or row.sen_status == SenStatus.EHCP.value
+        ehcp = row.sen_status == SenStatus.EHCP
         facts = (
             None
-            if row[3] is None
+            if row.decision_id is None
             else LaDecisionFacts(
                 outcome=row.outcome,
                 decided_on=row.decided_on,

@@ -1,10 +1,10 @@
 """Agreeing an AP Support Plan: the checks before agreement, the registration override, the agreement itself.
 
 Agreement is the moment the law and the guidance bite: the package must be full time or say why not, the
-pupil's age and year group are shown, who must decide is named, a provider that would have to register as an
-independent school cannot be used without a recorded override, and the first review must fall within half a
-term. ``agreement_checks`` gathers all of that, each with its reason, so the check page and the agree action
-apply exactly the same rules.
+pupil's age and year group are shown, the body that must decide has decided, a provider that would have to
+register as an independent school cannot be used without a recorded override, and the first review must fall
+within half a term. ``agreement_checks`` gathers all of that, each with its reason, so the check page and the
+agree action apply exactly the same rules.
 """
 
 from __future__ import annotations
