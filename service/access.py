@@ -84,6 +84,9 @@ NAV_BY_ROLE: dict[Role, tuple[tuple[str, str], ...]] = {
     ),
 }
 
+#: The list of decisions waiting for an LA officer (service.la_decisions), only for commissioners at an LA.
+LA_DECISIONS_NAV = ("la_decisions.waiting", "Decisions")
+
 
 #: What only a local authority's officers (commissioners of an LA organisation) open: their schools' placements.
 NAV_FOR_LA_OFFICERS: tuple[tuple[str, str], ...] = (("la_notices.school_placements", "Schools' placements"),)
@@ -95,5 +98,5 @@ def nav_items() -> tuple[tuple[str, str], ...]:
         return ()
     items = NAV_BY_ROLE.get(current_user.role, ())
     if current_user.role is Role.COMMISSIONER and current_user.organisation.kind is OrganisationKind.LOCAL_AUTHORITY:
-        items = items + NAV_FOR_LA_OFFICERS
+        items = (*items[:1], LA_DECISIONS_NAV, *items[1:], *NAV_FOR_LA_OFFICERS)  # decisions next to the dashboard
     return items

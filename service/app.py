@@ -28,6 +28,8 @@ from service.exclusions import pupil_page as exclusions_pupil_page
 from service.exclusions.views import bp as exclusions_bp
 from service.extensions import csrf, db, limiter, login_manager
 from service.health.views import bp as health_bp
+from service.la_decisions import placement_page as la_decisions_placement_page
+from service.la_decisions.views import bp as la_decisions_bp
 from service.la_notices import placement_page as la_notices_placement_page
 from service.la_notices.views import bp as la_notices_bp
 from service.mail import jobs as mail_jobs
@@ -149,6 +151,7 @@ def register_blueprints(app: Flask) -> None:
         exclusions_bp,
         summary_bp,
         la_notices_bp,
+        la_decisions_bp,
         documents_bp,
         organisations_bp,
         term_dates_bp,
@@ -173,4 +176,5 @@ PAGE_PARTS = (
     end_of_placement_placement_page,
     documents_placement_page,
     la_notices_placement_page,
+    la_decisions_placement_page,
 )

@@ -6,6 +6,7 @@ from service.auth.models import User
 from service.documents.models import Document, DocumentStatus, DocumentTemplate
 from service.end_of_placement.models import EndOfPlacement, ObjectiveOutcome
 from service.exclusions.models import Exclusion
+from service.la_decisions.models import LaDecision
 from service.la_notices.models import LaEvent, LaNotice
 from service.mail.models import Delivery, MessageStatus, OutboxAttachment, OutboxMessage, SecureLink
 from service.organisations.models import LocalAuthorityTeam, Organisation
@@ -56,6 +57,7 @@ __all__ = [
     "Exclusion",
     "LaEvent",
     "LaNotice",
+    "LaDecision",
     "LocalAuthorityTeam",
     "MarkSource",
     "MessageStatus",

@@ -15,6 +15,7 @@ from service.documents.models import Document, DocumentStatus
 from service.documents.types import DocumentType
 from service.end_of_placement.models import EndOfPlacement, ObjectiveOutcome
 from service.extensions import db
+from service.la_decisions.models import LaDecision
 from service.organisations.models import Organisation
 from service.placements.models import Placement, PlacementSession, PlacementStatusChange
 from service.progress_reports.models import ProgressReport, ReportStatus
@@ -23,7 +24,7 @@ from service.providers import contacts
 from service.providers.models import ApprovedListStatus, Provider, ProviderContact, QaOutcome
 from service.pupils.models import ParentCarer, Pupil
 from service.reviews.models import ObjectiveProgress, Review
-from service.rules.decision import Circumstance, DecisionMaker
+from service.rules.decision import Circumstance, DecisionMaker, LaOutcome
 from service.rules.full_time import DeliveredBy
 from service.rules.organisations import OrganisationKind
 from service.rules.outcomes import OutcomeArea, ProgressRating
@@ -160,6 +161,8 @@ class PlacementFactory(Base):
     commissioning_organisation = factory.SelfAttribute("pupil.organisation")
     circumstance = Circumstance.ON_ROLL
     decision_maker = DecisionMaker.SCHOOL_SENIOR_LEADERSHIP
+    # Who in the school's senior leadership decided: without it a school-decided plan cannot be agreed.
+    decided_by = "Jo Patel, Deputy Headteacher"
     status = PlacementStatus.DRAFT
     planned_start = date(2026, 1, 5)
     # A plan is agreed with an end date (rules.plan_requirements). Two years on, so that tests counting school days
@@ -193,6 +196,25 @@ class PlacementFactory(Base):
         if create and extracted is not False:
             contacts.note_first_use(self.commissioning_organisation_id, self.provider, None)
             db.session.commit()
+
+
+class LaDecisionFactory(Base):
+    """The local authority's "agree", with the EHCP review and the health input given (the placement's LA records
+    it; pass ``local_authority`` when the placement's school has none)."""
+
+    class Meta:
+        model = LaDecision
+
+    placement = factory.SubFactory(PlacementFactory)
+    local_authority = factory.LazyAttribute(
+        lambda o: o.placement.commissioning_organisation.local_authority or o.placement.commissioning_organisation
+    )
+    outcome = LaOutcome.AGREE
+    decided_on = date(2025, 12, 10)
+    officer_name = "Lee Officer, SEN casework officer"
+    ehcp_review_date = date(2025, 12, 3)
+    health_input_by = "Dr A Khan, consultant paediatrician"
+    health_input_on = date(2025, 12, 1)
 
 
 class DocumentFactory(Base):

@@ -21,6 +21,7 @@ from service.auth.models import User
 from service.dashboard import registration
 from service.exclusions import services as exclusions
 from service.extensions import db
+from service.la_decisions import services as la_decisions
 from service.placements.models import Placement
 from service.progress_reports import schedule as report_schedule
 from service.providers import contacts
@@ -93,7 +94,29 @@ def needs_action(user: User, placements: list[Placement], today: date, now: date
         _registration_risks(user, running, today),
         Group("no_placement", "Pupils with no placement", _pupils_without_placement(user)),
         Group("exclusions", "Excluded pupils: education due from day 6", _excluded_pupils(user, today)),
+        _la_decisions_group(user, placements),
     ]
+
+
+def _la_decisions_group(user: User, placements: list[Placement]) -> Group:
+    """A school: its placements waiting for its LA's decision. An LA officer: how many decisions wait for them
+    (their schools' and their own), linked to the list; counted, not listed, as an LA may have thousands."""
+    if la_decisions.is_la_officer(user):
+        count = la_decisions.count_waiting(user)
+        items = (
+            [
+                Item(
+                    "Decisions waiting for you",
+                    f"{count} placement{'s' if count != 1 else ''} need the local authority's decision",
+                    "la_decisions.waiting",
+                )
+            ]
+            if count
+            else []
+        )
+        return Group("la_decisions", "Decisions for the local authority", items)
+    items = [_item(p, status.message, "decision") for p, status in la_decisions.school_waiting(placements)]
+    return Group("la_decisions", "Waiting for the local authority's decision", items)
 
 
 def _contacts_to_confirm(user: User, placements: list[Placement]) -> list[Item]:

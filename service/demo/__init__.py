@@ -18,6 +18,7 @@ from datetime import date
 from service.demo import (
     attendance,
     exclusions,
+    la_decisions,
     la_notices,
     outcomes,
     plan_safety,
@@ -42,6 +43,7 @@ SEEDERS: tuple[Callable[[World], None], ...] = (
     outcomes.load,
     progress_reports.load,
     exclusions.load,
+    la_decisions.load,
     la_notices.load,
 )
 

@@ -1,10 +1,10 @@
 """Agreeing an AP Support Plan: the checks before agreement and the agreement itself.
 
 Agreement is the moment the law and the guidance bite: the package must be full time or say why not, the
-pupil's age and year group are shown, who must decide is named, a provider that would have to register as an
-independent school or that fails a provider check cannot be used without a senior leader's recorded override
-(``overrides``), and the first review must fall within half a term. ``agreement_checks`` gathers all of that,
-each with its reason, so the check page and the agree action apply exactly the same rules.
+pupil's age and year group are shown, the body that must decide has decided, a provider that would have to
+register as an independent school or that fails a provider check cannot be used without a senior leader's
+recorded override (``overrides``), and the first review must fall within half a term. ``agreement_checks``
+gathers all of that, each with its reason, so the check page and the agree action apply exactly the same rules.
 """
 
 from __future__ import annotations
@@ -27,12 +27,12 @@ from service.placements import services as placements
 from service.placements.models import Placement
 from service.pupils.models import SenStatus
 from service.rules.dates import uk_date
-from service.rules.decision import who_decides
 from service.rules.placement_status import PlacementStatus
 from service.rules.registration import PlacedPupil, registration_risk
 from service.rules.review_dates import check_review_date
 from service.rules.school_age import destination_planning_due, is_compulsory_school_age
 from service.support_plans.checks import Check, Severity, blockers
+from service.support_plans.decision_check import decision_checks
 from service.support_plans.full_time_checks import full_time_checks
 from service.support_plans.overrides import REGISTRATION, apply_overrides
 from service.support_plans.plan_checks import plan_checks
@@ -103,16 +103,7 @@ def agreement_checks(placement: Placement, on: date) -> list[Check]:
             )
         )
 
-    decision = who_decides(placement.circumstance, has_ehcp=pupil.sen_status is SenStatus.EHCP)
-    decided_by = placement.decided_by or "nobody yet"
-    checks.append(
-        Check(
-            "decision",
-            "Who must decide",
-            Severity.OK,
-            f"{decision.decision_maker.label}. {decision.explanation} Recorded as decided by: {decided_by}.",
-        )
-    )
+    checks += decision_checks(placement)
 
     risk = registration_risk(
         bool(placement.provider.dfe_registered), _placed_pupils(placement, on), registration_rule(), on

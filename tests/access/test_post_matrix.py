@@ -116,6 +116,7 @@ POST_MATRIX: dict[str, tuple[tuple[int, ...], dict[str, Any]]] = {
     "/sign/{guessed_token}/decline": ((MISSING,) * 6, {"reason": "Posted by the access test"}),
     "/verify": ((BAD,) * 6, {}),  # public; no file to check
     "/placements/{placement}/visits/new": ((FOUND, FORBIDDEN, BAD, MISSING, FORBIDDEN, FORBIDDEN), {}),
+    "/decisions/{placement}": ((FOUND, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN), {"outcome": "agree"}),
     "/placements/{active_placement}/end": ((FOUND, FORBIDDEN, BAD, MISSING, FORBIDDEN, FORBIDDEN), {}),
     "/outbox/{message}/resend": ((FOUND, FORBIDDEN, FOUND, MISSING, FORBIDDEN, FORBIDDEN), {}),
     "/outbox/{message}/mark-sent": ((FOUND, FORBIDDEN, FOUND, MISSING, FORBIDDEN, FORBIDDEN), {}),

@@ -216,6 +216,9 @@ MATRIX: dict[str, tuple[int, ...]] = {
     "/summary/census.csv?term=all": (FOUND, FORBIDDEN, OK, OK, FORBIDDEN, FORBIDDEN),
     # For LA officers only (tests/la_notices): a school's commissioners and everyone else are refused.
     "/local-authority/placements": (FOUND, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN),
+    # The LA's decisions: only commissioners at a local authority (tests/la_decisions); a school's get 403.
+    "/decisions": (FOUND, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN),
+    "/decisions/{placement}": (FOUND, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN),
 }
 
 # Flask's rule syntax for each route template above, to prove the table covers every route.
@@ -271,6 +274,7 @@ RULES = {
         "/placements/{placement}/signatures/{round}/signers/{in_person_signer}/decline"
     ),
     "/placements/<int:placement_id>/visits/new": "/placements/{placement}/visits/new",
+    "/decisions/<int:placement_id>": "/decisions/{placement}",
     "/placements/<int:placement_id>/end": "/placements/{active_placement}/end",
     "/sign/<token>": "/sign/{sign_token}",
     "/sign/<token>/code": "/sign/{sign_token}/code",

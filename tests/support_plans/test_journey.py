@@ -309,13 +309,14 @@ def test_term_dates_move_the_latest_review_date(as_commissioner, placement, scho
 
 
 def test_a_provider_at_registration_risk_needs_a_senior_leaders_override_with_a_reason_and_the_report(
-    as_commissioner, commissioner, placement, provider, school, db_session, default_templates
+    as_commissioner, commissioner, placement, provider, school, local_authority, db_session, default_templates
 ):
     commissioner.senior_leader = True  # granted by the admin (tests/support_plans/test_provider_blocks.py)
     provider.dfe_registered = False
     ehcp_pupil = placement.pupil
     ehcp_pupil.sen_status = SenStatus.EHCP
     db_session.commit()
+    factories.LaDecisionFactory(placement=placement, local_authority=local_authority)  # the LA decides with an EHCP
     answers = {**FULL_ANSWERS}
     answers["interventions"] = {
         **FULL_ANSWERS["interventions"],
