@@ -51,7 +51,7 @@ DEMO_ACCOUNTS = (
         "Lee Morgan",
         Role.COMMISSIONER,
         "Westshire Council Access to Learning",
-        "LA officer: pupils without a school place",
+        "LA officer: pupils without a school place; decisions for Northbridge; its placements (read only)",
     ),
     DemoAccount(
         "staff@horizon.example",

@@ -164,7 +164,11 @@ def test_the_pack_says_who_can_exclude_and_from_year_8_the_careers_entitlement(
 ):
     pupil = factories.PupilFactory(organisation=school, date_of_birth=born)
     placement = factories.PlacementFactory(
-        pupil=pupil, provider=provider, status=PlacementStatus.AGREED, planned_start=date(2027, 6, 4)
+        pupil=pupil,
+        provider=provider,
+        status=PlacementStatus.AGREED,
+        planned_start=date(2027, 6, 4),
+        planned_end=date(2027, 7, 16),  # the year group the pupil reaches by the end decides
     )
     factories.SupportPlanFactory(placement=placement)
     factories.ProviderPackFactory(placement=placement)

@@ -28,7 +28,7 @@ def sen_support_placement(school, provider) -> Placement:  # type: ignore[no-unt
     provider.dfe_registered = False
     pupil = factories.PupilFactory(organisation=school, legal_first_name="Sunita", sen_status=SenStatus.SEN_SUPPORT)
     placement = factories.PlacementFactory(
-        pupil=pupil, provider=provider, planned_start=date.today() + timedelta(days=14), with_sessions=False
+        pupil=pupil, provider=provider, planned_start=date.today() + timedelta(days=14)
     )
     plan = factories.SupportPlanFactory(placement=placement, review_date=date.today() + timedelta(days=30))
     factories.PlanObjectiveFactory(support_plan=plan)
