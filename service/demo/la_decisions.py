@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import time, timedelta
 
 from service.demo.placements import _placement
+from service.demo.plan_safety import answer_safety_questions
 from service.demo.plans import _agreed_plan
 from service.demo.world import World
 from service.extensions import db
@@ -74,10 +75,12 @@ def load(world: World) -> None:
         [PlacementStatus.REFERRED],
         today,
     )
+    db.session.flush()  # the sessions' settings take their default (the provider) before the plan counts them
     plan = _agreed_plan(placement, world.senco, today)
     plan.agreed_at = None
     plan.agreed_by_id = None
     placement.support_plan = plan
+    answer_safety_questions(placement)  # complete, so the LA's decision is all that stops it
     world.pupils["sami"] = sami
     world.placements["sami"] = placement
     db.session.flush()
