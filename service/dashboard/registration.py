@@ -84,6 +84,7 @@ def _facts(providers: sa.ColumnElement[bool]) -> sa.Select[Any]:
                 "minutes"
             ),
         )
+        .where(PlacementSession.setting == DeliveredBy.PROVIDER)  # the home school's sessions are not at the provider
         .group_by(PlacementSession.placement_id)
         .subquery()
     )

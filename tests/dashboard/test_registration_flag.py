@@ -23,6 +23,7 @@ from service.app import create_app
 from service.extensions import db
 from service.placements.models import PlacementSession
 from service.pupils.models import SenStatus
+from service.rules.full_time import DeliveredBy
 from service.rules.placement_status import PlacementStatus
 from service.settings import Settings
 from tests import factories
@@ -296,3 +297,16 @@ def test_the_aggregated_facts_match_the_agreement_checks_placement_by_placement(
     assert sorted(p.hours_at_provider for p in pupils) == sorted(
         Decimal(h) for h in ("16.7", "17.5", "16.7", "20.5", "6.5", "0.0")
     )
+
+
+def test_hours_at_the_home_school_do_not_count_as_hours_at_the_provider(as_la_officer, school, unregistered):
+    """Mornings at the provider and afternoons at school make a full-time week, but only 15 hours of it are at the
+    provider: the provider is not teaching the pupil full time, so it need not register."""
+    placement = _full_time(school, unregistered, "Split", looked_after=True, hours_a_day=3)
+    placement.sessions += [
+        PlacementSession(weekday=d, starts_at=time(12, 0), ends_at=time(15, 0), setting=DeliveredBy.SCHOOL)
+        for d in range(5)
+    ]
+    db.session.commit()
+
+    assert not _listed(as_la_officer, unregistered)
