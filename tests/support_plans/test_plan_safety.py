@@ -196,8 +196,11 @@ def test_the_end_date_is_changed_after_agreement_only_by_a_review(as_commissione
 
 
 @pytest.mark.usefixtures("default_templates")
-def test_the_agreed_plan_pdf_holds_the_joint_assessment_and_the_ehcp_outcome(as_commissioner, placement, db_session):
+def test_the_agreed_plan_pdf_holds_the_joint_assessment_and_the_ehcp_outcome(
+    as_commissioner, placement, local_authority, db_session
+):
     placement.pupil.sen_status = SenStatus.EHCP
+    factories.LaDecisionFactory(placement=placement)  # with an EHCP the LA decides (tests/la_decisions)
     db_session.commit()
     objectives = text(as_commissioner.get(f"/placements/{placement.id}/plan/objectives"))
     assert "EHCP outcome this serves" in objectives  # asked for a pupil with an EHCP
