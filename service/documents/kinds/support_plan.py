@@ -37,9 +37,10 @@ from service.documents.kinds._fields import (
 )
 from service.documents.kinds._kind import DocumentKind, MadeFrom
 from service.documents.types import DocumentType
+from service.la_decisions import services as la_decisions
 from service.placements.models import Placement
 from service.rules.dates import uk_date
-from service.rules.decision import label_without_sen
+from service.rules.decision import LaOutcome, label_without_sen
 from service.rules.full_time import FULL_TIME_HOURS, DeliveredBy, PartTimeReason, package_check
 from service.rules.outcomes import OutcomeArea
 from service.rules.plan_requirements import direction_latest_end
@@ -347,7 +348,25 @@ def build_support_plan_context(placement: Placement, *, on: date, version: int =
         "reviews": [_review_changes(review) for review in placement.reviews if review.plan_changed],
         "signatures": signatures,
     }
-    return _keep_out(context, kept_from_provider(placement), placement)
+    kept = kept_from_provider(placement)
+    if (decided_by := _decided_by_the_la(placement, with_sen="sen" not in kept)) is not None:
+        context["placement"]["decided_by"] = decided_by
+    return _keep_out(context, kept, placement)
+
+
+def _decided_by_the_la(placement: Placement, with_sen: bool) -> str | None:
+    """Where the local authority decided, "agreed by" is its recorded decision, not what the school typed when it
+    started the placement: the plan must say who agreed it (the Oxfordshire commissioning guidance, Appendix A).
+    The EHCP review that considered it is left out with the SEN when the SEN is kept from the provider."""
+    decision = la_decisions.decision_of(placement)
+    if decision is None or decision.outcome is not LaOutcome.AGREE:
+        return None
+    decided_by = f"{decision.local_authority.name}: agreed on {uk_date(decision.decided_on)} by {decision.officer_name}"
+    if with_sen and decision.ehcp_review_date is not None:
+        decided_by += f", at the EHCP review of {uk_date(decision.ehcp_review_date)}"
+    if decision.health_input_on is not None and decision.health_input_by:
+        decided_by += f", with health input from {decision.health_input_by} on {uk_date(decision.health_input_on)}"
+    return decided_by
 
 
 def kept_from_provider(placement: Placement) -> set[str]:
