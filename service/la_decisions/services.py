@@ -11,7 +11,6 @@ placements the LA commissions itself, and only where the LA decides. Anything el
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -27,6 +26,7 @@ from service.extensions import db
 from service.la_decisions.models import LaDecision
 from service.organisations.models import Organisation
 from service.organisations.services import schools_of
+from service.pagination import Page, page_number
 from service.placements.models import Placement
 from service.pupils.models import Pupil, SenStatus
 from service.rules.decision import (
@@ -166,14 +166,6 @@ def decidable_by(user: User) -> sa.Select[tuple[Placement]]:
     )
 
 
-@dataclass(frozen=True)
-class WaitingPage:
-    rows: list[tuple[Placement, DecisionStatus]]
-    page: int
-    pages: int
-    total: int
-
-
 def _waiting_ids(user: User) -> list[int]:
     """Every placement waiting for this officer, oldest planned start first: one query of plain columns (an LA
     may have thousands of placements), each judged by the rule."""
@@ -221,11 +213,10 @@ def count_waiting(user: User) -> int:
     return len(_waiting_ids(user)) if is_la_officer(user) else 0
 
 
-def waiting_page(user: User, page: int = 1, per_page: int = PER_PAGE) -> WaitingPage:
+def waiting_page(user: User, page: int = 1, per_page: int = PER_PAGE) -> Page[tuple[Placement, DecisionStatus]]:
     """One page of the decisions waiting for this officer, in a fixed number of queries."""
     ids = _waiting_ids(user)
-    pages = max(1, math.ceil(len(ids) / per_page))
-    page = min(max(1, page), pages)
+    page = page_number(page, len(ids), per_page)
     chosen = ids[(page - 1) * per_page : page * per_page]
     rows: list[tuple[Placement, DecisionStatus]] = []
     if chosen:
@@ -241,7 +232,7 @@ def waiting_page(user: User, page: int = 1, per_page: int = PER_PAGE) -> Waiting
         by_id = {p.id: p for p in placements}
         decisions = decisions_of(chosen)
         rows = [(by_id[i], status_of(by_id[i], decisions.get(i))) for i in chosen]
-    return WaitingPage(rows=rows, page=page, pages=pages, total=len(ids))
+    return Page(rows, page, len(ids), per_page)
 
 
 def placement_to_decide(user: User, placement_id: int) -> Placement | None:

@@ -15,7 +15,6 @@ else they can open: the placement pages, documents and pupil records stay the sc
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -34,6 +33,7 @@ from service.mail.outbox import queue_message
 from service.mail.settings import mail_settings
 from service.organisations.models import Organisation
 from service.organisations.services import local_authority_of, schools_of
+from service.pagination import Page, page_number
 from service.placements.models import Placement
 from service.providers.models import Provider
 from service.pupils.models import Pupil, SenStatus
@@ -247,25 +247,6 @@ class Row:
     told_at: datetime | None
 
 
-@dataclass(frozen=True)
-class Page:
-    rows: list[Row]
-    number: int
-    total: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, math.ceil(self.total / PAGE_SIZE))
-
-    @property
-    def has_previous(self) -> bool:
-        return self.number > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.number < self.pages
-
-
 def schools_choosing(la: Organisation) -> list[tuple[int, str]]:
     """The schools that chose this LA, by name, for the filter."""
     stmt = sa.select(Organisation.id, Organisation.name).where(Organisation.id.in_(schools_of(la.id)))
@@ -286,13 +267,13 @@ def _scoped(la: Organisation, filters: Filters) -> sa.Select[tuple[Placement]]:
     return stmt
 
 
-def school_placements(user: User, la: Organisation, filters: Filters, page: int = 1) -> Page:
+def school_placements(user: User, la: Organisation, filters: Filters, page: int = 1) -> Page[Row]:
     """One page of the LA's schools' placements, newest start first, in a fixed number of queries (a count, the
     page with its pupil, school, provider and when the LA was last told, and the page's sessions for the hours).
     Every view is audited: the page holds pupils' names."""
     scoped = _scoped(la, filters)
     total = db.session.scalar(sa.select(sa.func.count()).select_from(scoped.subquery())) or 0
-    number = min(max(1, page), max(1, math.ceil(total / PAGE_SIZE)))
+    number = page_number(page, total, PAGE_SIZE)
     told = (
         sa.select(sa.func.max(LaNotice.told_at, type_=UTCDateTime()))
         .where(LaNotice.placement_id == Placement.id)
@@ -346,4 +327,4 @@ def school_placements(user: User, la: Organisation, filters: Filters, page: int 
             "placement_ids": [r.placement_id for r in rows],
         },
     )
-    return Page(rows=rows, number=number, total=total)
+    return Page(rows, number, total, PAGE_SIZE)

@@ -9,7 +9,6 @@ opens a pupil's record, that is written to the audit log.
 from __future__ import annotations
 
 import enum
-import math
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -21,6 +20,7 @@ from service.auth.models import User
 from service.errors import FieldError
 from service.extensions import db
 from service.organisations.models import Organisation
+from service.pagination import Page, page_number
 from service.pupils.models import ParentCarer, Pupil, SafeguardingStatus, SenStatus
 from service.rules.organisations import OrganisationKind
 from service.rules.roles import Role
@@ -92,27 +92,6 @@ class PupilDetails:
     parents: list[ParentDetails] | None = field(default_factory=list)
 
 
-@dataclass
-class Page:
-    """One page of pupils and where it sits in the whole list."""
-
-    items: list[Pupil]
-    number: int
-    total: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, math.ceil(self.total / PAGE_SIZE))
-
-    @property
-    def has_previous(self) -> bool:
-        return self.number > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.number < self.pages
-
-
 def visible_pupils(user: User) -> sa.Select[tuple[Pupil]]:
     """The pupils this user may see, as a query to refine. Deny by default."""
     stmt = sa.select(Pupil)
@@ -136,12 +115,12 @@ def _ordered(stmt: sa.Select[tuple[Pupil]]) -> sa.Select[tuple[Pupil]]:
     )
 
 
-def list_pupils(user: User, page: int = 1) -> Page:
+def list_pupils(user: User, page: int = 1) -> Page[Pupil]:
     """A page of the user's pupils, by surname then first name."""
     total = db.session.scalar(sa.select(sa.func.count()).select_from(visible_pupils(user).subquery())) or 0
-    number = min(max(1, page), max(1, math.ceil(total / PAGE_SIZE)))
+    number = page_number(page, total, PAGE_SIZE)
     stmt = _ordered(visible_pupils(user)).limit(PAGE_SIZE).offset((number - 1) * PAGE_SIZE)
-    return Page(items=list(db.session.scalars(stmt)), number=number, total=total)
+    return Page(list(db.session.scalars(stmt)), number, total, PAGE_SIZE)
 
 
 def search_pupils(user: User, term: str) -> tuple[list[Pupil], bool]:
