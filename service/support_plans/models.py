@@ -75,11 +75,6 @@ class SupportPlan(TimestampMixin, Base):
     off_site_max_weeks: Mapped[int | None] = mapped_column(nullable=True)
 
     # Overrides of blocking checks (registration among them) are rows of their own: ``overrides.PlanOverride``.
-    # These three held the registration override before; migration 0021 copied them there. Nothing reads or writes
-    # them now; they stay because dropping them would rebuild this table on SQLite (see the migration).
-    registration_override_reason: Mapped[str] = mapped_column(sa.Text, default="")
-    registration_override_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), nullable=True)
-    registration_override_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
     agreed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     agreed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), nullable=True)

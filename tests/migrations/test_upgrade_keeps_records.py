@@ -9,6 +9,7 @@ foreign keys off and check them all once at the end.
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -47,7 +48,17 @@ _RECORDS = [
     "INSERT INTO placement_sessions (id, placement_id, weekday, starts_at, ends_at) "
     "VALUES (1, 1, 1, '09:00:00', '12:00:00')",
 ]
-_COUNTED = ("organisations", "users", "providers", "pupils", "placements", "placement_sessions")
+_COUNTED = (
+    "organisations",
+    "users",
+    "providers",
+    "pupils",
+    "placements",
+    "placement_sessions",
+    "support_plans",
+    "plan_objectives",
+    "plan_interventions",
+)
 
 
 def test_an_upgrade_from_before_issue_16_keeps_every_record_and_every_link(tmp_path: Path) -> None:
@@ -57,6 +68,11 @@ def test_an_upgrade_from_before_issue_16_keeps_every_record_and_every_link(tmp_p
     with engine.begin() as connection:
         for statement in _RECORDS:
             connection.exec_driver_sql(statement)
+        # A plan with its objective and intervention: they go with the plan ON DELETE CASCADE, so a rebuild of
+        # support_plans with foreign keys on would take them with it.
+        _insert(connection, "support_plans", {"id": 1, "placement_id": 1, "registration_override_reason": ""})
+        _insert(connection, "plan_objectives", {"id": 1, "support_plan_id": 1, "objective": "Attend every session"})
+        _insert(connection, "plan_interventions", {"id": 1, "support_plan_id": 1, "intervention_type": "Tutoring"})
     before = _counts(engine)
 
     command.upgrade(_config(url), "head")
@@ -66,6 +82,19 @@ def test_an_upgrade_from_before_issue_16_keeps_every_record_and_every_link(tmp_p
         assert connection.exec_driver_sql("PRAGMA foreign_key_check").all() == []
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1  # back on for the service
         assert connection.exec_driver_sql("SELECT pupil_id FROM placements").scalar() == 1
+        assert connection.exec_driver_sql("SELECT objective FROM plan_objectives").scalar() == "Attend every session"
+
+
+def _insert(connection: sa.Connection, table: str, values: dict[str, object]) -> None:
+    """A row with the given values and a plain value in every other column that needs one."""
+    reflected = sa.Table(table, sa.MetaData(), autoload_with=connection)
+    plain = {sa.Date: date(2026, 1, 5), sa.DateTime: datetime(2026, 1, 5, 9), sa.Boolean: False, sa.Integer: 1}
+    row = {
+        column.name: next((v for kind, v in plain.items() if isinstance(column.type, kind)), "")
+        for column in reflected.columns
+        if not column.nullable and column.name != "id"
+    }
+    connection.execute(reflected.insert().values(**(row | values)))
 
 
 def _counts(engine: sa.Engine) -> dict[str, int]:
