@@ -92,11 +92,16 @@ LA_DECISIONS_NAV = ("la_decisions.waiting", "Decisions")
 NAV_FOR_LA_OFFICERS: tuple[tuple[str, str], ...] = (("la_notices.school_placements", "Schools' placements"),)
 
 
+def is_la_officer(user: User) -> bool:
+    """A commissioner at a local authority: who records the LA's decisions and reads its schools' placements."""
+    return user.role is Role.COMMISSIONER and user.organisation.kind is OrganisationKind.LOCAL_AUTHORITY
+
+
 def nav_items() -> tuple[tuple[str, str], ...]:
     """The navigation links the signed-in user's role can use (and nothing they would get 403 on)."""
     if not current_user.is_authenticated:
         return ()
     items = NAV_BY_ROLE.get(current_user.role, ())
-    if current_user.role is Role.COMMISSIONER and current_user.organisation.kind is OrganisationKind.LOCAL_AUTHORITY:
+    if is_la_officer(current_user):
         items = (*items[:1], LA_DECISIONS_NAV, *items[1:], *NAV_FOR_LA_OFFICERS)  # decisions next to the dashboard
     return items

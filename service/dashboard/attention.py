@@ -15,6 +15,7 @@ from datetime import date, datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from service.access import is_la_officer
 from service.attendance import services as attendance
 from service.attendance.models import AttendanceMark
 from service.auth.models import User
@@ -101,7 +102,7 @@ def needs_action(user: User, placements: list[Placement], today: date, now: date
 def _la_decisions_group(user: User, placements: list[Placement]) -> Group:
     """A school: its placements waiting for its LA's decision. An LA officer: how many decisions wait for them
     (their schools' and their own), linked to the list; counted, not listed, as an LA may have thousands."""
-    if la_decisions.is_la_officer(user):
+    if is_la_officer(user):
         count = la_decisions.count_waiting(user)
         items = (
             [

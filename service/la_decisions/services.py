@@ -19,12 +19,12 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from service.access import is_la_officer
 from service.audit import services as audit
 from service.auth.models import User
 from service.db import utcnow
 from service.extensions import db
 from service.la_decisions.models import LaDecision
-from service.organisations.models import Organisation
 from service.organisations.services import schools_of
 from service.pagination import Page, page_number
 from service.placements.models import Placement
@@ -43,7 +43,6 @@ from service.rules.decision import (
 )
 from service.rules.organisations import OrganisationKind
 from service.rules.placement_status import LIVE_STATUSES
-from service.rules.roles import Role
 
 #: How many placements one page of the officer's list shows.
 PER_PAGE = 50
@@ -126,14 +125,6 @@ def school_waiting(placements: Iterable[Placement]) -> list[tuple[Placement, Dec
 
 
 # -- the LA officer's scope and list ------------------------------------------------------------------------------
-
-
-def is_la_officer(user: User) -> bool:
-    """A commissioner at a local authority: the people who record the LA's decisions."""
-    if user.role is not Role.COMMISSIONER:
-        return False
-    organisation = db.session.get(Organisation, user.organisation_id)
-    return organisation is not None and organisation.kind is OrganisationKind.LOCAL_AUTHORITY
 
 
 def _la_route() -> sa.ColumnElement[bool]:

@@ -9,7 +9,7 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from forms.la_decisions import LaDecisionForm
-from service.access import current, roles_required
+from service.access import current, is_la_officer, roles_required
 from service.extensions import db
 from service.la_decisions import services
 from service.rules.decision import who_decides
@@ -21,7 +21,7 @@ bp = Blueprint("la_decisions", __name__, template_folder="templates")
 def _officer() -> Any:
     """The signed-in LA officer; a school's commissioner gets 403 (a section they do not have)."""
     user = current()
-    if not services.is_la_officer(user):
+    if not is_la_officer(user):
         abort(403)
     return user
 

@@ -21,6 +21,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager, selectinload
 
+from service.access import is_la_officer
 from service.audit import services as audit
 from service.auth.models import User
 from service.db import UTCDateTime, utcnow
@@ -41,7 +42,6 @@ from service.queue import enqueue_after_commit
 from service.rules.dates import uk_date
 from service.rules.organisations import OrganisationKind
 from service.rules.placement_status import PlacementStatus
-from service.rules.roles import Role
 
 PURPOSE = "la_told"
 PURPOSE_SEN = "la_told_sen"
@@ -214,12 +214,7 @@ def notices_for(placement: Placement) -> list[LaNotice]:
 
 def officer_local_authority(user: User) -> Organisation | None:
     """The LA the user is an officer of (a commissioner of a local-authority organisation), else None (403)."""
-    if user.role is not Role.COMMISSIONER:
-        return None
-    organisation = db.session.get(Organisation, user.organisation_id)
-    if organisation is None or organisation.kind is not OrganisationKind.LOCAL_AUTHORITY:
-        return None
-    return organisation
+    return user.organisation if is_la_officer(user) else None
 
 
 @dataclass(frozen=True)
