@@ -86,8 +86,8 @@ def _attendance(doc: Document) -> None:
     chart.paragraph_format.keep_with_next = True
     caption = doc.add_paragraph()
     caption.add_run(
-        "Each bar is one week's attendance, labelled with the date of its Monday. The red line is 90%: below it, "
-        "attendance counts as persistent absence. A week with only a grey mark had no sessions the pupil could "
+        "Each bar is one week's attendance, labelled with the date of its Monday. The red line is 90%: at or below "
+        "it is DfE's persistent-absence threshold. A week with only a grey mark had no sessions the pupil could "
         "attend."
     ).italic = True
     caption.runs[0].font.size = Pt(8.5)
@@ -105,14 +105,20 @@ def _attendance(doc: Document) -> None:
                 "{{ attendance.unauthorised }} sessions",
             ),
             (
-                "Persistent absence (below 90%)",
+                "Attendance 90% or less at this placement",
                 "{{ attendance.persistent|yes_no }}",
-                "Severe absence (below 50%)",
+                "Attendance 50% or less at this placement",
                 "{{ attendance.severe|yes_no }}",
             ),
         ),
     )
     w.keep_table_on_one_page(totals)
+    note = doc.add_paragraph()
+    note.add_run(
+        "These are the placement's own figures, a local indicator: the pupil's DfE persistent-absence status is "
+        "counted by the school over the pupil's whole enrolment."
+    ).italic = True
+    note.runs[0].font.size = Pt(8.5)
     w.end_if(doc)
     w.begin_if(doc, "attendance.weeks")
     w.subheading(doc, "Week by week")

@@ -91,7 +91,7 @@ def _meeting(doc: Document) -> None:
     caption = doc.add_paragraph()
     caption.add_run(
         "The register week by week over the period: each bar is one week, labelled with the date of its Monday. "
-        "The red line is 90%: below it, attendance counts as persistent absence."
+        "The red line is 90%: at or below it is DfE's persistent-absence threshold."
     ).italic = True
     caption.runs[0].font.size = Pt(8.5)
     w.end_if(doc)

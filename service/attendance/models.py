@@ -16,6 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from service.auth.models import User
 from service.db import Base, UTCDateTime, enum_column, utcnow
 from service.placements.models import Placement
+from service.providers.models import Provider
 from service.rules.attendance_codes import Session
 
 
@@ -43,7 +44,36 @@ class AttendanceMark(Base):
     authorised_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), nullable=True)
     authorised_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     note: Mapped[str] = mapped_column(sa.Text, default="")
+    #: Set when the session was lost because the provider was closed (``ProviderClosure``): the mark is ``N``
+    #: until the commissioner codes it, so the session stays possible meanwhile.
+    closure_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("provider_closures.id", ondelete="SET NULL"), nullable=True, index=True
+    )
 
     placement: Mapped[Placement] = relationship()
     recorded_by: Mapped[User | None] = relationship(foreign_keys=[recorded_by_id])
     authorised_by: Mapped[User | None] = relationship(foreign_keys=[authorised_by_id])
+    closure: Mapped[ProviderClosure | None] = relationship()
+
+
+class ProviderClosure(Base):
+    """A day (or half day) a provider was closed, as the provider reported it.
+
+    Why a record of its own: a provider's closure is not the school's ``#`` (the school's own planned closure).
+    Each pupil's session stays a possible session, marked ``N`` and linked here, until the commissioner, who keeps
+    the register, records the code the regulations allow; the register and the summary show the sessions lost.
+    """
+
+    __tablename__ = "provider_closures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    provider_id: Mapped[int] = mapped_column(sa.ForeignKey("providers.id"), index=True)
+    on: Mapped[date] = mapped_column("on_date", sa.Date, index=True)
+    morning: Mapped[bool] = mapped_column(default=True)
+    afternoon: Mapped[bool] = mapped_column(default=True)
+    reason: Mapped[str] = mapped_column(sa.Text, default="")
+    reported_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), nullable=True)
+    reported_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    provider: Mapped[Provider] = relationship()
+    reported_by: Mapped[User | None] = relationship()

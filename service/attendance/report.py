@@ -35,9 +35,9 @@ class ReportRow:
     @property
     def flags(self) -> str:
         if self.summary.severe:
-            return "Severe absence (below 50%)"
+            return "Attendance 50% or less at this placement"
         if self.summary.persistent:
-            return "Persistent absence (below 90%)"
+            return "Attendance 90% or less at this placement"
         return ""
 
 

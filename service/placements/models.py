@@ -55,6 +55,13 @@ class Placement(TimestampMixin, Base):
     actual_start: Mapped[date | None] = mapped_column(nullable=True)
     actual_end: Mapped[date | None] = mapped_column(nullable=True)
     reason_for_referral: Mapped[str] = mapped_column(sa.Text, default="")
+    #: The pupil is dual registered at the provider (a pupil referral unit or AP academy): the school's register
+    #: then records ``D`` for the sessions there, not ``B`` or ``K`` (``attendance_codes.off_site_register_code``).
+    dual_registered: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    #: The census reason for the placement, recorded by the commissioner: a ``rules.census.SchoolCensusReason``
+    #: value for a placement a school arranged, an ``ApCensusReason`` value for one an LA arranged. Never derived
+    #: from who decides. Empty on placements made before it was asked.
+    census_reason: Mapped[str | None] = mapped_column(sa.String(40), nullable=True)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), nullable=True)
 
     pupil: Mapped[Pupil] = relationship()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -10,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from service.auth.models import User
 from service.db import Base, TimestampMixin, enum_column
 from service.placements.models import Placement
+from service.rules.attendance_codes import attendance_percent
 from service.rules.outcomes import ProgressRating
 from service.support_plans.models import PlanObjective
 
@@ -56,10 +58,11 @@ class Review(TimestampMixin, Base):
         )
 
     @property
-    def attendance_percent(self) -> float | None:
+    def attendance_percent(self) -> Decimal | None:
+        """Rounded as the register and the end-of-placement report round it (half up, one place)."""
         if not self.sessions_possible or self.sessions_attended is None:
             return None
-        return round(100 * self.sessions_attended / self.sessions_possible, 1)
+        return attendance_percent(self.sessions_attended, self.sessions_possible)
 
 
 class ObjectiveProgress(Base):

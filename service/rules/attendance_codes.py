@@ -4,8 +4,11 @@ Why: the School Attendance (Pupil Registration) (England) Regulations 2024 (in f
 the codes a register uses and whether each session counts as possible, present, authorised or
 unauthorised absence. The DfE counts attendance as the sessions attended (present, or attending approved
 education elsewhere) out of the possible sessions; sessions that were not possible (``Q``, ``Y1``–``Y7``)
-and administrative codes (``D``, ``X``, ``Z``, ``#``) are left out of both. Below 90% of possible sessions
-is *persistent absence*, below 50% *severe absence*. ``H``, ``J`` and ``Y`` were removed in 2024.
+and administrative codes (``D``, ``X``, ``Z``, ``#``) are left out of both. Missing 10% or more of the
+possible sessions (attendance of 90% or less, exactly 90% included) is *persistent absence*; missing 50% or
+more (50% or less) is *severe absence*: DfE's definitions, decided on the exact fraction. DfE counts them per
+school enrolment, so a placement's own figure is a local indicator, labelled so wherever it is shown.
+``H``, ``J`` and ``Y`` were removed in 2024.
 
 Who enters what (apdocs's rule): the provider records what it saw, and only that. It marks the pupil
 present (``/`` in the morning, ``\\`` in the afternoon), late before the register closed (``L``), arrived
@@ -214,24 +217,47 @@ def parse_code(text: str, session: Session | None = None, *, provider: bool = Fa
     return cleaned
 
 
+ONE_DECIMAL = Decimal("0.1")
+
+
+def attendance_percent(attended: int, possible: int) -> Decimal | None:
+    """Attendance as a percentage to one decimal place, rounded half up; None with no possible session.
+
+    The one rounding used everywhere a percentage is shown or written (the register, the summary, review records,
+    the end-of-placement report), so that two documents never differ for the same marks. Only for display: the
+    persistent and severe flags compare the exact fraction."""
+    if not possible:
+        return None
+    return (Decimal(attended * 100) / Decimal(possible)).quantize(ONE_DECIMAL, rounding=ROUND_HALF_UP)
+
+
+def is_persistent_absence(attended: int, possible: int) -> bool:
+    """Missing 10% or more of possible sessions, i.e. attendance of 90% or less (exactly 90% included)."""
+    return possible > 0 and attended * 10 <= possible * 9
+
+
+def is_severe_absence(attended: int, possible: int) -> bool:
+    """Missing 50% or more of possible sessions, i.e. attendance of 50% or less (exactly 50% included)."""
+    return possible > 0 and attended * 2 <= possible
+
+
 @dataclass(frozen=True)
 class Summary:
     possible: int
     present: int
     authorised: int
     unauthorised: int
-    percent: Decimal | None  # attendance, 1 dp; None when there was no possible session
-    persistent: bool  # below 90% of possible sessions
-    severe: bool  # below 50% of possible sessions
+    percent: Decimal | None  # attendance, 1 dp half up (attendance_percent); None when no session was possible
+    persistent: bool  # 90% or less of possible sessions attended (10% or more missed)
+    severe: bool  # 50% or less of possible sessions attended (50% or more missed)
     by_class: dict[CodeClass, int] = field(default_factory=dict)
 
 
 def attendance_summary(codes: Iterable[str]) -> Summary:
     """Attendance by the DfE's rule: present (including approved education) out of possible sessions.
 
-    The flags compare the exact fraction, not the rounded percentage: 89.96% shows as 90.0% but is still
-    below 90%.
-    """
+    The flags compare the exact fraction, never the rounded percentage: 9 of 10 is exactly 90% and persistent
+    absence; 90.04% shows as 90.0% but is not."""
     by_class = dict.fromkeys(CodeClass, 0)
     for code in codes:
         by_class[code_class(code)] += 1
@@ -239,17 +265,14 @@ def attendance_summary(codes: Iterable[str]) -> Summary:
     authorised = by_class[CodeClass.AUTHORISED_ABSENCE]
     unauthorised = by_class[CodeClass.UNAUTHORISED_ABSENCE]
     possible = present + authorised + unauthorised
-    if possible == 0:
-        return Summary(0, 0, 0, 0, None, False, False, by_class)
-    percent = (Decimal(present * 100) / Decimal(possible)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
     return Summary(
         possible=possible,
         present=present,
         authorised=authorised,
         unauthorised=unauthorised,
-        percent=percent,
-        persistent=present * 10 < possible * 9,
-        severe=present * 2 < possible,
+        percent=attendance_percent(present, possible),
+        persistent=is_persistent_absence(present, possible),
+        severe=is_severe_absence(present, possible),
         by_class=by_class,
     )
 

@@ -95,3 +95,47 @@ def attendance_pattern(hours_per_week: Decimal) -> str:
     Why the provider's hours alone: the census item describes the AP placement, not the pupil's whole package
     (the rest of which may be at school)."""
     return FULL_TIME if weekly_hours(hours_per_week) >= FULL_TIME_HOURS else PART_TIME
+
+
+class SchoolCensusReason(StrEnum):
+    """DfE's six reasons for a placement a *school* arranged (school census AP module), as the commissioner
+    records them on the placement. The codes exported for each are in the census table below."""
+
+    MEDICAL_MENTAL_HEALTH = "medical_mental_health"
+    MEDICAL_PHYSICAL_HEALTH = "medical_physical_health"
+    BEHAVIOUR = "behaviour"
+    SUSPENSION = "suspension"
+    PERMANENT_EXCLUSION = "permanent_exclusion"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return {
+            "medical_mental_health": "Medical: mental health need",
+            "medical_physical_health": "Medical: physical health need",
+            "behaviour": "Off-site placement for behavioural support",
+            "suspension": "Suspension",
+            "permanent_exclusion": "Permanent exclusion (still in the review process)",
+            "other": "Other",
+        }[self.value]
+
+
+class ApCensusReason(StrEnum):
+    """The reason for a placement a *local authority* arranged, for the LA's own AP census (not the school
+    census)."""
+
+    PERMANENTLY_EXCLUDED = "permanently_excluded"
+    MEDICAL = "medical"
+    NO_SCHOOL_PLACE = "no_school_place"
+    SEN = "sen"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return {
+            "permanently_excluded": "Permanently excluded",
+            "medical": "Unable to attend school because of health needs",
+            "no_school_place": "Without a school place",
+            "sen": "Special educational needs provision",
+            "other": "Other",
+        }[self.value]

@@ -43,8 +43,8 @@ class UseSummary:
     placements: int
     pupils: int
     attendance: Summary
-    persistent: int  # placements below 90% over the period
-    severe: int  # placements below 50% over the period
+    persistent: int  # placements at 90% or less over the period
+    severe: int  # placements at 50% or less over the period
     ended: int
     objectives: int
     objectives_achieved: int

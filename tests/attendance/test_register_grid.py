@@ -147,7 +147,7 @@ def test_the_placement_page_shows_the_attendance_line(as_provider, placement, la
     page = text(as_provider.get(f"/placements/{placement.id}"))
     assert "50.0%" in page
     assert "present at 1 of 2 possible sessions" in page
-    assert "Persistent absence (below 90%)" in page
+    assert "50% or less at this placement" in page  # exactly 50% is severe absence by DfE's definition
     assert "Record this week" in page
 
 

@@ -41,8 +41,8 @@ def test_percentage_flags_chart_and_table(as_commissioner, placement, last_monda
     _week(placement, last_monday, ["/", "\\", "N", "I", "B", "O", "#", "#", "L", "\\"])  # 5 of 8
     body = text(as_commissioner.get(f"/placements/{placement.id}/attendance"))
     assert "<strong>83.3%</strong> attendance" in body  # 15 of 18 possible
-    assert "Persistent absence (below 90%)" in body
-    assert "Severe absence" not in body
+    assert "90% or less at this placement" in body
+    assert "50% or less" not in body
     svg = re.search(r"<svg[^>]*class=\"apdocs-chart\".*?</svg>", body, re.S)
     assert svg is not None
     assert '<title id="attendance-chart-title">Attendance by week' in svg.group(0)
@@ -65,13 +65,13 @@ def test_severe_absence_is_flagged(as_commissioner, placement, last_monday):
     _week(placement, last_monday, ["/", "N", "N", "O", "I", "I", "/", "\\", "N", "G"])
     body = text(as_commissioner.get(f"/placements/{placement.id}/attendance"))
     assert "<strong>30.0%</strong>" in body
-    assert "Severe absence (below 50%)" in body
+    assert "50% or less at this placement" in body
 
 
 def test_no_possible_sessions_gives_no_percentage(as_commissioner, placement):
     body = text(as_commissioner.get(f"/placements/{placement.id}/attendance"))
     assert "no attendance percentage yet" in body
-    assert "Persistent absence" not in body
+    assert "or less at this placement" not in body
 
 
 def test_a_period_that_ends_before_it_starts_is_refused(as_commissioner, placement, last_monday):
@@ -156,7 +156,7 @@ def test_the_weekly_report_has_one_row_per_placement(as_commissioner, placement,
         "1",
     )
     assert first["attendance_percent"] == "80.0"
-    assert first["flags"] == "Persistent absence (below 90%)"
+    assert first["flags"] == "Attendance 90% or less at this placement"
     assert rows[1]["pupil"].startswith("'=")  # a name is never run as a spreadsheet formula
     assert rows[1]["attendance_percent"] == ""
 

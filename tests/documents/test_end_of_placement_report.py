@@ -297,7 +297,7 @@ def test_the_pdf_says_what_the_placement_achieved_and_where_the_pupil_goes_next(
     assert "Zoë O'Brien-Smith" in words
     assert "OFFICIAL-SENSITIVE" in words
     assert "87.3% of 110 possible sessions attended between 5 January 2026 and 27 March 2026." in words
-    assert "Persistent absence (below 90%) Yes" in words
+    assert "Attendance 90% or less at this placement Yes" in words
     assert "19 January 2026 10 6 60%" in words  # a row of the week-by-week table
     assert "Functional Skills English Entry Level 3" in words
     assert "Functional Skills maths Level 1" in words
@@ -318,7 +318,7 @@ def test_with_no_record_and_no_attendance_the_pdf_says_so_and_has_no_chart(
 
     assert "The end of this placement has not been recorded yet" in words
     assert "No attendance was recorded between 5 January 2026 and 30 March 2026." in words
-    assert "Week by week" not in words and "Persistent absence" not in words
+    assert "Week by week" not in words and "90% or less" not in words
     assert "None recorded" in words  # no objective outcomes yet
     assert _images(tmp_path / "blank.pdf") == []
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -15,6 +16,7 @@ from service.documents.models import Document
 from service.documents.types import DocumentType
 from service.placements.models import Placement
 from service.reviews.models import Review
+from service.rules.attendance_codes import attendance_percent
 from service.rules.outcomes import ProgressRating
 from service.rules.placement_status import PlacementStatus
 from tests import factories
@@ -224,3 +226,15 @@ def test_with_nothing_in_the_register_the_attendance_boxes_are_empty(as_commissi
     page = text(as_commissioner.get(f"/placements/{agreed.id}/reviews/new"))
     assert "Filled in from the register" not in page
     assert _value(page, "sessions_possible") in (None, "")
+
+
+def test_a_review_rounds_its_attendance_as_the_register_does(as_commissioner, agreed, db_session, default_templates):
+    """1 of 16 sessions is 6.25%: the register and the end-of-placement report round it half up to 6.3%, so the
+    review's page says 6.3% too (float rounding said 6.2%)."""
+    fields = _review_fields(agreed, sessions_possible="16", sessions_attended="1")
+    response = _post(as_commissioner, agreed, fields)
+    assert response.status_code == 302, text(response)[:3000]
+    review = db_session.scalar(sa.select(Review).where(Review.placement_id == agreed.id))
+    assert review.attendance_percent == attendance_percent(1, 16) == Decimal("6.3")
+    page = as_commissioner.get(response.headers["Location"])
+    assert "1 of 16 sessions (6.3%)" in text(page)

@@ -14,6 +14,7 @@ from service.rules.attendance_codes import (
     CodeClass,
     CodeError,
     Session,
+    attendance_percent,
     attendance_summary,
     code_class,
     is_unexplained,
@@ -105,13 +106,17 @@ def test_no_possible_session_has_no_percentage_and_no_flag():
     "present,absent,percent,persistent,severe",
     [
         (10, 0, Decimal("100.0"), False, False),
-        (9, 1, Decimal("90.0"), False, False),  # exactly 90%: not persistent
+        (9, 1, Decimal("90.0"), True, False),  # exactly 90% (10% missed): persistent absence, DfE's boundary
+        (9001, 999, Decimal("90.0"), False, False),  # 90.01% shows as 90.0% but is above 90%: not persistent
+        (8999, 1001, Decimal("90.0"), True, False),  # 89.99%: persistent
         (899, 101, Decimal("89.9"), True, False),
-        (8997, 1003, Decimal("90.0"), True, False),  # 89.97% shows as 90.0% but is below 90%
-        (5, 5, Decimal("50.0"), True, False),  # exactly 50%: persistent, not severe
+        (5, 5, Decimal("50.0"), True, True),  # exactly 50%: severe absence too
+        (5001, 4999, Decimal("50.0"), True, False),  # 50.01%: persistent, not severe
         (499, 501, Decimal("49.9"), True, True),
         (0, 4, Decimal("0.0"), True, True),
         (2, 1, Decimal("66.7"), True, False),  # rounded half up to 1 dp
+        (1, 0, Decimal("100.0"), False, False),  # one session, attended
+        (0, 1, Decimal("0.0"), True, True),  # one session, missed
     ],
 )
 def test_percentage_and_flags(present, absent, percent, persistent, severe):
@@ -119,6 +124,21 @@ def test_percentage_and_flags(present, absent, percent, persistent, severe):
     assert summary.percent == percent
     assert summary.persistent is persistent
     assert summary.severe is severe
+
+
+@pytest.mark.parametrize(
+    "attended,possible,percent",
+    [
+        (1, 8, Decimal("12.5")),  # 12.5 exactly
+        (1, 16, Decimal("6.3")),  # 6.25 rounds half up, where float round() gives 6.2
+        (7, 16, Decimal("43.8")),  # 43.75 -> 43.8
+        (2, 3, Decimal("66.7")),
+        (0, 0, None),
+    ],
+)
+def test_one_rounding_half_up_everywhere(attended, possible, percent):
+    """The percentage a review record shows is the one the register and the end-of-placement report show."""
+    assert attendance_percent(attended, possible) == percent
 
 
 @pytest.mark.parametrize("removed,replacement", [("H", "G"), ("J", "J1"), ("Y", "Y1 to Y7"), ("h", "G")])

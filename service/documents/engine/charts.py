@@ -2,7 +2,7 @@
 library is needed (and none can change how a legal record looks from one release to the next).
 
 :func:`weekly_attendance_png` draws the end-of-placement report's chart: one bar per week, its height the
-week's attendance (0 to 100%), a red line at 90% (below it is persistent absence), the percentages up the
+week's attendance (0 to 100%), a red line at 90% (at or below it is DfE's persistent absence), the percentages up the
 side and each week's Monday (day/month) along the bottom. The labels are drawn from a tiny built-in bitmap
 font of digits, ``%`` and ``/``. The picture is made to be printed 15 cm wide (:data:`WIDTH_MM`), at about
 150 dots per inch.

@@ -177,6 +177,14 @@ def hours(value: Decimal | int | None) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
+def percent(value: Decimal | None) -> str:
+    """An attendance percentage as ``rules.attendance_codes.attendance_percent`` rounded it: "91.2%", "88%" (not
+    "88.0%"); empty when unknown. Every document writes percentages through this, so none differs from another."""
+    if value is None:
+        return ""
+    return f"{value:.1f}".removesuffix(".0") + "%"
+
+
 def text(value: str | None) -> str:
     """Free text as recorded, or empty: a context never holds None."""
     return value or ""

@@ -12,7 +12,6 @@ the document's date, so a report can still be produced.
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from service.attendance import services as attendance
@@ -123,8 +122,16 @@ END_ATTENDANCE = fields.group(
     fields.text(
         "percent", "Sessions attended as a percentage of possible sessions; empty when none was possible", "91.3%"
     ),
-    fields.yes_no("persistent", "Whether attendance was below 90% (persistent absence)", False),
-    fields.yes_no("severe", "Whether attendance was below 50% (severe absence)", False),
+    fields.yes_no(
+        "persistent",
+        "Whether attendance at the placement was 90% or less (DfE's persistent-absence threshold; a local indicator)",
+        False,
+    ),
+    fields.yes_no(
+        "severe",
+        "Whether attendance at the placement was 50% or less (DfE's severe-absence threshold; a local indicator)",
+        False,
+    ),
     fields.text(
         "summary",
         'One sentence saying it all, e.g. "No attendance was recorded between ..." when there is nothing',
@@ -240,7 +247,7 @@ def _attendance(placement: Placement, end: date) -> dict[str, Any]:
     period = f"between {uk_date(start)} and {uk_date(end)}" if start <= end else ""
     if summary.percent is not None:
         sessions = "session" if summary.possible == 1 else "sessions"
-        sentence = f"{percent(summary.percent)} of {summary.possible} possible {sessions} attended"
+        sentence = f"{common.percent(summary.percent)} of {summary.possible} possible {sessions} attended"
     elif marks:
         sentence = "There were no sessions the pupil could attend"
     else:
@@ -252,7 +259,7 @@ def _attendance(placement: Placement, end: date) -> dict[str, Any]:
         "present": str(summary.present),
         "authorised": str(summary.authorised),
         "unauthorised": str(summary.unauthorised),
-        "percent": percent(summary.percent),
+        "percent": common.percent(summary.percent),
         "persistent": summary.persistent,
         "severe": summary.severe,
         "summary": f"{sentence} {period}".strip(),
@@ -264,17 +271,10 @@ def _attendance(placement: Placement, end: date) -> dict[str, Any]:
 def _week(week: WeekSummary) -> dict[str, str]:
     return {
         **common.date_fields("week_beginning", week.monday),
-        "percent": percent(week.summary.percent),
+        "percent": common.percent(week.summary.percent),
         "possible": str(week.summary.possible),
         "present": str(week.summary.present),
     }
-
-
-def percent(value: Decimal | None) -> str:
-    """Attendance as the DfE rounds it, to one decimal place: "91.2%", "88%" (not "88.0%"); empty when unknown."""
-    if value is None:
-        return ""
-    return f"{value:.1f}".removesuffix(".0") + "%"
 
 
 #: What the placement achieved: only once it has ended.

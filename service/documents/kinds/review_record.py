@@ -140,7 +140,7 @@ def _review(review: Review) -> dict[str, Any]:
             **common.date_fields("to_date", review.attendance_to),
             "sessions_possible": _count(review.sessions_possible),
             "sessions_attended": _count(review.sessions_attended),
-            "percent": _percent(review.attendance_percent),
+            "percent": common.percent(review.attendance_percent),
             "notes": common.text(review.attendance_notes),
             "chart_image": _chart(review),
         },
@@ -171,13 +171,6 @@ def _progress(item: ObjectiveProgress) -> dict[str, str]:
 
 def _count(value: int | None) -> str:
     return "" if value is None else str(value)
-
-
-def _percent(value: float | None) -> str:
-    """88.0 -> "88%", 87.5 -> "87.5%", unknown -> empty."""
-    if value is None:
-        return ""
-    return f"{value:.1f}".removesuffix(".0") + "%"
 
 
 #: The placement statuses in which a review record has something to say; it also needs at least one review
