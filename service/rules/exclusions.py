@@ -20,8 +20,9 @@ Law behind it:
   pupil referral units in England, including pupil movement* (August 2024) says how the days are counted: the
   first day of the exclusion is day 1, and only school days count.
 
-A **school day** is counted as the review deadlines count it (:mod:`service.rules.review_dates`): a working day
-in England (:mod:`service.rules.calendar`) inside one of the school's entered half-terms. Where the school has
+A **school day** is counted as the review deadlines count it (:mod:`service.rules.school_days`, shared with the
+five-school-day deadline of an ``N``): a working day in England (:mod:`service.rules.calendar`) inside one of the
+school's entered half-terms. Where the school has
 entered no term dates every working day counts, and past the last entered half-term working days count too; the
 explanation says so, so the reader knows the date is an estimate until the term dates are entered.
 
@@ -35,11 +36,15 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
-from service.rules.calendar import is_working_day
 from service.rules.dates import uk_date
 from service.rules.review_dates import HalfTerm
+
+# The school-day helpers moved to service.rules.school_days; still importable from here.
+from service.rules.school_days import is_school_day as is_school_day
+from service.rules.school_days import nth_school_day as nth_school_day
+from service.rules.school_days import school_days_between as school_days_between
 
 #: The day from which full-time education must be provided: the sixth school day of the exclusion.
 DUTY_DAY = 6
@@ -54,8 +59,6 @@ MAX_SUSPENSION_DAYS = 45
 #: school days after the first day, so an exclusion is on the list from the day it is recorded (a first day up to a
 #: week ahead included) until provision is in place.
 FLAG_WITHIN_SCHOOL_DAYS = 10
-
-_ONE_DAY = timedelta(days=1)
 
 
 class ExclusionKind(enum.StrEnum):
@@ -153,48 +156,6 @@ class DaySix:
         yet = "" if self.provision_from else " yet"
         due = "today" if left == 0 else ("in 1 school day" if left == 1 else f"in {left} school days")
         return f"{who} must provide full-time education from {when} (the sixth school day, due {due}):{later}{yet}."
-
-
-def is_school_day(day: date, half_terms: Sequence[HalfTerm]) -> bool:
-    """A working day inside an entered half-term; any working day with none entered or past the last one."""
-    if not is_working_day(day):
-        return False
-    if not half_terms:
-        return True
-    if day > max(t.ends_on for t in half_terms):
-        return True
-    return any(day in t for t in half_terms)
-
-
-def nth_school_day(first: date, n: int, half_terms: Sequence[HalfTerm]) -> date:
-    """The ``n``-th school day counting ``first`` as day 1 when it is a school day (``n`` >= 1).
-
-    Why: the exclusion guidance counts the first day of the exclusion as day 1. An exclusion recorded as
-    starting on a day the school is closed starts, in effect, on the next school day.
-    """
-    if n < 1:
-        raise ValueError("n counts from 1")
-    day, count = first, 0
-    while True:
-        if is_school_day(day, half_terms):
-            count += 1
-            if count == n:
-                return day
-        day += _ONE_DAY
-
-
-def school_days_between(a: date, b: date, half_terms: Sequence[HalfTerm]) -> int:
-    """Signed school days from ``a`` (not counted) to ``b`` (counted): 0 when equal, negative when ``b`` is before."""
-    if a == b:
-        return 0
-    if b < a:
-        return -school_days_between(b, a, half_terms)
-    count, day = 0, a
-    while day < b:
-        day += _ONE_DAY
-        if is_school_day(day, half_terms):
-            count += 1
-    return count
 
 
 def sixth_school_day(first_day: date, half_terms: Sequence[HalfTerm]) -> SixthDay:
