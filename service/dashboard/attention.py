@@ -35,6 +35,7 @@ from service.rules.organisations import OrganisationKind
 from service.rules.placement_status import LIVE_STATUSES, PlacementStatus
 from service.rules.plan_requirements import ehcp_flag_cutoff, ehcp_review
 from service.rules.review_dates import HalfTerm
+from service.rules.unexplained import overdue_cutoff
 from service.signing.models import RequestStatus, SignatureRequest
 from service.support_plans import full_time_checks
 from service.support_plans.models import SupportPlan
@@ -80,6 +81,11 @@ def needs_action(user: User, placements: list[Placement], today: date, now: date
     ended_today = _ended_today(now)
     return [
         Group("absences", "Absent without a reason", _absences_without_reason(running)),
+        Group(
+            "unexplained_overdue",
+            "Absence not decided within five school days",
+            _unexplained_overdue(running, overdue_cutoff(today, half_terms)),
+        ),
         Group("unmarked", "Attendance not marked", _attendance_not_marked(running, half_terms, today, ended_today)),
         Group("reviews", "Reviews overdue", _reviews_overdue(running, half_terms, today)),
         Group("ehcp_reviews", "EHCP annual reviews due", _ehcp_reviews_due(user, placements, today)),
@@ -212,6 +218,45 @@ def _absences_without_reason(running: list[Placement]) -> list[Item]:
                     "unexplained",
                 )
             )
+    return items
+
+
+def _unexplained_overdue(running: list[Placement], cutoff: date) -> list[Item]:
+    """Placements with an ``N`` older than five school days: the School Attendance (Pupil Registration) (England)
+    Regulations 2024 and DfE, Working together to improve school attendance, give five school days to replace it.
+
+    ``cutoff`` (``service.rules.unexplained.overdue_cutoff``, by the organisation's term dates) is worked out once,
+    so one query finds the late marks of every placement, however many. Listed apart from "Absent without a
+    reason" (which holds every ``N``, late or not) because these have already missed the deadline.
+    """
+    if not running:
+        return []
+    rows = db.session.execute(
+        sa.select(AttendanceMark.placement_id, sa.func.count(), sa.func.min(AttendanceMark.on))
+        .where(
+            AttendanceMark.placement_id.in_([p.id for p in running]),
+            AttendanceMark.code == UNEXPLAINED,
+            AttendanceMark.on <= cutoff,
+        )
+        .group_by(AttendanceMark.placement_id)
+    ).all()
+    found = {placement_id: (count, oldest) for placement_id, count, oldest in rows}
+    items = []
+    for placement in running:
+        if placement.id not in found:
+            continue
+        count, oldest = found[placement.id]
+        what = "1 absence" if count == 1 else f"{count} absences"
+        items.append(
+            Item(
+                placement.pupil.display_name,
+                f"{what} not decided within five school days, the oldest on {uk_date(oldest)}: decide "
+                f"{'it' if count == 1 else 'them'} on the register",
+                "attendance.register",
+                {"placement_id": placement.id},
+                "unexplained",
+            )
+        )
     return items
 
 
