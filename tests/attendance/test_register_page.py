@@ -6,13 +6,15 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
 from service.attendance.models import AttendanceMark, MarkSource
 from service.audit.models import AuditEvent
 from service.rules.attendance_codes import Session
+from service.rules.dates import UK
+from service.rules.unexplained import is_overdue
 from tests import factories
 from tests.attendance.conftest import full_time_placement
 from tests.conftest import browser, sign_in
@@ -159,6 +161,11 @@ def test_the_weekly_report_has_one_row_per_placement(as_commissioner, placement,
     assert first["flags"] == "Attendance 90% or less at this placement"
     assert rows[1]["pupil"].startswith("'=")  # a name is never run as a spreadsheet formula
     assert rows[1]["attendance_percent"] == ""
+    # Tuesday's N is late once five school days have passed (counted today: tests/attendance/test_weekly_report.py
+    # sets the day); the I was not a decision of the commissioner's, so no action is reported.
+    tuesday_late = is_overdue(last_monday + timedelta(days=1), datetime.now(UK).date(), [])
+    assert (first["unexplained_overdue"], first["action_taken"]) == ("1" if tuesday_late else "0", "")
+    assert (rows[1]["unexplained_overdue"], rows[1]["action_taken"]) == ("0", "")
 
 
 def test_provider_staff_and_viewers_do_not_get_the_register_or_report(as_provider, placement):
