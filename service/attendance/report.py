@@ -64,15 +64,16 @@ class Decision:
 
 
 def _meaning(code: str) -> str:
-    """ "unauthorised (absent in other or unknown circumstances)": the class, then the code's own label."""
+    """What the code means: "unauthorised (absent in other or unknown circumstances)" for an absence, the code's
+    own label for anything else the commissioner put in place of the ``N`` ("present (morning)")."""
     found = rules.CODES.get(code)
     if found is None:
         return ""
-    kind = {
-        CodeClass.AUTHORISED_ABSENCE: "authorised",
-        CodeClass.UNAUTHORISED_ABSENCE: "unauthorised",
-    }.get(found.code_class, found.code_class.label.lower())
-    return f"{kind} ({found.label[:1].lower()}{found.label[1:]})"
+    label = found.label[:1].lower() + found.label[1:]
+    kind = {CodeClass.AUTHORISED_ABSENCE: "authorised", CodeClass.UNAUTHORISED_ABSENCE: "unauthorised"}
+    if found.code_class in kind:
+        return f"{kind[found.code_class]} ({label})"
+    return label
 
 
 @dataclass(frozen=True)
@@ -161,8 +162,9 @@ def weekly_report(user: User, monday: date, today: date | None = None) -> list[R
                     Decision(on, session, code, " ".join((note or "").split()))
                 )
         cutoff = min(overdue_cutoff(today, term_dates(user.organisation_id)), friday)
-        overdue = dict(
-            db.session.execute(  # type: ignore[arg-type]
+        overdue = {
+            placement_id: count
+            for placement_id, count in db.session.execute(
                 sa.select(AttendanceMark.placement_id, sa.func.count())
                 .where(
                     AttendanceMark.placement_id.in_(ids),
@@ -170,8 +172,8 @@ def weekly_report(user: User, monday: date, today: date | None = None) -> list[R
                     AttendanceMark.on <= cutoff,
                 )
                 .group_by(AttendanceMark.placement_id)
-            ).all()
-        )
+            )
+        }
     audit.record("export", "attendance_report", None, user, {"week": monday.isoformat(), "placements": len(placements)})
     return [
         ReportRow(

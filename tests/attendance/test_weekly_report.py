@@ -9,6 +9,7 @@ import csv
 import io
 from datetime import date, time, timedelta
 
+import pytest
 import sqlalchemy as sa
 
 from service.attendance import report
@@ -83,6 +84,23 @@ def test_unexplained_overdue_counts_the_late_n_up_to_the_end_of_the_week(as_comm
 
     assert row["unexplained_overdue"] == "2"
     assert row["action_taken"] == ""
+
+
+@pytest.mark.parametrize(
+    ("code", "note", "expected"),
+    [
+        pytest.param(
+            "O",
+            "phoned parent, no answer",
+            "Mon 2 Mar am: O unauthorised (absent in other or unknown circumstances) — phoned parent, no answer",
+            id="unauthorised-with-a-note",
+        ),
+        pytest.param("M", "", "Mon 2 Mar am: M authorised (medical or dental appointment)", id="authorised-no-note"),
+        pytest.param("/", "", "Mon 2 Mar am: / present (morning)", id="corrected-to-present"),
+    ],
+)
+def test_a_decision_reads_as_the_la_expects(code: str, note: str, expected: str) -> None:
+    assert report.Decision(date(2026, 3, 2), Session.AM, code, note).text == expected
 
 
 def test_a_report_cell_is_never_a_formula(as_commissioner, school, provider, last_monday):
