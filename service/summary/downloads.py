@@ -1,8 +1,10 @@
-"""The summary's downloads (CSV and a workbook), and the school census AP export.
+"""The summary's downloads (CSV and a workbook), the school census AP export and the LA's AP census export.
 
-The summary downloads are aggregated, like the page. The census export is the exception: it is one row per
-placement with the pupil's UPN, name and date of birth, so only a commissioner may download it. Every
-download is audited with its period, never the pupils.
+The summary downloads are aggregated, like the page. The census exports are the exception: one row per placement
+with the pupil's UPN, name and date of birth, so only a commissioner may download one, and only their own
+organisation's: a school's commissioners the school census AP items for the placements the school arranged, an
+LA's officers the AP census for the placements the LA arranged (``CensusExport``). Every download is audited with
+its period, never the pupils.
 """
 
 from __future__ import annotations
@@ -11,19 +13,27 @@ import csv
 import io
 from collections.abc import Sequence
 from decimal import Decimal
+from enum import StrEnum
 
+import sqlalchemy as sa
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+from sqlalchemy.orm import joinedload, selectinload
 
+from service.access import is_la_officer
 from service.attendance.services import RECORDING_STATUSES, first_day, scheduled_sessions
 from service.audit import services as audit
 from service.auth.models import User
+from service.extensions import db
 from service.formatting import spreadsheet_cell
+from service.organisations.models import Organisation
+from service.placements.models import Placement
 from service.rules import census
+from service.rules.organisations import OrganisationKind
 from service.rules.roles import Role
 from service.summary.periods import Period, overlaps
-from service.summary.queries import placements_in
+from service.summary.queries import placement_conditions
 from service.summary.services import UseSummary
 
 
@@ -71,6 +81,56 @@ def summary_xlsx(user: User, summary: UseSummary) -> bytes:
     return out.getvalue()
 
 
+class CensusExport(StrEnum):
+    """The two census files: who downloads each, and which placements it holds.
+
+    A school returns the placements *it* arranged in the school census; a local authority returns the placements
+    *it* arranged in its own AP census. Each organisation gets only its own file: the other one does not exist
+    for it (404), so an LA's placements never reach a school's census and a school's never reach the LA's."""
+
+    SCHOOL_CENSUS = "school_census"
+    AP_CENSUS = "ap_census"
+
+    @property
+    def arranged_by(self) -> OrganisationKind:
+        return OrganisationKind.SCHOOL if self is CensusExport.SCHOOL_CENSUS else OrganisationKind.LOCAL_AUTHORITY
+
+    @property
+    def reason_item(self) -> census.CensusItem:
+        return census.reason_item(arranged_by_school=self is CensusExport.SCHOOL_CENSUS)
+
+    @property
+    def audit_entity(self) -> str:
+        """``census_ap`` (the school census AP items, the name it has always had) or ``ap_census`` (the LA's)."""
+        return "census_ap" if self is CensusExport.SCHOOL_CENSUS else "ap_census"
+
+    @property
+    def coded_columns(self) -> dict[str, census.CensusItem]:
+        """The columns whose values are codes, and the item of ``census.CODE_TABLE`` each one's codes come from."""
+        return {
+            "AP setting type": census.CensusItem.SETTING_TYPE,
+            "Primary reason for placement": self.reason_item,
+            "Attendance pattern": census.CensusItem.ATTENDANCE_PATTERN,
+        }
+
+    @property
+    def file_prefix(self) -> str:
+        return "school-census-ap" if self is CensusExport.SCHOOL_CENSUS else "ap-census"
+
+
+def census_export_for(user: User) -> CensusExport | None:
+    """The census file this user may download, if any: a school's commissioners the school census AP items, an
+    LA's officers the AP census. Viewers never (the rows carry pupils' UPNs, names and dates of birth)."""
+    if user.role is not Role.COMMISSIONER:
+        return None
+    if is_la_officer(user):
+        return CensusExport.AP_CENSUS
+    if user.organisation.kind is OrganisationKind.SCHOOL:
+        return CensusExport.SCHOOL_CENSUS
+    return None
+
+
+#: The columns of both files, in order. The census items first, then three of apdocs's own to check them by.
 CENSUS_COLUMNS = (
     "UPN",
     "Surname",
@@ -89,20 +149,76 @@ CENSUS_COLUMNS = (
     "apdocs reference",
 )
 
+#: What the apdocs reason column says when no reason (of this file's list) is recorded on the placement.
+REASON_NOT_RECORDED = "Not recorded: record it on the placement"
 
-def census_rows(user: User, period: Period) -> list[tuple[str, ...]]:
-    """One row per placement that ran (active, under review or ended) in the period: the census AP items.
 
-    Only a commissioner: the rows carry the pupil's UPN, legal name and date of birth. Audited with the period
-    and the number of rows, never the pupils."""
-    if user.role is not Role.COMMISSIONER:
-        raise PermissionError("Only a commissioner may export pupils' census records")
-    placements = [p for p in placements_in(user, period, RECORDING_STATUSES) if overlaps(p, period)]
+def _census_conditions(user: User, period: Period, export: CensusExport) -> list[sa.ColumnElement[bool]]:
+    """The placements of the user's organisation that ran in the period *and* were arranged by the kind of
+    organisation this file is for: the kind is checked in SQL as well as the organisation, so a placement an LA
+    arranged can never be in a school's census (nor the other way round), whatever the organisation ids say."""
+    return [
+        *placement_conditions(user, period, RECORDING_STATUSES),
+        Placement.commissioning_organisation_id.in_(
+            sa.select(Organisation.id).where(Organisation.kind == export.arranged_by)
+        ),
+    ]
+
+
+def _census_placements(user: User, period: Period, export: CensusExport) -> list[Placement]:
+    """One query for the placements with their pupils and providers, one for their timetables."""
+    stmt = (
+        sa.select(Placement)
+        .where(*_census_conditions(user, period, export))
+        .options(joinedload(Placement.pupil), joinedload(Placement.provider), selectinload(Placement.sessions))
+    )
+    placements = [p for p in db.session.scalars(stmt).unique() if overlaps(p, period)]
     placements.sort(key=lambda p: (p.pupil.legal_last_name.lower(), p.pupil.legal_first_name.lower(), p.id))
-    audit.record("export", "census_ap", None, user, {"period": period.key, "placements": len(placements)})
+    return placements
+
+
+def reasons_missing(user: User, period: Period, export: CensusExport) -> int:
+    """How many of the file's placements have no census reason of the file's list recorded: the summary page says
+    so before anyone downloads a file with blank reasons (one query)."""
+    valid = [str(value) for value in census.ITEM_VALUES[export.reason_item]]
+    stmt = (
+        sa.select(sa.func.count())
+        .select_from(Placement)
+        .where(
+            *_census_conditions(user, period, export),
+            sa.or_(Placement.census_reason.is_(None), Placement.census_reason.not_in(valid)),
+        )
+    )
+    return db.session.scalar(stmt) or 0
+
+
+def _reason_cells(export: CensusExport, recorded: str | None) -> tuple[str, str]:
+    """The reason's code and apdocs's words for it; an empty code and "Not recorded..." when the placement has no
+    reason of this file's list (an older placement, or one recorded before the LA or school took it over)."""
+    label = census.reason_label(export.reason_item, recorded)
+    if label is None or recorded is None:
+        return "", REASON_NOT_RECORDED
+    return census.census_code(export.reason_item, recorded), label
+
+
+def census_rows(user: User, period: Period, export: CensusExport) -> list[tuple[str, ...]]:
+    """One row per placement of the user's organisation, arranged by it, that ran (active, under review or ended)
+    in the period: the census AP placement items, coded from ``census.CODE_TABLE``.
+
+    Only for the organisation whose file it is (``census_export_for``): the rows carry the pupil's UPN, legal name
+    and date of birth. Audited with the period and the number of rows, never the pupils."""
+    if census_export_for(user) is not export:
+        raise PermissionError("This census file is not this user's to download")
+    placements = _census_placements(user, period, export)
+    audit.record("export", export.audit_entity, None, user, {"period": period.key, "placements": len(placements)})
     rows = []
     for p in placements:
         identity = census.provider_identity(p.provider.urn, p.provider.ukprn, p.provider.setting_type)
+        setting = (
+            census.census_code(census.CensusItem.SETTING_TYPE, identity.setting_type) if identity.setting_type else ""
+        )
+        reason_code, reason_words = _reason_cells(export, p.census_reason)
+        pattern = census.census_code(census.CensusItem.ATTENDANCE_PATTERN, census.attendance_pattern(p.hours_per_week))
         rows.append(
             (
                 p.pupil.upn or "",
@@ -111,14 +227,14 @@ def census_rows(user: User, period: Period) -> list[tuple[str, ...]]:
                 p.pupil.date_of_birth.isoformat(),
                 identity.urn,
                 identity.ukprn,
-                identity.setting_type,
-                census.placement_reason_code(p.circumstance),
+                setting,
+                reason_code,
                 first_day(p).isoformat(),
                 p.actual_end.isoformat() if p.actual_end else "",
                 str(len(scheduled_sessions(p))),
-                census.attendance_pattern(p.hours_per_week),
+                pattern,
                 p.provider.name,
-                p.circumstance.label,
+                reason_words,
                 f"AP-{p.id}",
             )
         )
@@ -126,6 +242,7 @@ def census_rows(user: User, period: Period) -> list[tuple[str, ...]]:
 
 
 def census_csv(rows: Sequence[tuple[str, ...]]) -> str:
+    """The rows under the header row, each cell made safe for a spreadsheet."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CENSUS_COLUMNS)

@@ -1,16 +1,17 @@
-"""The summary page, its CSV and XLSX downloads, and the school census AP export. Thin: the work is in
-services.py (the summary) and downloads.py (the files)."""
+"""The summary page, its CSV and XLSX downloads, the school census AP export and the LA's AP census. Thin: the
+work is in services.py (the summary) and downloads.py (the files)."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
 from service.access import current, roles_required
 from service.auth.models import User
 from service.extensions import db
+from service.rules import census
 from service.rules.roles import Role
 from service.summary import downloads, periods, queries, services
 from service.summary.chart import bar_chart
@@ -40,6 +41,7 @@ def index() -> str:
     user = current()
     choices, period, error = _period(user)
     summary = services.summarise(user, period)
+    census_export = downloads.census_export_for(user)
     charts = {
         t.key: bar_chart(f"chart-{t.key}", t.title, t.bars, t.unit) for t in summary.tables if t.chart is not None
     }
@@ -50,7 +52,9 @@ def index() -> str:
         period=period,
         error=error,
         charts=charts,
-        can_export_census=user.role is Role.COMMISSIONER,
+        census_export=census_export,
+        census_year=census.CENSUS_YEAR,
+        census_reasons_missing=downloads.reasons_missing(user, period, census_export) if census_export else 0,
     )
 
 
@@ -80,14 +84,30 @@ def summary_xlsx() -> BaseResponse:
     return _attachment(body, XLSX, downloads.filename("ap-summary", period, "xlsx"))
 
 
-@bp.route("/summary/census.csv")
-@roles_required(Role.COMMISSIONER)
-def census_csv() -> BaseResponse:
+def _census_download(export: downloads.CensusExport) -> BaseResponse:
+    """The census file for the signed-in user's organisation, if it is theirs: the other organisation kind's file
+    does not exist for them (404), whatever the role decorator let through."""
     user = current()
+    if downloads.census_export_for(user) is not export:
+        abort(404)
     _, period, error = _period(user)
     if error:
         flash(error, "error")
         return redirect(url_for("summary.index"))
-    body = downloads.census_csv(downloads.census_rows(user, period))
-    db.session.commit()
-    return _attachment(body, "text/csv", downloads.filename("ap-census", period, "csv"))
+    body = downloads.census_csv(downloads.census_rows(user, period, export))
+    db.session.commit()  # the audit record of the download
+    return _attachment(body, "text/csv", downloads.filename(export.file_prefix, period, "csv"))
+
+
+@bp.route("/summary/census.csv")
+@roles_required(Role.COMMISSIONER)
+def census_csv() -> BaseResponse:
+    """The school census AP items: a school's commissioners only (an LA officer gets 404)."""
+    return _census_download(downloads.CensusExport.SCHOOL_CENSUS)
+
+
+@bp.route("/summary/ap-census.csv")
+@roles_required(Role.COMMISSIONER)
+def ap_census_csv() -> BaseResponse:
+    """The LA's AP census: an LA's officers only (a school's commissioner gets 404)."""
+    return _census_download(downloads.CensusExport.AP_CENSUS)

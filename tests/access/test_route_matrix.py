@@ -214,6 +214,10 @@ MATRIX: dict[str, tuple[int, ...]] = {
     "/summary.xlsx": (FOUND, FORBIDDEN, OK, OK, FORBIDDEN, OK),
     "/summary/census.csv": (FOUND, FORBIDDEN, OK, OK, FORBIDDEN, FORBIDDEN),
     "/summary/census.csv?term=all": (FOUND, FORBIDDEN, OK, OK, FORBIDDEN, FORBIDDEN),
+    # The LA's AP census: for a school's commissioners it does not exist (tests/summary/test_census_export.py has
+    # the LA officer's 200 and the LA officer's 404 on the school census above).
+    "/summary/ap-census.csv": (FOUND, FORBIDDEN, MISSING, MISSING, FORBIDDEN, FORBIDDEN),
+    "/summary/ap-census.csv?term=all": (FOUND, FORBIDDEN, MISSING, MISSING, FORBIDDEN, FORBIDDEN),
     # For LA officers only (tests/la_notices): a school's commissioners and everyone else are refused.
     "/local-authority/placements": (FOUND, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN),
     # The LA's decisions: only commissioners at a local authority (tests/la_decisions); a school's get 403.

@@ -4,6 +4,7 @@ message appearing next to its field with what was typed kept."""
 from __future__ import annotations
 
 import html
+import re
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -274,4 +275,25 @@ def test_the_census_type_of_setting_is_saved_and_a_made_up_one_refused(
     assert response.status_code == 302
     [provider] = _providers(db_session)
     assert provider.setting_type is not None and provider.setting_type.value == "OOT"
-    assert "One-to-one tuition" in text(as_commissioner.get(response.headers["Location"]))
+    assert "One to one tuition" in text(as_commissioner.get(response.headers["Location"]))
+
+
+def test_the_type_of_setting_offers_dfes_six(as_commissioner, provider_form, db_session):
+    """The choices follow ``SettingType``: DfE's six, and "Not recorded" (the census file then says unknown)."""
+    page = as_commissioner.get("/providers/new").get_data(as_text=True)
+    select = page[page.index('name="setting_type"') : page.index("</select>", page.index('name="setting_type"'))]
+    assert re.findall(r'<option value="([^"]*)"', select) == ["", "REG", "NFE", "OOT", "OTH", "WBP", "UNK"]
+    for label in (
+        "Not recorded",
+        "Registered provider with a UKPRN",
+        "Non-maintained further education college",
+        "One to one tuition",
+        "Other unregistered provider",
+        "Work-based placement",
+        "Unknown",
+    ):
+        assert f">{label}</option>" in select
+    response = _post_new(as_commissioner, provider_form(dfe_registered="no", ukprn="", setting_type="UNK"))
+    assert response.status_code == 302
+    [provider] = _providers(db_session)
+    assert provider.setting_type is not None and provider.setting_type.value == "UNK"
