@@ -236,5 +236,7 @@ def register_code_reason(code: str, *, arranged_by: str, provider: str) -> str:
     if code == "D":
         return f"the pupil is dual registered at {provider}, which records their attendance in its own register"
     if code == "K":
-        return f"{arranged_by}, the local authority, arranged the placement and the pupil is not registered at {provider}"
+        return (
+            f"{arranged_by}, the local authority, arranged the placement and the pupil is not registered at {provider}"
+        )
     return f"{arranged_by} arranged the placement and the pupil is not registered at {provider}"

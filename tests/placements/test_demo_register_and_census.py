@@ -79,16 +79,19 @@ def test_the_demo_has_a_pupil_dual_registered_at_a_pupil_referral_unit_whose_pac
 
     context = build_provider_pack_context(placement, on=LOADED_ON)
     assert context["attendance"]["register_code"] == "D"
-    pack = " ".join(" ".join(all_text(render_docx((default_templates / "provider_pack.docx").read_bytes(), context))).split())
+    rendered = render_docx((default_templates / "provider_pack.docx").read_bytes(), context)
+    pack = " ".join(" ".join(all_text(rendered)).split())
     assert (
         "with code D: dual registered, attending the other school where the pupil is registered (not counted in the "
         "home school's attendance: that school's register records it), because the pupil is dual registered at "
         "Brook House Pupil Referral Unit, which records their attendance in its own register." in pack
     )
 
-    page = text(_signed_in(app, db_session, "senco@northbridge.example").get(f"/placements/{placement.id}"))
-    section = page.split('id="register"')[1].split("</dl>")[0]
+    senco = _signed_in(app, db_session, "senco@northbridge.example")
+    section = text(senco.get(f"/placements/{placement.id}")).split('id="register"')[1].split("</dl>")[0]
     assert "D: dual registered" in section and "Off-site placement for behavioural support" in section
+    preview = " ".join(text(senco.get(f"/placements/{placement.id}/provider-pack/preview")).split())
+    assert "with code D: dual registered" in preview and "the pupil is dual registered at Brook House" in preview
 
 
 def test_every_demo_placement_has_a_census_reason_from_its_commissioners_list(db_session):

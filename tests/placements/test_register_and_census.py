@@ -221,9 +221,8 @@ def test_nobody_else_sees_or_changes_them(
     other = browser(app)
     sign_in(other, other_commissioner)
     assert other.get(url).status_code == 404
-    assert (
-        other.post(url, data=form_data(other.get("/placements/new"), {"dual_registered": "no", "census_reason": "other"}))
-    ).status_code == 404
+    attempt = {"dual_registered": "no", "census_reason": "other"}
+    assert other.post(url, data=form_data(other.get("/placements/new"), attempt)).status_code == 404
 
     staff = browser(app)
     sign_in(staff, provider_user)
@@ -246,6 +245,5 @@ def _choices(body: str, name: str) -> list[str]:
 
 def _checked(body: str, name: str, value: str) -> bool:
     return any(
-        "checked" in tag and f'value="{value}"' in tag
-        for tag in re.findall(rf'<input[^>]*name="{name}"[^>]*>', body)
+        "checked" in tag and f'value="{value}"' in tag for tag in re.findall(rf'<input[^>]*name="{name}"[^>]*>', body)
     )

@@ -240,7 +240,7 @@ PACK_ATTENDANCE = fields.group(
     ),
     fields.text(
         "register_code_reason",
-        "Why the school records that code, to follow \"because\": dual registered at the provider, or who arranged "
+        'Why the school records that code, to follow "because": dual registered at the provider, or who arranged '
         "the placement",
         "Northbridge Academy arranged the placement and the pupil is not registered at Horizon Skills CIC",
     ),
