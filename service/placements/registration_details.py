@@ -13,7 +13,6 @@ before either was asked have neither, so the placement page shows them with "Not
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import StrEnum
 
 from service.audit import services as audit
 from service.auth.models import User
@@ -33,21 +32,15 @@ class RegistrationError(FieldError):
     """A register or census answer that cannot be recorded, with the field it belongs to."""
 
 
-def census_reasons(kind: OrganisationKind) -> type[StrEnum] | None:
-    """The census reasons for a placement an organisation of this kind arranges: DfE's six for a school
-    (``SchoolCensusReason``), the AP census list for a local authority (``ApCensusReason``); None for any other
-    kind, which arranges no placement."""
-    if kind is OrganisationKind.SCHOOL:
-        return SchoolCensusReason
-    if kind is OrganisationKind.LOCAL_AUTHORITY:
-        return ApCensusReason
-    return None
-
-
 def census_reason_choices(kind: OrganisationKind) -> list[tuple[str, str]]:
-    """(value, label) for each census reason an organisation of this kind may record, in DfE's order."""
-    reasons = census_reasons(kind)
-    return [(reason.value, reason.label) for reason in reasons] if reasons is not None else []  # type: ignore[attr-defined]
+    """(value, label) for each census reason a placement arranged by an organisation of this kind may record: DfE's
+    six for a school (``SchoolCensusReason``), the AP census list for a local authority (``ApCensusReason``), none
+    for any other kind (which arranges no placement)."""
+    if kind is OrganisationKind.SCHOOL:
+        return [(reason.value, reason.label) for reason in SchoolCensusReason]
+    if kind is OrganisationKind.LOCAL_AUTHORITY:
+        return [(reason.value, reason.label) for reason in ApCensusReason]
+    return []
 
 
 def census_reason_label(kind: OrganisationKind, value: str | None) -> str:
