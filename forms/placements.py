@@ -73,10 +73,12 @@ def _dual_registered_field() -> RadioField:
 
 def _census_reason_field() -> RadioField:
     # The choices depend on who arranged the placement (a school's six reasons, or an LA's AP census list): the view
-    # sets them from registration_details.census_reason_choices before validating.
+    # sets them from registration_details.census_reason_choices before validating. A value from another list is
+    # refused by the service (registration_details.checked), with the same message as a missing one.
     return RadioField(
         "The reason for the placement, for the census",
         choices=[],
+        validate_choice=False,
         widget=GovRadioInput(),
         validators=[InputRequired("Select the reason for the placement, for the census")],
     )
