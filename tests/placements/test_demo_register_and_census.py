@@ -88,7 +88,9 @@ def test_the_demo_has_a_pupil_dual_registered_at_a_pupil_referral_unit_whose_pac
     )
 
     senco = _signed_in(app, db_session, "senco@northbridge.example")
-    section = text(senco.get(f"/placements/{placement.id}")).split('id="register"')[1].split("</dl>")[0]
+    page = text(senco.get(f"/placements/{placement.id}"))
+    assert f"/placements/{placement.id}/provider-pack/preview" in page  # README: "Preview and send" on his pack
+    section = page.split('id="register"')[1].split("</dl>")[0]
     assert "D: dual registered" in section and "Off-site placement for behavioural support" in section
     preview = " ".join(text(senco.get(f"/placements/{placement.id}/provider-pack/preview")).split())
     assert "with code D: dual registered" in preview and "the pupil is dual registered at Brook House" in preview
