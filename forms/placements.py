@@ -56,6 +56,42 @@ class SessionForm(Form):
     )
 
 
+YES_NO = [("yes", "Yes"), ("no", "No")]
+
+
+def _dual_registered_field() -> RadioField:
+    return RadioField(
+        "Is the pupil dual registered at the provider?",
+        choices=YES_NO,
+        widget=GovRadioInput(),
+        validators=[InputRequired("Select yes if the pupil is dual registered at the provider")],
+        description="Only at a pupil referral unit or an AP academy, where the pupil is on the provider's admission "
+        "register as well as their home school's. The home school's register then records D for the sessions there, "
+        "not B or K.",
+    )
+
+
+def _census_reason_field() -> RadioField:
+    # The choices depend on who arranged the placement (a school's six reasons, or an LA's AP census list): the view
+    # sets them from registration_details.census_reason_choices before validating. A value from another list is
+    # refused by the service (registration_details.checked), with the same message as a missing one.
+    return RadioField(
+        "The reason for the placement, for the census",
+        choices=[],
+        validate_choice=False,
+        widget=GovRadioInput(),
+        validators=[InputRequired("Select the reason for the placement, for the census")],
+    )
+
+
+class RegisterAndCensusForm(FlaskForm):
+    """The register and census answers of a placement made before they were asked, or to correct them."""
+
+    dual_registered = _dual_registered_field()
+    census_reason = _census_reason_field()
+    submit = SubmitField("Save", widget=GovSubmitInput())
+
+
 class PlacementForm(FlaskForm):
     pupil_id = SelectField("Pupil", coerce=int, widget=GovSelect(), validators=[InputRequired("Select a pupil")])
     provider_id = SelectField(
@@ -74,6 +110,8 @@ class PlacementForm(FlaskForm):
         description="Name and role, for example: Jo Patel, Deputy Headteacher",
         validators=[InputRequired("Enter who is making the decision"), Length(max=200)],
     )
+    dual_registered = _dual_registered_field()
+    census_reason = _census_reason_field()
     planned_start = DateField("Planned start date", validators=[InputRequired("Enter the planned start date")])
     planned_end = DateField("Planned end date (optional)", validators=[Optional()])
     reason_for_referral = TextAreaField(

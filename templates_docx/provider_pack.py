@@ -257,7 +257,8 @@ def _attendance(doc: Document) -> None:
         attendance,
         "How we record it",
         "We record the pupil's attendance at your sessions with code {{ attendance.register_code }}: "
-        "{{ attendance.register_code_meaning }}. Your reports are what keep our register right.",
+        "{{ attendance.register_code_meaning }}, because {{ attendance.register_code_reason }}. Your reports are "
+        "what keep our register right.",
     )
     w.conditional_rows(
         attendance,

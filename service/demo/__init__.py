@@ -1,4 +1,4 @@
-"""Demo data: a school, an LA team, four providers, accounts of every role, pupils and placements.
+"""Demo data: a school, an LA team, five providers, accounts of every role, pupils and placements.
 
 It lets a new user sign in as each role and see what that role sees. Dates are relative to the
 day it is loaded, so the placements are current whenever the demo is set up. Loaded only into an
@@ -6,7 +6,8 @@ empty database; every name, number and address is fictional.
 
 ``world`` builds what every feature shares (organisations, accounts, providers, pupils) and ``placements``
 the placements; then each feature's seeder adds its own records to that world, in ``SEEDERS`` order. The
-order is part of the data: records get their ids in it. The signed plan (``signing``) is made apart, by
+order is part of the data: records get their ids in it (so the pupil referral unit and the placement dual
+registered there, ``dual_registration``, come last). The signed plan (``signing``) is made apart, by
 ``apdocs demo``, because it needs LibreOffice.
 """
 
@@ -17,6 +18,7 @@ from datetime import date
 
 from service.demo import (
     attendance,
+    dual_registration,
     exclusions,
     la_decisions,
     la_notices,
@@ -45,6 +47,7 @@ SEEDERS: tuple[Callable[[World], None], ...] = (
     exclusions.load,
     la_decisions.load,
     la_notices.load,
+    dual_registration.load,
 )
 
 

@@ -1,7 +1,9 @@
 """Demo attendance: a few weeks of marks for the running placements, as a provider would have recorded them.
 
 Ellie attends well, with one absence from last week still to decide; Riley misses Mondays and is below 90%
-(persistent absence), with one absence to decide; Jayden, placed by the LA, is full time and mostly there;
+(persistent absence), with one absence to decide; Jayden, placed by the LA, is full time and at exactly 90%: 36 of
+the 40 sessions since he started four weeks ago (two days ill, a medical appointment and one unauthorised), so he is
+flagged "90% or less at this placement", DfE's boundary being inclusive;
 Kacper, whose placement has ended, was there every week but two, for his end-of-placement report.
 Deterministic, so the demo reads the same every time it is loaded.
 """
@@ -39,7 +41,8 @@ def load(world: World) -> None:
         return None
 
     def jayden_code(n: int, on: date) -> str | None:
-        return {11: "I", 12: "I", 30: "M"}.get(n) or ("L" if n % 9 == 4 else None)
+        # Full time for exactly four weeks before today: 40 sessions, 4 missed, 36 attended, exactly 90%.
+        return {11: "I", 12: "I", 30: "M", 35: "O"}.get(n) or ("L" if n % 9 == 4 else None)
 
     def kacper_code(n: int, on: date) -> str | None:
         return {5: "I", 14: "O"}.get(n)

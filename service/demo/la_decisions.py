@@ -14,6 +14,7 @@ from service.extensions import db
 from service.la_decisions.models import LaDecision
 from service.pupils.models import ParentCarer, Pupil, SenStatus
 from service.rules.calendar import add_working_days
+from service.rules.census import SchoolCensusReason
 from service.rules.decision import Circumstance, LaOutcome
 from service.rules.placement_status import PlacementStatus
 from service.rules.upn import make_upn
@@ -74,6 +75,7 @@ def load(world: World) -> None:
         [(0, time(9, 0), time(12, 0)), (2, time(9, 0), time(12, 0)), (4, time(9, 0), time(12, 0))],
         [PlacementStatus.REFERRED],
         today,
+        census_reason=SchoolCensusReason.OTHER,  # an EHCP's small-group teaching: none of DfE's five reasons fits
     )
     db.session.flush()  # the sessions' settings take their default (the provider) before the plan counts them
     plan = _agreed_plan(placement, world.senco, today)

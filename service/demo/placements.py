@@ -1,4 +1,9 @@
-"""The demo's placements: ten, in every status from draft to ended and cancelled, for the pupils of the world."""
+"""The demo's placements: ten, in every status from draft to ended and cancelled, for the pupils of the world.
+
+Each has the census reason its story gives it: Ellie's (three suspensions, directed off site) is behavioural
+support and Zoë's (anxiety) a mental health need; Mo's, Amara's, Kacper's, Riley's and Tyler's fit none of DfE's
+other five and are "other". Westshire's own are from the AP census
+list: Jayden permanently excluded, Lily-Mae without a school place, Noah unable to attend for health needs."""
 
 from __future__ import annotations
 
@@ -14,6 +19,7 @@ from service.providers import contacts
 from service.providers.models import Provider
 from service.pupils.models import Pupil, SenStatus
 from service.rules.calendar import add_working_days
+from service.rules.census import ApCensusReason, SchoolCensusReason
 from service.rules.decision import Circumstance, who_decides
 from service.rules.placement_status import PlacementStatus
 
@@ -43,6 +49,7 @@ def add_placements(world: World) -> None:
         [(1, *am), (1, time(12, 0), time(12, 30)), (1, *pm), (3, *am), (3, time(12, 0), time(12, 30)), (3, *pm)],
         [PlacementStatus.REFERRED, PlacementStatus.AGREED, PlacementStatus.ACTIVE],
         today,
+        census_reason=SchoolCensusReason.BEHAVIOUR,
     )
     zoe_placement = _placement(
         zoe,
@@ -57,6 +64,7 @@ def add_placements(world: World) -> None:
         [(0, *am), (2, *am), (4, *am)],
         [PlacementStatus.REFERRED],
         today,
+        census_reason=SchoolCensusReason.MEDICAL_MENTAL_HEALTH,
     )
     mo_placement = _placement(
         mo,
@@ -71,6 +79,7 @@ def add_placements(world: World) -> None:
         [(d, *day_) for d in range(5)],
         [PlacementStatus.REFERRED, PlacementStatus.AGREED],
         today,
+        census_reason=SchoolCensusReason.OTHER,
     )
     amara_placement = _placement(
         amara,
@@ -84,6 +93,7 @@ def add_placements(world: World) -> None:
         [(4, *pm)],
         [],
         today,
+        census_reason=SchoolCensusReason.OTHER,
     )
     kacper_placement = _placement(
         kacper,
@@ -97,6 +107,7 @@ def add_placements(world: World) -> None:
         [(2, *day_)],
         [PlacementStatus.REFERRED, PlacementStatus.AGREED, PlacementStatus.ACTIVE, PlacementStatus.ENDED],
         today,
+        census_reason=SchoolCensusReason.OTHER,
     )
     riley_placement = _placement(
         riley,
@@ -110,6 +121,7 @@ def add_placements(world: World) -> None:
         [(0, *am), (3, *am)],
         [PlacementStatus.REFERRED, PlacementStatus.AGREED, PlacementStatus.ACTIVE, PlacementStatus.UNDER_REVIEW],
         today,
+        census_reason=SchoolCensusReason.OTHER,
     )
     tyler_placement = _placement(
         tyler,
@@ -123,6 +135,7 @@ def add_placements(world: World) -> None:
         [(2, *am)],
         [],
         today,
+        census_reason=SchoolCensusReason.OTHER,
     )
     jayden_placement = _placement(
         jayden,
@@ -136,6 +149,7 @@ def add_placements(world: World) -> None:
         [(d, *day_) for d in range(5)],
         [PlacementStatus.REFERRED, PlacementStatus.AGREED, PlacementStatus.ACTIVE],
         today,
+        census_reason=ApCensusReason.PERMANENTLY_EXCLUDED,
     )
     lily_placement = _placement(
         lily,
@@ -149,6 +163,7 @@ def add_placements(world: World) -> None:
         [(0, *am), (1, *am), (2, *am), (3, *am)],
         [PlacementStatus.REFERRED],
         today,
+        census_reason=ApCensusReason.NO_SCHOOL_PLACE,
     )
     noah_placement = _placement(
         noah,
@@ -162,6 +177,7 @@ def add_placements(world: World) -> None:
         [(1, *am)],
         [PlacementStatus.REFERRED, PlacementStatus.CANCELLED],
         today,
+        census_reason=ApCensusReason.MEDICAL,
     )
     world.placements.update(
         ellie=ellie_placement,
@@ -192,7 +208,12 @@ def _placement(
     sessions: list[tuple[int, time, time]],
     path: list[PlacementStatus],
     today: date,
+    *,
+    census_reason: SchoolCensusReason | ApCensusReason,
+    dual_registered: bool = False,
 ) -> Placement:
+    """One placement as its commissioner made it, with its census reason (a school's from DfE's six, an LA's from
+    the AP census list: every demo placement has one) and whether the pupil is dual registered at the provider."""
     decision = who_decides(circumstance, has_ehcp=pupil.sen_status is SenStatus.EHCP)
     placement = Placement(
         pupil=pupil,
@@ -205,6 +226,8 @@ def _placement(
         planned_start=start,
         planned_end=end,
         reason_for_referral=reason,
+        census_reason=census_reason.value,
+        dual_registered=dual_registered,
         created_by_id=by.id,
         sessions=[PlacementSession(weekday=d, starts_at=s, ends_at=e) for d, s, e in sessions],
     )

@@ -25,17 +25,9 @@ def catalogue(today: date) -> dict[str, Provider]:
     days ago: the provider check that blocks Tyler's draft plan (``demo.provider_checks``)."""
 
     def criteria(met_all: bool) -> list[ProviderCriterion]:
-        return [
-            ProviderCriterion(
-                criterion=c,
-                met=met_all or i < 4,
-                evidence_date=today - timedelta(days=120) if met_all or i < 4 else None,
-            )
-            for i, c in enumerate(ApprovalCriterion)
-        ]
+        return _criteria(today, met_all)
 
-    def org(name: str) -> Organisation:
-        return Organisation(name=name, kind=OrganisationKind.PROVIDER)
+    org = _organisation
 
     recent = today - timedelta(days=200)
     return {
@@ -161,3 +153,65 @@ def catalogue(today: date) -> dict[str, Provider]:
             services_offered="Outdoor and land-based learning",
         ),
     }
+
+
+def pupil_referral_unit(today: date) -> Provider:
+    """Brook House, the LA's pupil referral unit: a registered school (its URN lets a pupil be dual registered there,
+    so the home school's register records D), approved and meeting every check that stops a plan, as Riverside does.
+    Added by ``demo.dual_registration`` after the rest of the demo, so the other records keep their ids."""
+    recent = today - timedelta(days=200)
+    return Provider(
+        name="Brook House Pupil Referral Unit",
+        organisation=_organisation("Brook House Pupil Referral Unit"),
+        address="Brook Lane\nWestshire",
+        postcode="WS2 5BH",
+        phone="01632 960551",
+        email="office@brookhouse.example",
+        dfe_registered=True,
+        urn="146789",
+        ofsted_grade=OfstedGrade.GOOD,
+        ofsted_date=today - timedelta(days=500),
+        approved_list_status=ApprovedListStatus.APPROVED,
+        criteria=_criteria(today, True),
+        dsl_name="Ruth Okonjo",
+        dsl_phone="01632 960552",
+        dsl_training_date=recent,
+        deputy_dsl_name="Gareth Lewis",
+        deputy_dsl_phone="01632 960553",
+        deputy_dsl_training_date=recent,
+        vetting_confirmed=True,
+        vetting_confirmed_on=recent,
+        insurance_expiry=today + timedelta(days=270),
+        qa_outcome=QaOutcome.SATISFACTORY,
+        qa_date=recent,
+        services_offered="Pupil referral unit: short placements with dual registration and a planned return to school",
+        subjects_offered="English, maths, science, PSHE; BTEC Level 1 sport",
+        hours_available_per_week=Decimal("25"),
+        availability_notes="Monday to Friday, 9:00 to 15:00",
+        sites=[ProviderSite(name="Brook House", address="Brook Lane", postcode="WS2 5BH")],
+        contacts=[
+            ProviderContact(
+                name="Ruth Okonjo",
+                role="Head of centre",
+                phone="01632 960552",
+                email="admissions@brookhouse.example",
+                is_placement_contact=True,
+            )
+        ],
+    )
+
+
+def _criteria(today: date, met_all: bool) -> list[ProviderCriterion]:
+    """Every approval criterion, met with evidence from four months ago, or only the first four."""
+    return [
+        ProviderCriterion(
+            criterion=c,
+            met=met_all or i < 4,
+            evidence_date=today - timedelta(days=120) if met_all or i < 4 else None,
+        )
+        for i, c in enumerate(ApprovalCriterion)
+    ]
+
+
+def _organisation(name: str) -> Organisation:
+    return Organisation(name=name, kind=OrganisationKind.PROVIDER)

@@ -16,6 +16,7 @@ from service.audit import services as audit
 from service.auth.models import User
 from service.errors import FieldError
 from service.extensions import db
+from service.placements import registration_details
 from service.placements.access import visible_placements
 from service.placements.models import Placement, PlacementSession, PlacementStatusChange, Weekday
 from service.providers import contacts
@@ -84,13 +85,19 @@ class PlacementDetails:
     planned_end: date | None
     reason_for_referral: str
     sessions: list[SessionTime] = field(default_factory=list)
+    #: Dual registered at the provider (a pupil referral unit or AP academy): the home school's register says D.
+    dual_registered: bool = False
+    #: A ``rules.census.SchoolCensusReason`` value for a school, an ``ApCensusReason`` value for an LA.
+    census_reason: str | None = None
 
 
 def create_placement(user: User, details: PlacementDetails) -> Placement:
     """Create a draft placement for one of the commissioner's own pupils.
 
     Who must decide is derived from the pupil's circumstances by the statutory rule, so the record
-    says who is accountable even before anyone signs anything.
+    says who is accountable even before anyone signs anything. The census reason is required here (from the list
+    for the user's kind of organisation) and dual registration needs a provider with a URN
+    (``registration_details.checked``): a :class:`registration_details.RegistrationError` names the field.
     """
     pupil = db.session.scalar(
         sa.select(Pupil).where(Pupil.id == details.pupil_id, Pupil.organisation_id == user.organisation_id)
@@ -103,6 +110,12 @@ def create_placement(user: User, details: PlacementDetails) -> Placement:
     if details.planned_end is not None and details.planned_end < details.planned_start:
         raise PlacementError("planned_end", "Planned end date must be on or after the planned start date")
     _check_sessions(details.sessions)
+    dual_registered, census_reason = registration_details.checked(
+        kind=user.organisation.kind,
+        provider=provider,
+        dual_registered=details.dual_registered,
+        census_reason=details.census_reason,
+    )
     decision = who_decides(details.circumstance, has_ehcp=pupil.sen_status is SenStatus.EHCP)
     placement = Placement(
         pupil_id=pupil.id,
@@ -115,6 +128,8 @@ def create_placement(user: User, details: PlacementDetails) -> Placement:
         planned_start=details.planned_start,
         planned_end=details.planned_end,
         reason_for_referral=details.reason_for_referral,
+        dual_registered=dual_registered,
+        census_reason=census_reason,
         created_by_id=user.id,
         sessions=[
             PlacementSession(weekday=s.weekday, starts_at=s.starts_at, ends_at=s.ends_at, setting=s.setting)

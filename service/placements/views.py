@@ -8,10 +8,11 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from forms.placements import PlacementForm, StatusChangeForm, parse_time
+from forms.placements import PlacementForm, RegisterAndCensusForm, StatusChangeForm, parse_time
 from service.access import current, roles_required
+from service.errors import FieldError
 from service.extensions import db
-from service.placements import services
+from service.placements import registration_details, services
 from service.placements.access import placement_or_404
 from service.placements.models import Weekday
 from service.rules.decision import Circumstance, label_without_sen, who_decides
@@ -33,6 +34,7 @@ def new_placement() -> Response | str:
         (p.id, f"{p.display_name} ({p.upn or 'no UPN'})") for p in pupils
     ]
     form.provider_id.choices = [(0, "Select a provider")] + [(p.id, p.name) for p in providers]
+    form.census_reason.choices = registration_details.census_reason_choices(user.organisation.kind)
     if request.method == "GET" and request.args.get("pupil_id", "").isdigit():
         form.pupil_id.data = int(request.args["pupil_id"])
 
@@ -47,7 +49,7 @@ def new_placement() -> Response | str:
     if form.validate_on_submit() and _chosen(form):
         try:
             placement = services.create_placement(user, _details(form))
-        except services.PlacementError as error:
+        except FieldError as error:
             _attach_error(form, error)
         else:
             db.session.commit()
@@ -90,6 +92,8 @@ def show_placement(placement_id: int) -> str:
         today=today,
         status_form=StatusChangeForm(),
         who_decides_text=who_decides_text,
+        # The census reason can say the pupil has a health need: the commissioner's to see, not the provider's.
+        register=registration_details.summary(placement) if is_commissioner else None,
         **sections,
     )
 
@@ -112,6 +116,37 @@ def change_status(placement_id: int) -> Response:
         db.session.commit()
         flash(f"Placement is now {new_status.label.lower()}.", "success")
     return redirect(url_for("placements.show_placement", placement_id=placement_id))
+
+
+@bp.route("/placements/<int:placement_id>/register-and-census", methods=["GET", "POST"])
+@roles_required(Role.COMMISSIONER)
+def register_and_census(placement_id: int) -> Response | str:
+    """Whether the pupil is dual registered at the provider, and the census reason: for placements made before
+    they were asked, in any status. Only the organisation that arranged the placement sees it (404 otherwise)."""
+    user, placement = placement_or_404(placement_id)
+    form = RegisterAndCensusForm()
+    kind = placement.commissioning_organisation.kind
+    form.census_reason.choices = registration_details.census_reason_choices(kind)
+    if request.method == "GET":
+        form.dual_registered.data = "yes" if placement.dual_registered else "no"
+        form.census_reason.data = placement.census_reason
+    if form.validate_on_submit():
+        try:
+            registration_details.update(
+                user,
+                placement,
+                dual_registered=form.dual_registered.data == "yes",
+                census_reason=form.census_reason.data,
+            )
+        except FieldError as error:  # raised before anything changes
+            field = getattr(form, error.field)
+            field.errors = [*field.errors, error.message]
+        else:
+            db.session.commit()
+            flash("Register and census details saved.", "success")
+            return redirect(url_for("placements.show_placement", placement_id=placement_id, _anchor="register"))
+    db.session.commit()  # the audit record of this view
+    return render_template("placements/register_and_census.html", form=form, placement=placement)
 
 
 def _removed_session_index() -> int | None:
@@ -150,10 +185,12 @@ def _details(form: PlacementForm) -> services.PlacementDetails:
         planned_end=form.planned_end.data,
         reason_for_referral=form.reason_for_referral.data or "",
         sessions=sessions,
+        dual_registered=form.dual_registered.data == "yes",
+        census_reason=form.census_reason.data,
     )
 
 
-def _attach_error(form: PlacementForm, error: services.PlacementError) -> None:
+def _attach_error(form: PlacementForm, error: FieldError) -> None:
     if error.field.startswith("sessions-"):
         index = int(error.field.removeprefix("sessions-"))
         field = form.sessions.entries[min(index, len(form.sessions.entries) - 1)].form.ends_at

@@ -18,7 +18,7 @@ because the commissioner keeps the pupil's register: it replaces an ``N`` with a
 ``C1``, ``C2``, ``M``, ``J1``, ``S``, ``T``, ``R``, ``I``, ``E``) or an unauthorised one (``O``, ``G``), and
 it may also correct any mark with any code.
 
-The register code the *school* records for a pupil at off-site AP (``B`` or ``K``) is a different question:
+The register code the *school* records for a pupil at off-site AP (``D``, ``K`` or ``B``) is a different question:
 :func:`off_site_register_code` answers it for the provider information pack.
 """
 
@@ -35,10 +35,24 @@ from service.rules.organisations import OrganisationKind
 MEANINGS = {
     "B": "B — attending an approved educational activity arranged by the school (counts as present)",
     "K": "K — attending education provision arranged by the local authority (counts as present)",
+    "D": (
+        "D — dual registered, attending the other school where the pupil is registered (not counted in the home "
+        "school's attendance: that school's register records it)"
+    ),
 }
 
 
-def off_site_register_code(commissioned_by: OrganisationKind) -> str:
+def off_site_register_code(commissioned_by: OrganisationKind, dual_registered: bool) -> str:
+    """The code the *home school's* register records for the pupil's sessions at off-site AP.
+
+    The School Attendance (Pupil Registration) (England) Regulations 2024: a pupil who is also registered at the
+    provider (dual registration, at a pupil referral unit or an AP academy) is ``D`` on the home school's register,
+    whoever arranged the place, because the provider's own register records the session. Otherwise the code says
+    who arranged it: ``K`` for provision the local authority arranged where the pupil is not registered, ``B`` for
+    an approved educational activity the school arranged. ``B`` and ``K`` count as present; ``D`` is not counted.
+    """
+    if dual_registered:
+        return "D"
     return "K" if commissioned_by is OrganisationKind.LOCAL_AUTHORITY else "B"
 
 

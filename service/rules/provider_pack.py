@@ -222,3 +222,21 @@ def careers_guidance_sentence(pupil_name: str, year_group: int, home_school: str
         "get it while they are with you. Please help them go to their careers guidance sessions, and tell us what "
         "they are good at and interested in: it helps plan what they do next."
     )
+
+
+def register_code_reason(code: str, *, arranged_by: str, provider: str) -> str:
+    """Why the home school's register records ``code`` (``rules.attendance_codes.off_site_register_code``) for the
+    pupil's sessions at ``provider``: a clause for the pack and the placement page ("..., because <this>").
+
+    Why say it: the 2024 registration regulations give three codes for the same journey, and the choice turns on
+    two facts a provider and a SENCO can check: whether the pupil is also on the provider's register (dual
+    registration, at a pupil referral unit or an AP academy: ``D``, and the provider keeps its own register of the
+    sessions), and otherwise who arranged the place (the local authority ``K``, the school ``B``).
+    """
+    if code == "D":
+        return f"the pupil is dual registered at {provider}, which records their attendance in its own register"
+    if code == "K":
+        return (
+            f"{arranged_by}, the local authority, arranged the placement and the pupil is not registered at {provider}"
+        )
+    return f"{arranged_by} arranged the placement and the pupil is not registered at {provider}"

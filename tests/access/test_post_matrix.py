@@ -51,6 +51,10 @@ POST_MATRIX: dict[str, tuple[tuple[int, ...], dict[str, Any]]] = {
     "/providers/{provider}/edit": ((FOUND, FOUND, FOUND, FORBIDDEN, FORBIDDEN, FORBIDDEN), "provider_form"),  # type: ignore[dict-item]
     "/providers/{provider}/confirm-contact": ((FOUND, FORBIDDEN, FOUND, FOUND, FORBIDDEN, FORBIDDEN), {}),
     "/placements/new": ((FOUND, FORBIDDEN, OK, OK, FORBIDDEN, FORBIDDEN), {"reason_for_referral": "x"}),
+    "/placements/{placement}/register-and-census": (
+        (FOUND, FORBIDDEN, FOUND, MISSING, FORBIDDEN, FORBIDDEN),
+        {"dual_registered": "no", "census_reason": "suspension"},
+    ),
     "/placements/{placement}/status": (
         (FOUND, FORBIDDEN, FOUND, MISSING, FORBIDDEN, FORBIDDEN),
         {"new_status": "cancelled", "note": "Posted by the access test"},

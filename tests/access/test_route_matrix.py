@@ -53,6 +53,9 @@ MATRIX: dict[str, tuple[int, ...]] = {
     # Cancelled: the provider's access ends with it.
     "/placements/{cancelled_placement}": (FOUND, FORBIDDEN, OK, MISSING, MISSING, FORBIDDEN),
     "/placements/{placement}/status": (METHOD,) * 6,
+    # The commissioner of the placement only: another school's commissioner gets 404, provider staff 403.
+    "/placements/{placement}/register-and-census": (FOUND, FORBIDDEN, OK, MISSING, FORBIDDEN, FORBIDDEN),
+    "/placements/{other_placement}/register-and-census": (FOUND, FORBIDDEN, MISSING, OK, FORBIDDEN, FORBIDDEN),
     "/placements/{placement}/documents": (METHOD,) * 6,
     "/documents/{document}/status": (FOUND, FORBIDDEN, OK, MISSING, OK, FORBIDDEN),
     "/documents/{document}/pdf": (FOUND, FORBIDDEN, OK, MISSING, OK, FORBIDDEN),
@@ -236,6 +239,7 @@ RULES = {
     "/providers/<int:provider_id>/confirm-contact": "/providers/{provider}/confirm-contact",
     "/placements/<int:placement_id>": "/placements/{placement}",
     "/placements/<int:placement_id>/status": "/placements/{placement}/status",
+    "/placements/<int:placement_id>/register-and-census": "/placements/{placement}/register-and-census",
     "/placements/<int:placement_id>/documents": "/placements/{placement}/documents",
     "/documents/<int:document_id>/status": "/documents/{document}/status",
     "/documents/<int:document_id>/<any(docx, pdf):kind>": "/documents/{document}/pdf",

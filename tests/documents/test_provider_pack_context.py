@@ -135,6 +135,9 @@ def test_the_safeguarding_and_attendance_contacts_are_the_commissioners(full) ->
         "register_code_meaning": (
             "attending an approved educational activity arranged by the school (counts as present)"
         ),
+        "register_code_reason": (
+            f"Northbridge Academy arranged the placement and the pupil is not registered at {full.provider.name}"
+        ),
         "contact_name": "Attendance office",
         "contact_phone": "01632 960010",
         "contact_email": "attendance@school.example",
@@ -151,6 +154,29 @@ def test_a_placement_the_local_authority_arranged_is_recorded_as_k(db_session, p
 
     assert attendance["register_code"] == "K"
     assert attendance["register_code_meaning"].startswith("attending education provision arranged by the local")
+    assert attendance["register_code_reason"] == (
+        f"{team.name}, the local authority, arranged the placement and the pupil is not registered at {provider.name}"
+    )
+
+
+@pytest.mark.parametrize("arranged_by", ["school", "local_authority"])
+def test_a_pupil_dual_registered_at_the_provider_is_recorded_as_d(db_session, school, arranged_by) -> None:  # type: ignore[no-untyped-def]
+    """D versus K/B: dual registration at a pupil referral unit decides the code, whoever arranged the place."""
+    pru = factories.ProviderFactory(name="Brook House Pupil Referral Unit", urn="146789", dfe_registered=True)
+    owner = school if arranged_by == "school" else factories.LocalAuthorityFactory()
+    pupil = factories.PupilFactory(organisation=owner, school=school if owner is school else None)
+    placement = factories.PlacementFactory(pupil=pupil, provider=pru, dual_registered=True)
+
+    context = build_provider_pack_context(placement, on=ON)
+    attendance = context["attendance"]
+
+    assert context_problems(PACK, context) == []
+    assert attendance["register_code"] == "D"
+    assert attendance["register_code_meaning"].startswith("dual registered, attending the other school")
+    assert attendance["register_code_reason"] == (
+        "the pupil is dual registered at Brook House Pupil Referral Unit, which records their attendance in its own "
+        "register"
+    )
 
 
 def test_the_provider_gets_only_what_it_needs_about_the_pupil_and_parents(full) -> None:  # type: ignore[no-untyped-def]

@@ -29,7 +29,7 @@ from service.documents.types import DocumentType
 from service.rules.placement_status import PlacementStatus
 from service.rules.provider_pack import PackSection
 from tests import factories
-from tests.documents.conftest import pdf_text
+from tests.documents.conftest import all_text, pdf_text
 from tests.documents.test_hostile_text_in_pdf import HOSTILE, LONG, _assert_holds_the_hostile_text, _squash
 from tests.helpers import csrf_token, text
 
@@ -84,6 +84,47 @@ def test_the_pdf_holds_what_keeps_the_pupil_safe(pool, placement, default_templa
     assert "Arrive by 09:15 every day" in words  # an objective
     assert "Grace O'Brien" in words and "07700 900456" in words  # an emergency contact
     assert "Asthma: inhaler in the front pocket of the bag." in words
+
+
+@pytest.mark.parametrize(
+    ("dual_registered", "arranged_by_la", "said"),
+    [
+        (
+            True,
+            False,
+            "with code D: dual registered, attending the other school where the pupil is registered (not counted in "
+            "the home school's attendance: that school's register records it), because the pupil is dual registered "
+            "at Brook House Pupil Referral Unit, which records their attendance in its own register.",
+        ),
+        (
+            False,
+            True,
+            "with code K: attending education provision arranged by the local authority (counts as present), because "
+            "Westshire Council, the local authority, arranged the placement and the pupil is not registered at Brook "
+            "House Pupil Referral Unit.",
+        ),
+    ],
+    ids=["dual-registered-D", "la-arranged-K"],
+)
+def test_the_pack_says_which_code_the_school_records_and_why(  # type: ignore[no-untyped-def]
+    pool, default_templates, db_session, school, tmp_path, dual_registered, arranged_by_la, said
+) -> None:
+    """The rendered pack (real docxtpl, real LibreOffice) names the code from the placement: D for a pupil dual
+    registered at the pupil referral unit, K for a place the local authority arranged where they are not."""
+    pru = factories.ProviderFactory(name="Brook House Pupil Referral Unit", urn="146789", dfe_registered=True)
+    owner = factories.LocalAuthorityFactory(name="Westshire Council") if arranged_by_la else school
+    pupil = factories.PupilFactory(organisation=owner, school=None if arranged_by_la else school)
+    placement = factories.PlacementFactory(
+        pupil=pupil, provider=pru, status=PlacementStatus.REFERRED, dual_registered=dual_registered
+    )
+    db_session.expire_all()
+    rendered = _render(placement, default_templates)
+
+    assert _squash(said) in _squash(" ".join(all_text(rendered)))
+    words = _squash(pdf_text(pool, rendered, tmp_path, "register-code"))
+    assert _squash(said) in words
+    other = "with code K" if dual_registered else "with code D"
+    assert other not in words and "with code B" not in words
 
 
 def test_a_withheld_section_is_not_in_the_pdf_at_all(pool, placement, default_templates, db_session, tmp_path) -> None:  # type: ignore[no-untyped-def]

@@ -25,6 +25,8 @@ def _placement_fields(pupil_id: int, provider_id: int, **overrides: object) -> d
         "decided_by": "Jo Patel, Deputy Headteacher",
         **date_fields("planned_start", 7, 9, 2026),
         "reason_for_referral": "Needs a smaller setting.",
+        "dual_registered": "no",
+        "census_reason": "behaviour",
         "sessions-0-weekday": "1",
         "sessions-0-starts_at": "09:00",
         "sessions-0-ends_at": "12:00",

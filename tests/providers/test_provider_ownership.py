@@ -54,6 +54,8 @@ def _placement_via_form(client, school, provider_id: int) -> int:  # type: ignor
         "decided_by": "Deputy Headteacher",
         **date_fields("planned_start", START.day, START.month, START.year),
         "reason_for_referral": "Vocational course two days a week.",
+        "dual_registered": "no",
+        "census_reason": "behaviour",
         "sessions-0-weekday": "1",
         "sessions-0-starts_at": "09:00",
         "sessions-0-ends_at": "12:00",

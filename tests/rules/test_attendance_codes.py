@@ -10,6 +10,7 @@ import pytest
 from service.rules.attendance_codes import (
     CODES,
     DECISION_CODES,
+    MEANINGS,
     PROVIDER_CODES,
     CodeClass,
     CodeError,
@@ -206,8 +207,8 @@ def test_weekly_summaries_cover_each_iso_week_monday_to_friday():
 
 
 def test_the_off_site_code_is_still_b_or_k():
-    assert off_site_register_code(OrganisationKind.LOCAL_AUTHORITY) == "K"
-    assert off_site_register_code(OrganisationKind.SCHOOL) == "B"
+    assert off_site_register_code(OrganisationKind.LOCAL_AUTHORITY, dual_registered=False) == "K"
+    assert off_site_register_code(OrganisationKind.SCHOOL, dual_registered=False) == "B"
 
 
 @pytest.mark.parametrize(
@@ -223,3 +224,22 @@ def test_the_off_site_code_is_still_b_or_k():
 )
 def test_sessions_over(at, over):
     assert sessions_over(at) == over
+
+
+@pytest.mark.parametrize(
+    ("commissioned_by", "dual_registered", "code"),
+    [
+        # Provision the LA arranged where the pupil is not registered: K.
+        (OrganisationKind.LOCAL_AUTHORITY, False, "K"),
+        # Dual registered at the provider (a pupil referral unit or an AP academy): D, whoever arranged it.
+        (OrganisationKind.LOCAL_AUTHORITY, True, "D"),
+        (OrganisationKind.SCHOOL, True, "D"),
+        # AP the school arranged, the pupil not registered there: B.
+        (OrganisationKind.SCHOOL, False, "B"),
+    ],
+)
+def test_the_off_site_code_is_d_when_dual_registered_else_k_or_b(commissioned_by, dual_registered, code):
+    """D versus K/B (the 2024 regulations): the code the home school's register records for the AP sessions."""
+    assert off_site_register_code(commissioned_by, dual_registered) == code
+    assert MEANINGS[code].startswith(f"{code} — ")
+    assert code_class(code) is (CodeClass.NOT_COUNTED if code == "D" else CodeClass.APPROVED_EDUCATION)

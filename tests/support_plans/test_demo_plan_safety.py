@@ -62,3 +62,4 @@ def test_each_blocked_demo_plan_is_blocked_for_its_own_reason_alone(db_session):
         blocked[placement.pupil.legal_first_name] = keys
     assert blocked["Tyler"] == ["provider_insurance"]
     assert blocked["Samuel"] == ["decision"]  # Sami
+    assert blocked["Callum"] == []  # dual registered at Brook House, which meets every check: ready to agree

@@ -41,9 +41,9 @@ from service.documents.kinds._fields import (
 )
 from service.documents.kinds._kind import DocumentKind, MadeFrom
 from service.documents.types import DocumentType
+from service.placements import registration_details
 from service.placements.models import Placement
 from service.pupils.models import ParentCarer, Pupil
-from service.rules.attendance_codes import MEANINGS, off_site_register_code
 from service.rules.provider_pack import (
     PackSection,
     careers_guidance_sentence,
@@ -227,12 +227,22 @@ PACK_ATTENDANCE = fields.group(
     "How the provider reports attendance. The template says the fixed part: report twice a day (morning and "
     "afternoon), and phone the same day about any absence.",
     fields.text(
-        "register_code", "The code the school records in its register for the pupil's sessions here: B or K", "B"
+        "register_code",
+        "The code the home school records in its register for the pupil's sessions here: D when the pupil is dual "
+        "registered at the provider (a pupil referral unit or AP academy), else K for a placement the local "
+        "authority arranged, B for one the school arranged",
+        "B",
     ),
     fields.text(
         "register_code_meaning",
         "What that code means",
         "attending an approved educational activity arranged by the school (counts as present)",
+    ),
+    fields.text(
+        "register_code_reason",
+        'Why the school records that code, to follow "because": dual registered at the provider, or who arranged '
+        "the placement",
+        "Northbridge Academy arranged the placement and the pupil is not registered at Horizon Skills CIC",
     ),
     fields.text(
         "contact_name", "Whom to tell about attendance and absence at the commissioning organisation", "Mrs J Lee"
@@ -442,12 +452,12 @@ def _intervention(intervention: PlanIntervention) -> dict[str, str]:
 
 def _attendance(placement: Placement, plan: SupportPlan | None) -> dict[str, str]:
     organisation = placement.commissioning_organisation
-    code = off_site_register_code(organisation.kind)
-    meaning = MEANINGS[code]
+    # D, K or B from the placement (dual registered, else who arranged it), what it means and why.
+    code, meaning, reason = registration_details.register_code(placement)
     return {
         "register_code": code,
-        # MEANINGS reads "B — attending ...": the template prints the code itself, so only the meaning here.
-        "register_code_meaning": meaning.removeprefix(f"{code} — "),
+        "register_code_meaning": meaning,
+        "register_code_reason": reason,
         "contact_name": common.text(organisation.attendance_contact_name),
         "contact_phone": common.text(organisation.attendance_contact_phone),
         "contact_email": common.text(organisation.attendance_contact_email),
