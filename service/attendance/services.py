@@ -117,8 +117,9 @@ def record_mark(
 ) -> AttendanceMark | None:
     """Record or change one mark (already checked), audited with the code it replaced. None if unchanged.
 
-    ``closure`` links a new mark to the provider's closure that lost the session. A session later marked present
-    was not lost after all: its link goes."""
+    ``closure`` links a new mark to the provider's closure that lost the session. A session later marked present,
+    or corrected by the provider (who knows what happened that day), was not lost after all: its link goes. The
+    commissioner coding it (an absence, or not possible) keeps the link: the session was still lost."""
     mark = db.session.scalar(
         sa.select(AttendanceMark).where(
             AttendanceMark.placement_id == placement.id, AttendanceMark.on == on, AttendanceMark.session == session
@@ -127,6 +128,7 @@ def record_mark(
     previous = mark.code if mark else None
     if previous == code:
         return None
+    previous_closure = mark.closure_id if mark else None
     now = utcnow()
     if mark is None:
         mark = AttendanceMark(placement_id=placement.id, on=on, session=session, note="")
@@ -135,7 +137,7 @@ def record_mark(
     mark.source = source
     if closure is not None:
         mark.closure = closure
-    elif rules.code_class(code).counts_as_present:
+    elif rules.code_class(code).counts_as_present or (user is not None and user.role is Role.PROVIDER_STAFF):
         mark.closure_id = None
     mark.recorded_by_id = user.id if user else None
     mark.recorded_at = now
@@ -156,7 +158,8 @@ def record_mark(
             "code": code,
             "previous_code": previous,
             "source": source.value,
-            **({"closure_id": mark.closure_id} if mark.closure_id else {}),
+            **({"closure_id": mark.closure_id or previous_closure} if mark.closure_id or previous_closure else {}),
+            **({"closure_unlinked": True} if previous_closure and not mark.closure_id else {}),
         },
     )
     return mark

@@ -218,6 +218,15 @@ def test_a_morning_closure_marks_only_the_morning(as_provider, placement, last_m
     assert _marks(db_session) == {(placement.id, wed, "am"): "N", (placement.id, wed, "pm"): "N"}
     assert len(_closures(db_session)) == 2
 
+    # The pupil came in after all that afternoon: the provider corrects it, and the session was not lost.
+    response = _post_week(as_provider, placement, last_monday, {cell(wed, "am"): "N", cell(wed, "pm"): "\\"})
+    assert response.status_code == 302
+    db_session.expire_all()
+    linked = {
+        m.session.value: m.closure_id for m in db_session.scalars(sa.select(AttendanceMark).where(AttendanceMark.on == wed))
+    }
+    assert linked["am"] is not None and linked["pm"] is None
+
 
 def test_a_wrong_answer_is_shown_next_to_its_field_and_nothing_is_lost_or_saved(
     as_provider, placement, last_monday, db_session
