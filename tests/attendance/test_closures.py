@@ -222,9 +222,8 @@ def test_a_morning_closure_marks_only_the_morning(as_provider, placement, last_m
     response = _post_week(as_provider, placement, last_monday, {cell(wed, "am"): "N", cell(wed, "pm"): "\\"})
     assert response.status_code == 302
     db_session.expire_all()
-    linked = {
-        m.session.value: m.closure_id for m in db_session.scalars(sa.select(AttendanceMark).where(AttendanceMark.on == wed))
-    }
+    marks = db_session.scalars(sa.select(AttendanceMark).where(AttendanceMark.on == wed))
+    linked = {m.session.value: m.closure_id for m in marks}
     assert linked["am"] is not None and linked["pm"] is None
 
 
