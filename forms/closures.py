@@ -18,7 +18,6 @@ class ClosureForm(FlaskForm):
         widget=GovSelect(),
         coerce=str,
         validate_choice=False,  # the service checks it is one of the user's providers and says what to choose
-        description="Shown only when your organisation runs more than one.",
     )
     closed_on = DateField(
         "Date your provision was closed",

@@ -286,6 +286,9 @@ def test_staff_of_two_providers_choose_one_of_their_own(
 def test_a_provider_sees_only_its_own_closures_and_a_commissioner_never_reports_one(
     app, as_provider, placement, commissioner, last_monday, db_session
 ):
+    dashboard = text(as_provider.get("/"))
+    assert 'href="/attendance/closures/new"' in dashboard and 'href="/attendance/closures"' in dashboard
+    assert 'href="/attendance/closures/new"' in text(as_provider.get(week_url(placement, last_monday)))
     assert _report(as_provider, last_monday, reason="Power cut at Horizon").status_code == 302
     assert "Power cut at Horizon" in text(as_provider.get("/attendance/closures"))
 
