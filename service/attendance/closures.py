@@ -22,9 +22,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from service.attendance.models import AttendanceMark, MarkSource, ProviderClosure
-from service.attendance.services import RECORDING_STATUSES, date_problem, is_scheduled, record_mark
+from service.attendance.services import RECORDING_STATUSES, date_problem, is_scheduled
 from service.audit import services as audit
 from service.auth.models import User
+from service.db import utcnow
 from service.extensions import db
 from service.placements.models import Placement
 from service.providers.models import Provider
@@ -187,7 +188,11 @@ def _already_reported(provider: Provider, on: date, sessions: tuple[Session, ...
 def _mark_sessions(
     user: User, closure: ProviderClosure, provider: Provider, sessions: tuple[Session, ...], today: date
 ) -> tuple[int, int, list[int]]:
-    """Mark ``N`` for each session the closure lost, in two queries however many placements there are."""
+    """Mark ``N`` for each session the closure lost, each mark audited as the register's marks are.
+
+    In a fixed number of statements however many placements the provider has (a provider may teach a hundred
+    pupils): one read of the placements and their timetables, one of the day's marks, the new marks written
+    together, then their audit records."""
     placements = [
         p
         for p in db.session.scalars(
@@ -206,24 +211,50 @@ def _mark_sessions(
             )
         )
     }
-    marked = linked = 0
-    touched: list[int] = []
+    created: list[AttendanceMark] = []
+    linked: list[AttendanceMark] = []
     for placement in placements:
         for session in sessions:
             if not is_scheduled(placement, closure.on, session):
                 continue
             mark = existing.get((placement.id, session))
             if mark is None:
-                record_mark(user, placement, closure.on, session, rules.UNEXPLAINED, MarkSource.CLOSURE, closure)
-                marked += 1
-            elif rules.is_unexplained(mark.code) and mark.closure_id is None:
-                mark.closure = closure
-                linked += 1
-                audit.record(
-                    "link", "attendance_mark", mark.id, user, {"placement_id": placement.id, "closure_id": closure.id}
+                created.append(
+                    AttendanceMark(
+                        placement_id=placement.id,
+                        on=closure.on,
+                        session=session,
+                        code=rules.UNEXPLAINED,
+                        source=MarkSource.CLOSURE,
+                        recorded_by_id=user.id,
+                        recorded_at=utcnow(),
+                        note="",
+                        closure=closure,
+                    )
                 )
-            else:
-                continue
-            if placement.id not in touched:
-                touched.append(placement.id)
-    return marked, linked, touched
+            elif rules.is_unexplained(mark.code) and mark.closure_id is None:
+                mark.closure = closure  # the provider's own N: the same session, now known to be the closure's
+                linked.append(mark)
+    db.session.add_all(created)
+    db.session.flush()
+    for mark in created:
+        audit.record(
+            "record",
+            "attendance_mark",
+            mark.id,
+            user,
+            {
+                "placement_id": mark.placement_id,
+                "on": mark.on.isoformat(),
+                "session": mark.session.value,
+                "code": mark.code,
+                "previous_code": None,
+                "source": MarkSource.CLOSURE.value,
+                "closure_id": closure.id,
+            },
+        )
+    for mark in linked:
+        detail = {"placement_id": mark.placement_id, "closure_id": closure.id}
+        audit.record("link", "attendance_mark", mark.id, user, detail)
+    touched = sorted({m.placement_id for m in created + linked})
+    return len(created), len(linked), touched

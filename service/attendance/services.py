@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from service.access import is_la_officer
-from service.attendance.models import AttendanceMark, MarkSource, ProviderClosure
+from service.attendance.models import AttendanceMark, MarkSource
 from service.audit import services as audit
 from service.auth.models import User
 from service.db import utcnow
@@ -113,13 +113,12 @@ def record_mark(
     session: Session,
     code: str,
     source: MarkSource,
-    closure: ProviderClosure | None = None,
 ) -> AttendanceMark | None:
     """Record or change one mark (already checked), audited with the code it replaced. None if unchanged.
 
-    ``closure`` links a new mark to the provider's closure that lost the session. A session later marked present,
-    or corrected by the provider (who knows what happened that day), was not lost after all: its link goes. The
-    commissioner coding it (an absence, or not possible) keeps the link: the session was still lost."""
+    A session lost to the provider's closure (``service.attendance.closures`` writes those) and later marked
+    present, or corrected by the provider (who knows what happened that day), was not lost after all: its link to
+    the closure goes. The commissioner coding it (an absence, or not possible) keeps the link: it was still lost."""
     mark = db.session.scalar(
         sa.select(AttendanceMark).where(
             AttendanceMark.placement_id == placement.id, AttendanceMark.on == on, AttendanceMark.session == session
@@ -135,9 +134,7 @@ def record_mark(
         db.session.add(mark)
     mark.code = code
     mark.source = source
-    if closure is not None:
-        mark.closure = closure
-    elif rules.code_class(code).counts_as_present or (user is not None and user.role is Role.PROVIDER_STAFF):
+    if rules.code_class(code).counts_as_present or (user is not None and user.role is Role.PROVIDER_STAFF):
         mark.closure_id = None
     mark.recorded_by_id = user.id if user else None
     mark.recorded_at = now

@@ -424,3 +424,37 @@ def test_the_summary_counts_sessions_lost_to_provider_closures(
     sign_in(other, other_commissioner)
     assert _summary_row(text(other.get("/summary?term=all")), "Sessions lost to provider closures") == "3"
     assert other_placement.id != placement.id
+
+
+def _reads(client, day: date) -> int:  # type: ignore[no-untyped-def]
+    """The SELECTs a closure report runs (the writes are one row per mark, batched on PostgreSQL)."""
+    from service.extensions import db
+
+    page = client.get("/attendance/closures/new")
+    fields = {**date_fields("closed_on", day.day, day.month, day.year), "part": "day", "reason": "Flood"}
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, *args):  # type: ignore[no-untyped-def]  # noqa: ARG001
+        if statement.lstrip().upper().startswith("SELECT"):
+            statements.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        assert client.post("/attendance/closures/new", data=form_data(page, fields)).status_code == 302
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", count)
+    return len(statements)
+
+
+def test_reporting_a_closure_reads_as_much_for_30_pupils_as_for_3(
+    as_provider, provider, school, last_monday, db_session
+):
+    start = last_monday - timedelta(weeks=3)
+    for _ in range(3):
+        full_time_placement(factories.PupilFactory(organisation=school), provider, start)
+    few = _reads(as_provider, last_monday)
+    for _ in range(27):
+        full_time_placement(factories.PupilFactory(organisation=school), provider, start)
+    many = _reads(as_provider, last_monday + timedelta(days=1))
+    assert len(_marks(db_session)) == 3 * 2 + 30 * 2
+    assert many == few, f"{few} queries for 3 pupils but {many} for 30"
