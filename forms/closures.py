@@ -8,8 +8,7 @@ from wtforms import RadioField, SelectField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
 from forms.fields import DateField
-
-MAX_REASON = 500
+from service.attendance.closures import MAX_REASON, PARTS
 
 
 class ClosureForm(FlaskForm):
@@ -26,7 +25,7 @@ class ClosureForm(FlaskForm):
     )
     part = RadioField(
         "How long were you closed?",
-        choices=[("day", "The whole day"), ("morning", "The morning only"), ("afternoon", "The afternoon only")],
+        choices=[(key, label) for key, (label, _) in PARTS.items()],
         default="day",
         widget=GovRadioInput(),
         validators=[InputRequired("Choose whether you were closed all day, the morning or the afternoon")],
