@@ -246,6 +246,8 @@ def save_week(
                 cell.code = typed
                 cell.error = "The commissioner has decided this absence: ask them if it needs to change"
             continue
+        if typed.upper() == recorded:
+            continue  # unchanged: a mark recorded before the rule changed (a provider's #) is not re-checked
         try:
             code = check_mark(placement, cell.on, cell.session, typed, user, today)
         except CodeError as error:

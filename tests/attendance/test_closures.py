@@ -458,3 +458,18 @@ def test_reporting_a_closure_reads_as_much_for_30_pupils_as_for_3(
     many = _reads(as_provider, last_monday + timedelta(days=1))
     assert len(_marks(db_session)) == 3 * 2 + 30 * 2
     assert many == few, f"{few} queries for 3 pupils but {many} for 30"
+
+
+def test_a_mark_left_unchanged_is_not_checked_again(as_la_officer, local_authority, provider, last_monday, db_session):
+    """A ``#`` recorded before the rule (by a provider, then) does not stop the LA saving the rest of the week."""
+    la_placement = full_time_placement(
+        factories.PupilFactory(organisation=local_authority, school=None), provider, last_monday - timedelta(weeks=3)
+    )
+    legacy = AttendanceMark(placement_id=la_placement.id, on=last_monday, session=Session.AM, code="#")
+    db_session.add(legacy)
+    db_session.commit()
+    response = _post_week(
+        as_la_officer, la_placement, last_monday, {cell(last_monday, "am"): "#", cell(last_monday, "pm"): "I"}
+    )
+    assert response.status_code == 302
+    assert _marks(db_session) == {(la_placement.id, last_monday, "am"): "#", (la_placement.id, last_monday, "pm"): "I"}
