@@ -6,6 +6,8 @@ line 1) and nothing is imported. A good file is added to the current transaction
 
 A placement the provider cannot see (another provider's, a draft, or none at all) gets the same message as
 one that does not exist, so the file reveals nothing. Messages name columns and line numbers, not values.
+A file takes the codes the grid takes from a provider (``/``, ``\\``, ``L``, ``U``, ``N``): never ``#`` nor
+``Y1``-``Y7``, whose messages send the provider to report a closure instead.
 """
 
 from __future__ import annotations
@@ -135,7 +137,7 @@ def _parse_row(
 
     code = ""
     try:
-        code = rules.parse_code(values["code"], session, provider=True)
+        code = rules.parse_code(values["code"], session, by=rules.Enterer.PROVIDER)
     except CodeError as error:
         problems.append(f"code: {error.message}")
 

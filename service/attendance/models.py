@@ -23,10 +23,11 @@ from service.rules.attendance_codes import Session
 class MarkSource(enum.StrEnum):
     GRID = "grid"
     CSV = "csv"
+    CLOSURE = "closure"  # the N a provider's reported closure put on a session it lost
 
     @property
     def label(self) -> str:
-        return {"grid": "Weekly register", "csv": "CSV import"}[self.value]
+        return {"grid": "Weekly register", "csv": "CSV import", "closure": "Provider closure"}[self.value]
 
 
 class AttendanceMark(Base):

@@ -4,7 +4,9 @@ The same-day alerts are ``service.attendance.alerts``'s and the weekly report ``
 
 Who may record is decided by the view (``placement_or_404`` scopes provider staff to their provider's
 non-draft placements and commissioners to their own); which codes each may enter is the rule in
-``service.rules.attendance_codes``. Every write is audited with the code it replaced.
+``service.rules.attendance_codes`` (:func:`enterer` says who is entering). A day the provider was closed is
+``service.attendance.closures``'s: its sessions are marks here, ``N`` and linked to the closure, until the
+commissioner codes them. Every write is audited with the code it replaced.
 """
 
 from __future__ import annotations
@@ -14,7 +16,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 
+from service.access import is_la_officer
 from service.attendance.models import AttendanceMark, MarkSource
 from service.audit import services as audit
 from service.auth.models import User
@@ -23,7 +27,7 @@ from service.errors import FieldError
 from service.extensions import db
 from service.placements.models import Placement
 from service.rules import attendance_codes as rules
-from service.rules.attendance_codes import MIDDAY, CodeError, Session, Summary, WeekSummary
+from service.rules.attendance_codes import MIDDAY, CodeError, Enterer, Session, Summary, WeekSummary
 from service.rules.dates import uk_date
 from service.rules.placement_status import PlacementStatus
 from service.rules.roles import Role
@@ -75,12 +79,20 @@ def date_problem(placement: Placement, on: date, today: date) -> str | None:
     return None
 
 
+def enterer(user: User) -> Enterer:
+    """Who this user is for the rule of who enters which code: provider staff record only what they saw; a
+    commissioner at a local authority has no school of its own to close (``#``)."""
+    if user.role is Role.PROVIDER_STAFF:
+        return Enterer.PROVIDER
+    return Enterer.LOCAL_AUTHORITY if is_la_officer(user) else Enterer.SCHOOL
+
+
 def check_mark(placement: Placement, on: date, session: Session, text: str, user: User, today: date) -> str:
     """The code to record, or ``CodeError`` with the reason. Provider staff may enter only what they saw."""
     problem = date_problem(placement, on, today)
     if problem:
         raise CodeError(problem)
-    return rules.parse_code(text, session, provider=user.role is Role.PROVIDER_STAFF)
+    return rules.parse_code(text, session, by=enterer(user))
 
 
 def marks_between(placement_id: int, start: date, end: date) -> list[AttendanceMark]:
@@ -88,15 +100,25 @@ def marks_between(placement_id: int, start: date, end: date) -> list[AttendanceM
         db.session.scalars(
             sa.select(AttendanceMark)
             .where(AttendanceMark.placement_id == placement_id, AttendanceMark.on.between(start, end))
+            .options(selectinload(AttendanceMark.closure))
             .order_by(AttendanceMark.on, AttendanceMark.session)
         )
     )
 
 
 def record_mark(
-    user: User | None, placement: Placement, on: date, session: Session, code: str, source: MarkSource
+    user: User | None,
+    placement: Placement,
+    on: date,
+    session: Session,
+    code: str,
+    source: MarkSource,
 ) -> AttendanceMark | None:
-    """Record or change one mark (already checked), audited with the code it replaced. None if unchanged."""
+    """Record or change one mark (already checked), audited with the code it replaced. None if unchanged.
+
+    A session lost to the provider's closure (``service.attendance.closures`` writes those) and later marked
+    present, or corrected by the provider (who knows what happened that day), was not lost after all: its link to
+    the closure goes. The commissioner coding it (an absence, or not possible) keeps the link: it was still lost."""
     mark = db.session.scalar(
         sa.select(AttendanceMark).where(
             AttendanceMark.placement_id == placement.id, AttendanceMark.on == on, AttendanceMark.session == session
@@ -105,12 +127,15 @@ def record_mark(
     previous = mark.code if mark else None
     if previous == code:
         return None
+    previous_closure = mark.closure_id if mark else None
     now = utcnow()
     if mark is None:
         mark = AttendanceMark(placement_id=placement.id, on=on, session=session, note="")
         db.session.add(mark)
     mark.code = code
     mark.source = source
+    if rules.code_class(code).counts_as_present or (user is not None and user.role is Role.PROVIDER_STAFF):
+        mark.closure_id = None
     mark.recorded_by_id = user.id if user else None
     mark.recorded_at = now
     if user is not None and user.role is Role.COMMISSIONER and previous == rules.UNEXPLAINED:
@@ -130,6 +155,8 @@ def record_mark(
             "code": code,
             "previous_code": previous,
             "source": source.value,
+            **({"closure_id": mark.closure_id or previous_closure} if mark.closure_id or previous_closure else {}),
+            **({"closure_unlinked": True} if previous_closure and not mark.closure_id else {}),
         },
     )
     return mark
@@ -144,6 +171,7 @@ class Cell:
     problem: str | None  # why this cell cannot be recorded (future, outside the placement): None if it can
     locked: bool = False  # the commissioner decided this mark: provider staff see it but cannot change it
     error: str | None = None
+    closed: bool = False  # the session was lost to the provider's closure
 
     @property
     def name(self) -> str:
@@ -186,7 +214,13 @@ def week_grid(placement: Placement, monday: date, user: User, today: date) -> li
             locked = provider and bool(code) and code not in rules.PROVIDER_CODES
             cells.append(
                 Cell(
-                    on, session, code, is_scheduled(placement, on, session), date_problem(placement, on, today), locked
+                    on,
+                    session,
+                    code,
+                    is_scheduled(placement, on, session),
+                    date_problem(placement, on, today),
+                    locked,
+                    closed=bool(mark and mark.closure_id),
                 )
             )
         days.append(Day(on, cells))
@@ -212,6 +246,8 @@ def save_week(
                 cell.code = typed
                 cell.error = "The commissioner has decided this absence: ask them if it needs to change"
             continue
+        if typed.upper() == recorded:
+            continue  # unchanged: a mark recorded before the rule changed (a provider's #) is not re-checked
         try:
             code = check_mark(placement, cell.on, cell.session, typed, user, today)
         except CodeError as error:
@@ -228,13 +264,16 @@ def save_week(
 
 
 def choices_for(user: User, session: Session) -> list[tuple[str, str]]:
-    """The codes this user can choose in one cell, for its select."""
-    codes = rules.PROVIDER_CODES if user.role is Role.PROVIDER_STAFF else tuple(rules.CODES)
+    """The codes this user can choose in one cell, for its select: only those they may enter."""
+    codes = rules.codes_for(enterer(user))
     return [(code, rules.CODES[code].choice_label) for code in codes if rules.CODES[code].session in (None, session)]
 
 
 def decide_absence(user: User, placement: Placement, mark_id: int, code: str, note: str) -> AttendanceMark:
-    """Replace an ``N`` with the commissioner's decision: an authorised code, or ``O``/``G`` for unauthorised."""
+    """Replace an ``N`` with the commissioner's decision: an authorised code, or ``O``/``G`` for unauthorised.
+
+    A session lost to the provider's closure may also be recorded as not possible (``Y1``-``Y7``), where the
+    regulations' conditions are met; its link to the closure stays, so it still counts as lost."""
     mark = db.session.scalar(
         sa.select(AttendanceMark).where(AttendanceMark.id == mark_id, AttendanceMark.placement_id == placement.id)
     )
@@ -243,7 +282,7 @@ def decide_absence(user: User, placement: Placement, mark_id: int, code: str, no
     if not rules.is_unexplained(mark.code):
         raise FieldError("code", "This absence has already been decided")
     chosen = (code or "").strip().upper()
-    if chosen not in rules.DECISION_CODES:
+    if chosen not in rules.decision_codes(closure=mark.closure_id is not None):
         raise FieldError("code", "Choose why the pupil was absent, or record it as unauthorised")
     note = (note or "").strip()
     if len(note) > MAX_NOTE:
@@ -253,13 +292,11 @@ def decide_absence(user: User, placement: Placement, mark_id: int, code: str, no
     mark.authorised_by_id = user.id
     mark.authorised_at = utcnow()
     mark.note = note
-    audit.record(
-        "authorise" if rules.code_class(chosen) is rules.CodeClass.AUTHORISED_ABSENCE else "unauthorise",
-        "attendance_mark",
-        mark.id,
-        user,
-        {"placement_id": placement.id, "code": chosen, "previous_code": previous, "with_note": bool(note)},
-    )
+    action = {rules.CodeClass.AUTHORISED_ABSENCE: "authorise", rules.CodeClass.NOT_POSSIBLE: "not_possible"}
+    detail = {"placement_id": placement.id, "code": chosen, "previous_code": previous, "with_note": bool(note)}
+    if mark.closure_id is not None:
+        detail["closure_id"] = mark.closure_id
+    audit.record(action.get(rules.code_class(chosen), "unauthorise"), "attendance_mark", mark.id, user, detail)
     return mark
 
 
@@ -272,6 +309,16 @@ class Register:
     unexplained: list[AttendanceMark]
     marks: list[AttendanceMark] = field(default_factory=list)
     this_week: date | None = None  # the Monday of the week to record (the period's last week)
+
+    @property
+    def lost_to_closure(self) -> list[AttendanceMark]:
+        """The sessions the provider's closures lost in the period, however the commissioner coded them."""
+        return [m for m in self.marks if m.closure_id is not None]
+
+    @property
+    def closure_to_code(self) -> int:
+        """Of those, the ones still ``N``: the commissioner has not coded them yet."""
+        return sum(1 for m in self.lost_to_closure if rules.is_unexplained(m.code))
 
 
 def default_period(placement: Placement, today: date) -> tuple[date, date]:

@@ -1,5 +1,5 @@
-"""Attendance pages: the weekly register grid, the CSV import, the commissioner's register with its chart
-and decisions, and the weekly report."""
+"""Attendance pages: the weekly register grid, the CSV import, the provider's closures, the commissioner's
+register with its chart and decisions, and the weekly report."""
 
 from __future__ import annotations
 
@@ -11,8 +11,9 @@ from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response as BaseResponse
 
 from forms.attendance import AttendanceImportForm, DecisionForm, PeriodForm
+from forms.closures import ClosureForm
 from service.access import current, roles_required
-from service.attendance import chart, importer, report, services
+from service.attendance import chart, closures, importer, report, services
 from service.audit import services as audit
 from service.auth.models import User
 from service.errors import FieldError
@@ -136,8 +137,9 @@ def _register_page(user: User, placement: Placement, failed: tuple[int, dict[str
         chart=chart.attendance_chart(result.weeks),
         legend=chart.legend(),
         classes=rules.CodeClass,
-        decision_codes=[(code, rules.CODES[code].choice_label) for code in rules.DECISION_CODES],
+        decision_codes=[(code, rules.CODES[code].choice_label) for code in rules.CLOSURE_DECISION_CODES],
         authorised_codes=rules.AUTHORISED_DECISIONS,
+        not_possible_codes=rules.NOT_POSSIBLE_DECISIONS,
         failed=failed,
         posted=request.form if failed else {},
         labels=rules.CODES,
@@ -172,6 +174,54 @@ def import_marks() -> BaseResponse | str:
         provider_codes=rules.PROVIDER_CODES,
         labels=rules.CODES,
     )
+
+
+@bp.route("/attendance/closures")
+@roles_required(Role.PROVIDER_STAFF)
+def closures_list() -> Any:
+    user = current()
+    if not closures.providers_of(user):
+        abort(403)
+    return render_template("attendance/closures.html", closures=closures.closures_for(user), part=closures.part_label)
+
+
+@bp.route("/attendance/closures/new", methods=["GET", "POST"])
+@roles_required(Role.PROVIDER_STAFF)
+def new_closure() -> Any:
+    user = current()
+    providers = closures.providers_of(user)
+    if not providers:
+        abort(403)
+    form = ClosureForm()
+    form.provider.choices = [("", "Choose a provider")] + [(str(p.id), p.name) for p in providers]
+    status = 200
+    if form.is_submitted():
+        status = 400
+        if form.validate():
+            details = closures.ClosureDetails(
+                provider_id=int(form.provider.data) if (form.provider.data or "").isdigit() else None,
+                on=form.closed_on.data,
+                part=form.part.data or "",
+                reason=form.reason.data or "",
+            )
+            try:
+                result = closures.report_closure(user, details, date.today())
+            except closures.ClosureErrors as errors:
+                db.session.rollback()
+                for name, message in errors.problems.items():
+                    getattr(form, name).errors = [message]
+            else:
+                db.session.commit()
+                count = result.marked + result.linked
+                flash(
+                    f"Closure on {result.closure.on:%d/%m/%Y} reported: {count} pupil session"
+                    f"{'s' if count != 1 else ''} marked N for the commissioner to code.",
+                    "success",
+                )
+                return redirect(url_for("attendance.closures_list"))
+        elif form.csrf_token.errors:
+            abort(400)
+    return render_template("attendance/new_closure.html", form=form, providers=providers), status
 
 
 @bp.route("/attendance/import/template.csv")

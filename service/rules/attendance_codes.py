@@ -12,11 +12,16 @@ school enrolment, so a placement's own figure is a local indicator, labelled so 
 
 Who enters what (apdocs's rule): the provider records what it saw, and only that. It marks the pupil
 present (``/`` in the morning, ``\\`` in the afternoon), late before the register closed (``L``), arrived
-after it closed (``U``), absent with no reason yet (``N``), or a session that could not happen
-(``Y1``–``Y7``, or ``#`` for a planned closure). Why a pupil was absent is the commissioner's decision,
-because the commissioner keeps the pupil's register: it replaces an ``N`` with an authorised code (``C``,
-``C1``, ``C2``, ``M``, ``J1``, ``S``, ``T``, ``R``, ``I``, ``E``) or an unauthorised one (``O``, ``G``), and
-it may also correct any mark with any code.
+after it closed (``U``), or absent with no reason yet (``N``). It never enters ``#``, the school's own planned
+whole-school closure, nor ``Y1``–``Y7``: whether a session was possible at all is the commissioner's decision,
+because the commissioner keeps the pupil's register (the School Attendance (Pupil Registration) (England)
+Regulations 2024). A day the provider was closed is reported as a closure instead (``service.attendance.closures``):
+each pupil's session is marked ``N`` and stays a possible session until the commissioner codes it. Why a pupil
+was absent is the commissioner's decision too: it replaces an ``N`` with an authorised code (``C``, ``C1``,
+``C2``, ``M``, ``J1``, ``S``, ``T``, ``R``, ``I``, ``E``) or an unauthorised one (``O``, ``G``), or, for a session
+lost to a provider's closure, a not-possible code (``Y1``–``Y7``) where the regulations' conditions are met; and
+it may correct any mark with any code, except that ``#`` is a school's alone: a commissioner at a local authority
+has no school to close.
 
 The register code the *school* records for a pupil at off-site AP (``D``, ``K`` or ``B``) is a different question:
 :func:`off_site_register_code` answers it for the provider information pack.
@@ -114,8 +119,9 @@ class AttendanceCode:
     code: str
     code_class: CodeClass
     label: str
-    provider_may_enter: bool = False
+    provider_may_enter: bool = False  # what the provider saw: present, late, arrived late, absent (N)
     session: Session | None = None  # the only session the code belongs to (``/`` am, ``\`` pm)
+    school_only: bool = False  # the school's own closure (``#``): a local authority has no school to close
 
     @property
     def choice_label(self) -> str:
@@ -148,17 +154,17 @@ def _codes() -> dict[str, AttendanceCode]:
         AttendanceCode("O", c.UNAUTHORISED_ABSENCE, "Absent in other or unknown circumstances"),
         AttendanceCode("U", c.UNAUTHORISED_ABSENCE, "Arrived after the register closed", True),
         AttendanceCode("Q", c.NOT_POSSIBLE, "Unable to attend: the local authority's access arrangements not made"),
-        AttendanceCode("Y1", c.NOT_POSSIBLE, "Unable to attend: transport not available", True),
-        AttendanceCode("Y2", c.NOT_POSSIBLE, "Unable to attend: widespread travel disruption", True),
-        AttendanceCode("Y3", c.NOT_POSSIBLE, "Unable to attend: part of the premises closed", True),
-        AttendanceCode("Y4", c.NOT_POSSIBLE, "Unable to attend: whole premises closed unexpectedly", True),
-        AttendanceCode("Y5", c.NOT_POSSIBLE, "Unable to attend: in criminal justice detention", True),
-        AttendanceCode("Y6", c.NOT_POSSIBLE, "Unable to attend: public health guidance or law", True),
-        AttendanceCode("Y7", c.NOT_POSSIBLE, "Unable to attend: other unavoidable cause", True),
+        AttendanceCode("Y1", c.NOT_POSSIBLE, "Unable to attend: transport not available"),
+        AttendanceCode("Y2", c.NOT_POSSIBLE, "Unable to attend: widespread travel disruption"),
+        AttendanceCode("Y3", c.NOT_POSSIBLE, "Unable to attend: part of the premises closed"),
+        AttendanceCode("Y4", c.NOT_POSSIBLE, "Unable to attend: whole premises closed unexpectedly"),
+        AttendanceCode("Y5", c.NOT_POSSIBLE, "Unable to attend: in criminal justice detention"),
+        AttendanceCode("Y6", c.NOT_POSSIBLE, "Unable to attend: public health guidance or law"),
+        AttendanceCode("Y7", c.NOT_POSSIBLE, "Unable to attend: other unavoidable cause"),
         AttendanceCode("D", c.NOT_COUNTED, "Dual registered, attending the other school"),
         AttendanceCode("X", c.NOT_COUNTED, "Not of compulsory school age, not required to attend"),
         AttendanceCode("Z", c.NOT_COUNTED, "Prospective pupil not on the admission register"),
-        AttendanceCode("#", c.NOT_COUNTED, "Planned whole-school or provider closure", True),
+        AttendanceCode("#", c.NOT_COUNTED, "Planned whole-school closure (the school's own)", school_only=True),
     ]
     return {row.code: row for row in rows}
 
@@ -172,14 +178,50 @@ REMOVED_CODES = {
     "Y": "Y was removed in 2024: use Y1 to Y7 for the reason the pupil could not attend",
 }
 
-#: What a provider may enter on the grid or in a CSV file.
-PROVIDER_CODES = tuple(code for code, row in CODES.items() if row.provider_may_enter)
+
+class Enterer(enum.StrEnum):
+    """Who is entering a code: the rule of who may enter what is decided by this, not by the screen."""
+
+    PROVIDER = "provider"  # provider staff: what they saw, nothing more
+    SCHOOL = "school"  # a commissioner at a school: keeps the pupil's register, may enter any code
+    LOCAL_AUTHORITY = "local_authority"  # a commissioner at an LA: any code but a school's own closure (#)
+
+
+def may_enter(code: str, by: Enterer) -> bool:
+    """Whether this person may record this code (a known one) on the grid or in a file."""
+    row = CODES[code]
+    if by is Enterer.PROVIDER:
+        return row.provider_may_enter
+    if by is Enterer.LOCAL_AUTHORITY:
+        return not row.school_only
+    return True
+
+
+def codes_for(by: Enterer) -> tuple[str, ...]:
+    """The codes this person may enter, in the table's order (for a cell's select)."""
+    return tuple(code for code in CODES if may_enter(code, by))
+
+
+#: What a provider may enter on the grid or in a CSV file: ``/``, ``\``, ``L``, ``U``, ``N``.
+PROVIDER_CODES = codes_for(Enterer.PROVIDER)
 #: What a commissioner may choose when deciding an unexplained absence (N).
 AUTHORISED_DECISIONS = tuple(code for code, row in CODES.items() if row.code_class is CodeClass.AUTHORISED_ABSENCE)
 UNAUTHORISED_DECISIONS = ("O", "G")
 DECISION_CODES = AUTHORISED_DECISIONS + UNAUTHORISED_DECISIONS
+#: For a session lost to a provider's closure the commissioner may also record that it was not possible (Y1 to
+#: Y7), where the regulations' conditions for that code are met; otherwise an absence code keeps it possible.
+NOT_POSSIBLE_DECISIONS = tuple(f"Y{n}" for n in range(1, 8))
+CLOSURE_DECISION_CODES = DECISION_CODES + NOT_POSSIBLE_DECISIONS
 
 UNEXPLAINED = "N"
+
+#: The provider's page for a day it was closed (``attendance.new_closure``), named in the messages that send there.
+REPORT_A_CLOSURE = "Report a closure"
+
+
+def decision_codes(*, closure: bool) -> tuple[str, ...]:
+    """The codes a commissioner may choose for an ``N``: a closure's session may also be not possible (Y1-Y7)."""
+    return CLOSURE_DECISION_CODES if closure else DECISION_CODES
 
 
 class CodeError(ValueError):
@@ -204,12 +246,12 @@ def is_unexplained(code: str) -> bool:
     return code == UNEXPLAINED
 
 
-def parse_code(text: str, session: Session | None = None, *, provider: bool = False) -> str:
+def parse_code(text: str, session: Session | None = None, *, by: Enterer = Enterer.SCHOOL) -> str:
     """The register code typed or chosen, tolerant of case and surrounding spaces.
 
     ``/`` belongs to the morning and ``\\`` to the afternoon: a mismatch is refused rather than silently
-    corrected, since it usually means the wrong cell. With ``provider=True`` only the codes a provider may
-    enter are accepted. Raises :class:`CodeError` with a message for the person who typed it.
+    corrected, since it usually means the wrong cell. Only the codes ``by`` may enter (:func:`may_enter`) are
+    accepted. Raises :class:`CodeError` with a message for the person who typed it, saying what to do instead.
     """
     cleaned = (text or "").strip().upper()
     if not cleaned:
@@ -223,12 +265,34 @@ def parse_code(text: str, session: Session | None = None, *, provider: bool = Fa
         if session is Session.AM:
             raise CodeError("\\ marks the afternoon: use / for present in the morning")
         raise CodeError("/ marks the morning: use \\ for present in the afternoon")
-    if provider and not row.provider_may_enter:
-        raise CodeError(
-            f"{cleaned} is set by the commissioner. A provider records present (/ or \\), L, U, N (absent, no reason "
-            "yet), Y1 to Y7 or #"
-        )
+    if not may_enter(cleaned, by):
+        raise CodeError(_refusal(row, by))
     return cleaned
+
+
+def _refusal(row: AttendanceCode, by: Enterer) -> str:
+    """Why this person may not enter this code, and what to do instead."""
+    if by is Enterer.LOCAL_AUTHORITY:
+        return (
+            f"{row.code} is a school's own planned whole-school closure, and a local authority has no school to "
+            "close: record why the pupil could not attend (for example Y1 to Y7) or an absence code"
+        )
+    if row.code == "#":
+        return (
+            "# is the school's own planned whole-school closure, not the provider's. If your provision was closed, "
+            f"report it on the {REPORT_A_CLOSURE} page instead (linked from your placements): the commissioner codes "
+            "the sessions"
+        )
+    if row.code in NOT_POSSIBLE_DECISIONS:
+        return (
+            f"{row.code} is the commissioner's decision (whether a session was possible). If your provision was "
+            f"closed, report it on the {REPORT_A_CLOSURE} page instead (linked from your placements); otherwise "
+            "mark N and tell the commissioner why"
+        )
+    return (
+        f"{row.code} is set by the commissioner. A provider records present (/ or \\), L, U or N (absent, no reason "
+        "yet)"
+    )
 
 
 ONE_DECIMAL = Decimal("0.1")

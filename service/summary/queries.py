@@ -74,6 +74,22 @@ def attendance_codes(ids: sa.ScalarSelect[int], period: Period) -> dict[int, lis
     return codes
 
 
+def closure_sessions(ids: sa.ScalarSelect[int], period: Period) -> int:
+    """How many of the placements' sessions inside the period their providers' closures lost (one count in SQL).
+
+    A lost session is a mark linked to the provider's reported closure, however the commissioner then coded it
+    (``service.attendance.closures``): it is counted here even when coded not possible, since the pupil still lost
+    it."""
+    stmt = sa.select(sa.func.count(AttendanceMark.id)).where(
+        AttendanceMark.placement_id.in_(ids), AttendanceMark.closure_id.is_not(None)
+    )
+    if period.start is not None:
+        stmt = stmt.where(AttendanceMark.on >= period.start)
+    if period.end is not None:
+        stmt = stmt.where(AttendanceMark.on <= period.end)
+    return db.session.scalar(stmt) or 0
+
+
 def endings_in(ids: sa.ScalarSelect[int], period: Period) -> list[EndOfPlacement]:
     """The placements' end-of-placement records that say they ended inside the period (one query)."""
     return [

@@ -22,6 +22,7 @@ from service.summary.periods import Period, overlaps
 from service.summary.queries import (
     COUNTED_STATUSES,
     attendance_codes,
+    closure_sessions,
     endings_in,
     objective_ratings,
     placement_ids,
@@ -45,6 +46,7 @@ class UseSummary:
     attendance: Summary
     persistent: int  # placements at 90% or less over the period
     severe: int  # placements at 50% or less over the period
+    lost_to_closure: int  # sessions lost to the providers' closures over the period
     ended: int
     objectives: int
     objectives_achieved: int
@@ -55,7 +57,7 @@ class UseSummary:
 
 
 def summarise(user: User, period: Period) -> UseSummary:
-    """The summary of the organisation's placements that overlapped the period, in five queries.
+    """The summary of the organisation's placements that overlapped the period, in six queries.
 
     Counts are of placements (a pupil with two placements counts twice) except "pupils", which counts each
     child once. Attendance is over the marks recorded inside the period; outcomes are of the placements whose
@@ -64,6 +66,7 @@ def summarise(user: User, period: Period) -> UseSummary:
     placements = [p for p in placements_in(user, period, COUNTED_STATUSES) if overlaps(p, period)]
     ids = placement_ids(user, period, COUNTED_STATUSES)
     codes = attendance_codes(ids, period)
+    lost = closure_sessions(ids, period)
     endings = endings_in(ids, period)
     ratings = objective_ratings(ids, endings)
 
@@ -78,13 +81,14 @@ def summarise(user: User, period: Period) -> UseSummary:
         attendance=overall,
         persistent=sum(s.persistent for s in per_placement.values()),
         severe=sum(s.severe for s in per_placement.values()),
+        lost_to_closure=lost,
         ended=len(endings),
         objectives=sum(ratings.values()),
         objectives_achieved=ratings[ProgressRating.ACHIEVED],
         tables=[
             overview_table(period, placements, endings),
             *placement_tables(placements, period, providers),
-            *attendance_tables(overall, per_placement, providers, codes),
+            *attendance_tables(overall, per_placement, providers, codes, lost),
             *outcome_tables(endings, ratings),
         ],
     )

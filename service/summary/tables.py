@@ -144,8 +144,10 @@ def attendance_tables(
     per_placement: Mapping[int, Summary],
     providers: Mapping[str, Sequence[Placement]],
     codes: Mapping[int, list[str]],
+    lost_to_closure: int = 0,
 ) -> list[Table]:
-    """Attendance over the period for the organisation, then pooled for each provider."""
+    """Attendance over the period for the organisation, then pooled for each provider. ``lost_to_closure`` is the
+    sessions the providers' closures lost (``queries.closure_sessions``)."""
     return [
         Table(
             "attendance",
@@ -160,6 +162,7 @@ def attendance_tables(
                 ("Unauthorised absences", overall.unauthorised),
                 ("Placements with attendance of 90% or less", sum(s.persistent for s in per_placement.values())),
                 ("Placements with attendance of 50% or less", sum(s.severe for s in per_placement.values())),
+                ("Sessions lost to provider closures", lost_to_closure),
             ],
             chart=None,
         ),

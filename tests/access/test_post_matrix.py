@@ -134,6 +134,10 @@ POST_MATRIX: dict[str, tuple[tuple[int, ...], dict[str, Any]]] = {
         {"code": "O"},
     ),
     "/attendance/import": ((FOUND, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN), {}),
+    "/attendance/closures/new": (  # only the provider's own staff report its closure; a commissioner codes it
+        (FOUND, FORBIDDEN, FORBIDDEN, FORBIDDEN, FOUND, FORBIDDEN),
+        {"closed_on-day": "5", "closed_on-month": "1", "closed_on-year": "2026", "part": "day", "reason": "Flood"},
+    ),
     "/placements/{active_placement}/progress-reports/2026-summer/edit": (  # a draft saved
         (FOUND, FORBIDDEN, FOUND, MISSING, FOUND, FORBIDDEN),
         {"attendance_engagement": "Posted by the access test", "action": "save"},

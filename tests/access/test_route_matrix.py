@@ -144,6 +144,9 @@ MATRIX: dict[str, tuple[int, ...]] = {
     "/placements/{placement}/attendance/marks/{mark}/decision": (METHOD,) * 6,
     "/attendance/import": (FOUND, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN),
     "/attendance/import/template.csv": (FOUND, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN),
+    # A provider's closures: its own staff report them and list them; nobody else (a commissioner codes the sessions).
+    "/attendance/closures": (FOUND, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN),
+    "/attendance/closures/new": (FOUND, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN),
     "/attendance/weekly-report.csv": (FOUND, FORBIDDEN, OK, OK, FORBIDDEN, FORBIDDEN),
     "/attendance/weekly-report.csv?week=2026-01-05": (FOUND, FORBIDDEN, OK, OK, FORBIDDEN, FORBIDDEN),
     # The active placement's spring 2026 report is submitted (so its edit page sends you to read it); summer is not.

@@ -14,11 +14,15 @@ from service.rules.attendance_codes import (
     PROVIDER_CODES,
     CodeClass,
     CodeError,
+    Enterer,
     Session,
     attendance_percent,
     attendance_summary,
     code_class,
+    codes_for,
+    decision_codes,
     is_unexplained,
+    may_enter,
     off_site_register_code,
     parse_code,
     sessions_over,
@@ -170,13 +174,80 @@ def test_unknown_codes_are_refused(text):
         parse_code(text)
 
 
+#: Who may enter each code (provider staff, a commissioner at a school, a commissioner at an LA). The provider
+#: records what it saw; ``#`` is the school's own planned closure, so neither a provider nor an LA enters it;
+#: whether a session was possible (Y1 to Y7) is the commissioner's decision.
+P, S, LA = Enterer.PROVIDER, Enterer.SCHOOL, Enterer.LOCAL_AUTHORITY
+SAW = {P, S, LA}
+COMMISSIONERS = {S, LA}
+WHO_ENTERS = {
+    "/": SAW,
+    "\\": SAW,
+    "L": SAW,
+    "U": SAW,
+    "N": SAW,
+    **{code: COMMISSIONERS for code in ("K", "B", "V", "P", "W")},
+    **{code: COMMISSIONERS for code in ("C", "C1", "C2", "M", "J1", "S", "T", "R", "I", "E")},
+    "G": COMMISSIONERS,
+    "O": COMMISSIONERS,
+    "Q": COMMISSIONERS,
+    **{f"Y{n}": COMMISSIONERS for n in range(1, 8)},
+    "D": COMMISSIONERS,
+    "X": COMMISSIONERS,
+    "Z": COMMISSIONERS,
+    "#": {S},
+}
+
+
+def test_the_who_enters_table_covers_every_code():
+    assert set(WHO_ENTERS) == set(CODES)
+
+
+@pytest.mark.parametrize("code", sorted(CODES))
+@pytest.mark.parametrize("by", list(Enterer))
+def test_who_may_enter_each_code(code, by):
+    allowed = by in WHO_ENTERS[code]
+    assert may_enter(code, by) is allowed
+    assert (code in codes_for(by)) is allowed
+    if allowed:
+        assert parse_code(code.lower()) == code
+        assert parse_code(f" {code.lower()} ", by=by) == code
+    else:
+        with pytest.raises(CodeError):
+            parse_code(code, by=by)
+
+
 def test_a_provider_records_what_it_saw_and_the_commissioner_decides_why():
-    assert set(PROVIDER_CODES) == {"/", "\\", "L", "U", "N", "#", *(f"Y{n}" for n in range(1, 8))}
-    assert parse_code("n", provider=True) == "N"
-    for code in ("C", "M", "I", "O", "G", "B", "K"):
+    assert PROVIDER_CODES == ("/", "\\", "L", "N", "U")
+    assert parse_code("n", by=Enterer.PROVIDER) == "N"
+    for code in ("C", "M", "I", "O", "G", "B", "K", "Q", "D"):
         with pytest.raises(CodeError, match="set by the commissioner"):
-            parse_code(code, provider=True)
+            parse_code(code, by=Enterer.PROVIDER)
     assert "N" not in DECISION_CODES
+
+
+@pytest.mark.parametrize("code", ["#", *(f"Y{n}" for n in range(1, 8))])
+def test_a_provider_typing_a_closure_or_not_possible_code_is_sent_to_report_a_closure(code):
+    with pytest.raises(CodeError) as error:
+        parse_code(code.lower(), by=Enterer.PROVIDER)
+    assert "report it on the Report a closure page" in error.value.message
+    assert "commissioner" in error.value.message
+
+
+def test_hash_is_a_schools_own_closure():
+    assert CODES["#"].label == "Planned whole-school closure (the school's own)"
+    assert parse_code("#", by=Enterer.SCHOOL) == "#"
+    with pytest.raises(CodeError, match="a local authority has no school to close"):
+        parse_code("#", by=Enterer.LOCAL_AUTHORITY)
+    assert parse_code("Y4", by=Enterer.LOCAL_AUTHORITY) == "Y4"
+
+
+def test_a_closure_session_may_also_be_decided_not_possible():
+    assert decision_codes(closure=False) == DECISION_CODES
+    assert not any(code.startswith("Y") for code in DECISION_CODES)
+    closure = decision_codes(closure=True)
+    assert set(closure) == set(DECISION_CODES) | {f"Y{n}" for n in range(1, 8)}
+    assert "N" not in closure and "#" not in closure and "Q" not in closure
     assert all(code_class(c) in (CodeClass.AUTHORISED_ABSENCE, CodeClass.UNAUTHORISED_ABSENCE) for c in DECISION_CODES)
 
 
