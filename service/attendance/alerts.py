@@ -35,6 +35,10 @@ class AttendanceAlert:
     placement: Placement
     on: date
     session: Session
+    #: The ``N`` was made by the provider's report of a closure (``service.attendance.closures``): the email says
+    #: so, since nobody needs to find out why; the key stays that of an ``N``, so linking a provider's own ``N`` to a
+    #: closure later never sends a second email for the same session.
+    closure: bool = False
 
     @property
     def key(self) -> str:
@@ -44,6 +48,8 @@ class AttendanceAlert:
     @property
     def description(self) -> str:
         when = "this morning" if self.session is Session.AM else "this afternoon"
+        if self.kind == "unexplained" and self.closure:
+            return f"unable to attend {when}: the provider reported it was closed"
         if self.kind == "unexplained":
             return f"marked absent without a reason {when}"
         return f"not marked {when}"
@@ -78,7 +84,10 @@ def unexplained_today(organisation_id: int, today: date) -> list[AttendanceAlert
         .options(selectinload(AttendanceMark.placement).selectinload(Placement.provider))
         .order_by(AttendanceMark.session, AttendanceMark.placement_id)
     )
-    return [AttendanceAlert("unexplained", m.placement, m.on, m.session) for m in db.session.scalars(stmt)]
+    return [
+        AttendanceAlert("unexplained", m.placement, m.on, m.session, closure=m.closure_id is not None)
+        for m in db.session.scalars(stmt)
+    ]
 
 
 def unmarked_sessions(organisation_id: int, now: datetime) -> list[AttendanceAlert]:
@@ -151,7 +160,9 @@ def queue_alerts(now: datetime) -> list[OutboxMessage]:
                 f"A pupil at {alert.placement.provider.name} was {alert.description} "
                 f"({alert.session.label.lower()} of {uk_date(alert.on)}).\n\n"
                 + (
-                    "Please find out why and record your decision on the register:\n"
+                    "The session stays a possible session, marked N, until you record its code on the register:\n"
+                    if alert.closure
+                    else "Please find out why and record your decision on the register:\n"
                     if alert.kind == "unexplained"
                     else "Please ask the provider to record the register, or record it yourself:\n"
                 )

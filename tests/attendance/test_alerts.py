@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import sqlalchemy as sa
 
-from service.attendance import alerts
+from service.attendance import alerts, closures
 from service.attendance.jobs import send_attendance_alerts_now
 from service.attendance.models import AttendanceMark, MarkSource
 from service.mail.models import OutboxMessage
@@ -107,3 +107,22 @@ def test_an_unscheduled_session_is_not_chased(app, school, provider, db_session)
     placement.sessions[2].ends_at = time(12, 0)  # Wednesday mornings only
     db_session.commit()
     assert [a.session for a in alerts.unmarked_sessions(school.id, _at(17, 0))] == [Session.AM]
+
+
+def test_a_closure_reported_today_says_the_provider_was_closed_not_that_the_pupil_was_absent(
+    app, school, provider, provider_user, db_session
+):
+    """The same-day alert for a session lost to the provider's closure tells the commissioner what happened."""
+    placement = _setup(school, provider)
+    details = closures.ClosureDetails(None, WEDNESDAY, "morning", "Boiler failed")
+    closures.report_closure(provider_user, details, WEDNESDAY)
+    db_session.commit()
+
+    assert send_attendance_alerts_now(_at(11, 0)) == 1
+    [message] = _alerts(db_session)
+    assert message.subject == (
+        f"Attendance: a pupil at {provider.name} was unable to attend this morning: the provider reported it was "
+        f"closed (ref AP-{placement.id})"
+    )
+    assert "stays a possible session, marked N, until you record its code" in message.body_text
+    assert "Boiler failed" not in message.subject
