@@ -30,7 +30,7 @@ The register code the *school* records for a pupil at off-site AP (``D``, ``K`` 
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -339,6 +339,32 @@ def attendance_summary(codes: Iterable[str]) -> Summary:
     by_class = dict.fromkeys(CodeClass, 0)
     for code in codes:
         by_class[code_class(code)] += 1
+    present = by_class[CodeClass.PRESENT] + by_class[CodeClass.APPROVED_EDUCATION]
+    authorised = by_class[CodeClass.AUTHORISED_ABSENCE]
+    unauthorised = by_class[CodeClass.UNAUTHORISED_ABSENCE]
+    possible = present + authorised + unauthorised
+    return Summary(
+        possible=possible,
+        present=present,
+        authorised=authorised,
+        unauthorised=unauthorised,
+        percent=attendance_percent(present, possible),
+        persistent=is_persistent_absence(present, possible),
+        severe=is_severe_absence(present, possible),
+        by_class=by_class,
+    )
+
+
+def attendance_summary_from_counts(counts: Mapping[str, int]) -> Summary:
+    """:func:`attendance_summary` of marks already counted by code (``{"/": 180, "N": 12}``): the same rule, the
+    same rounding and the same exact-fraction flags.
+
+    Why: the summary counts an organisation's marks in the database (``GROUP BY placement, code``), a few rows a
+    placement instead of one a mark; expanding a million counts back into codes only to count them again would
+    undo that. A test checks the two functions agree on every code and at the flags' boundaries."""
+    by_class = dict.fromkeys(CodeClass, 0)
+    for code, count in counts.items():
+        by_class[code_class(code)] += count
     present = by_class[CodeClass.PRESENT] + by_class[CodeClass.APPROVED_EDUCATION]
     authorised = by_class[CodeClass.AUTHORISED_ABSENCE]
     unauthorised = by_class[CodeClass.UNAUTHORISED_ABSENCE]

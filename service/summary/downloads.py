@@ -5,13 +5,18 @@ with the pupil's UPN, name and date of birth, so only a commissioner may downloa
 organisation's: a school's commissioners the school census AP items for the placements the school arranged, an
 LA's officers the AP census for the placements the LA arranged (``CensusExport``). Every download is audited with
 its period, never the pupils.
+
+The census files read only the columns they write, in a fixed number of queries however many placements (no
+placement, pupil or provider object is loaded, so nothing reloads row by row once the audit record is committed),
+and are streamed to the browser a row at a time.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator
+from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
@@ -19,7 +24,6 @@ import sqlalchemy as sa
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
-from sqlalchemy.orm import joinedload, selectinload
 
 from service.access import is_la_officer
 from service.attendance.services import RECORDING_STATUSES, first_day, scheduled_sessions
@@ -29,11 +33,13 @@ from service.extensions import db
 from service.formatting import spreadsheet_cell
 from service.organisations.models import Organisation
 from service.placements.models import Placement
+from service.providers.models import Provider
+from service.pupils.models import Pupil
 from service.rules import census
 from service.rules.organisations import OrganisationKind
 from service.rules.roles import Role
-from service.summary.periods import Period, overlaps
-from service.summary.queries import placement_conditions
+from service.summary.periods import Period
+from service.summary.queries import NO_SESSIONS, placement_conditions, timetables
 from service.summary.services import UseSummary
 
 
@@ -165,16 +171,31 @@ def _census_conditions(user: User, period: Period, export: CensusExport) -> list
     ]
 
 
-def _census_placements(user: User, period: Period, export: CensusExport) -> list[Placement]:
-    """One query for the placements with their pupils and providers, one for their timetables."""
+def _census_placements(user: User, period: Period, export: CensusExport) -> list[sa.Row[tuple[object, ...]]]:
+    """The file's placements as the columns it writes, by pupil's surname, forename, then placement (one query)."""
     stmt = (
-        sa.select(Placement)
+        sa.select(
+            Placement.id,
+            Pupil.upn,
+            Pupil.legal_last_name,
+            Pupil.legal_first_name,
+            Pupil.date_of_birth,
+            Provider.urn,
+            Provider.ukprn,
+            Provider.setting_type,
+            Provider.name,
+            Placement.census_reason,
+            Placement.planned_start,
+            Placement.actual_start,
+            Placement.actual_end,
+        )
+        .join(Pupil, Pupil.id == Placement.pupil_id)
+        .join(Provider, Provider.id == Placement.provider_id)
         .where(*_census_conditions(user, period, export))
-        .options(joinedload(Placement.pupil), joinedload(Placement.provider), selectinload(Placement.sessions))
     )
-    placements = [p for p in db.session.scalars(stmt).unique() if overlaps(p, period)]
-    placements.sort(key=lambda p: (p.pupil.legal_last_name.lower(), p.pupil.legal_first_name.lower(), p.id))
-    return placements
+    rows = db.session.execute(stmt).all()
+    rows.sort(key=lambda r: (r.legal_last_name.lower(), r.legal_first_name.lower(), r.id))
+    return rows
 
 
 def reasons_missing(user: User, period: Period, export: CensusExport) -> int:
@@ -206,34 +227,43 @@ def census_rows(user: User, period: Period, export: CensusExport) -> list[tuple[
     in the period: the census AP placement items, coded from ``census.CODE_TABLE``.
 
     Only for the organisation whose file it is (``census_export_for``): the rows carry the pupil's UPN, legal name
-    and date of birth. Audited with the period and the number of rows, never the pupils."""
+    and date of birth. Audited with the period and the number of rows, never the pupils.
+
+    Two queries whatever the caseload: the placements' columns, and their timetables at the provider (the sessions
+    a week and the attendance pattern are worked out from these by the same code as for a loaded placement). The
+    rows are plain text, so the caller may commit the audit record and then stream them."""
     if census_export_for(user) is not export:
         raise PermissionError("This census file is not this user's to download")
     placements = _census_placements(user, period, export)
     audit.record("export", export.audit_entity, None, user, {"period": period.key, "placements": len(placements)})
+    sessions = timetables(sa.select(Placement.id).where(*_census_conditions(user, period, export)).scalar_subquery())
     rows = []
     for p in placements:
-        identity = census.provider_identity(p.provider.urn, p.provider.ukprn, p.provider.setting_type)
+        timetable = sessions.get(p.id, NO_SESSIONS)
+        identity = census.provider_identity(p.urn, p.ukprn, p.setting_type)
         setting = (
             census.census_code(census.CensusItem.SETTING_TYPE, identity.setting_type) if identity.setting_type else ""
         )
         reason_code, reason_words = _reason_cells(export, p.census_reason)
-        pattern = census.census_code(census.CensusItem.ATTENDANCE_PATTERN, census.attendance_pattern(p.hours_per_week))
+        pattern = census.census_code(
+            census.CensusItem.ATTENDANCE_PATTERN, census.attendance_pattern(timetable.hours_per_week)
+        )
+        entry: date = first_day(p)  # type: ignore[arg-type]  # reads actual_start, else planned_start
         rows.append(
             (
-                p.pupil.upn or "",
-                p.pupil.legal_last_name,
-                p.pupil.legal_first_name,
-                p.pupil.date_of_birth.isoformat(),
+                p.upn or "",
+                p.legal_last_name,
+                p.legal_first_name,
+                p.date_of_birth.isoformat(),
                 identity.urn,
                 identity.ukprn,
                 setting,
                 reason_code,
-                first_day(p).isoformat(),
+                entry.isoformat(),
                 p.actual_end.isoformat() if p.actual_end else "",
-                str(len(scheduled_sessions(p))),
+                str(len(scheduled_sessions(timetable))),  # type: ignore[arg-type]  # reads provider_sessions only
                 pattern,
-                p.provider.name,
+                p.name,
                 reason_words,
                 f"AP-{p.id}",
             )
@@ -241,14 +271,24 @@ def census_rows(user: User, period: Period, export: CensusExport) -> list[tuple[
     return rows
 
 
-def census_csv(rows: Sequence[tuple[str, ...]]) -> str:
-    """The rows under the header row, each cell made safe for a spreadsheet."""
+def census_csv(rows: Iterable[tuple[str, ...]]) -> Iterator[str]:
+    """The header row, then the rows, each cell made safe for a spreadsheet: a line of CSV at a time, for a
+    streamed response (the whole file is never one string)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CENSUS_COLUMNS)
+    yield _drain(out)
     for row in rows:
         writer.writerow([spreadsheet_cell(value) for value in row])
-    return out.getvalue()
+        yield _drain(out)
+
+
+def _drain(out: io.StringIO) -> str:
+    """What the writer has written since the last call, emptying the buffer for the next line."""
+    text = out.getvalue()
+    out.seek(0)
+    out.truncate()
+    return text
 
 
 def filename(prefix: str, period: Period, extension: str) -> str:

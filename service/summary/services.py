@@ -16,17 +16,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from service.auth.models import User
-from service.rules.attendance_codes import Summary, attendance_summary
+from service.rules.attendance_codes import Summary, attendance_summary_from_counts
 from service.rules.outcomes import ProgressRating
-from service.summary.periods import Period, overlaps
+from service.summary.periods import Period
 from service.summary.queries import (
     COUNTED_STATUSES,
-    attendance_codes,
+    attendance_counts,
     closure_sessions,
     endings_in,
     objective_ratings,
     placement_ids,
-    placements_in,
+    placement_rows,
 )
 from service.summary.tables import (
     Table,
@@ -35,6 +35,7 @@ from service.summary.tables import (
     outcome_tables,
     overview_table,
     placement_tables,
+    pooled_counts,
 )
 
 
@@ -62,17 +63,20 @@ def summarise(user: User, period: Period) -> UseSummary:
     Counts are of placements (a pupil with two placements counts twice) except "pupils", which counts each
     child once. Attendance is over the marks recorded inside the period; outcomes are of the placements whose
     end-of-placement record says they ended inside it.
+
+    The database does the counting: the marks come back counted by placement and code, the endings by reason
+    and destination, the ratings by rating; Python classifies those few rows. The same result feeds the page,
+    the CSV and the workbook (``service.summary.downloads``).
     """
-    placements = [p for p in placements_in(user, period, COUNTED_STATUSES) if overlaps(p, period)]
+    placements = placement_rows(user, period, COUNTED_STATUSES)
     ids = placement_ids(user, period, COUNTED_STATUSES)
-    codes = attendance_codes(ids, period)
+    counts = attendance_counts(ids, period)
     lost = closure_sessions(ids, period)
     endings = endings_in(ids, period)
-    ratings = objective_ratings(ids, endings)
+    ratings = objective_ratings(ids, period)
 
-    known = {p.id for p in placements}
-    per_placement = {p.id: attendance_summary(codes.get(p.id, [])) for p in placements}
-    overall = attendance_summary(code for pid, cs in codes.items() if pid in known for code in cs)
+    per_placement = {p.id: attendance_summary_from_counts(counts.get(p.id, {})) for p in placements}
+    overall = attendance_summary_from_counts(pooled_counts(counts.get(p.id, {}) for p in placements))
     providers = by_provider(placements)
     return UseSummary(
         period=period,
@@ -82,13 +86,13 @@ def summarise(user: User, period: Period) -> UseSummary:
         persistent=sum(s.persistent for s in per_placement.values()),
         severe=sum(s.severe for s in per_placement.values()),
         lost_to_closure=lost,
-        ended=len(endings),
+        ended=endings.count,
         objectives=sum(ratings.values()),
         objectives_achieved=ratings[ProgressRating.ACHIEVED],
         tables=[
             overview_table(period, placements, endings),
             *placement_tables(placements, period, providers),
-            *attendance_tables(overall, per_placement, providers, codes, lost),
+            *attendance_tables(overall, per_placement, providers, counts, lost),
             *outcome_tables(endings, ratings),
         ],
     )

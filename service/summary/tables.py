@@ -3,27 +3,28 @@
 Each table is shown on the page (with its chart), written to the CSV and to a sheet of the workbook, so its
 rows are built once, here, and every output reads them. Counts are of placements (a pupil with two placements
 counts twice) except "pupils", which counts each child once.
+
+They classify what ``service.summary.queries`` read: placements as rows of the columns shown (``PlacementRow``),
+attendance as counts of each code by placement (never a row per mark), endings and ratings as counts.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
 from service.attendance.services import first_day
-from service.end_of_placement.models import EndOfPlacement
-from service.placements.models import Placement
 from service.pupils.models import SenStatus
-from service.rules.attendance_codes import Summary, attendance_summary
+from service.rules.attendance_codes import Summary, attendance_summary_from_counts
 from service.rules.decision import Circumstance, DecisionMaker
 from service.rules.full_time import package_check
 from service.rules.outcomes import ProgressRating
 from service.rules.placement_end import Destination, EndReason
 from service.rules.school_age import year_group_label
 from service.summary.periods import Period
-from service.summary.queries import COUNTED_STATUSES
+from service.summary.queries import COUNTED_STATUSES, Endings, PlacementRow
 
 Cell = str | int | Decimal | None
 
@@ -54,15 +55,15 @@ class Table:
         return any(value for _, value in self.bars)
 
 
-def by_provider(placements: Sequence[Placement]) -> dict[str, list[Placement]]:
+def by_provider(placements: Sequence[PlacementRow]) -> dict[str, list[PlacementRow]]:
     """The placements grouped by provider name, the provider with most placements first (then by name)."""
-    groups: dict[str, list[Placement]] = {}
+    groups: dict[str, list[PlacementRow]] = {}
     for p in placements:
-        groups.setdefault(p.provider.name, []).append(p)
+        groups.setdefault(p.provider_name, []).append(p)
     return {name: groups[name] for name in sorted(groups, key=lambda name: (-len(groups[name]), name.lower()))}
 
 
-def overview_table(period: Period, placements: Sequence[Placement], endings: Sequence[EndOfPlacement]) -> Table:
+def overview_table(period: Period, placements: Sequence[PlacementRow], endings: Endings) -> Table:
     return Table(
         "overview",
         "Overview",
@@ -74,20 +75,20 @@ def overview_table(period: Period, placements: Sequence[Placement], endings: Seq
             ("To", period.end.isoformat() if period.end else "Latest record"),
             ("Placements", len(placements)),
             ("Pupils", len({p.pupil_id for p in placements})),
-            ("Placements that ended", len(endings)),
+            ("Placements that ended", endings.count),
         ],
         chart=None,
     )
 
 
 def placement_tables(
-    placements: Sequence[Placement], period: Period, providers: Mapping[str, Sequence[Placement]]
+    placements: Sequence[PlacementRow], period: Period, providers: Mapping[str, Sequence[PlacementRow]]
 ) -> list[Table]:
     """The placements by provider, reason, decision maker, year group, SEN, hours and status."""
     status = Counter(p.status for p in placements)
     reason = Counter(p.circumstance for p in placements)
     decided = Counter(p.decision_maker for p in placements)
-    sen = Counter(p.pupil.sen_status for p in placements)
+    sen = Counter(p.sen_status for p in placements)
     years = Counter(_year_group(p, period) for p in placements)
     full = Counter(package_check([p.hours_per_week], None).full_time for p in placements)
     return [
@@ -142,12 +143,13 @@ def placement_tables(
 def attendance_tables(
     overall: Summary,
     per_placement: Mapping[int, Summary],
-    providers: Mapping[str, Sequence[Placement]],
-    codes: Mapping[int, list[str]],
+    providers: Mapping[str, Sequence[PlacementRow]],
+    counts: Mapping[int, Mapping[str, int]],
     lost_to_closure: int = 0,
 ) -> list[Table]:
-    """Attendance over the period for the organisation, then pooled for each provider. ``lost_to_closure`` is the
-    sessions the providers' closures lost (``queries.closure_sessions``)."""
+    """Attendance over the period for the organisation, then pooled for each provider. ``counts`` is each
+    placement's marks counted by code (``queries.attendance_counts``); ``lost_to_closure`` is the sessions the
+    providers' closures lost (``queries.closure_sessions``)."""
     return [
         Table(
             "attendance",
@@ -171,17 +173,17 @@ def attendance_tables(
             "Attendance by provider",
             "Attendance by provider",
             ("Provider", "Attendance (%)", "Possible sessions", "Present", "90% or less", "50% or less"),
-            [_provider_attendance(name, group, codes, per_placement) for name, group in providers.items()],
+            [_provider_attendance(name, group, counts, per_placement) for name, group in providers.items()],
             unit="%",
         ),
     ]
 
 
-def outcome_tables(endings: Sequence[EndOfPlacement], ratings: Counter[ProgressRating]) -> list[Table]:
+def outcome_tables(endings: Endings, ratings: Counter[ProgressRating]) -> list[Table]:
     """Where pupils went next and why their placements ended (those that ended in the period), and the
     progress against objectives recorded at the end."""
-    destination = Counter(e.destination for e in endings)
-    end_reason = Counter(e.reason for e in endings)
+    destination = endings.destinations
+    end_reason = endings.reasons
     return [
         Table(
             "destinations",
@@ -207,12 +209,12 @@ def outcome_tables(endings: Sequence[EndOfPlacement], ratings: Counter[ProgressR
     ]
 
 
-def _year_group(placement: Placement, period: Period) -> int:
+def _year_group(placement: PlacementRow, period: Period) -> int:
     """The pupil's year group on the first day of the placement inside the period (the override if set)."""
     on = first_day(placement)
     if period.start is not None and period.start > on:
         on = period.start
-    return placement.pupil.year_group_on(on)
+    return placement.year_group_on(on)
 
 
 def _year_rows(years: Counter[int]) -> list[tuple[Cell, ...]]:
@@ -224,11 +226,22 @@ def _year_rows(years: Counter[int]) -> list[tuple[Cell, ...]]:
     return list(rows.items())
 
 
+def pooled_counts(counts: Iterable[Mapping[str, int]]) -> Counter[str]:
+    """Several placements' marks counted by code, added together: pooled sessions, not averaged percentages."""
+    pooled: Counter[str] = Counter()
+    for by_code in counts:
+        pooled.update(by_code)
+    return pooled
+
+
 def _provider_attendance(
-    name: str, placements: Sequence[Placement], codes: Mapping[int, list[str]], per_placement: Mapping[int, Summary]
+    name: str,
+    placements: Sequence[PlacementRow],
+    counts: Mapping[int, Mapping[str, int]],
+    per_placement: Mapping[int, Summary],
 ) -> tuple[Cell, ...]:
     """A provider's attendance pools its placements' sessions (not an average of their percentages)."""
-    pooled = attendance_summary(code for p in placements for code in codes.get(p.id, []))
+    pooled = attendance_summary_from_counts(pooled_counts(counts.get(p.id, {}) for p in placements))
     return (
         name,
         pooled.percent,

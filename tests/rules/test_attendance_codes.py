@@ -314,3 +314,30 @@ def test_the_off_site_code_is_d_when_dual_registered_else_k_or_b(commissioned_by
     assert off_site_register_code(commissioned_by, dual_registered) == code
     assert MEANINGS[code].startswith(f"{code} — ")
     assert code_class(code) is (CodeClass.NOT_COUNTED if code == "D" else CodeClass.APPROVED_EDUCATION)
+
+
+@pytest.mark.parametrize(
+    "counts",
+    [
+        {},
+        {"/": 1},
+        *({code: 1} for code in sorted(EVERY_2024_CODE)),  # each code on its own
+        {code: n for n, code in enumerate(sorted(EVERY_2024_CODE), start=1)},  # every code at once
+        {"/": 9, "I": 1},  # exactly 90%: persistent
+        {"/": 9001, "N": 999},  # 90.01%: shows 90.0%, not persistent
+        {"\\": 8999, "O": 1001},  # 89.99%
+        {"/": 5, "G": 5},  # exactly 50%: severe
+        {"L": 5001, "I": 4999},  # 50.01%
+        {"B": 1, "#": 40, "Y4": 3},  # not possible and not counted are left out of both
+        {"/": 1, "\\": 15},  # 6.25 rounds half up
+        {"/": 0, "N": 0},  # a code counted zero times
+        {"/": 180_000, "\\": 170_000, "N": 30_000, "I": 12_000, "#": 2_000},  # an LA's year
+    ],
+)
+def test_summary_from_counts_agrees_with_the_summary_of_the_codes(counts):
+    """The summary counts marks in the database and classifies the counts: exactly what classifying every mark
+    gives, flags and rounding included."""
+    from service.rules.attendance_codes import attendance_summary_from_counts
+
+    codes = [code for code, n in counts.items() for _ in range(n)]
+    assert attendance_summary_from_counts(counts) == attendance_summary(codes)
