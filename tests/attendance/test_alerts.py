@@ -1,15 +1,17 @@
-"""Same-day alerts: a pupil marked N today, a session over with no mark; one email each, never twice, naming
-no pupil."""
+"""Same-day alerts: a pupil marked N today, a session lost to a provider's closure, a session over with no mark;
+one digest per organisation and run, listing each session once, never twice (also when two runs overlap), naming
+no pupil; and a fixed number of statements however many placements."""
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, date, datetime, time, timedelta
 
 import sqlalchemy as sa
 
 from service.attendance import alerts, closures
 from service.attendance.jobs import send_attendance_alerts_now
-from service.attendance.models import AttendanceMark, MarkSource
+from service.attendance.models import AlertedSession, AttendanceMark, MarkSource
 from service.mail.models import OutboxMessage
 from service.rules.attendance_codes import Session
 from service.rules.dates import UK
@@ -58,13 +60,13 @@ def test_a_pupil_marked_absent_without_a_reason_today_alerts_the_commissioner_on
     assert send_attendance_alerts_now(_at(11, 0)) == 1
     [message] = _alerts(db_session)
     assert message.to_addresses == ["attendance@northbridge.example"]
-    assert message.placement_id == placement.id
-    assert message.subject == (
-        f"Attendance: a pupil at {provider.name} was marked absent without a reason this morning "
-        f"(ref AP-{placement.id})"
-    )
+    assert message.subject == "Attendance: 1 session needs attention at 1 provider"
+    assert f"AP-{placement.id}: marked absent without a reason this morning" in message.body_text
+    assert provider.name in message.body_text
     assert "Ellie" not in message.subject + message.body_text and "Eleanor" not in message.body_text
     assert f"/placements/{placement.id}/attendance" in message.body_text
+    [sent] = db_session.scalars(sa.select(AlertedSession))
+    assert (sent.placement_id, sent.kind, sent.outbox_message_id) == (placement.id, "unexplained", message.id)
 
     assert send_attendance_alerts_now(_at(11, 10)) == 0  # never twice
     assert send_attendance_alerts_now(_at(13, 0)) == 0
@@ -84,8 +86,10 @@ def test_a_session_with_no_mark_after_it_ended_alerts_but_not_before(app, school
     _mark(placement, Session.PM, "\\")
     assert [a.session for a in alerts.unmarked_sessions(school.id, _at(16, 30))] == [Session.AM]
     [message] = _alerts(db_session)
-    assert "was not marked this morning" in message.subject
-    assert "Ellie" not in message.subject
+    assert f"AP-{placement.id}: not marked this morning" in message.body_text
+    assert "ask the provider to record the register" in message.body_text
+    assert "absent without a reason" not in message.body_text
+    assert "Ellie" not in message.subject + message.body_text
 
 
 def test_no_alert_at_the_weekend_before_the_start_or_without_a_contact(app, school, provider, db_session):
@@ -120,9 +124,163 @@ def test_a_closure_reported_today_says_the_provider_was_closed_not_that_the_pupi
 
     assert send_attendance_alerts_now(_at(11, 0)) == 1
     [message] = _alerts(db_session)
-    assert message.subject == (
-        f"Attendance: a pupil at {provider.name} was unable to attend this morning: the provider reported it was "
-        f"closed (ref AP-{placement.id})"
-    )
+    assert message.subject == "Attendance: 1 session needs attention at 1 provider"
+    assert f"AP-{placement.id}: unable to attend this morning: the provider reported it was closed" in message.body_text
     assert "stays a possible session, marked N, until you record its code" in message.body_text
-    assert "Boiler failed" not in message.subject
+    assert "absent without a reason" not in message.body_text  # nobody needs to find out why
+    assert "Boiler failed" not in message.subject + message.body_text
+
+    # The provider's own N linked to the closure later keeps the same key: no second email for the session.
+    assert send_attendance_alerts_now(_at(11, 10)) == 0
+
+
+def _caseload(school, providers, count: int) -> list:  # type: ignore[no-untyped-def]
+    """``count`` full-time placements of ``school``, shared between ``providers``, pupils named "Secret<n>"."""
+    return [
+        full_time_placement(
+            factories.PupilFactory(organisation=school, legal_first_name=f"Secret{n}", preferred_name=f"Hidden{n}"),
+            providers[n % len(providers)],
+            date(2026, 2, 2),
+        )
+        for n in range(count)
+    ]
+
+
+def _mark_all(placements, session, code) -> None:  # type: ignore[no-untyped-def]
+    from service.extensions import db
+
+    db.session.add_all(
+        AttendanceMark(placement_id=p.id, on=WEDNESDAY, session=session, code=code, source=MarkSource.GRID)
+        for p in placements
+    )
+    db.session.commit()
+
+
+def test_the_first_run_on_a_large_caseload_sends_one_digest_listing_them_and_then_only_what_is_new(
+    app, school, provider, db_session
+):
+    """60 placements, each with an N this morning and nothing this afternoon: one email to the contact, not 120."""
+    school.attendance_contact_email = "attendance@northbridge.example"
+    riverside = factories.ProviderFactory(name="Riverside Tuition")
+    placements = _caseload(school, [provider, riverside], 60)
+    _mark_all(placements, Session.AM, "N")
+
+    assert send_attendance_alerts_now(_at(17, 0)) == 1
+    [digest] = _alerts(db_session)
+    assert digest.to_addresses == ["attendance@northbridge.example"]
+    assert digest.subject == "Attendance: 120 sessions need attention at 2 providers"
+    body = digest.body_text
+    listed = [line for line in body.splitlines() if line.startswith("- AP-")]
+    assert len(listed) == alerts.MAX_LINES == 50
+    assert f"- AP-{placements[0].id}: marked absent without a reason this morning; not marked this afternoon" in body
+    assert "And 10 more placements (20 sessions): see the dashboard: " in body
+    assert body.index(provider.name) < body.index("Riverside Tuition")  # grouped by provider, by name
+    assert "Secret" not in digest.subject + body and "Hidden" not in body
+    assert db_session.scalar(sa.select(sa.func.count()).select_from(AlertedSession)) == 120
+    assert set(db_session.scalars(sa.select(AlertedSession.outbox_message_id))) == {digest.id}
+
+    assert send_attendance_alerts_now(_at(17, 10)) == 0  # a second run: nothing new
+
+    # The provider marks one afternoon N: the next digest lists that one session only.
+    _mark_all(placements[7:8], Session.PM, "N")
+    assert send_attendance_alerts_now(_at(17, 20)) == 1
+    new = _alerts(db_session)[-1]
+    assert new.subject == "Attendance: 1 session needs attention at 1 provider"
+    assert [line for line in new.body_text.splitlines() if line.startswith("- AP-")] == [
+        f"- AP-{placements[7].id}: marked absent without a reason this afternoon "
+        f"{app.config['APDOCS_BASE_URL']}/placements/{placements[7].id}/attendance"
+    ]
+    assert send_attendance_alerts_now(_at(17, 30)) == 0
+    assert len(_alerts(db_session)) == 2
+
+
+def test_only_the_commissioner_with_a_contact_is_emailed_each_its_own_digest(
+    app, school, other_school, provider, db_session
+):
+    school.attendance_contact_email = "attendance@northbridge.example"
+    other_school.attendance_contact_email = "office@southfield.example"
+    ours = _caseload(school, [provider], 2)
+    theirs = _caseload(other_school, [provider], 3)
+    assert send_attendance_alerts_now(_at(12, 40)) == 2
+    by_address = {m.to_addresses[0]: m for m in _alerts(db_session)}
+    assert by_address["attendance@northbridge.example"].subject == "Attendance: 2 sessions need attention at 1 provider"
+    assert by_address["office@southfield.example"].subject == "Attendance: 3 sessions need attention at 1 provider"
+    assert f"AP-{theirs[0].id}" not in by_address["attendance@northbridge.example"].body_text
+    assert f"AP-{ours[0].id}" not in by_address["office@southfield.example"].body_text
+    assert provider.organisation.attendance_contact_email in ("", None)  # the provider's own organisation: no email
+
+
+def _statements(app, run) -> int:  # type: ignore[no-untyped-def]
+    from service.extensions import db
+
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]  # noqa: ARG001
+        statements.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        run()
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", count)
+    return len(statements)
+
+
+def test_the_job_runs_the_same_statements_for_6_and_60_placements(app, school, other_school, provider, db_session):
+    """No query per alert or per placement: the day's keys in one query, the claims in one insert."""
+    school.attendance_contact_email = "attendance@northbridge.example"
+    small = _caseload(school, [provider], 6)
+    _mark_all(small, Session.AM, "N")
+    db_session.expire_all()
+    few = _statements(app, lambda: send_attendance_alerts_now(_at(17, 0)))
+
+    other_school.attendance_contact_email = "office@southfield.example"
+    large = _caseload(other_school, [provider], 60)
+    _mark_all(large, Session.AM, "N")
+    db_session.expire_all()
+    many = _statements(app, lambda: send_attendance_alerts_now(_at(17, 10)))
+
+    assert len(_alerts(db_session)) == 2
+    assert few == many
+
+
+def test_two_runs_that_overlap_list_each_session_once(app, school, provider, db_session):
+    """Run B has read what is new when run A queues and commits the same sessions: the unique key leaves them out
+    of B's digest, and B sends nothing."""
+    placement = _setup(school, provider)
+    _mark(placement, Session.AM, "N")
+    found_by_b = alerts.find_new_alerts(_at(17, 0))
+    assert [a.kind for a in found_by_b] == ["unexplained", "unmarked"]
+
+    with app.app_context():  # run A: a session of its own, committed in between
+        assert send_attendance_alerts_now(_at(17, 0)) == 1
+
+    assert alerts.queue_digests(found_by_b, _at(17, 0)) == []
+    db_session.commit()
+    [message] = _alerts(db_session)
+    assert message.subject == "Attendance: 2 sessions need attention at 1 provider"
+
+
+def test_two_workers_running_at_once_send_one_email(app, school, provider, db_session):
+    _caseload(school, [provider], 4)
+    barrier = threading.Barrier(2)
+    results: list[int] = []
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            with app.app_context():
+                barrier.wait()
+                results.append(send_attendance_alerts_now(_at(17, 0)))
+        except BaseException as error:  # noqa: BLE001 - reported by the assertion below
+            errors.append(error)
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert sorted(results) == [0, 1]
+    [message] = _alerts(db_session)
+    assert message.subject == "Attendance: 8 sessions need attention at 1 provider"
