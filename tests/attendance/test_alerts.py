@@ -7,7 +7,9 @@ from __future__ import annotations
 import threading
 from datetime import UTC, date, datetime, time, timedelta
 
+import pytest
 import sqlalchemy as sa
+from alembic import command
 
 from service.attendance import alerts, closures
 from service.attendance.jobs import send_attendance_alerts_now
@@ -17,6 +19,7 @@ from service.rules.attendance_codes import Session
 from service.rules.dates import UK
 from tests import factories
 from tests.attendance.conftest import full_time_placement
+from tests.mail.test_migration_0015 import _alembic, empty_database  # noqa: F401 - the fixture
 
 WEDNESDAY = date(2026, 3, 4)
 
@@ -284,3 +287,110 @@ def test_two_workers_running_at_once_send_one_email(app, school, provider, db_se
     assert sorted(results) == [0, 1]
     [message] = _alerts(db_session)
     assert message.subject == "Attendance: 8 sessions need attention at 1 provider"
+
+
+def _row(connection: sa.Connection, table: sa.Table, values: dict[str, object]) -> int:
+    """A row with the values given and a stand-in for every other required column, as the schema is at 0026."""
+    row = dict(values)
+    stand_ins = {str: "x", int: 0, bool: False, date: date(2026, 1, 5), datetime: datetime(2026, 1, 5, 9), list: []}
+    for column in table.columns:
+        if column.name in row or column.nullable or column.primary_key or column.server_default is not None:
+            continue
+        row[column.name] = stand_ins[column.type.python_type if not isinstance(column.type, sa.JSON) else list]
+    return int(connection.execute(sa.insert(table).values(**row).returning(table.c.id)).scalar_one())
+
+
+@pytest.mark.db
+def test_upgrading_to_0027_keeps_the_alerts_already_sent_as_sent(empty_database: str) -> None:  # noqa: F811
+    """The keys in the bodies of the emails sent one per session before digests become rows of
+    ``attendance_alerts``, linked to their email: the first run after the upgrade does not send them again."""
+    config = _alembic(empty_database)
+    command.upgrade(config, "0026")
+    engine = sa.create_engine(empty_database)
+    try:
+        metadata = sa.MetaData()
+        metadata.reflect(engine)
+        t = metadata.tables
+        with engine.begin() as connection:
+            school = _row(connection, t["organisations"], {"name": "Northbridge Academy"})
+            provider = _row(connection, t["providers"], {"name": "Horizon Skills CIC"})
+            pupil = _row(connection, t["pupils"], {"organisation_id": school})
+            placement = _row(
+                connection,
+                t["placements"],
+                {"pupil_id": pupil, "provider_id": provider, "commissioning_organisation_id": school},
+            )
+            key = f"attendance-alert:AP-{placement}:2026-03-04:am:unexplained"
+            old = {"organisation_id": school, "placement_id": placement, "to_addresses": ["a@school.example"]}
+            first = _row(
+                connection,
+                t["outbox_messages"],
+                {**old, "purpose": "attendance_alert", "message_id": "<1@x>", "body_text": f"A pupil...\n\n{key}\n"},
+            )
+            _row(  # the same key twice (two workers before the unique key): the first email keeps it
+                connection,
+                t["outbox_messages"],
+                {**old, "purpose": "attendance_alert", "message_id": "<2@x>", "body_text": f"Again\n\n{key}\n"},
+            )
+            _row(  # not an alert: whatever its body quotes, not copied
+                connection,
+                t["outbox_messages"],
+                {**old, "purpose": "parent_plan", "message_id": "<3@x>", "body_text": key.replace("am", "pm")},
+            )
+
+        command.upgrade(config, "0027")
+
+        with engine.connect() as connection:
+            table = sa.Table("attendance_alerts", sa.MetaData(), autoload_with=connection)
+            rows = connection.execute(
+                sa.select(
+                    table.c.key,
+                    table.c.organisation_id,
+                    table.c.placement_id,
+                    table.c.on_date,
+                    table.c.session,
+                    table.c.kind,
+                    table.c.outbox_message_id,
+                )
+            ).all()
+            assert [tuple(r) for r in rows] == [(key, school, placement, date(2026, 3, 4), "am", "unexplained", first)]
+            unique = [c["column_names"] for c in sa.inspect(connection).get_unique_constraints("attendance_alerts")]
+            assert ["key"] in unique
+        with engine.begin() as connection, pytest.raises(sa.exc.IntegrityError):
+            connection.execute(
+                sa.text(
+                    "INSERT INTO attendance_alerts (key, organisation_id, placement_id, on_date, session, kind, "
+                    "created_at) VALUES (:key, :o, :p, '2026-03-04', 'am', 'unexplained', '2026-03-04 10:00:00')"
+                ),
+                {"key": key, "o": school, "p": placement},
+            )
+
+        command.downgrade(config, "0026")
+        with engine.connect() as connection:
+            assert "attendance_alerts" not in sa.inspect(connection).get_table_names()
+    finally:
+        engine.dispose()
+
+
+def test_a_session_alerted_before_the_upgrade_is_not_alerted_again(app, school, provider, db_session):
+    """As migration 0027 leaves it: the old email, and its key as a row; the next run lists only what is new."""
+    placement = _setup(school, provider)
+    _mark(placement, Session.AM, "N")
+    key = f"attendance-alert:AP-{placement.id}:{WEDNESDAY.isoformat()}:am:unexplained"
+    db_session.add(
+        AlertedSession(
+            key=key,
+            organisation_id=school.id,
+            placement_id=placement.id,
+            on=WEDNESDAY,
+            session=Session.AM,
+            kind="unexplained",
+        )
+    )
+    db_session.commit()
+    assert send_attendance_alerts_now(_at(11, 0)) == 0
+    assert send_attendance_alerts_now(_at(12, 40)) == 0  # the morning is marked (N): nothing unmarked either
+    assert send_attendance_alerts_now(_at(16, 10)) == 1
+    [message] = _alerts(db_session)
+    assert message.subject == "Attendance: 1 session needs attention at 1 provider"
+    assert f"AP-{placement.id}: not marked this afternoon" in message.body_text
