@@ -236,8 +236,9 @@ def digest_subject(listed: Sequence[AttendanceAlert]) -> str:
 
 
 def digest_body(listed: Sequence[AttendanceAlert], today: date, base_url: str) -> str:
-    """The digest: by provider (by name), one line per placement reference with its sessions, the first
-    ``MAX_LINES`` placements, then how many more with the dashboard's link; then what to do for each kind listed.
+    """The digest: the count at each provider (when there are several), then by provider (by name) one line per
+    placement reference with its sessions, the first ``MAX_LINES`` placements, then how many more with the
+    dashboard's link; then what to do for each kind listed.
     No pupil's name: the reference and the register's link are enough to find them after signing in."""
     by_placement: dict[int, list[AttendanceAlert]] = defaultdict(list)
     for alert in listed:
@@ -251,6 +252,17 @@ def digest_body(listed: Sequence[AttendanceAlert], today: date, base_url: str) -
         f"{'needs' if len(listed) == 1 else 'need'} attention at {_plural(providers, 'provider', 'providers')}.",
         "Each line is a placement's reference; sign in to see who it is.",
     ]
+    if providers > 1:  # every provider counted, so the cap never hides one
+        per_provider: dict[int, list[Placement]] = defaultdict(list)
+        for placement in placements:
+            per_provider[placement.provider_id].append(placement)
+        lines += ["", "By provider:"]
+        for group in per_provider.values():
+            count = sum(len(by_placement[p.id]) for p in group)
+            lines.append(
+                f"- {group[0].provider.name}: {_plural(count, 'session', 'sessions')} at "
+                f"{_plural(len(group), 'placement', 'placements')}"
+            )
     provider_id = None
     for placement in placements[:MAX_LINES]:
         if placement.provider_id != provider_id:

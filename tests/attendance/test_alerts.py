@@ -177,7 +177,8 @@ def test_the_first_run_on_a_large_caseload_sends_one_digest_listing_them_and_the
     assert len(listed) == alerts.MAX_LINES == 50
     assert f"- AP-{placements[0].id}: marked absent without a reason this morning; not marked this afternoon" in body
     assert "And 10 more placements (20 sessions): see the dashboard: " in body
-    assert body.index(provider.name) < body.index("Riverside Tuition")  # grouped by provider, by name
+    assert f"- {provider.name}: 60 sessions at 30 placements\n- Riverside Tuition: 60 sessions at 30 placements" in body
+    assert body.index(f"\n{provider.name}\n") < body.index("\nRiverside Tuition\n")  # grouped by provider, by name
     assert "Secret" not in digest.subject + body and "Hidden" not in body
     assert db_session.scalar(sa.select(sa.func.count()).select_from(AlertedSession)) == 120
     assert set(db_session.scalars(sa.select(AlertedSession.outbox_message_id))) == {digest.id}
