@@ -14,6 +14,7 @@ which one lists a session, and it is never listed twice. The job's queries are t
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -27,7 +28,9 @@ from sqlalchemy.orm import selectinload
 
 from service.attendance.models import AlertedSession, AttendanceMark
 from service.attendance.services import RUNNING_STATUSES, first_day, is_scheduled, last_day
+from service.errors import FieldError
 from service.extensions import db
+from service.mail.addresses import valid_recipients
 from service.mail.models import OutboxMessage
 from service.mail.outbox import queue_message
 from service.organisations.models import Organisation
@@ -36,6 +39,8 @@ from service.providers.models import Provider
 from service.rules import attendance_codes as rules
 from service.rules.attendance_codes import Session
 from service.rules.dates import UK, uk_date
+
+log = logging.getLogger(__name__)
 
 ALERT_PURPOSE = "attendance_alert"
 #: Placements listed in one digest; the rest are counted, with a link to the dashboard.
@@ -157,31 +162,41 @@ def find_new_alerts(now: datetime) -> list[AttendanceAlert]:
 
 def queue_digests(found: Iterable[AttendanceAlert], now: datetime) -> list[OutboxMessage]:
     """Claim the alerts (the unique key: one another run claimed first is left out) and queue one digest per
-    organisation to its attendance contact. The caller commits, then enqueues the deliveries."""
-    claimed = _claim(list(found))
-    if not claimed:
-        return []
+    organisation to its attendance contact. The caller commits, then enqueues the deliveries.
+
+    An organisation whose contact address the outbox would refuse is skipped, its alerts left unclaimed (logged by
+    id, never the address): the others still get their digests, and it gets its own once the address is fixed."""
     by_organisation: dict[int, list[AttendanceAlert]] = defaultdict(list)
-    for alert in claimed:
+    for alert in found:
         by_organisation[alert.placement.commissioning_organisation_id].append(alert)
-    organisations = db.session.scalars(sa.select(Organisation).where(Organisation.id.in_(by_organisation)))
+    if not by_organisation:
+        return []
+    contacts = {}
+    for organisation in db.session.scalars(sa.select(Organisation).where(Organisation.id.in_(by_organisation))):
+        try:
+            contacts[organisation.id] = valid_recipients([organisation.attendance_contact_email])
+        except FieldError:
+            log.warning(
+                "organisation %d: its attendance contact address is not valid; alerts not sent", organisation.id
+            )
+    claimed = _claim([a for org_id in sorted(contacts) for a in by_organisation[org_id]])
     base_url = current_app.config.get("APDOCS_BASE_URL", "")
     today = now.astimezone(UK).date()
     queued = []
-    for organisation in sorted(organisations, key=lambda o: o.id):
-        listed = by_organisation[organisation.id]
+    for organisation_id in sorted({a.placement.commissioning_organisation_id for a in claimed}):
+        listed = [a for a in claimed if a.placement.commissioning_organisation_id == organisation_id]
         message = queue_message(
-            organisation_id=organisation.id,
-            to=[organisation.attendance_contact_email],
+            organisation_id=organisation_id,
+            to=contacts[organisation_id],
             subject=digest_subject(listed),
             body=digest_body(listed, today, base_url),
             purpose=ALERT_PURPOSE,
         )
-        db.session.execute(
+        db.session.execute(  # this run's rows of the organisation: another run's are committed with their email
             sa.update(AlertedSession)
             .where(
-                AlertedSession.organisation_id == organisation.id,
-                AlertedSession.on == today,
+                AlertedSession.organisation_id == organisation_id,
+                AlertedSession.on.in_({a.on for a in listed}),
                 AlertedSession.outbox_message_id.is_(None),
             )
             .values(outbox_message_id=message.id)

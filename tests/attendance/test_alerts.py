@@ -395,3 +395,22 @@ def test_a_session_alerted_before_the_upgrade_is_not_alerted_again(app, school, 
     [message] = _alerts(db_session)
     assert message.subject == "Attendance: 1 session needs attention at 1 provider"
     assert f"AP-{placement.id}: not marked this afternoon" in message.body_text
+
+
+def test_a_contact_address_the_outbox_refuses_does_not_stop_the_other_digests(
+    app, school, other_school, provider, db_session
+):
+    school.attendance_contact_email = "not an address"
+    other_school.attendance_contact_email = "office@southfield.example"
+    ours = _caseload(school, [provider], 1)
+    _caseload(other_school, [provider], 1)
+    assert send_attendance_alerts_now(_at(12, 40)) == 1
+    [theirs] = _alerts(db_session)
+    assert theirs.to_addresses == ["office@southfield.example"]
+
+    school.attendance_contact_email = "attendance@northbridge.example"  # fixed: its alerts were kept for it
+    db_session.commit()
+    assert send_attendance_alerts_now(_at(12, 50)) == 1
+    ours_message = _alerts(db_session)[-1]
+    assert ours_message.to_addresses == ["attendance@northbridge.example"]
+    assert f"AP-{ours[0].id}: not marked this morning" in ours_message.body_text
