@@ -182,9 +182,11 @@ def queue_digests(found: Iterable[AttendanceAlert], now: datetime) -> list[Outbo
     claimed = _claim([a for org_id in sorted(contacts) for a in by_organisation[org_id]])
     base_url = current_app.config.get("APDOCS_BASE_URL", "")
     today = now.astimezone(UK).date()
+    claimed_by_organisation: dict[int, list[AttendanceAlert]] = defaultdict(list)
+    for alert in claimed:
+        claimed_by_organisation[alert.placement.commissioning_organisation_id].append(alert)
     queued = []
-    for organisation_id in sorted({a.placement.commissioning_organisation_id for a in claimed}):
-        listed = [a for a in claimed if a.placement.commissioning_organisation_id == organisation_id]
+    for organisation_id, listed in sorted(claimed_by_organisation.items()):
         message = queue_message(
             organisation_id=organisation_id,
             to=contacts[organisation_id],
