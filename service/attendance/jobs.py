@@ -1,8 +1,9 @@
-"""The attendance alerts: every ten minutes on weekdays, email the commissioner's attendance contact about
-each pupil marked absent without a reason today, and each session that ended with no mark.
+"""The attendance alerts: every ten minutes on weekdays, email each commissioner's attendance contact one digest
+of what is new today: pupils marked absent without a reason, sessions lost to a provider's closure, and sessions
+that ended with no mark.
 
-Each alert carries its key in its body; one already in the outbox is never queued again, so a run that
-repeats (or two workers) sends nothing twice.
+Each session alerted is a row with a unique key (``AlertedSession``), written in the same transaction as its
+digest: a run that repeats, or two workers at once, never lists a session twice (``service.attendance.alerts``).
 """
 
 from __future__ import annotations
@@ -22,13 +23,14 @@ log = logging.getLogger(__name__)
 
 
 def send_attendance_alerts_now(now: datetime | None = None) -> int:
-    """Queue the new alerts (in an app context) and commit: their delivery is enqueued then. Returns how many."""
+    """Queue the new digests (in an app context) and commit: their delivery is enqueued then, never before the
+    alerted sessions' keys are committed with them. Returns how many digests."""
     messages = alerts.queue_alerts(now or utcnow())
     for message in messages:
         enqueue_after_commit(deliver_message, message.id)
     db.session.commit()
     if messages:
-        log.info("queued %d attendance alert(s)", len(messages))
+        log.info("queued %d attendance alert digest(s)", len(messages))
     return len(messages)
 
 

@@ -78,3 +78,29 @@ class ProviderClosure(Base):
 
     provider: Mapped[Provider] = relationship()
     reported_by: Mapped[User | None] = relationship()
+
+
+class AlertedSession(Base):
+    """One session the attendance contact has been told about, and the digest that told them.
+
+    Why a table of its own rather than a column on the outbox message: one digest lists many sessions, and each
+    session's key must be unique on its own. The unique ``key`` is what stops a second email: a run claims its
+    sessions by inserting their keys (``ON CONFLICT DO NOTHING``), so of two runs that overlap, only the one whose
+    insert wins lists a session; the other's digest leaves it out. Keys written before digests (in each old
+    email's body) were copied here by migration 0027.
+    """
+
+    __tablename__ = "attendance_alerts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: ``attendance-alert:AP-<placement>:<date>:<am|pm>:<unexplained|unmarked>``, as the old emails carried it.
+    key: Mapped[str] = mapped_column(sa.String(120), unique=True)
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"), index=True)
+    placement_id: Mapped[int] = mapped_column(sa.ForeignKey("placements.id", ondelete="CASCADE"), index=True)
+    on: Mapped[date] = mapped_column("on_date", sa.Date, index=True)
+    session: Mapped[Session] = mapped_column(enum_column(Session))
+    kind: Mapped[str] = mapped_column(sa.String(20))  # "unexplained" or "unmarked"
+    outbox_message_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("outbox_messages.id"), nullable=True, index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
