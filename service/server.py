@@ -170,8 +170,11 @@ class WorkerSupervisor:
 
 
 def worker_command(parent_pid: int) -> list[str]:
-    """The command the web process starts its worker with: this Python, ``apdocs worker``, told who supervises it."""
-    return [sys.executable, "-m", "service.cli", "worker", "--supervised-by", str(parent_pid)]
+    """The command the web process starts its worker with: this Python, ``apdocs worker``, told who supervises it.
+
+    ``-X faulthandler`` turns the stacks on from the interpreter's first instruction, not only once the app is
+    imported (seconds later): a worker that crashes while starting says where too."""
+    return [sys.executable, "-X", "faulthandler", "-m", "service.cli", "worker", "--supervised-by", str(parent_pid)]
 
 
 @click.command()

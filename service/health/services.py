@@ -50,9 +50,10 @@ def _worker_queue() -> dict[str, str]:
     except Exception as error:  # noqa: BLE001 - report the queue as down, never raise
         return {"status": "error", "error": type(error).__name__}
     checks = {"status": "ok", "queue": type(huey).__name__, "pending": str(pending)}
-    # `apdocs serve` keeps its worker child's supervisor here (service.server.SUPERVISOR_EXTENSION; read by name:
-    # the server imports the app, which imports this package). Whether that process is alive is a detail, not the status: its
-    # supervisor restarts it, and a load balancer must not take a web process that answers out of service for it.
+    # `apdocs serve` keeps its worker child's supervisor here (service.server.SUPERVISOR_EXTENSION, read by name:
+    # the server imports the app, which imports this package). Whether that process is alive is a detail, not the
+    # status: its supervisor restarts it, and a load balancer must not take a web process that answers out of
+    # service for it.
     supervisor = current_app.extensions.get("apdocs_worker_supervisor")
     if supervisor is not None:
         checks.update(supervisor.status())
