@@ -106,30 +106,34 @@ class WorkerSupervisor:
                 self.command, stdin=subprocess.DEVNULL, start_new_session=True
             )
             self._started_at = time.monotonic()
-        log.info("background worker started (pid %d)", self._process.pid)
+            log.info("background worker started (pid %d)", self._process.pid)
 
     def _watch(self) -> None:
         backoff = self.first_backoff_s
         while not self._stopping.is_set():
             process = self._process
-            if process is None:
-                return
-            returncode = process.wait()
-            if self._stopping.is_set():
-                return
-            if time.monotonic() - self._started_at >= self.stable_after_s:
-                backoff = self.first_backoff_s
-            log.warning(
-                "background worker (pid %d) stopped: %s; starting it again in %.0f s",
-                process.pid,
-                describe_exit(returncode),
-                backoff,
-            )
+            if process is not None:
+                returncode = process.wait()
+                if self._stopping.is_set():
+                    return
+                if time.monotonic() - self._started_at >= self.stable_after_s:
+                    backoff = self.first_backoff_s
+                log.warning(
+                    "background worker (pid %d) stopped: %s; starting it again in %.0f s",
+                    process.pid,
+                    describe_exit(returncode),
+                    backoff,
+                )
             if self._stopping.wait(backoff):
                 return
-            self.restarts += 1
-            self._spawn()
             backoff = min(backoff * 2, self.max_backoff_s)
+            try:
+                self._spawn()
+            except OSError as error:  # e.g. out of processes: keep the server up and try again after the back-off
+                self._process = None
+                log.error("background worker could not be started (%s); trying again later", type(error).__name__)
+            else:
+                self.restarts += 1
 
     @property
     def pid(self) -> int | None:
