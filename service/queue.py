@@ -6,7 +6,9 @@ runs each job at once in the process that enqueues it (tests), on the same code 
 
 The Huey instance is built when this module is imported, because tasks are declared at import (``@app_task``) and
 a process that only enqueues needs no app. ``init_app(app)`` then binds the app whose context every task runs in:
-the worker's, the web process's (embedded worker, immediate mode) or a test's.
+the worker's (``apdocs worker``, which ``apdocs serve`` also starts as its own child process), the web process's
+(which only enqueues, or runs each job at once in immediate mode) or a test's. The default SQLite file is shared by
+the web process and its worker child, as Redis is shared between machines.
 
 A job must never look for a row that is not there yet, so work that follows a change to the database is handed to
 ``enqueue_after_commit``: the call waits on the SQLAlchemy session and is made only once the transaction has
@@ -179,10 +181,3 @@ def create_consumer(app: Flask, workers: int) -> Consumer:
     imported every job module (``service.app.JOB_MODULES``): every task is registered before the consumer starts."""
     queue.init_app(app)
     return huey.create_consumer(workers=workers, worker_type="thread")
-
-
-def start_embedded_worker(app: Flask, workers: int) -> Consumer:
-    """Run the consumer inside this (main-thread) process, for the one-machine set-up of `make run`."""
-    consumer = create_consumer(app, workers)
-    consumer.start()
-    return consumer

@@ -11,6 +11,7 @@ import functools
 import hmac
 
 import sqlalchemy as sa
+from flask import current_app
 
 from service.documents.engine.converter import PoolSettings, soffice_available, uno_python_available
 from service.extensions import db
@@ -48,7 +49,15 @@ def _worker_queue() -> dict[str, str]:
         pending = huey.pending_count()
     except Exception as error:  # noqa: BLE001 - report the queue as down, never raise
         return {"status": "error", "error": type(error).__name__}
-    return {"status": "ok", "queue": type(huey).__name__, "pending": str(pending)}
+    checks = {"status": "ok", "queue": type(huey).__name__, "pending": str(pending)}
+    # `apdocs serve` keeps its worker child's supervisor here (service.server.SUPERVISOR_EXTENSION, read by name:
+    # the server imports the app, which imports this package). Whether that process is alive is a detail, not the
+    # status: its supervisor restarts it, and a load balancer must not take a web process that answers out of
+    # service for it.
+    supervisor = current_app.extensions.get("apdocs_worker_supervisor")
+    if supervisor is not None:
+        checks.update(supervisor.status())
+    return checks
 
 
 def run_checks() -> dict[str, dict[str, str]]:
