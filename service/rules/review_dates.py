@@ -22,6 +22,7 @@ from datetime import date, datetime, timedelta
 
 from service.rules.calendar import add_working_days, is_working_day
 from service.rules.dates import uk_date
+from service.rules.school_day_index import index_for
 
 #: Six school weeks of five days: used when an organisation has entered no term dates.
 DEFAULT_SCHOOL_DAYS = 30
@@ -92,7 +93,10 @@ def _deadline(since: date, half_terms: Sequence[HalfTerm], after: str) -> Review
     in_holiday = term is None
     if term is None:
         term = next((t for t in terms if _as_date(t.starts_on) > since), None)
-    if term is None or term.school_days == 0:
+    index = index_for(terms)  # the organisation's school days, listed once for every deadline (a bisect each)
+    assert index is not None
+    n = 0 if term is None else index.count_between(_as_date(term.starts_on), _as_date(term.ends_on))
+    if term is None or n == 0:
         why = (
             f"the term dates entered end on {uk_date(last_day)}" if term is None else f"{term.name} has no school days"
         )
@@ -102,12 +106,7 @@ def _deadline(since: date, half_terms: Sequence[HalfTerm], after: str) -> Review
             f"six school weeks after {after} ({why}, so weekdays less bank holidays are counted)",
         )
 
-    n = term.school_days
-    day, remaining = since, n
-    while remaining:
-        day += _ONE_DAY
-        if is_working_day(day) and (day > last_day or any(day in t for t in terms)):
-            remaining -= 1
+    day = index.after(since, n)  # the n-th school day after ``since``, in term time, then working days
 
     which = f"{after} is in a holiday, so the next half-term counts: {term.name}" if in_holiday else term.name
     explanation = f"half a term after {after}: {which} has {n} school days, counted in term time from {uk_date(since)}"
