@@ -37,7 +37,7 @@ from service.rules.placement_status import LIVE_STATUSES, PlacementStatus
 from service.rules.plan_requirements import ehcp_flag_cutoff, ehcp_review
 from service.rules.review_dates import HalfTerm
 from service.rules.unexplained import overdue_cutoff
-from service.signing.models import RequestStatus, SignatureRequest
+from service.signing.models import RequestStatus, SignatureRequest, Signer
 from service.support_plans import full_time_checks
 from service.support_plans.models import SupportPlan
 from service.support_plans.registration import registration_rule
@@ -131,9 +131,7 @@ def needs_action(
         ),
         "unsigned": lambda: Group("unsigned", "Plans not signed", _plans_not_signed(running)),
         "contacts": lambda: Group("contacts", "Provider contacts to confirm", _contacts_to_confirm(user, placements)),
-        "part_time": lambda: Group(
-            "part_time", "Below full time with no reason", _part_time_without_reason(running)
-        ),
+        "part_time": lambda: Group("part_time", "Below full time with no reason", _part_time_without_reason(running)),
         "registration": lambda: _registration_risks(user, running, today),
         "no_placement": lambda: Group("no_placement", "Pupils with no placement", _pupils_without_placement(user)),
         "exclusions": lambda: Group(
@@ -421,13 +419,26 @@ def _visits_overdue(running: list[Placement], half_terms: list[HalfTerm], today:
 
 
 def _plans_not_signed(running: list[Placement]) -> list[Item]:
-    latest: dict[int, SignatureRequest] = {}
-    for request in db.session.scalars(
-        sa.select(SignatureRequest)
+    """Agreed plans whose latest round of signing is not done. Two queries whatever the caseload: each placement's
+    rounds (their status only, not the PDFs or signatures), then the signed and total signers of the open ones."""
+    latest: dict[int, tuple[int, RequestStatus, bool]] = {}
+    for placement_id, request_id, status, ask_again in db.session.execute(
+        sa.select(
+            SignatureRequest.placement_id, SignatureRequest.id, SignatureRequest.status, SignatureRequest.ask_again
+        )
         .where(SignatureRequest.placement_id.in_([p.id for p in running]))
         .order_by(SignatureRequest.id)
     ):
-        latest[request.placement_id] = request
+        latest[placement_id] = (request_id, status, ask_again)
+    open_ids = [request_id for request_id, status, _ in latest.values() if status is RequestStatus.OPEN]
+    signers = {
+        request_id: (signed, total)
+        for request_id, signed, total in db.session.execute(
+            sa.select(Signer.request_id, sa.func.count(Signer.signed_at), sa.func.count())
+            .where(Signer.request_id.in_(open_ids))
+            .group_by(Signer.request_id)
+        )
+    }
     items = []
     for placement in running:
         plan = placement.support_plan
@@ -436,12 +447,14 @@ def _plans_not_signed(running: list[Placement]) -> list[Item]:
         request = latest.get(placement.id)
         if request is None:
             items.append(_item(placement, "Agreed, not yet sent for signatures", "signatures"))
-        elif request.status is RequestStatus.OPEN:
-            signed = sum(1 for s in request.signers if s.signed_at is not None)
-            items.append(_item(placement, f"{signed} of {len(request.signers)} signed", "signatures"))
-        elif request.status is RequestStatus.DECLINED:
+            continue
+        request_id, status, ask_again = request
+        if status is RequestStatus.OPEN:
+            signed, total = signers.get(request_id, (0, 0))
+            items.append(_item(placement, f"{signed} of {total} signed", "signatures"))
+        elif status is RequestStatus.DECLINED:
             items.append(_item(placement, "Someone declined to sign: talk it through, then ask again", "signatures"))
-        elif request.status is RequestStatus.CANCELLED and not request.ask_again:
+        elif status is RequestStatus.CANCELLED and not ask_again:
             items.append(_item(placement, "Signatures were cancelled: ask again", "signatures"))
     return items
 

@@ -189,4 +189,3 @@ def to_do_page(items: Sequence[Item], filters: Filters, requested: int) -> Page[
     number = page_number(requested, len(chosen))
     start = (number - 1) * PER_PAGE
     return Page(rows=chosen[start : start + PER_PAGE], number=number, total=len(chosen))
-

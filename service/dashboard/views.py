@@ -167,7 +167,9 @@ def _pack_item(status: packs.PackStatus) -> attention.Item:
         )
     if status.problems:
         count = len(status.problems)
-        reason = f"Send by {uk_date(status.send_on)}. Cannot be sent yet: {count} thing{'s' if count > 1 else ''} to fix"
+        reason = (
+            f"Send by {uk_date(status.send_on)}. Cannot be sent yet: {count} thing{'s' if count > 1 else ''} to fix"
+        )
     elif status.state is PackState.SENDING:
         reason = "Sending"
     else:

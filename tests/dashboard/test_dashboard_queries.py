@@ -14,6 +14,7 @@ from service.dashboard.services import FIRST_ROWS
 from service.extensions import db
 from service.rules.attendance_codes import Session
 from service.rules.placement_status import PlacementStatus
+from service.signing.models import SignatureRequest, Signer, SignerRole, SigningMethod
 from service.visits.models import Visit
 from tests import factories
 from tests.helpers import text
@@ -47,12 +48,32 @@ def _needing_action(organisation, provider, n: int, start: int = 0) -> None:  # 
             with_sessions="provider_only",
         )
         factories.ReviewFactory(placement=placement, meeting_date=date.today() - timedelta(days=100))
-        db.session.add(Visit(placement_id=placement.id, visited_on=date.today() - timedelta(days=110), visitors="SENCO"))
         db.session.add(
-            AttendanceMark(placement_id=placement.id, on=date.today() - timedelta(days=14), session=Session.AM, code="N")
+            Visit(placement_id=placement.id, visited_on=date.today() - timedelta(days=110), visitors="SENCO")
+        )
+        db.session.add(
+            AttendanceMark(
+                placement_id=placement.id, on=date.today() - timedelta(days=14), session=Session.AM, code="N"
+            )
         )
         plan = factories.SupportPlanFactory(placement=placement, agreed_at=datetime(2026, 1, 1, tzinfo=UTC))
         factories.PlanInterventionFactory(support_plan=plan, hours_per_week=Decimal("3"))
+        if i % 2:  # every other plan is out for signing, one of two signed
+            request = SignatureRequest(
+                placement_id=placement.id,
+                document_id=factories.DocumentFactory(placement=placement).id,
+                document_sha256="0" * 64,
+            )
+            request.signers = [
+                Signer(name="Pat Smith", role=SignerRole.PARENT_CARER, method=SigningMethod.LINK),
+                Signer(
+                    name="Ms K Owen",
+                    role=SignerRole.SCHOOL_REPRESENTATIVE,
+                    method=SigningMethod.IN_PERSON,
+                    signed_at=datetime(2026, 1, 2, tzinfo=UTC),
+                ),
+            ]
+            db.session.add(request)
     db.session.commit()
 
 
@@ -64,7 +85,7 @@ def test_a_school_commissioners_dashboard_issues_as_many_statements_for_30_place
     _needing_action(school, provider, 27, start=3)
     many, page = _statements(as_commissioner)
     assert many == few, f"{few} statements for 3 placements but {many} for 30"
-    assert "Reviews overdue (30)" in page
+    assert "Reviews overdue (30)" in page and "1 of 2 signed" in page
 
 
 def test_an_la_officers_dashboard_issues_as_many_statements_for_30_placements_as_for_3(
@@ -85,7 +106,7 @@ def test_an_la_officers_dashboard_issues_as_many_statements_for_30_placements_as
     add(27, 3)
     many, page = _statements(as_la_officer)
     assert many == few, f"{few} statements for 3 placements but {many} for 30"
-    assert "Reviews overdue (30)" in page
+    assert "Reviews overdue (30)" in page and "1 of 2 signed" in page
 
 
 def test_the_page_does_not_grow_with_the_caseload_beyond_the_first_rows(as_commissioner, school, provider):
