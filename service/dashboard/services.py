@@ -8,7 +8,7 @@ on the dashboard come in one query whatever the caseload (tests/dashboard/test_d
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -164,9 +164,10 @@ def to_do_placements(user: User, today: date) -> list[Placement]:
     return list(db.session.scalars(stmt).unique())
 
 
-def _sort_key(sort: str):  # type: ignore[no-untyped-def]
+def _sort_key(sort: str) -> Callable[[Item], tuple[object, ...]]:
+    """Names compare without case; an item with no date (a pupil with no placement) goes last."""
     if sort == "pupil":
-        return lambda item: item.title.casefold()
+        return lambda item: (item.title.casefold(),)
     if sort == "provider":
         return lambda item: ((item.provider or "").casefold(), item.title.casefold())
     return lambda item: (item.on or date.max, item.title.casefold())

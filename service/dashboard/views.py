@@ -50,6 +50,7 @@ def index() -> str:
 
 
 def _to_do(user: User, involved: list[Placement], now: datetime, only: str | None = None) -> list[attention.Group]:
+    """The user's To do lists (or the one named ``only``): the commissioner's, or provider staff's."""
     if user.role is Role.COMMISSIONER:
         return attention.needs_action(user, involved, now.date(), now, only=only)
     return attention.provider_to_do(user, involved, now.date(), now, only=only)
@@ -179,7 +180,7 @@ def _pack_item(status: packs.PackStatus) -> attention.Item:
         reason,
         "provider_packs.preview_pack",
         {"placement_id": placement.id},
-        **about,  # type: ignore[arg-type]
+        **about,
     )
 
 
