@@ -9,6 +9,7 @@ so an LA officer with 400 placements waits no longer than a SENCO with 4 (tests/
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -36,7 +37,7 @@ from service.rules.placement_status import LIVE_STATUSES, PlacementStatus
 from service.rules.plan_requirements import ehcp_flag_cutoff, ehcp_review
 from service.rules.review_dates import HalfTerm
 from service.rules.unexplained import overdue_cutoff
-from service.signing.models import RequestStatus, SignatureRequest
+from service.signing.models import RequestStatus, SignatureRequest, Signer
 from service.support_plans import full_time_checks
 from service.support_plans.models import SupportPlan
 from service.support_plans.registration import registration_rule
@@ -61,6 +62,11 @@ class Item:
     endpoint: str
     values: dict[str, object] = field(default_factory=dict)
     anchor: str = ""
+    # For the see-all page's sorting and filters: the placement's provider and status, and the date it is about.
+    provider_id: int | None = None
+    provider: str = ""
+    status: PlacementStatus | None = None
+    on: date | None = None
 
 
 @dataclass
@@ -70,39 +76,70 @@ class Group:
     items: list[Item]
 
 
-def needs_action(user: User, placements: list[Placement], today: date, now: datetime | None = None) -> list[Group]:
+#: The commissioner's To do lists, in the order they should be taken: the keys name each list's see-all page.
+COMMISSIONER_GROUPS = (
+    "absences",
+    "unexplained_overdue",
+    "unmarked",
+    "reviews",
+    "ehcp_reviews",
+    "visits",
+    "progress_reports",
+    "unsigned",
+    "contacts",
+    "part_time",
+    "registration",
+    "no_placement",
+    "exclusions",
+    "la_decisions",
+)
+#: Provider staff's.
+PROVIDER_GROUPS = ("unmarked", "progress_reports")
+
+
+def needs_action(
+    user: User, placements: list[Placement], today: date, now: datetime | None = None, only: str | None = None
+) -> list[Group]:
     """Every group of things to do, in the order a commissioner should take them; empty groups included
     (the page says "none" for them: knowing nothing is overdue matters too). ``now`` (aware) decides which
-    of today's sessions are over; without it only earlier days are checked for marks."""
+    of today's sessions are over; without it only earlier days are checked for marks. ``only`` (a key of
+    ``COMMISSIONER_GROUPS``) works out that one list, for its see-all page."""
     running = [p for p in placements if p.status in RUNNING]
-    ids = [p.id for p in running]
-    _load(ids)
     half_terms = term_dates(user.organisation_id)
+    if only is None or only in ("unmarked", "reviews", "unsigned", "part_time"):
+        _load([p.id for p in running])
     ended_today = _ended_today(now)
-    return [
-        Group("absences", "Absent without a reason", _absences_without_reason(running)),
-        Group(
+    builders: dict[str, Callable[[], Group]] = {
+        "absences": lambda: Group("absences", "Absent without a reason", _absences_without_reason(running)),
+        "unexplained_overdue": lambda: Group(
             "unexplained_overdue",
             "Absence not decided within five school days",
             _unexplained_overdue(running, overdue_cutoff(today, half_terms)),
         ),
-        Group("unmarked", "Attendance not marked", _attendance_not_marked(running, half_terms, today, ended_today)),
-        Group("reviews", "Reviews overdue", _reviews_overdue(running, half_terms, today)),
-        Group("ehcp_reviews", "EHCP annual reviews due", _ehcp_reviews_due(user, placements, today)),
-        Group("visits", "Visits overdue", _visits_overdue(running, half_terms, today)),
-        Group(
+        "unmarked": lambda: Group(
+            "unmarked", "Attendance not marked", _attendance_not_marked(running, half_terms, today, ended_today)
+        ),
+        "reviews": lambda: Group("reviews", "Reviews overdue", _reviews_overdue(running, half_terms, today)),
+        "ehcp_reviews": lambda: Group(
+            "ehcp_reviews", "EHCP annual reviews due", _ehcp_reviews_due(user, placements, today)
+        ),
+        "visits": lambda: Group("visits", "Visits overdue", _visits_overdue(running, half_terms, today)),
+        "progress_reports": lambda: Group(
             "progress_reports",
             "Progress reports overdue",
             _progress_reports_overdue(placements, {user.organisation_id: half_terms}, today),
         ),
-        Group("unsigned", "Plans not signed", _plans_not_signed(running)),
-        Group("contacts", "Provider contacts to confirm", _contacts_to_confirm(user, placements)),
-        Group("part_time", "Below full time with no reason", _part_time_without_reason(running)),
-        _registration_risks(user, running, today),
-        Group("no_placement", "Pupils with no placement", _pupils_without_placement(user)),
-        Group("exclusions", "Excluded pupils: education due from day 6", _excluded_pupils(user, today)),
-        _la_decisions_group(user, placements),
-    ]
+        "unsigned": lambda: Group("unsigned", "Plans not signed", _plans_not_signed(running)),
+        "contacts": lambda: Group("contacts", "Provider contacts to confirm", _contacts_to_confirm(user, placements)),
+        "part_time": lambda: Group("part_time", "Below full time with no reason", _part_time_without_reason(running)),
+        "registration": lambda: _registration_risks(user, running, today),
+        "no_placement": lambda: Group("no_placement", "Pupils with no placement", _pupils_without_placement(user)),
+        "exclusions": lambda: Group(
+            "exclusions", "Excluded pupils: education due from day 6", _excluded_pupils(user, today)
+        ),
+        "la_decisions": lambda: _la_decisions_group(user, placements),
+    }
+    return [builders[key]() for key in COMMISSIONER_GROUPS if only is None or key == only]
 
 
 def _la_decisions_group(user: User, placements: list[Placement]) -> Group:
@@ -145,10 +182,12 @@ def _contacts_to_confirm(user: User, placements: list[Placement]) -> list[Item]:
     ]
 
 
-def provider_to_do(user: User, placements: list[Placement], today: date, now: datetime | None = None) -> list[Group]:
+def provider_to_do(
+    user: User, placements: list[Placement], today: date, now: datetime | None = None, only: str | None = None
+) -> list[Group]:
     """What provider staff owe today: the register of each pupil they teach, by each commissioner's term
     dates, and the termly progress reports due or overdue. Reviews, plans and visits are the commissioner's,
-    so they are not on the provider's list."""
+    so they are not on the provider's list. ``only`` (a key of ``PROVIDER_GROUPS``) works out that one list."""
     attending = [p for p in placements if p.status in ATTENDING]
     _load([p.id for p in attending])
     ended_today = _ended_today(now)
@@ -156,14 +195,16 @@ def provider_to_do(user: User, placements: list[Placement], today: date, now: da
     by_commissioner: dict[int, list[Placement]] = defaultdict(list)
     for placement in attending:
         by_commissioner[placement.commissioning_organisation_id].append(placement)
-    items = []
-    for organisation_id, theirs in sorted(by_commissioner.items()):
-        items += _attendance_not_marked(theirs, half_terms[organisation_id], today, ended_today)
-    owed = [_report_item(report, True) for report in report_schedule.owed_among(placements, today, half_terms)]
-    return [
-        Group("unmarked", "Attendance to record", items),
-        Group("progress_reports", "Progress reports to write", owed),
-    ]
+    groups = []
+    if only in (None, "unmarked"):
+        items = []
+        for organisation_id, theirs in sorted(by_commissioner.items()):
+            items += _attendance_not_marked(theirs, half_terms[organisation_id], today, ended_today)
+        groups.append(Group("unmarked", "Attendance to record", items))
+    if only in (None, "progress_reports"):
+        owed = [_report_item(report, True) for report in report_schedule.owed_among(placements, today, half_terms)]
+        groups.append(Group("progress_reports", "Progress reports to write", owed))
+    return groups
 
 
 def _ended_today(now: datetime | None) -> set[Session]:
@@ -172,27 +213,37 @@ def _ended_today(now: datetime | None) -> set[Session]:
 
 
 def _load(ids: list[int]) -> None:
-    """Reviews, timetables, plans and interventions of the running placements, in a fixed number of queries."""
+    """Reviews, plans and interventions of the running placements, in a fixed number of queries (their timetables
+    and commissioning organisations, for the full-time rule, come with them: ``services.to_do_placements``)."""
     if ids:
         db.session.scalars(
             sa.select(Placement)
             .where(Placement.id.in_(ids))
             .options(
                 selectinload(Placement.reviews),
-                selectinload(Placement.sessions),
                 selectinload(Placement.support_plan).selectinload(SupportPlan.interventions),
-                selectinload(Placement.commissioning_organisation),  # its school day: the full-time rule
             )
         ).all()
 
 
-def _item(placement: Placement, reason: str, anchor: str = "") -> Item:
+def _about(placement: Placement, on: date | None) -> dict[str, object]:
+    """What the see-all page sorts and filters a placement's item by."""
+    return {
+        "provider_id": placement.provider_id,
+        "provider": placement.provider.name,
+        "status": placement.status,
+        "on": on,
+    }
+
+
+def _item(placement: Placement, reason: str, anchor: str = "", on: date | None = None) -> Item:
     return Item(
         placement.pupil.display_name,
         reason,
         "placements.show_placement",
         {"placement_id": placement.id},
         anchor,
+        **_about(placement, on),
     )
 
 
@@ -216,6 +267,7 @@ def _absences_without_reason(running: list[Placement]) -> list[Item]:
                     "attendance.register",
                     {"placement_id": placement.id},
                     "unexplained",
+                    **_about(placement, first),
                 )
             )
     return items
@@ -255,6 +307,7 @@ def _unexplained_overdue(running: list[Placement], cutoff: date) -> list[Item]:
                 "attendance.register",
                 {"placement_id": placement.id},
                 "unexplained",
+                **_about(placement, oldest),
             )
         )
     return items
@@ -266,6 +319,12 @@ def _attendance_not_marked(
     """Timetabled sessions of the last four weeks with no mark: nobody has said whether the pupil was there."""
     attending = [p for p in running if p.status in ATTENDING]
     since = today - timedelta(days=LOOK_BACK_DAYS)
+    # Only the half-terms that meet the four weeks looked at can hold an expected session: checking each day against
+    # those alone gives the same answer, at a fraction of the cost for every placement. None of them: no term day.
+    in_window = [t for t in half_terms if t.starts_on <= today and t.ends_on >= since]
+    if half_terms and not in_window:
+        return []
+    half_terms = in_window
     marked: dict[int, set[tuple[date, Session]]] = defaultdict(set)
     for placement_id, day, session in db.session.execute(
         sa.select(AttendanceMark.placement_id, AttendanceMark.on, AttendanceMark.session).where(
@@ -298,6 +357,7 @@ def _attendance_not_marked(
                 reason,
                 "attendance.week",
                 {"placement_id": placement.id, "monday": monday_of(missing[0][0]).isoformat()},
+                **_about(placement, missing[0][0]),
             )
         )
     return items
@@ -311,8 +371,14 @@ def _report_item(report: report_schedule.ReportOwed, to_write: bool) -> Item:
     reason = f"{term.name} progress report {state} {uk_date(due.due_by)}{draft}"
     if to_write:
         values: dict[str, object] = {"placement_id": report.placement.id, "term_key": term.key}
-        return Item(report.placement.pupil.display_name, reason, "progress_reports.write_report", values)
-    return _item(report.placement, reason, "progress-reports")
+        return Item(
+            report.placement.pupil.display_name,
+            reason,
+            "progress_reports.write_report",
+            values,
+            **_about(report.placement, due.due_by),
+        )
+    return _item(report.placement, reason, "progress-reports", due.due_by)
 
 
 def _progress_reports_overdue(
@@ -335,7 +401,7 @@ def _reviews_overdue(running: list[Placement], half_terms: list[HalfTerm], today
             continue
         deadline = review_due(placement, half_terms)
         if deadline.latest < today:
-            items.append(_item(placement, f"Review due by {uk_date(deadline.latest)}", "reviews"))
+            items.append(_item(placement, f"Review due by {uk_date(deadline.latest)}", "reviews", deadline.latest))
     return items
 
 
@@ -353,18 +419,31 @@ def _visits_overdue(running: list[Placement], half_terms: list[HalfTerm], today:
         due = next_visit(placement, today, last.get(placement.id), look_up=False, half_terms=half_terms)
         if due is not None and due.overdue:
             never = " (no visit yet)" if placement.id not in last else ""
-            items.append(_item(placement, f"Visit due by {uk_date(due.latest)}{never}", "visits"))
+            items.append(_item(placement, f"Visit due by {uk_date(due.latest)}{never}", "visits", due.latest))
     return items
 
 
 def _plans_not_signed(running: list[Placement]) -> list[Item]:
-    latest: dict[int, SignatureRequest] = {}
-    for request in db.session.scalars(
-        sa.select(SignatureRequest)
+    """Agreed plans whose latest round of signing is not done. Two queries whatever the caseload: each placement's
+    rounds (their status only, not the PDFs or signatures), then the signed and total signers of the open ones."""
+    latest: dict[int, tuple[int, RequestStatus, bool]] = {}
+    for placement_id, request_id, status, ask_again in db.session.execute(
+        sa.select(
+            SignatureRequest.placement_id, SignatureRequest.id, SignatureRequest.status, SignatureRequest.ask_again
+        )
         .where(SignatureRequest.placement_id.in_([p.id for p in running]))
         .order_by(SignatureRequest.id)
     ):
-        latest[request.placement_id] = request
+        latest[placement_id] = (request_id, status, ask_again)
+    open_ids = [request_id for request_id, status, _ in latest.values() if status is RequestStatus.OPEN]
+    signers = {
+        request_id: (signed, total)
+        for request_id, signed, total in db.session.execute(
+            sa.select(Signer.request_id, sa.func.count(Signer.signed_at), sa.func.count())
+            .where(Signer.request_id.in_(open_ids))
+            .group_by(Signer.request_id)
+        )
+    }
     items = []
     for placement in running:
         plan = placement.support_plan
@@ -373,12 +452,14 @@ def _plans_not_signed(running: list[Placement]) -> list[Item]:
         request = latest.get(placement.id)
         if request is None:
             items.append(_item(placement, "Agreed, not yet sent for signatures", "signatures"))
-        elif request.status is RequestStatus.OPEN:
-            signed = sum(1 for s in request.signers if s.signed_at is not None)
-            items.append(_item(placement, f"{signed} of {len(request.signers)} signed", "signatures"))
-        elif request.status is RequestStatus.DECLINED:
+            continue
+        request_id, status, ask_again = request
+        if status is RequestStatus.OPEN:
+            signed, total = signers.get(request_id, (0, 0))
+            items.append(_item(placement, f"{signed} of {total} signed", "signatures"))
+        elif status is RequestStatus.DECLINED:
             items.append(_item(placement, "Someone declined to sign: talk it through, then ask again", "signatures"))
-        elif request.status is RequestStatus.CANCELLED and not request.ask_again:
+        elif status is RequestStatus.CANCELLED and not ask_again:
             items.append(_item(placement, "Signatures were cancelled: ask again", "signatures"))
     return items
 
@@ -436,6 +517,7 @@ def _ehcp_reviews_due(user: User, placements: list[Placement], today: date) -> l
             "pupils.show_pupil",
             {"pupil_id": pupil.id},
             anchor="ehcp-review",
+            on=pupil.ehcp_last_annual_review,
         )
         for pupil in pupils
     ]
@@ -468,6 +550,7 @@ def _excluded_pupils(user: User, today: date) -> list[Item]:
                     "pupils.show_pupil",
                     {"pupil_id": exclusion.pupil_id},
                     "exclusions",
+                    on=exclusion.first_day,
                 )
             )
         else:
@@ -477,7 +560,12 @@ def _excluded_pupils(user: User, today: date) -> list[Item]:
             )
             items.append(
                 Item(
-                    exclusion.pupil.display_name, reason, "exclusions.excluded_pupils", {}, f"exclusion-{exclusion.id}"
+                    exclusion.pupil.display_name,
+                    reason,
+                    "exclusions.excluded_pupils",
+                    {},
+                    f"exclusion-{exclusion.id}",
+                    on=exclusion.first_day,
                 )
             )
     return items

@@ -25,6 +25,14 @@ MATRIX: dict[str, tuple[int, ...]] = {
     "/sign-in": (OK, FOUND, FOUND, FOUND, FOUND, FOUND),
     "/sign-out": (METHOD,) * 6,
     "/": (FOUND, OK, OK, OK, OK, OK),
+    # The dashboard's see-all pages: commissioners and provider staff, each within their own scope; provider staff
+    # have only their own To do lists (the register and progress reports), not the commissioner's.
+    "/placements": (FOUND, FORBIDDEN, OK, OK, OK, FORBIDDEN),
+    "/placements?status=active&sort=pupil&page=2": (FOUND, FORBIDDEN, OK, OK, OK, FORBIDDEN),
+    "/to-do/reviews": (FOUND, FORBIDDEN, OK, OK, MISSING, FORBIDDEN),
+    "/to-do/unmarked": (FOUND, FORBIDDEN, OK, OK, OK, FORBIDDEN),
+    "/to-do/packs-started": (FOUND, FORBIDDEN, OK, OK, MISSING, FORBIDDEN),
+    "/to-do/nonsense": (FOUND, FORBIDDEN, MISSING, MISSING, MISSING, FORBIDDEN),
     "/users": (FOUND, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN),
     "/users/new": (FOUND, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN),
     "/users/{user}": (FOUND, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN),
@@ -233,6 +241,7 @@ MATRIX: dict[str, tuple[int, ...]] = {
 
 # Flask's rule syntax for each route template above, to prove the table covers every route.
 RULES = {
+    "/to-do/<group>": "/to-do/reviews",
     "/users/<int:user_id>": "/users/{user}",
     "/pupils/<int:pupil_id>": "/pupils/{pupil}",
     "/pupils/<int:pupil_id>/edit": "/pupils/{pupil}/edit",
