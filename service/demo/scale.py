@@ -11,7 +11,8 @@ reached *agreed*), about 8,600 reviews, 2,100 visits, 200,000 audit events and a
 two per pupil per school day of each placement's dates (the LA's half-terms, England's bank holidays left out),
 every placement that started being full time at the provider, Monday to Friday. Most sessions are present; the
 absences are decided (illness, medical, unauthorised, ...), a few recent ones are still ``N``, a few placements
-have their last days unmarked, a few pupils are at exactly 90% and a few below 50%.
+have their last days unmarked, a few pupils are at exactly 90% and a few below 50%. The LA gets an attendance
+contact email address (``ATTENDANCE_CONTACT``) if it has none, so that the attendance alerts have somewhere to go.
 
 Written with SQLAlchemy Core inserts of lists of dicts, a few thousand rows per statement, never an ORM object per
 row, so that it takes well under two minutes on PostgreSQL. Deterministic: the same ``N`` on the same day gives the
@@ -69,6 +70,8 @@ from service.visits.models import Visit
 #: The LA that commissions the generated caseload, and the account the bench times.
 LA_NAME = "Westshire Council Access to Learning"
 OFFICER_EMAIL = "officer@westshire.example"
+#: Where the LA's attendance alerts go once it has this caseload (the demo's LA has no attendance email address).
+ATTENDANCE_CONTACT = "attendance@westshire.example"
 #: Rows per INSERT statement: large enough to keep round trips few, small enough to keep memory flat.
 BATCH = 5000
 #: The smallest caseload the proportions make sense for (one placement in each status).
@@ -380,6 +383,8 @@ class _Generator:
     # -- the caseload --------------------------------------------------------------------------------------------
 
     def run(self) -> ScaleResult:
+        if not self.la.attendance_contact_email:  # an LA this size has one: the attendance alerts go to it
+            self.la.attendance_contact_email = ATTENDANCE_CONTACT
         school_days = self.school_days()
         providers = self.providers()
         statuses = self.statuses()

@@ -84,6 +84,7 @@ def test_the_caseload_is_in_the_issues_proportions(db_session, scaled):
     assert added[AttendanceMark] == result.marks
     assert 150 * plan.started <= result.marks <= 270 * plan.started  # about 1,000,000 at 5,000
     assert result.counts["providers"] == len(scale.PROVIDERS)
+    assert la.attendance_contact_email == scale.ATTENDANCE_CONTACT  # the attendance alerts have an address
 
 
 def test_the_data_is_what_the_service_would_have_written(db_session, scaled):
