@@ -1,7 +1,8 @@
 """``make bench``: speed figures as JSON lines ({"name", "value", "unit"}, plus baseline/ratio where measured).
 
 Measured here rather than in timed tests, which only flake on a shared 2-core machine. Each run
-builds its own throwaway SQLite database so the figures do not depend on the demo data.
+builds its own throwaway SQLite database so the figures do not depend on the demo data; ``scale.py`` last, on a
+throwaway PostgreSQL with the demo and an LA-sized caseload (``apdocs demo --scale N``), timed as the LA's officer.
 """
 
 from __future__ import annotations
@@ -87,6 +88,8 @@ if __name__ == "__main__":
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     import converter
     import documents
+    import scale
 
     converter.run(emit)
     documents.run(emit)
+    scale.run(emit)  # last: the LA-sized caseload on a throwaway PostgreSQL (APDOCS_BENCH_SCALE, default 5000)
