@@ -1,13 +1,21 @@
-"""Import attendance marks from a provider's CSV file: all or nothing, like the pupil import.
+"""Import attendance marks from a provider's CSV file: all or nothing, like the pupil import, up to 50,000 rows.
 
 The columns and the accepted values are in ``docs/attendance-import.md``. Every row is checked before
-anything is written; if any row is wrong, every problem is reported with its line number (the header is
-line 1) and nothing is imported. A good file is added to the current transaction; the caller commits.
+anything is written; if any row is wrong, the problems are reported with their line numbers (the header is
+line 1; the first ``csv_files.MAX_MESSAGES``, then "and N more") and nothing is imported. A good file is added
+to the current transaction; the caller commits.
 
 A placement the provider cannot see (another provider's, a draft, or none at all) gets the same message as
 one that does not exist, so the file reveals nothing. Messages name columns and line numbers, not values.
 A file takes the codes the grid takes from a provider (``/``, ``\\``, ``L``, ``U``, ``N``): never ``#`` nor
 ``Y1``-``Y7``, whose messages send the provider to report a closure instead.
+
+Why it works in batches: a provider's term for a few hundred pupils is tens of thousands of marks. Row by row
+(a query to find each mark, an ORM flush and an audit row each) that took minutes; here the placements are
+loaded once, the marks already recorded are found with one query per batch of rows, and the new marks, the
+changed marks and their audit events are written with a few multi-row statements per batch. Each mark keeps
+its own audit event, saying what ``services.record_mark`` says for a mark typed on the grid (the code, the
+code it replaced, the closure it was unlinked from), plus one ``import`` event with the counts.
 """
 
 from __future__ import annotations
@@ -15,24 +23,34 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy.orm import selectinload
+import sqlalchemy as sa
+from flask import has_request_context, request
 
 from service import csv_files
 from service.attendance import services
-from service.attendance.models import MarkSource
+from service.attendance.models import AttendanceMark, MarkSource
 from service.audit import services as audit
+from service.audit.models import AuditEvent
 from service.auth.models import User
 from service.csv_files import RowError
+from service.db import utcnow
 from service.extensions import db
 from service.placements.access import visible_placements
 from service.placements.models import Placement
 from service.rules import attendance_codes as rules
 from service.rules.attendance_codes import CodeError, Session
+from service.rules.roles import Role
 
-MAX_ROWS = 5000
+#: The most rows one file may have: a large provider's term in one go, and still a bounded request.
+MAX_ROWS = 50_000
+#: Rows per batch: marks looked up with one query, written with a few statements (3 parameters a row in the look-up
+#: keeps each statement far below SQLite's 32,766 and PostgreSQL's 65,535 parameters).
+BATCH = 2_000
 COLUMNS = ("placement_reference", "date", "session", "code")
 _REFERENCE = re.compile(r"(?:AP-?)?([0-9]{1,9})", re.IGNORECASE)
 UNKNOWN_PLACEMENT = "placement_reference is not one of your placements (use the reference shown, like AP-12)"
@@ -51,7 +69,9 @@ class ImportResult:
     recorded: int = 0
     changed: int = 0
     unchanged: int = 0
+    #: The problems to show (the first ``csv_files.MAX_MESSAGES``, in line order) and how many more there are.
     errors: list[RowError] = field(default_factory=list)
+    more_errors: int = 0
 
 
 @dataclass
@@ -61,6 +81,15 @@ class _Row:
     on: date
     session: Session
     code: str
+
+
+@dataclass(frozen=True)
+class _Existing:
+    """A mark already recorded, as much of it as the import needs (no ORM object: there may be 50,000)."""
+
+    id: int
+    code: str
+    closure_id: int | None
 
 
 def template_csv() -> str:
@@ -75,13 +104,14 @@ def import_marks(data: bytes, user: User, today: date) -> ImportResult:
     """Check every row, then record the marks; nothing is written if any row is wrong."""
     table = csv_files.read_table(data, known=COLUMNS, required=COLUMNS, max_rows=MAX_ROWS, noun="marks")
     if not table.readable:
-        return ImportResult(errors=table.errors)
-    placements: dict[int, Placement | None] = {}
+        return _failed(table.errors)
+    placements = _placements(user, (values["placement_reference"] for _, values in table.lines))
+    by = rules.Enterer.PROVIDER  # the import is the provider's (the view lets only provider staff in)
     rows: list[_Row] = []
     errors = list(table.errors)
     first_line_of: dict[tuple[int, date, Session], int] = {}
     for line, values in table.lines:
-        row, problems = _parse_row(line, values, user, today, placements)
+        row, problems = _parse_row(line, values, today, placements, by)
         errors.extend(RowError(line, problem) for problem in problems)
         if row is None:
             continue
@@ -95,33 +125,50 @@ def import_marks(data: bytes, user: User, today: date) -> ImportResult:
         rows.append(row)
 
     if errors:
-        return ImportResult(errors=sorted(errors, key=lambda e: e.line))
+        return _failed(errors)
     if not rows:
-        return ImportResult(errors=[RowError(2, "The file has no marks: add a line for each session under the header")])
-    return _write(rows, user)
+        return _failed([RowError(2, "The file has no marks: add a line for each session under the header")])
+    existing = _existing_marks(rows)
+    locked = [
+        RowError(row.line, "The commissioner has decided this absence: ask them if it needs to change")
+        for row in rows
+        if _is_locked(existing.get((row.placement.id, row.on, row.session)), row.code)
+    ]
+    if locked:
+        return _failed(locked)
+    return _write(rows, existing, user)
 
 
-def _placement(user: User, text: str, cache: dict[int, Placement | None]) -> Placement | None:
+def _failed(errors: list[RowError]) -> ImportResult:
+    shown, more = csv_files.capped(errors)
+    return ImportResult(errors=shown, more_errors=more)
+
+
+def _reference(text: str) -> int | None:
     match = _REFERENCE.fullmatch(text.replace(" ", ""))
-    if match is None:
-        return None
-    placement_id = int(match.group(1))
-    if placement_id not in cache:
-        cache[placement_id] = db.session.scalar(
-            visible_placements(user).where(Placement.id == placement_id).options(selectinload(Placement.sessions))
-        )
-    return cache[placement_id]
+    return int(match.group(1)) if match else None
+
+
+def _placements(user: User, references: Any) -> dict[int, Placement]:
+    """The file's placements that this user may record, loaded once (a query per 1,000 placements named)."""
+    ids = sorted({ref for ref in map(_reference, references) if ref is not None})
+    found: dict[int, Placement] = {}
+    for start in range(0, len(ids), 1000):
+        chunk = ids[start : start + 1000]
+        found.update((p.id, p) for p in db.session.scalars(visible_placements(user).where(Placement.id.in_(chunk))))
+    return found
 
 
 def _parse_row(
-    line: int, values: dict[str, str], user: User, today: date, cache: dict[int, Placement | None]
+    line: int, values: dict[str, str], today: date, placements: dict[int, Placement], by: rules.Enterer
 ) -> tuple[_Row | None, list[str]]:
     problems: list[str] = []
     placement = None
     if not values["placement_reference"]:
         problems.append("placement_reference is blank")
     else:
-        placement = _placement(user, values["placement_reference"], cache)
+        reference = _reference(values["placement_reference"])
+        placement = placements.get(reference) if reference is not None else None
         if placement is None:
             problems.append(UNKNOWN_PLACEMENT)
 
@@ -137,7 +184,7 @@ def _parse_row(
 
     code = ""
     try:
-        code = rules.parse_code(values["code"], session, by=rules.Enterer.PROVIDER)
+        code = rules.parse_code(values["code"], session, by=by)
     except CodeError as error:
         problems.append(f"code: {error.message}")
 
@@ -150,34 +197,53 @@ def _parse_row(
     return _Row(line, placement, on, session, code), []
 
 
-def _write(rows: list[_Row], user: User) -> ImportResult:
-    result = ImportResult()
-    existing = {
-        (m.placement_id, m.on, m.session): m.code
-        for placement_id in {row.placement.id for row in rows}
-        for m in services.marks_between(
-            placement_id,
-            min(r.on for r in rows if r.placement.id == placement_id),
-            max(r.on for r in rows if r.placement.id == placement_id),
+def _is_locked(previous: _Existing | None, code: str) -> bool:
+    """A provider may not overwrite the commissioner's decision (any code but its own), as on the grid."""
+    return previous is not None and previous.code not in rules.PROVIDER_CODES and previous.code != code
+
+
+def _batches(rows: list[Any]) -> Any:
+    for start in range(0, len(rows), BATCH):
+        yield rows[start : start + BATCH]
+
+
+def _existing_marks(rows: list[_Row]) -> dict[tuple[int, date, Session], _Existing]:
+    """The marks already recorded for the file's sessions: one query per batch, by (placement, date, session)."""
+    marks = AttendanceMark.__table__.c
+    found: dict[tuple[int, date, Session], _Existing] = {}
+    for batch in _batches(rows):
+        keys = [(row.placement.id, row.on, row.session) for row in batch]
+        stmt = sa.select(marks.id, marks.placement_id, marks.on_date, marks.session, marks.code, marks.closure_id).where(
+            sa.tuple_(marks.placement_id, marks.on_date, marks.session).in_(keys)
         )
-    }
-    for row in rows:
-        previous = existing.get((row.placement.id, row.on, row.session))
-        if previous is not None and previous not in rules.PROVIDER_CODES and previous != row.code:
-            result.errors.append(
-                RowError(row.line, "The commissioner has decided this absence: ask them if it needs to change")
-            )
-    if result.errors:
-        return ImportResult(errors=result.errors)
-    for row in rows:
-        previous = existing.get((row.placement.id, row.on, row.session))
-        mark = services.record_mark(user, row.placement, row.on, row.session, row.code, MarkSource.CSV)
-        if mark is None:
-            result.unchanged += 1
-        elif previous is None:
-            result.recorded += 1
-        else:
-            result.changed += 1
+        for mark_id, placement_id, on, session, code, closure_id in db.session.execute(stmt):
+            found[(placement_id, on, session)] = _Existing(mark_id, code, closure_id)
+    return found
+
+
+def _write(rows: list[_Row], existing: dict[tuple[int, date, Session], _Existing], user: User) -> ImportResult:
+    """Record the checked rows in batches, with the same fields and audit detail as ``services.record_mark``."""
+    result = ImportResult()
+    now = utcnow()
+    audit_base = _audit_base(user, now)
+    for batch in _batches(rows):
+        new: list[_Row] = []
+        changes: dict[tuple[str, bool], list[tuple[_Row, _Existing]]] = defaultdict(list)
+        for row in batch:
+            previous = existing.get((row.placement.id, row.on, row.session))
+            if previous is None:
+                new.append(row)
+            elif previous.code == row.code:
+                result.unchanged += 1
+            else:
+                changes[(row.code, _unlinks_closure(row.code, user))].append((row, previous))
+        events = _insert_new(new, user, now, audit_base)
+        for (code, unlink), group in changes.items():
+            events.extend(_update_changed(code, unlink, group, user, now, audit_base))
+        if events:
+            db.session.execute(sa.insert(AuditEvent.__table__), events)
+        result.recorded += len(new)
+        result.changed += sum(len(group) for group in changes.values())
     audit.record(
         "import",
         "attendance_mark",
@@ -186,3 +252,117 @@ def _write(rows: list[_Row], user: User) -> ImportResult:
         {"recorded": result.recorded, "changed": result.changed, "rows": len(rows)},
     )
     return result
+
+
+def _unlinks_closure(code: str, user: User) -> bool:
+    """``services.record_mark``'s rule: a present mark, or the provider's own correction, was not lost to a closure."""
+    return rules.code_class(code).counts_as_present or user.role is Role.PROVIDER_STAFF
+
+
+def _authorisation(user: User, previous_code: str | None, now: datetime) -> dict[str, Any]:
+    """``services.record_mark``'s rule: a commissioner replacing an ``N`` decides it; anyone else's mark is
+    undecided; a commissioner's other change keeps the decision as it was."""
+    if user.role is Role.COMMISSIONER and previous_code == rules.UNEXPLAINED:
+        return {"authorised_by_id": user.id, "authorised_at": now}
+    if user.role is not Role.COMMISSIONER:
+        return {"authorised_by_id": None, "authorised_at": None}
+    return {}
+
+
+def _insert_new(rows: list[_Row], user: User, now: datetime, audit_base: dict[str, Any]) -> list[dict[str, Any]]:
+    """Insert the batch's new marks in one multi-row statement (ids returned in order); their audit events."""
+    if not rows:
+        return []
+    marks = AttendanceMark.__table__
+    values = [
+        {
+            "placement_id": row.placement.id,
+            "on_date": row.on,
+            "session": row.session,
+            "code": row.code,
+            "source": MarkSource.CSV,
+            "closure_id": None,
+            "recorded_by_id": user.id,
+            "recorded_at": now,
+            "note": "",
+            **_authorisation(user, None, now),
+        }
+        for row in rows
+    ]
+    stmt = sa.insert(marks).returning(marks.c.id, sort_by_parameter_order=True)
+    ids = db.session.execute(stmt, values).scalars().all()
+    return [
+        _mark_event(audit_base, "record", mark_id, row, previous=None, previous_closure=None, closure_id=None)
+        for mark_id, row in zip(ids, rows, strict=True)
+    ]
+
+
+def _update_changed(
+    code: str,
+    unlink: bool,
+    group: list[tuple[_Row, _Existing]],
+    user: User,
+    now: datetime,
+    audit_base: dict[str, Any],
+) -> list[dict[str, Any]]:
+    """Change marks that take the same new values with one UPDATE per kind of change; their audit events."""
+    marks = AttendanceMark.__table__
+    common: dict[str, Any] = {"code": code, "source": MarkSource.CSV, "recorded_by_id": user.id, "recorded_at": now}
+    if unlink:
+        common["closure_id"] = None
+    by_authorisation: dict[bool, list[int]] = defaultdict(list)
+    for _row, previous in group:
+        by_authorisation[previous.code == rules.UNEXPLAINED].append(previous.id)
+    for was_unexplained, ids in by_authorisation.items():
+        values = {**common, **_authorisation(user, rules.UNEXPLAINED if was_unexplained else None, now)}
+        db.session.execute(sa.update(marks).where(marks.c.id.in_(ids)).values(**values))
+    return [
+        _mark_event(
+            audit_base,
+            "change",
+            previous.id,
+            row,
+            previous=previous.code,
+            previous_closure=previous.closure_id,
+            closure_id=None if unlink else previous.closure_id,
+        )
+        for row, previous in group
+    ]
+
+
+def _audit_base(user: User, now: datetime) -> dict[str, Any]:
+    """The columns every mark's audit event shares, as ``audit.record`` fills them."""
+    ip = request.remote_addr or "" if has_request_context() else ""
+    return {
+        "at": now,
+        "user_id": user.id,
+        "organisation_id": user.organisation_id,
+        "entity_type": "attendance_mark",
+        "ip_address": ip[:45],
+    }
+
+
+def _mark_event(
+    base: dict[str, Any],
+    action: str,
+    mark_id: int,
+    row: _Row,
+    *,
+    previous: str | None,
+    previous_closure: int | None,
+    closure_id: int | None,
+) -> dict[str, Any]:
+    """The audit event ``services.record_mark`` writes for one mark, word for word."""
+    detail: dict[str, Any] = {
+        "placement_id": row.placement.id,
+        "on": row.on.isoformat(),
+        "session": row.session.value,
+        "code": row.code,
+        "previous_code": previous,
+        "source": MarkSource.CSV.value,
+    }
+    if closure_id or previous_closure:
+        detail["closure_id"] = closure_id or previous_closure
+    if previous_closure and not closure_id:
+        detail["closure_unlinked"] = True
+    return {**base, "action": action, "entity_id": mark_id, "detail": detail}
