@@ -213,9 +213,9 @@ def _existing_marks(rows: list[_Row]) -> dict[tuple[int, date, Session], _Existi
     found: dict[tuple[int, date, Session], _Existing] = {}
     for batch in _batches(rows):
         keys = [(row.placement.id, row.on, row.session) for row in batch]
-        stmt = sa.select(marks.id, marks.placement_id, marks.on_date, marks.session, marks.code, marks.closure_id).where(
-            sa.tuple_(marks.placement_id, marks.on_date, marks.session).in_(keys)
-        )
+        stmt = sa.select(
+            marks.id, marks.placement_id, marks.on_date, marks.session, marks.code, marks.closure_id
+        ).where(sa.tuple_(marks.placement_id, marks.on_date, marks.session).in_(keys))
         for mark_id, placement_id, on, session, code, closure_id in db.session.execute(stmt):
             found[(placement_id, on, session)] = _Existing(mark_id, code, closure_id)
     return found
@@ -289,11 +289,21 @@ def _insert_new(rows: list[_Row], user: User, now: datetime, audit_base: dict[st
         }
         for row in rows
     ]
-    stmt = sa.insert(marks).returning(marks.c.id, sort_by_parameter_order=True)
-    ids = db.session.execute(stmt, values).scalars().all()
+    # Each new mark's id, by its session (unique): RETURNING in any order lets SQLite and PostgreSQL write many rows
+    # per statement (asking for parameter order makes SQLAlchemy fall back to a row per statement on SQLite).
+    stmt = sa.insert(marks).returning(marks.c.id, marks.c.placement_id, marks.c.on_date, marks.c.session)
+    ids = {(p, on, s): mark_id for mark_id, p, on, s in db.session.execute(stmt, values)}
     return [
-        _mark_event(audit_base, "record", mark_id, row, previous=None, previous_closure=None, closure_id=None)
-        for mark_id, row in zip(ids, rows, strict=True)
+        _mark_event(
+            audit_base,
+            "record",
+            ids[(row.placement.id, row.on, row.session)],
+            row,
+            previous=None,
+            previous_closure=None,
+            closure_id=None,
+        )
+        for row in rows
     ]
 
 
