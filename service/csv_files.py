@@ -14,7 +14,7 @@ import io
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 
 
 @dataclass(frozen=True)
@@ -36,22 +36,26 @@ class CsvTable:
 
 
 #: The dates a spreadsheet writes: ISO (what the guides ask for) and the UK's day/month/year.
-_DATE_FORMATS = (
-    (re.compile(r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}"), "%Y-%m-%d"),
-    (re.compile(r"[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}"), "%d/%m/%Y"),
-)
+_ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})")
+_UK_DATE = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})")
 
 
 def parse_date(text: str) -> date | None:
-    """A date as ``2026-01-05`` or ``05/01/2026`` (never month first), or None when it is not a real date."""
-    for pattern, fmt in _DATE_FORMATS:
-        if pattern.fullmatch(text):
-            try:
-                parsed = datetime.strptime(text, fmt).date()  # noqa: DTZ007 - a calendar date, no time zone
-            except ValueError:
-                return None
-            return parsed if parsed.year >= 1900 else None
-    return None
+    """A date as ``2026-01-05`` or ``05/01/2026`` (never month first), or None when it is not a real date.
+
+    Built from the digits rather than with ``strptime``, which is slow enough to matter at 50,000 lines (it
+    looks up the locale on every call)."""
+    if match := _ISO_DATE.fullmatch(text):
+        year, month, day = match.groups()
+    elif match := _UK_DATE.fullmatch(text):
+        day, month, year = match.groups()
+    else:
+        return None
+    try:
+        parsed = date(int(year), int(month), int(day))
+    except ValueError:
+        return None
+    return parsed if parsed.year >= 1900 else None
 
 
 def decode(data: bytes) -> tuple[str, RowError | None]:
