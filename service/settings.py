@@ -268,7 +268,9 @@ class Settings:
             "REMEMBER_COOKIE_SECURE": self.cookie_secure,
             "REMEMBER_COOKIE_HTTPONLY": True,
             "PERMANENT_SESSION_LIFETIME": self.session_max_hours * 3600,
-            "MAX_CONTENT_LENGTH": 10 * 1024 * 1024,
+            # The largest upload is a 50,000-pupil MIS export (forms.pupils.MAX_IMPORT_BYTES, 24MB); each file field
+            # keeps its own smaller limit, and non-file fields Werkzeug's MAX_FORM_MEMORY_SIZE.
+            "MAX_CONTENT_LENGTH": 25 * 1024 * 1024,
             "WTF_CSRF_TIME_LIMIT": self.session_max_hours * 3600,
             "RATELIMIT_STORAGE_URI": self.ratelimit_storage_url,
             "RATELIMIT_HEADERS_ENABLED": False,

@@ -154,11 +154,12 @@ def import_marks() -> BaseResponse | str:
     user = current()
     form = AttendanceImportForm()
     row_errors: list[importer.RowError] = []
+    more_errors = 0
     if form.validate_on_submit():
         result = importer.import_marks(form.file.data.read(), user, date.today())
         if result.errors:
             db.session.rollback()
-            row_errors = result.errors
+            row_errors, more_errors = result.errors, result.more_errors
         else:
             db.session.commit()
             flash(
@@ -171,6 +172,8 @@ def import_marks() -> BaseResponse | str:
         "attendance/import.html",
         form=form,
         row_errors=row_errors,
+        row_errors_more=more_errors,
+        max_rows=importer.MAX_ROWS,
         provider_codes=rules.PROVIDER_CODES,
         labels=rules.CODES,
     )

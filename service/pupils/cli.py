@@ -29,7 +29,9 @@ def import_pupils(file: Path, organisation_name: str) -> None:
         if result.errors:
             for error in result.errors:
                 click.echo(f"line {error.line}: {error.message}", err=True)
-            click.echo(f"{len(result.errors)} problem(s) found: nothing was imported.", err=True)
+            if result.more_errors:
+                click.echo(f"and {result.more_errors:,} more", err=True)
+            click.echo(f"{len(result.errors) + result.more_errors:,} problem(s) found: nothing was imported.", err=True)
             sys.exit(1)
         db.session.commit()
         click.echo(f"Imported {result.created} new and updated {result.updated} existing pupils.")

@@ -7,6 +7,12 @@ transaction in one go: the caller (the import screen or ``apdocs import-pupils``
 
 Messages name columns and line numbers, never the values in the file: they are shown on screen and
 printed by the command line, and the values are children's personal data.
+
+Why in batches: a local authority's caseload is tens of thousands of pupils. The organisation's pupils and
+their parents are read once (two queries, plain rows rather than ORM objects), and the file is written with
+multi-row statements a batch at a time: new pupils with one INSERT, changed ones with one UPDATE each batch,
+and the parents of each batch deleted and inserted together. The audit event is one ``import`` event with
+the counts, as it always was (the values are personal data and are not audited).
 """
 
 from __future__ import annotations
@@ -14,25 +20,30 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy.orm import selectinload
 
 from service import csv_files
 from service.audit import services as audit
 from service.auth.models import User
 from service.csv_files import RowError
+from service.db import utcnow
 from service.extensions import db
 from service.organisations.models import Organisation
-from service.pupils.models import Pupil, SafeguardingStatus, SenStatus
-from service.pupils.services import ParentDetails, PupilDetails, apply_details
+from service.pupils.models import ParentCarer, Pupil, SafeguardingStatus, SenStatus
+from service.pupils.services import PARENT_FIELDS, PUPIL_FIELDS, ParentDetails, PupilDetails, normalised
 from service.rules.organisations import OrganisationKind
 from service.rules.upn import is_valid_upn
 
-MAX_ROWS = 5000
+#: The most pupils one file may have: a large local authority's caseload in one go, and still a bounded request.
+MAX_ROWS = 50_000
+#: Pupils written per batch of statements.
+BATCH = 2_000
 MAX_PARENTS_IN_FILE = 2
 
 REQUIRED_COLUMNS = ("upn", "legal_first_name", "legal_last_name", "date_of_birth")
@@ -100,7 +111,24 @@ EXAMPLE_ROW = {
 class ImportResult:
     created: int = 0
     updated: int = 0
+    #: The problems to show (the first ``csv_files.MAX_MESSAGES``, in line order) and how many more there are.
     errors: list[RowError] = field(default_factory=list)
+    more_errors: int = 0
+
+
+@dataclass
+class _Existing:
+    """A pupil already in the organisation: its stored values (``PUPIL_FIELDS`` and the rest) and its parents."""
+
+    id: int
+    values: dict[str, Any]
+    parents: list[dict[str, Any]] = field(default_factory=list)
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self.values[name]
+        except KeyError:
+            raise AttributeError(name) from None
 
 
 @dataclass
@@ -123,7 +151,7 @@ def import_pupils(data: bytes, organisation: Organisation, actor: User | None) -
     """Check every row, then create or update the organisation's pupils; nothing is written if any row is wrong."""
     table = csv_files.read_table(data, known=COLUMNS, required=REQUIRED_COLUMNS, max_rows=MAX_ROWS, noun="pupils")
     if not table.readable:
-        return ImportResult(errors=table.errors)
+        return _failed(table.errors)
     existing = _existing_pupils(organisation)
     rows: list[_Row] = []
     errors = list(table.errors)
@@ -140,21 +168,35 @@ def import_pupils(data: bytes, organisation: Organisation, actor: User | None) -
         rows.append(row)
 
     if errors:
-        return ImportResult(errors=sorted(errors, key=lambda e: e.line))
+        return _failed(errors)
     return _write(rows, organisation, actor, existing)
 
 
-def _existing_pupils(organisation: Organisation) -> dict[str, Pupil]:
-    stmt = (
-        sa.select(Pupil)
-        .where(Pupil.organisation_id == organisation.id, Pupil.upn.is_not(None))
-        .options(selectinload(Pupil.parents))
+def _failed(errors: list[RowError]) -> ImportResult:
+    shown, more = csv_files.capped(errors)
+    return ImportResult(errors=shown, more_errors=more)
+
+
+def _existing_pupils(organisation: Organisation) -> dict[str, _Existing]:
+    """The organisation's pupils with a UPN, by UPN, with their parents in order: two queries, whatever the size."""
+    columns = [getattr(Pupil, name) for name in (*PUPIL_FIELDS, "ehcp_last_annual_review")]
+    mine = sa.and_(Pupil.organisation_id == organisation.id, Pupil.upn.is_not(None))
+    found: dict[int, _Existing] = {
+        row.id: _Existing(row.id, dict(row._mapping))
+        for row in db.session.execute(sa.select(Pupil.id, *columns).where(mine))
+    }
+    parents = sa.select(ParentCarer.pupil_id, *(getattr(ParentCarer, name) for name in PARENT_FIELDS)).where(
+        ParentCarer.pupil_id.in_(sa.select(Pupil.id).where(mine))
     )
-    return {pupil.upn.upper(): pupil for pupil in db.session.scalars(stmt) if pupil.upn}
+    for row in db.session.execute(parents.order_by(ParentCarer.pupil_id, ParentCarer.position, ParentCarer.id)):
+        found[row.pupil_id].parents.append({name: getattr(row, name) for name in PARENT_FIELDS})
+    for pupil in found.values():
+        pupil.values.pop("id", None)
+    return {pupil.upn.upper(): pupil for pupil in found.values() if pupil.upn}
 
 
 def _parse_row(
-    line: int, values: dict[str, str], organisation: Organisation, existing: dict[str, Pupil]
+    line: int, values: dict[str, str], organisation: Organisation, existing: dict[str, _Existing]
 ) -> tuple[_Row | None, list[str]]:
     problems: list[str] = []
 
@@ -291,23 +333,66 @@ def _parse_bool(text: str) -> bool | None:
     return None
 
 
+def _batches(rows: list[_Row]) -> Iterator[list[_Row]]:
+    for start in range(0, len(rows), BATCH):
+        yield rows[start : start + BATCH]
+
+
 def _write(
-    rows: list[_Row], organisation: Organisation, actor: User | None, existing: dict[str, Pupil]
+    rows: list[_Row], organisation: Organisation, actor: User | None, existing: dict[str, _Existing]
 ) -> ImportResult:
+    """Create and update the checked rows a batch at a time, as ``services.apply_details`` would one by one."""
     result = ImportResult()
-    for row in rows:
-        pupil = existing.get(row.upn)
-        if pupil is None:
-            pupil = Pupil(organisation_id=organisation.id)
-            if row.details.parents is None:
-                row.details.parents = []
-            apply_details(pupil, row.details)
-            db.session.add(pupil)
-            result.created += 1
-        else:
-            apply_details(pupil, row.details)
+    pupils = Pupil.__table__
+    parents_table = ParentCarer.__table__
+    now = utcnow()
+    for batch in _batches(rows):
+        created: list[dict[str, Any]] = []  # new pupils' rows, in the order of the batch
+        updates: list[dict[str, Any]] = []
+        replaced: list[int] = []  # existing pupils whose parents the file replaces
+        parents_of: list[tuple[int | str, list[dict[str, Any]]]] = []  # (pupil id, or a new pupil's UPN)
+        for row in batch:
+            current = existing.get(row.upn)
+            values = normalised(row.details)
+            parents = None if row.details.parents is None else [_parent_values(p) for p in row.details.parents]
+            if current is None:
+                created.append(
+                    {
+                        "organisation_id": organisation.id,
+                        **values,
+                        "ehcp_last_annual_review": None,
+                        "created_at": now,
+                        "updated_at": now,
+                    }
+                )
+                parents_of.append((values["upn"], parents or []))
+                continue
             result.updated += 1
-    db.session.flush()
+            review = current.ehcp_last_annual_review if values["sen_status"] is SenStatus.EHCP else None
+            if review != current.ehcp_last_annual_review or any(
+                current.values[name] != values[name] for name in PUPIL_FIELDS
+            ):
+                updates.append({"id": current.id, **values, "ehcp_last_annual_review": review, "updated_at": now})
+            if parents is not None and parents != current.parents:
+                replaced.append(current.id)
+                parents_of.append((current.id, parents))
+        new_ids: dict[str, int] = {}
+        if created:
+            # The new pupils' ids by UPN (unique in the organisation): RETURNING in any order keeps many rows per
+            # statement (asking for parameter order makes SQLAlchemy fall back to a row per statement on SQLite).
+            stmt = sa.insert(pupils).returning(pupils.c.id, pupils.c.upn)
+            new_ids = {upn: pupil_id for pupil_id, upn in db.session.execute(stmt, created)}
+            result.created += len(created)
+        if updates:
+            db.session.execute(sa.update(Pupil), updates)  # by primary key, one executemany
+        if replaced:
+            db.session.execute(sa.delete(parents_table).where(parents_table.c.pupil_id.in_(replaced)))
+        parent_rows = []
+        for pupil, parents in parents_of:
+            owner = new_ids[pupil] if isinstance(pupil, str) else pupil
+            parent_rows.extend({"pupil_id": owner, "position": n, **parent} for n, parent in enumerate(parents))
+        if parent_rows:
+            db.session.execute(sa.insert(parents_table), parent_rows)
     audit.record(
         "import",
         "pupil",
@@ -317,3 +402,15 @@ def _write(
         organisation_id=organisation.id,
     )
     return result
+
+
+def _parent_values(parent: ParentDetails) -> dict[str, Any]:
+    """A parent's values as stored, as ``services.apply_details`` stores them (trimmed; no address from a file)."""
+    return {
+        "name": parent.name.strip(),
+        "relationship_to_pupil": parent.relationship_to_pupil.strip(),
+        "phone": parent.phone.strip(),
+        "email": parent.email.strip(),
+        "address": parent.address.strip(),
+        "parental_responsibility": bool(parent.parental_responsibility),
+    }

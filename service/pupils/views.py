@@ -114,16 +114,24 @@ def import_pupils() -> BaseResponse | str:
     user = current()
     form = PupilImportForm()
     row_errors: list[importer.RowError] = []
+    more_errors = 0
     if form.validate_on_submit():
         result = importer.import_pupils(form.file.data.read(), user.organisation, user)
         if result.errors:
             db.session.rollback()
-            row_errors = result.errors
+            row_errors, more_errors = result.errors, result.more_errors
         else:
             db.session.commit()
             flash(f"Imported {result.created} new and updated {result.updated} existing pupils", "success")
             return redirect(url_for("pupils.list_pupils"))
-    return render_template("pupils/import.html", form=form, row_errors=row_errors, columns=importer.COLUMNS)
+    return render_template(
+        "pupils/import.html",
+        form=form,
+        row_errors=row_errors,
+        row_errors_more=more_errors,
+        max_rows=importer.MAX_ROWS,
+        columns=importer.COLUMNS,
+    )
 
 
 @bp.route("/pupils/import/template.csv")

@@ -63,9 +63,12 @@ def test_a_broken_quotation_mark_stops_the_reading_at_its_line():
     assert "check the quotation marks" in table.errors[0].message
 
 
-def test_too_many_lines_is_one_error_naming_the_limit():
-    table = _read("upn,name\n" + "".join(f"A{n},P{n}\n" for n in range(4)), max_rows=3)
-    assert table.errors == [RowError(5, "The file has more than 3 pupils: split it into smaller files")]
+def test_too_many_lines_is_one_error_naming_the_count_and_the_limit():
+    table = _read("upn,name\n" + "".join(f"A{n},P{n}\n" for n in range(6)) + "\n", max_rows=3)
+    assert not table.readable and table.lines == []
+    assert table.errors == [
+        RowError(5, "The file has 6 rows: import at most 3 pupils at a time (split it into smaller files)")
+    ]
 
 
 @pytest.mark.parametrize(

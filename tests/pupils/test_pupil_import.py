@@ -12,8 +12,9 @@ from datetime import date
 import sqlalchemy as sa
 
 from service.audit.models import AuditEvent
+from service.extensions import db
 from service.pupils import importer
-from service.pupils.models import Pupil, SafeguardingStatus, SenStatus
+from service.pupils.models import ParentCarer, Pupil, SafeguardingStatus, SenStatus
 from service.rules.upn import make_upn
 from tests import factories
 from tests.helpers import form_data, text
@@ -28,6 +29,33 @@ GOOD_ROWS = [
     "F931200124001,Amara,Okafor,,2012-03-14,K,N,Y,,Ngozi Okafor,Mother,07700 900001,ngozi@example.com,Y,,,,,",
     'V931200124002,"Brown, Jr",Lee,Lee-Lee,01/09/2010,e,yes,false,R,,,,,,,,,,',
 ]
+
+
+#: The most pupils one file may have.
+BIG = 50_000  # importer.MAX_ROWS, written out so that a lower limit fails these tests
+
+
+def _big_row(n: int, parents: int = 0) -> str:
+    """Pupil ``n`` of a large file, with a unique valid UPN and up to two parents."""
+    upn = make_upn(931, n // 1000, 24, n % 1000)
+    cells = [
+        upn,
+        f"First{n}",
+        f"Last{n}",
+        "",
+        f"20{10 + n % 5}-0{1 + n % 9}-1{n % 10}",
+        "NKE"[n % 3],
+        "N",
+        "YN"[n % 2],
+        "",
+    ]
+    for p in range(1, 3):
+        cells += (
+            [f"Parent{p} Last{n}", "Mother", f"01632 9{n % 100000:05d}", f"p{p}.{n}@example.com", "Y"]
+            if p <= parents
+            else [""] * 5
+        )
+    return ",".join(cells)
 
 
 def _csv(*rows: str, header: str = HEADER, newline: str = "\n") -> bytes:
@@ -194,11 +222,11 @@ def test_rows_with_the_wrong_number_of_values_and_blank_required_cells_are_repor
     ]
 
 
-def test_more_than_5000_rows_is_refused(school, pupil_count):
-    rows = [f"{make_upn(931, n // 1000, 24, n % 1000)},A,B,,2012-01-01,,,,,,,,,,,,,," for n in range(5001)]
+def test_more_than_50000_rows_is_refused_saying_the_count_and_the_limit(school, pupil_count):
+    rows = [_big_row(n) for n in range(BIG + 1)]
     result = importer.import_pupils(_csv(*rows), school, None)
     assert [(e.line, e.message) for e in result.errors] == [
-        (5002, "The file has more than 5,000 pupils: split it into smaller files")
+        (50_002, "The file has 50,001 rows: import at most 50,000 pupils at a time (split it into smaller files)")
     ]
     assert pupil_count() == 0
 
@@ -221,9 +249,9 @@ def test_upload_needs_a_csv_file(as_commissioner, error_next_to):
     assert error_next_to(wrong, "file") == "The selected file must be a CSV"
 
 
-def test_upload_larger_than_2mb_is_refused(as_commissioner, error_next_to, pupil_count):
-    data = _csv(*GOOD_ROWS) + b" " * (2 * 1024 * 1024)
-    assert error_next_to(_upload(as_commissioner, data), "file") == "The selected file must be smaller than 2MB"
+def test_upload_larger_than_24mb_is_refused(as_commissioner, error_next_to, pupil_count):
+    data = _csv(*GOOD_ROWS) + b" " * (24 * 1024 * 1024)
+    assert error_next_to(_upload(as_commissioner, data), "file") == "The selected file must be smaller than 24MB"
     assert pupil_count() == 0
 
 
@@ -264,3 +292,110 @@ def test_importer_itself_writes_nothing_when_any_row_is_bad(pupil, pupil_count, 
     assert not db_session.new and not db_session.dirty
     assert pupil_count() == before
     assert pupil.legal_last_name == "Ashdown"
+
+
+def test_a_file_of_50000_pupils_with_parents_imports_completely(as_commissioner, commissioner, pupil, db_session):
+    rows = [_big_row(n, parents=2 if n % 10 == 0 else 1) for n in range(BIG - 1)]
+    # The last line updates the pupil already recorded: new name, and the file's parent replaces theirs.
+    rows.append(f"{pupil.upn},Morgan,Ashdown-Reid,,2010-05-04,N,N,N,,Sam Reid,Carer,,,Y,,,,,")
+    data = _csv(*rows, newline="\r\n")
+    assert len(data) < 24 * 1024 * 1024
+
+    response = _upload(as_commissioner, data)
+    assert f"Imported {BIG - 1} new and updated 1 existing pupils" in text(response), _summary_lines(response)[:5]
+
+    db_session.expire_all()
+    assert db_session.scalar(sa.select(sa.func.count()).select_from(Pupil)) == BIG
+    assert (
+        db_session.scalar(sa.select(sa.func.count()).select_from(ParentCarer)) == BIG + BIG // 10
+    )  # one each, two for every tenth
+    seventh = db_session.scalar(sa.select(Pupil).where(Pupil.upn == make_upn(931, 0, 24, 7)))
+    assert (seventh.legal_first_name, seventh.legal_last_name, seventh.sen_status, seventh.fsm_eligible) == (
+        "First7",
+        "Last7",
+        SenStatus.SEN_SUPPORT,
+        False,
+    )
+    assert (seventh.organisation_id, seventh.school_id, seventh.date_of_birth) == (
+        pupil.organisation_id,
+        pupil.organisation_id,
+        date(2012, 8, 17),
+    )
+    assert [(p.name, p.phone, p.position) for p in seventh.parents] == [("Parent1 Last7", "01632 900007", 0)]
+    tenth = db_session.scalar(sa.select(Pupil).where(Pupil.upn == make_upn(931, 0, 24, 10)))
+    assert [p.email for p in tenth.parents] == ["p1.10@example.com", "p2.10@example.com"]
+    updated = db_session.get(Pupil, pupil.id)
+    assert updated.legal_last_name == "Ashdown-Reid"
+    assert [(p.name, p.relationship_to_pupil) for p in updated.parents] == [("Sam Reid", "Carer")]
+    event = db_session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "import")).one()
+    assert (event.user_id, event.detail) == (commissioner.id, {"created": BIG - 1, "updated": 1, "rows": BIG})
+
+
+def test_one_bad_row_in_50000_imports_nothing_and_names_it(school, pupil, pupil_count, db_session):
+    rows = [_big_row(n, parents=1) for n in range(BIG)]
+    rows[41_998] = rows[41_998].replace("@example.com", "-at-example.com")  # line 42,000
+    result = importer.import_pupils(_csv(*rows), school, None)
+    assert [(e.line, e.message) for e in result.errors] == [
+        (42_000, "parent1_email is not an email address in the correct format")
+    ]
+    assert result.more_errors == 0
+    assert pupil_count() == 1
+    assert not db_session.new and not db_session.dirty
+
+
+def test_many_bad_rows_are_listed_up_to_a_readable_number_then_counted(as_commissioner, pupil_count):
+    rows = [_big_row(n).replace("2010-", "2010/") for n in range(1, 1_001) if n % 5 == 0]  # 200 bad dates
+    response = _upload(as_commissioner, _csv(*rows))
+    lines = _summary_lines(response)
+    assert "There are 200 problems with the file: nothing was imported" in text(response)
+    assert "and 100 more" in text(response)
+    message = "date_of_birth is not a real date in the form YYYY-MM-DD or DD/MM/YYYY"
+    assert lines == [f"Line {line}: {message}" for line in range(2, 102)]  # the first hundred, in line order
+    assert pupil_count() == 0
+
+
+def _statements_to_import(organisation, rows: list[str]) -> int:  # type: ignore[no-untyped-def]
+    """How many statements the import sends to the database (then rolled back)."""
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        result = importer.import_pupils(_csv(*rows), organisation, None)
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", count)
+    assert result.errors == []
+    db.session.rollback()
+    return len(statements)
+
+
+def test_statements_grow_with_batches_not_rows(school, db_session):
+    # Pupils already recorded (with a parent each), so each import creates, updates and replaces parents.
+    db_session.execute(
+        sa.insert(Pupil),
+        [
+            {
+                "organisation_id": school.id,
+                "upn": make_upn(931, n // 1000, 24, n % 1000),
+                "legal_first_name": "Old",
+                "legal_last_name": "Name",
+                "date_of_birth": date(2012, 1, 1),
+                "school_id": school.id,
+            }
+            for n in range(0, 5_000, 2)
+        ],
+    )
+    db_session.execute(
+        sa.insert(ParentCarer),
+        [{"pupil_id": pupil_id, "name": "Old Parent"} for pupil_id in db_session.scalars(sa.select(Pupil.id))],
+    )
+    db_session.commit()
+    rows = [_big_row(n, parents=1) for n in range(5_000)]
+    small = _statements_to_import(school, rows[:100])
+    larger = _statements_to_import(school, rows[:1_000])
+    assert small == larger  # one batch either way
+    batches = -(-len(rows) // importer.BATCH)
+    assert batches == 3
+    assert _statements_to_import(school, rows) <= larger + (batches - 1) * 8

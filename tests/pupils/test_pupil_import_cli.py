@@ -82,3 +82,15 @@ def test_cli_refuses_an_unknown_organisation(cli_env, db_session):
     assert result.exit_code == 1
     assert "No organisation has that name" in result.output
     assert _count(db_session) == 0
+
+
+def test_cli_lists_the_first_hundred_problems_and_counts_the_rest(cli_env, school, db_session):
+    path = cli_env / "many-bad.csv"
+    path.write_text("\n".join([HEADER, *(f"F931200124001,Amara,Okafor,2012-13-{n % 28 + 1},K,," for n in range(150))]))
+    result = _run(path, school.name)
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    assert lines[0] == "line 2: date_of_birth is not a real date in the form YYYY-MM-DD or DD/MM/YYYY"
+    assert lines[-2:] == ["and 50 more", "150 problem(s) found: nothing was imported."]
+    assert len(lines) == 102
+    assert _count(db_session) == 0
