@@ -110,7 +110,9 @@ def needs_action(
         _load([p.id for p in running])
     ended_today = _ended_today(now)
     builders: dict[str, Callable[[], Group]] = {
-        "absences": lambda: Group("absences", "Absent without a reason", _absences_without_reason(running)),
+        "absences": lambda: Group(
+            "absences", "Absent without a reason", _absences_without_reason(running, overdue_cutoff(today, half_terms))
+        ),
         "unexplained_overdue": lambda: Group(
             "unexplained_overdue",
             "Absence not decided within five school days",
@@ -247,11 +249,17 @@ def _item(placement: Placement, reason: str, anchor: str = "", on: date | None =
     )
 
 
-def _absences_without_reason(running: list[Placement]) -> list[Item]:
-    """Every absence still marked ``N``: the commissioner keeps the register and must decide each one."""
+def _absences_without_reason(running: list[Placement], cutoff: date) -> list[Item]:
+    """Absences still marked ``N`` and still within their five school days: the commissioner keeps the register and
+    must decide each one. The older ones are listed under "Absence not decided within five school days" instead
+    (:func:`_unexplained_overdue`, the same ``cutoff``), so each ``N`` is on one list, never both."""
     rows = db.session.execute(
         sa.select(AttendanceMark.placement_id, sa.func.count(), sa.func.min(AttendanceMark.on))
-        .where(AttendanceMark.placement_id.in_([p.id for p in running]), AttendanceMark.code == UNEXPLAINED)
+        .where(
+            AttendanceMark.placement_id.in_([p.id for p in running]),
+            AttendanceMark.code == UNEXPLAINED,
+            AttendanceMark.on > cutoff,
+        )
         .group_by(AttendanceMark.placement_id)
     ).all()
     found = {placement_id: (count, first) for placement_id, count, first in rows}

@@ -125,7 +125,7 @@ def test_absences_without_a_reason_are_listed_with_the_first_one_and_link_to_the
     as_commissioner, school, other_school, provider
 ):
     placement = _active(school, provider, 30, "Absent")
-    first = date.today() - timedelta(days=20)
+    first = date.today() - timedelta(days=2)  # within the five school days (older ones are listed as overdue)
     _mark(placement, first, Session.AM, "N")
     _mark(placement, first + timedelta(days=1), Session.PM, "N")
     _mark(placement, first + timedelta(days=2), Session.AM, "I")  # decided: ill, not on the list

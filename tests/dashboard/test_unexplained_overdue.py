@@ -82,9 +82,11 @@ def test_an_n_six_school_days_old_is_flagged_and_one_five_days_old_is_not(
     assert f"/placements/{late.id}/attendance#unexplained" in section
     assert "Late" in section and "InTime" not in section
     assert "2 absences not decided within five school days, the oldest on 12 May 2026" in section
-    # Both are still on the list of every absence without a reason.
+    # The Ns still in time are on "Absent without a reason", the late ones only here: each N is on one list.
     without_reason = _section(page, "Absent without a reason (2)")
     assert f"/placements/{in_time.id}/attendance#unexplained" in without_reason
+    assert f"/placements/{late.id}/attendance#unexplained" in without_reason  # its N of five school days ago
+    assert "1 absence without a reason, the first on 21 May 2026" in without_reason
     assert "NotOurs" not in page and f"/placements/{theirs.id}" not in page
 
 
