@@ -109,14 +109,13 @@ def needs_action(
     if only is None or only in ("unmarked", "reviews", "unsigned", "part_time"):
         _load([p.id for p in running])
     ended_today = _ended_today(now)
+    cutoff = overdue_cutoff(today, half_terms)  # the N deadline, shared by the two absence lists
     builders: dict[str, Callable[[], Group]] = {
-        "absences": lambda: Group(
-            "absences", "Absent without a reason", _absences_without_reason(running, overdue_cutoff(today, half_terms))
-        ),
+        "absences": lambda: Group("absences", "Absent without a reason", _absences_without_reason(running, cutoff)),
         "unexplained_overdue": lambda: Group(
             "unexplained_overdue",
             "Absence not decided within five school days",
-            _unexplained_overdue(running, overdue_cutoff(today, half_terms)),
+            _unexplained_overdue(running, cutoff),
         ),
         "unmarked": lambda: Group(
             "unmarked", "Attendance not marked", _attendance_not_marked(running, half_terms, today, ended_today)
