@@ -36,7 +36,7 @@ from service.db import utcnow
 from service.extensions import db
 from service.organisations.models import Organisation
 from service.pupils.models import ParentCarer, Pupil, SafeguardingStatus, SenStatus
-from service.pupils.services import PARENT_FIELDS, PUPIL_FIELDS, ParentDetails, PupilDetails, normalised
+from service.pupils.services import PARENT_FIELDS, PUPIL_FIELDS, ParentDetails, PupilDetails, normalised, parent_values
 from service.rules.organisations import OrganisationKind
 from service.rules.upn import is_valid_upn
 
@@ -354,7 +354,7 @@ def _write(
         for row in batch:
             current = existing.get(row.upn)
             values = normalised(row.details)
-            parents = None if row.details.parents is None else [_parent_values(p) for p in row.details.parents]
+            parents = None if row.details.parents is None else [parent_values(p) for p in row.details.parents]
             if current is None:
                 created.append(
                     {
@@ -402,15 +402,3 @@ def _write(
         organisation_id=organisation.id,
     )
     return result
-
-
-def _parent_values(parent: ParentDetails) -> dict[str, Any]:
-    """A parent's values as stored, as ``services.apply_details`` stores them (trimmed; no address from a file)."""
-    return {
-        "name": parent.name.strip(),
-        "relationship_to_pupil": parent.relationship_to_pupil.strip(),
-        "phone": parent.phone.strip(),
-        "email": parent.email.strip(),
-        "address": parent.address.strip(),
-        "parental_responsibility": bool(parent.parental_responsibility),
-    }

@@ -206,7 +206,7 @@ def apply_details(pupil: Pupil, details: PupilDetails) -> list[str]:
         pupil.ehcp_last_annual_review = review
         changed.append("ehcp_last_annual_review")
     if details.parents is not None:
-        new = [_parent_values(p) for p in details.parents]
+        new = [parent_values(p) for p in details.parents]
         old = [{name: getattr(p, name) for name in PARENT_FIELDS} for p in pupil.parents]
         if new != old:
             pupil.parents = [ParentCarer(position=i, **values) for i, values in enumerate(new)]
@@ -231,7 +231,8 @@ def normalised(details: PupilDetails) -> dict[str, object]:
     }
 
 
-def _parent_values(parent: ParentDetails) -> dict[str, object]:
+def parent_values(parent: ParentDetails) -> dict[str, object]:
+    """A parent's values as stored: trimmed (the pupil import writes them through this too)."""
     return {
         "name": parent.name.strip(),
         "relationship_to_pupil": parent.relationship_to_pupil.strip(),
