@@ -29,6 +29,7 @@ from service.placements.models import Placement
 from service.rules import attendance_codes as rules
 from service.rules.attendance_codes import MIDDAY, CodeError, Enterer, Session, Summary, WeekSummary
 from service.rules.dates import uk_date
+from service.rules.full_time import DeliveredBy, TimetableSession
 from service.rules.placement_status import PlacementStatus
 from service.rules.roles import Role
 
@@ -50,12 +51,19 @@ def last_day(placement: Placement) -> date | None:
 def scheduled_sessions(placement: Placement) -> set[tuple[int, Session]]:
     """The (weekday, session) pairs the placement's timetable covers: a session starting before 12:30 is a
     morning one, one ending after 12:30 an afternoon one, a whole day both."""
+    return scheduled_in(placement.timetable)
+
+
+def scheduled_in(timetable: Iterable[TimetableSession]) -> set[tuple[int, Session]]:
+    """The same from the week as plain values (the dashboard's, for every placement at once)."""
     scheduled = set()
-    for s in placement.provider_sessions:  # the provider marks its own sessions, not the school's
+    for s in timetable:
+        if s.setting is not DeliveredBy.PROVIDER:  # the provider marks its own sessions, not the school's
+            continue
         if s.starts_at < MIDDAY:
-            scheduled.add((int(s.weekday), Session.AM))
+            scheduled.add((s.weekday, Session.AM))
         if s.ends_at > MIDDAY:
-            scheduled.add((int(s.weekday), Session.PM))
+            scheduled.add((s.weekday, Session.PM))
     return scheduled
 
 

@@ -144,7 +144,12 @@ def placements_page(user: User, filters: Filters, requested: int) -> Page[Placem
 
 def to_do_placements(user: User, today: date) -> list[Placement]:
     """The placements the To do lists are about, loaded once with what every list reads: none cancelled, and no
-    placement ended long ago (``ENDED_LOOK_BACK_DAYS``), so an LA's years of ended placements are not loaded."""
+    placement ended long ago (``ENDED_LOOK_BACK_DAYS``), so an LA's years of ended placements are not loaded.
+
+    Only the pupil's name and SEN status come with each (the lists name the pupil; a school's list of decisions
+    waiting for its LA asks whether there is an EHCP): at an LA's 5,000 placements, whole pupil records and every
+    weekly session as objects took over a second. The lists that need the timetable read it as plain values
+    (``attention.timetables``)."""
     since = today - timedelta(days=ENDED_LOOK_BACK_DAYS)
     ended_long_ago = sa.and_(
         Placement.status == PlacementStatus.ENDED,
@@ -154,9 +159,10 @@ def to_do_placements(user: User, today: date) -> list[Placement]:
         visible_placements(user)
         .where(Placement.status != PlacementStatus.CANCELLED, sa.not_(ended_long_ago))
         .options(
-            joinedload(Placement.pupil),
+            selectinload(Placement.pupil).load_only(
+                Pupil.legal_first_name, Pupil.legal_last_name, Pupil.preferred_name, Pupil.sen_status
+            ),
             joinedload(Placement.provider).selectinload(Provider.contacts),
-            selectinload(Placement.sessions),
             joinedload(Placement.commissioning_organisation),
         )
         .order_by(Placement.planned_start, Placement.id)

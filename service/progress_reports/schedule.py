@@ -137,9 +137,19 @@ def owed_among(
     if half_terms is None:
         half_terms = term_dates_of(p.commissioning_organisation_id for p in reporting)
     latest = _latest_by_term(p.id for p in reporting)
+    # Placements of one organisation that started (and ended) on the same days owe the same terms: worked out once.
+    # An LA's thousands of placements share a few hundred start dates.
+    worked_out: dict[tuple[int, date, date | None], list[ReportDue]] = {}
     owed = []
     for placement in reporting:
-        for due in due_for(placement, today, half_terms.get(placement.commissioning_organisation_id, [])):
+        period = active_period(placement)
+        if period is None:
+            continue
+        key = (placement.commissioning_organisation_id, *period)
+        if key not in worked_out:
+            organisation_terms = half_terms.get(placement.commissioning_organisation_id, [])
+            worked_out[key] = reports_due(period[0], period[1], today, organisation_terms)
+        for due in worked_out[key]:
             report = latest.get((placement.id, due.term.key))
             if report is None or not report.submitted:
                 owed.append(ReportOwed(placement, due, draft=report is not None))

@@ -86,9 +86,16 @@ def review_due(placement: Placement, half_terms: Sequence[HalfTerm] | None = Non
     ``half_terms``: the organisation's, when the caller has them already (the dashboard, for every placement)."""
     if half_terms is None:
         half_terms = term_dates(placement.commissioning_organisation_id)
-    if placement.reviews:
-        return next_review_due(placement.reviews[-1].meeting_date, half_terms)
-    return latest_review_date(placement.planned_start, half_terms)
+    return review_due_after(
+        placement.planned_start, placement.reviews[-1].meeting_date if placement.reviews else None, half_terms
+    )
+
+
+def review_due_after(planned_start: date, last_review: date | None, half_terms: Sequence[HalfTerm]) -> ReviewDeadline:
+    """The same deadline from plain values (the dashboard has every placement's latest meeting from one query)."""
+    if last_review is not None:
+        return next_review_due(last_review, half_terms)
+    return latest_review_date(planned_start, half_terms)
 
 
 def get_review_for(placement: Placement, number: int) -> Review | None:

@@ -39,17 +39,28 @@ def expected_sessions(
     """
     start = max(first_day, today - timedelta(days=look_back_days))
     end = today if last_day is None else min(today, last_day)
-    expected = []
-    for day in _days(start, end):
+    return [
+        (day, session)
+        for day, session in window_slots(today=today, ended_today=ended_today, half_terms=half_terms, since=start)
+        if day <= end and (day.weekday(), session) in timetable
+    ]
+
+
+def window_slots(
+    *, today: date, ended_today: Collection[Session], half_terms: Sequence[HalfTerm] = (), since: date
+) -> list[tuple[date, Session]]:
+    """Every (day, session) from ``since`` to ``today`` that a timetabled session on it should have a mark for,
+    whatever the placement: school days only, and today's sessions once over. The same for every placement, so the
+    dashboard works it out once and asks the database which placements lack a mark on one of them."""
+    slots = []
+    for day in _days(since, today):
         if not is_working_day(day) or (half_terms and not any(day in term for term in half_terms)):
             continue
         for session in (Session.AM, Session.PM):
-            if (day.weekday(), session) not in timetable:
-                continue
             if day == today and session not in ended_today:
                 continue
-            expected.append((day, session))
-    return expected
+            slots.append((day, session))
+    return slots
 
 
 def missing_marks(

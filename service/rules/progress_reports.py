@@ -22,11 +22,12 @@ that report is due ten working days after the start instead, and the explanation
 from __future__ import annotations
 
 import enum
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from service.rules.calendar import add_working_days, is_working_day
+from service.rules.calendar import add_working_days, working_days_between
 from service.rules.dates import uk_date
 from service.rules.review_dates import HalfTerm
 
@@ -113,6 +114,13 @@ def _name(year: int, season: Season) -> str:
 
 
 def _grouped(half_terms: Sequence[HalfTerm]) -> dict[tuple[int, Season], list[HalfTerm]]:
+    return _grouped_once(tuple(half_terms))
+
+
+@functools.lru_cache(maxsize=64)
+def _grouped_once(half_terms: tuple[HalfTerm, ...]) -> dict[tuple[int, Season], list[HalfTerm]]:
+    """Kept for the same term dates: the dashboard asks once per placement, thousands of times with the same
+    organisation's dates (the result is only read)."""
     entered: dict[tuple[int, Season], list[HalfTerm]] = {}
     for half in half_terms:
         entered.setdefault((half.starts_on.year, season_of(half)), []).append(half)
@@ -167,7 +175,11 @@ def terms_between(first: date, last: date, half_terms: Sequence[HalfTerm]) -> li
 
 
 def _working_days(first: date, last: date) -> int:
-    return sum(1 for i in range((last - first).days + 1) if is_working_day(first + timedelta(days=i)))
+    """Working days from ``first`` to ``last``, both counted (counted arithmetically, not a day at a time: the
+    dashboard asks this for thousands of placements)."""
+    if last < first:
+        return 0
+    return working_days_between(first - timedelta(days=1), last)
 
 
 def report_due(term: Term, active_from: date, active_to: date | None, today: date) -> ReportDue:

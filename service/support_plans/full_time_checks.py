@@ -18,6 +18,7 @@ from service.rules.full_time import (
     DeliveredBy,
     HoursCheck,
     ParentsConsulted,
+    TimetableSession,
     day_check,
     hours_check,
 )
@@ -26,12 +27,15 @@ from service.support_plans.checks import Check, Severity
 from service.support_plans.models import SupportPlan
 
 
-def package_by_day(placement: Placement, plan: SupportPlan | None) -> DayCheck:
+def package_by_day(
+    placement: Placement, plan: SupportPlan | None, timetable: list[TimetableSession] | None = None
+) -> DayCheck:
     """The placement's week, in every setting, against its organisation's normal school day, with the plan's
-    reason for a shorter day."""
+    reason for a shorter day. ``timetable``: the week as plain values, when the caller has it already (the
+    dashboard, for every placement, without loading each session)."""
     organisation = placement.commissioning_organisation
     return day_check(
-        placement.timetable,
+        placement.timetable if timetable is None else timetable,
         plan.part_time_reason if plan else None,
         plan.part_time_detail if plan else "",
         ParentsConsulted(plan.parents_consulted_on, plan.parents_consulted_with) if plan else None,
