@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, time, timedelta
+from typing import Protocol
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
@@ -29,7 +30,6 @@ from service.placements.models import Placement
 from service.rules import attendance_codes as rules
 from service.rules.attendance_codes import MIDDAY, CodeError, Enterer, Session, Summary, WeekSummary
 from service.rules.dates import uk_date
-from service.rules.full_time import DeliveredBy, TimetableSession
 from service.rules.placement_status import PlacementStatus
 from service.rules.roles import Role
 
@@ -51,19 +51,23 @@ def last_day(placement: Placement) -> date | None:
 def scheduled_sessions(placement: Placement) -> set[tuple[int, Session]]:
     """The (weekday, session) pairs the placement's timetable covers: a session starting before 12:30 is a
     morning one, one ending after 12:30 an afternoon one, a whole day both."""
-    return scheduled_in(placement.timetable)
+    return scheduled_in(placement.provider_sessions)  # the provider marks its own sessions, not the school's
 
 
-def scheduled_in(timetable: Iterable[TimetableSession]) -> set[tuple[int, Session]]:
-    """The same from the week as plain values (the dashboard's, for every placement at once)."""
+class _WeeklySession(Protocol):
+    weekday: int
+    starts_at: time
+    ends_at: time
+
+
+def scheduled_in(provider_sessions: Iterable[_WeeklySession]) -> set[tuple[int, Session]]:
+    """The same from the provider's sessions as plain values (the census export's, for every placement at once)."""
     scheduled = set()
-    for s in timetable:
-        if s.setting is not DeliveredBy.PROVIDER:  # the provider marks its own sessions, not the school's
-            continue
+    for s in provider_sessions:
         if s.starts_at < MIDDAY:
-            scheduled.add((s.weekday, Session.AM))
+            scheduled.add((int(s.weekday), Session.AM))
         if s.ends_at > MIDDAY:
-            scheduled.add((s.weekday, Session.PM))
+            scheduled.add((int(s.weekday), Session.PM))
     return scheduled
 
 

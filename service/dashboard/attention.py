@@ -14,13 +14,15 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import load_only
+from sqlalchemy.orm.attributes import set_committed_value
 
 from service.access import is_la_officer
 from service.attendance import services as attendance
 from service.attendance.models import AttendanceMark
 from service.auth.models import User
 from service.dashboard import registration
+from service.db import among
 from service.exclusions import services as exclusions
 from service.extensions import db
 from service.la_decisions import services as la_decisions
@@ -33,12 +35,13 @@ from service.reviews.services import review_due_after
 from service.rules.attendance_codes import MIDDAY, UNEXPLAINED, Session, monday_of, sessions_over
 from service.rules.attendance_expected import LOOK_BACK_DAYS, window_slots
 from service.rules.dates import UK, uk_date
-from service.rules.full_time import DeliveredBy, TimetableSession
+from service.rules.full_time import DayCheck, DeliveredBy, TimetableSession
 from service.rules.organisations import OrganisationKind
 from service.rules.placement_status import LIVE_STATUSES, PlacementStatus
 from service.rules.plan_requirements import ehcp_flag_cutoff, ehcp_review
-from service.rules.review_dates import HalfTerm
+from service.rules.review_dates import HalfTerm, ReviewDeadline
 from service.rules.unexplained import overdue_cutoff
+from service.rules.visits import VisitDue
 from service.signing.models import RequestStatus, SignatureRequest, Signer
 from service.support_plans import full_time_checks
 from service.support_plans.models import SupportPlan
@@ -242,25 +245,31 @@ def _facts(running: list[Placement], wanted: set[str]) -> Facts:
     if not ids or not wanted & KEYS_NEEDING_FACTS:
         return facts
     if wanted & {"unsigned", "part_time"}:
-        db.session.scalars(
-            sa.select(Placement)
-            .where(Placement.id.in_(ids))
-            .options(
-                selectinload(Placement.support_plan).load_only(
-                    SupportPlan.agreed_at,
-                    SupportPlan.part_time_reason,
-                    SupportPlan.part_time_detail,
-                    SupportPlan.parents_consulted_on,
-                    SupportPlan.parents_consulted_with,
+        plans = {
+            plan.placement_id: plan
+            for plan in db.session.scalars(
+                sa.select(SupportPlan)
+                .options(
+                    load_only(
+                        SupportPlan.placement_id,
+                        SupportPlan.agreed_at,
+                        SupportPlan.part_time_reason,
+                        SupportPlan.part_time_detail,
+                        SupportPlan.parents_consulted_on,
+                        SupportPlan.parents_consulted_with,
+                    )
                 )
+                .where(among(SupportPlan.placement_id, ids))
             )
-        ).all()
+        }
+        for placement in running:
+            set_committed_value(placement, "support_plan", plans.get(placement.id))
     if "part_time" in wanted:
         facts.timetables = timetables(ids)
     if "reviews" in wanted:
         for placement_id, meeting_date in db.session.execute(
             sa.select(Review.placement_id, Review.meeting_date)
-            .where(Review.placement_id.in_(ids))
+            .where(among(Review.placement_id, ids))
             .order_by(Review.placement_id, Review.number)
         ):
             facts.last_reviews[placement_id] = meeting_date  # in number order: the last one stays
@@ -278,7 +287,7 @@ def timetables(placement_ids: list[int]) -> dict[int, list[TimetableSession]]:
             PlacementSession.ends_at,
             PlacementSession.setting,
         )
-        .where(PlacementSession.placement_id.in_(placement_ids))
+        .where(among(PlacementSession.placement_id, placement_ids))
         .order_by(PlacementSession.placement_id, PlacementSession.id)
     ):
         weeks[placement_id].append(TimetableSession(int(weekday), starts_at, ends_at, setting))
@@ -313,7 +322,7 @@ def _absences_without_reason(running: list[Placement], cutoff: date) -> list[Ite
     rows = db.session.execute(
         sa.select(AttendanceMark.placement_id, sa.func.count(), sa.func.min(AttendanceMark.on))
         .where(
-            AttendanceMark.placement_id.in_([p.id for p in running]),
+            among(AttendanceMark.placement_id, [p.id for p in running]),
             AttendanceMark.code == UNEXPLAINED,
             AttendanceMark.on > cutoff,
         )
@@ -351,7 +360,7 @@ def _unexplained_overdue(running: list[Placement], cutoff: date) -> list[Item]:
     rows = db.session.execute(
         sa.select(AttendanceMark.placement_id, sa.func.count(), sa.func.min(AttendanceMark.on))
         .where(
-            AttendanceMark.placement_id.in_([p.id for p in running]),
+            among(AttendanceMark.placement_id, [p.id for p in running]),
             AttendanceMark.code == UNEXPLAINED,
             AttendanceMark.on <= cutoff,
         )
@@ -403,7 +412,7 @@ def _attendance_not_marked(
     with_marks = set(
         db.session.scalars(
             sa.select(AttendanceMark.placement_id)
-            .where(AttendanceMark.placement_id.in_(new_ids), AttendanceMark.on >= since)
+            .where(among(AttendanceMark.placement_id, new_ids), AttendanceMark.on >= since)
             .distinct()
         )
     )
@@ -452,26 +461,41 @@ def _missing_marks(attending: list[Placement], slots: list[tuple[date, Session]]
             continue
         window = _days_table(days, session.value)
         week = (  # DISTINCT: two morning sessions on one day are one morning to mark
-            sa.select(PlacementSession.placement_id, PlacementSession.weekday)
-            .where(at_provider, covers, PlacementSession.placement_id.in_(ids))
+            sa.select(
+                PlacementSession.placement_id,
+                PlacementSession.weekday,
+                first_day.label("first_day"),
+                last_day.label("last_day"),
+            )
+            .join(Placement, Placement.id == PlacementSession.placement_id)
+            .where(at_provider, covers, among(PlacementSession.placement_id, ids))
             .distinct()
             .subquery(f"week_{session.value}")
         )
-        marked = (
-            sa.select(AttendanceMark.id)
+        # The four weeks' marks of these placements for this half of the day, read once (MATERIALIZED) and matched by
+        # hashing: PostgreSQL otherwise looks each of some 80,000 expected sessions up in the index.
+        in_window = (
+            sa.select(AttendanceMark.placement_id, AttendanceMark.on.label("day"))
             .where(
-                AttendanceMark.placement_id == week.c.placement_id,
-                AttendanceMark.on == window.c.day,
-                AttendanceMark.session == session,
+                among(AttendanceMark.placement_id, ids), AttendanceMark.session == session, AttendanceMark.on >= days[0]
             )
+            .cte(f"marked_{session.value}")
+            .prefix_with("MATERIALIZED")
+        )
+        marked = (
+            sa.select(in_window.c.placement_id)
+            .where(in_window.c.placement_id == week.c.placement_id, in_window.c.day == window.c.day)
             .exists()
         )
         missing.append(
             sa.select(week.c.placement_id, window.c.day)
             .select_from(week)
             .join(window, window.c.weekday == week.c.weekday)
-            .join(Placement, Placement.id == week.c.placement_id)
-            .where(window.c.day >= first_day, sa.or_(last_day.is_(None), window.c.day <= last_day), ~marked)
+            .where(
+                window.c.day >= week.c.first_day,
+                sa.or_(week.c.last_day.is_(None), window.c.day <= week.c.last_day),
+                ~marked,
+            )
         )
     found = sa.union_all(*missing).subquery("missing")
     rows = db.session.execute(
@@ -536,10 +560,14 @@ def _reviews_overdue(
     running: list[Placement], last_reviews: dict[int, date], half_terms: list[HalfTerm], today: date
 ) -> list[Item]:
     items = []
+    deadlines: dict[tuple[date, date | None], ReviewDeadline] = {}  # placements that started (or met) on the same day
     for placement in running:
         if placement.status not in ATTENDING:
             continue
-        deadline = review_due_after(placement.planned_start, last_reviews.get(placement.id), half_terms)
+        key = (placement.planned_start, last_reviews.get(placement.id))
+        if key not in deadlines:
+            deadlines[key] = review_due_after(*key, half_terms)
+        deadline = deadlines[key]
         if deadline.latest < today:
             items.append(_item(placement, f"Review due by {uk_date(deadline.latest)}", "reviews", deadline.latest))
     return items
@@ -550,13 +578,17 @@ def _visits_overdue(running: list[Placement], half_terms: list[HalfTerm], today:
     last = dict(
         db.session.execute(
             sa.select(Visit.placement_id, sa.func.max(Visit.visited_on))
-            .where(Visit.placement_id.in_([p.id for p in attending]))
+            .where(among(Visit.placement_id, [p.id for p in attending]))
             .group_by(Visit.placement_id)
         ).all()
     )
     items = []
+    worked_out: dict[tuple[date, date | None], VisitDue | None] = {}  # the same start and last visit: the same date
     for placement in attending:
-        due = next_visit(placement, today, last.get(placement.id), look_up=False, half_terms=half_terms)
+        key = (attendance.first_day(placement), last.get(placement.id))
+        if key not in worked_out:
+            worked_out[key] = next_visit(placement, today, key[1], look_up=False, half_terms=half_terms)
+        due = worked_out[key]
         if due is not None and due.overdue:
             never = " (no visit yet)" if placement.id not in last else ""
             items.append(_item(placement, f"Visit due by {uk_date(due.latest)}{never}", "visits", due.latest))
@@ -571,7 +603,7 @@ def _plans_not_signed(running: list[Placement]) -> list[Item]:
         sa.select(
             SignatureRequest.placement_id, SignatureRequest.id, SignatureRequest.status, SignatureRequest.ask_again
         )
-        .where(SignatureRequest.placement_id.in_([p.id for p in running]))
+        .where(among(SignatureRequest.placement_id, [p.id for p in running]))
         .order_by(SignatureRequest.id)
     ):
         latest[placement_id] = (request_id, status, ask_again)
@@ -580,7 +612,7 @@ def _plans_not_signed(running: list[Placement]) -> list[Item]:
         request_id: (signed, total)
         for request_id, signed, total in db.session.execute(
             sa.select(Signer.request_id, sa.func.count(Signer.signed_at), sa.func.count())
-            .where(Signer.request_id.in_(open_ids))
+            .where(among(Signer.request_id, open_ids))
             .group_by(Signer.request_id)
         )
     }
@@ -608,11 +640,25 @@ def _part_time_without_reason(running: list[Placement], weeks: dict[int, list[Ti
     """Running placements with a plan whose week does not cover the school day every day (in every setting) and
     that record no accepted reason: the same rule as the plan's check (``support_plans.full_time_checks``)."""
     items = []
+    # The same week, reason and school day give the same answer: an LA's placements share a few timetables.
+    checks: dict[tuple[object, ...], DayCheck] = {}
     for placement in running:
         plan = placement.support_plan
         if plan is None:
             continue
-        check = full_time_checks.package_by_day(placement, plan, weeks[placement.id])
+        organisation = placement.commissioning_organisation
+        key = (
+            tuple(weeks[placement.id]),
+            plan.part_time_reason,
+            plan.part_time_detail,
+            plan.parents_consulted_on,
+            plan.parents_consulted_with,
+            organisation.school_day_starts,
+            organisation.school_day_ends,
+        )
+        if key not in checks:
+            checks[key] = full_time_checks.package_by_day(placement, plan, weeks[placement.id])
+        check = checks[key]
         if not check.acceptable:
             items.append(_item(placement, check.message, "support-plan"))
     return items
@@ -643,7 +689,7 @@ def _ehcp_reviews_due(user: User, placements: list[Placement], today: date) -> l
     pupils = db.session.scalars(
         sa.select(Pupil)
         .where(
-            Pupil.id.in_(pupil_ids),
+            among(Pupil.id, pupil_ids),
             Pupil.organisation_id == user.organisation_id,
             Pupil.sen_status == SenStatus.EHCP,
             Pupil.ehcp_last_annual_review <= ehcp_flag_cutoff(today),

@@ -22,7 +22,7 @@ from sqlalchemy.orm import selectinload
 from service.access import is_la_officer
 from service.audit import services as audit
 from service.auth.models import User
-from service.db import utcnow
+from service.db import among, utcnow
 from service.extensions import db
 from service.la_decisions.models import LaDecision
 from service.organisations.services import schools_of
@@ -88,7 +88,7 @@ def decisions_of(placement_ids: Iterable[int]) -> dict[int, LaDecision]:
     ids = list(placement_ids)
     if not ids:
         return {}
-    rows = db.session.scalars(sa.select(LaDecision).where(LaDecision.placement_id.in_(ids)))
+    rows = db.session.scalars(sa.select(LaDecision).where(among(LaDecision.placement_id, ids)))
     return {row.placement_id: row for row in rows}
 
 

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
 from service.attendance import services as attendance
+from service.db import among
 from service.extensions import db
 from service.placements.models import Placement
 from service.progress_reports.models import ProgressReport
@@ -109,7 +110,7 @@ def _latest_by_term(placement_ids: Iterable[int]) -> dict[tuple[int, str], Progr
         return {}
     rows = db.session.scalars(
         sa.select(ProgressReport)
-        .where(ProgressReport.placement_id.in_(ids))
+        .where(among(ProgressReport.placement_id, ids))
         .order_by(ProgressReport.placement_id, ProgressReport.term_key, ProgressReport.version)
     )
     return {(r.placement_id, r.term_key): r for r in rows}

@@ -20,6 +20,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from service.audit import services as audit
 from service.auth.models import User
+from service.db import among
 from service.documents import services as documents
 from service.documents.kinds.support_plan import PLAN_SECTIONS
 from service.documents.models import Document
@@ -247,7 +248,7 @@ def pack_messages(placement_ids: Iterable[int]) -> dict[int, OutboxMessage]:
         return {}
     rows = db.session.scalars(
         sa.select(OutboxMessage)
-        .where(OutboxMessage.placement_id.in_(ids), OutboxMessage.purpose == PURPOSE)
+        .where(among(OutboxMessage.placement_id, ids), OutboxMessage.purpose == PURPOSE)
         .order_by(OutboxMessage.id)
     ).all()
     return {row.placement_id: row for row in rows if row.placement_id is not None}
@@ -304,7 +305,7 @@ def _load_packs(placements: list[Placement]) -> None:
         return
     packs = {
         pack.placement_id: pack
-        for pack in db.session.scalars(sa.select(ProviderPack).where(ProviderPack.placement_id.in_(ids)))
+        for pack in db.session.scalars(sa.select(ProviderPack).where(among(ProviderPack.placement_id, ids)))
     }
     for placement in placements:
         set_committed_value(placement, "provider_pack", packs.get(placement.id))

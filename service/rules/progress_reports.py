@@ -127,6 +127,15 @@ def _grouped_once(half_terms: tuple[HalfTerm, ...]) -> dict[tuple[int, Season], 
     return entered
 
 
+@functools.lru_cache(maxsize=64)
+def _entered_once(half_terms: tuple[HalfTerm, ...]) -> dict[tuple[int, Season], Term]:
+    """The entered terms by year and season, kept for the same term dates (Terms are frozen: only read)."""
+    return {
+        (year, season): _entered_term(year, season, halves)
+        for (year, season), halves in _grouped_once(half_terms).items()
+    }
+
+
 def _entered_term(year: int, season: Season, halves: Sequence[HalfTerm]) -> Term:
     start, end = min(h.starts_on for h in halves), max(h.ends_on for h in halves)
     return Term(_key(year, season), _name(year, season), start, end, True)
@@ -143,7 +152,7 @@ def entered_terms(half_terms: Sequence[HalfTerm]) -> list[Term]:
 
 def terms_between(first: date, last: date, half_terms: Sequence[HalfTerm]) -> list[Term]:
     """Every term that overlaps ``first``..``last`` (both inclusive), in order."""
-    entered = _grouped(half_terms)
+    entered = _entered_once(tuple(half_terms))
 
     year, season = _previous(first.year, _season_of_month(first.month))
     end_year, end_season = _next(last.year, _season_of_month(last.month))
@@ -154,9 +163,9 @@ def terms_between(first: date, last: date, half_terms: Sequence[HalfTerm]) -> li
 
     terms: list[Term] = []
     for year, season in keys:
-        halves = entered.get((year, season))
-        if halves:
-            terms.append(_entered_term(year, season, halves))
+        found = entered.get((year, season))
+        if found is not None:
+            terms.append(found)
         else:
             m1, d1, m2, d2 = _CALENDAR[season]
             terms.append(Term(_key(year, season), _name(year, season), date(year, m1, d1), date(year, m2, d2), False))

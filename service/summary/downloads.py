@@ -26,7 +26,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from service.access import is_la_officer
-from service.attendance.services import RECORDING_STATUSES, first_day, scheduled_sessions
+from service.attendance.services import RECORDING_STATUSES, first_day, scheduled_in
 from service.audit import services as audit
 from service.auth.models import User
 from service.extensions import db
@@ -261,7 +261,7 @@ def census_rows(user: User, period: Period, export: CensusExport) -> list[tuple[
                 reason_code,
                 entry.isoformat(),
                 p.actual_end.isoformat() if p.actual_end else "",
-                str(len(scheduled_sessions(timetable))),  # type: ignore[arg-type]  # reads provider_sessions only
+                str(len(scheduled_in(timetable.provider_sessions))),
                 pattern,
                 p.name,
                 reason_words,
