@@ -66,6 +66,13 @@ EXAMPLE_ROWS = (
 __all__ = ["COLUMNS", "ImportResult", "RowError", "import_marks", "template_csv"]
 
 
+#: What the import says when another mark for one of its sessions was saved while it ran (nothing is saved).
+SAVED_MEANWHILE = (
+    "Another mark for one of these sessions was saved (on the weekly register or by another import) while the file "
+    "was being imported. Nothing from the file was saved: upload it again."
+)
+
+
 @dataclass
 class ImportResult:
     recorded: int = 0

@@ -125,8 +125,14 @@ def record_mark(
     session: Session,
     code: str,
     source: MarkSource,
+    *,
+    expected: str | None = None,
 ) -> AttendanceMark | None:
     """Record or change one mark (already checked), audited with the code it replaced. None if unchanged.
+
+    ``expected``: the code the user was changing ("" for none); if another request saved a different one since,
+    :class:`SavedMeanwhile` is raised and nothing is written (a new mark racing another to the same session is
+    refused by the database's unique constraint instead: ``IntegrityError``, which the views treat the same).
 
     A session lost to the provider's closure (``service.attendance.closures`` writes those) and later marked
     present, or corrected by the provider (who knows what happened that day), was not lost after all: its link to
@@ -137,6 +143,8 @@ def record_mark(
         )
     )
     previous = mark.code if mark else None
+    if expected is not None and (previous or "") != expected:
+        raise SavedMeanwhile()
     if previous == code:
         return None
     previous_closure = mark.closure_id if mark else None
@@ -184,6 +192,13 @@ class Cell:
     locked: bool = False  # the commissioner decided this mark: provider staff see it but cannot change it
     error: str | None = None
     closed: bool = False  # the session was lost to the provider's closure
+    recorded: str = ""  # the code saved when the grid was read, whatever is typed over it
+
+    @property
+    def shown_name(self) -> str:
+        """The hidden field that brings back the code the user was shown (``save_week``'s check for a change made
+        by someone else meanwhile)."""
+        return f"shown-{self.name}"
 
     @property
     def name(self) -> str:
@@ -198,6 +213,18 @@ class Cell:
 class Day:
     on: date
     cells: list[Cell]
+
+
+class SavedMeanwhile(Exception):
+    """A mark was saved by someone else (the register in another window, a CSV import) after this user's page
+    was built or while their save ran: nothing of theirs is saved, so that no one's mark is overwritten unseen."""
+
+
+#: What the register says when a save lost to someone else's (the page is shown again as it is saved now).
+SAVED_MEANWHILE = (
+    "A session on this page was saved by someone else while you were marking (on another register page or by a "
+    "CSV import). Nothing you entered was saved: the week below shows what is saved now. Check it and save again."
+)
 
 
 class GridErrors(Exception):
@@ -233,6 +260,7 @@ def week_grid(placement: Placement, monday: date, user: User, today: date) -> li
                     date_problem(placement, on, today),
                     locked,
                     closed=bool(mark and mark.closure_id),
+                    recorded=code,
                 )
             )
         days.append(Day(on, cells))
@@ -248,6 +276,13 @@ def save_week(
     for cell in (cell for day in days for cell in day.cells):
         typed = (submitted.get(cell.name) or "").strip()
         recorded = cell.code
+        shown = submitted.get(cell.shown_name)
+        if shown is not None and shown.strip().upper() != recorded:
+            # Saved by someone else since the page was built. Left as shown, the cell keeps their mark; changed,
+            # the user meant to overwrite a code they never saw: refuse the whole save.
+            if typed.upper() == shown.strip().upper():
+                continue
+            raise SavedMeanwhile()
         if typed == "" and recorded == "":
             continue
         if typed == "":
@@ -271,7 +306,9 @@ def save_week(
             to_save.append((cell, code))
     if any(cell.error for day in days for cell in day.cells):
         raise GridErrors(days)
-    saved = [record_mark(user, placement, c.on, c.session, code, MarkSource.GRID) for c, code in to_save]
+    saved = [
+        record_mark(user, placement, c.on, c.session, code, MarkSource.GRID, expected=c.recorded) for c, code in to_save
+    ]
     return [mark for mark in saved if mark is not None]
 
 

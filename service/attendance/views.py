@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
+from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response as BaseResponse
 
 from forms.attendance import AttendanceImportForm, DecisionForm, PeriodForm
@@ -45,14 +46,20 @@ def week(placement_id: int, monday: str) -> Any:
         return redirect(url_for("attendance.week", placement_id=placement_id, monday=monday_of(day).isoformat()))
     today = date.today()
     status = 200
+    saved_meanwhile = ""
     if request.method == "POST":
         if not FlaskForm().validate_on_submit():
             abort(400)
         try:
             saved = services.save_week(user, placement, day, request.form.to_dict(), today)
+            db.session.flush()
         except services.GridErrors as error:
             db.session.rollback()
             days, status = error.days, 400
+        except (services.SavedMeanwhile, IntegrityError):
+            db.session.rollback()
+            days, status = services.week_grid(placement, day, user, today), 409
+            saved_meanwhile = services.SAVED_MEANWHILE
         else:
             db.session.commit()
             flash(f"Register saved: {len(saved)} mark{'s' if len(saved) != 1 else ''} recorded or changed.", "success")
@@ -68,6 +75,7 @@ def week(placement_id: int, monday: str) -> Any:
         monday=day,
         days=days,
         errors=errors,
+        saved_meanwhile=saved_meanwhile,
         today=today,
         choices={session: services.choices_for(user, session) for session in rules.Session},
         labels=rules.CODES,
@@ -150,24 +158,33 @@ def _register_page(user: User, placement: Placement, failed: tuple[int, dict[str
 
 @bp.route("/attendance/import", methods=["GET", "POST"])
 @roles_required(Role.PROVIDER_STAFF)
-def import_marks() -> BaseResponse | str:
+def import_marks() -> BaseResponse | tuple[str, int]:
     user = current()
     form = AttendanceImportForm()
     row_errors: list[importer.RowError] = []
     more_errors = 0
+    status = 200
     if form.validate_on_submit():
-        result = importer.import_marks(form.file.data.read(), user, date.today())
-        if result.errors:
+        try:
+            result = importer.import_marks(form.file.data.read(), user, date.today())
+            db.session.flush()
+        except IntegrityError:
+            # Another mark for one of the file's sessions was saved between the import's check and its write.
             db.session.rollback()
-            row_errors, more_errors = result.errors, result.more_errors
+            form.file.errors = [importer.SAVED_MEANWHILE]
+            status = 409
         else:
-            db.session.commit()
-            flash(
-                f"Imported {result.recorded} new and changed {result.changed} existing marks"
-                + (f" ({result.unchanged} already recorded)" if result.unchanged else ""),
-                "success",
-            )
-            return redirect(url_for("attendance.import_marks"))
+            if result.errors:
+                db.session.rollback()
+                row_errors, more_errors = result.errors, result.more_errors
+            else:
+                db.session.commit()
+                flash(
+                    f"Imported {result.recorded} new and changed {result.changed} existing marks"
+                    + (f" ({result.unchanged} already recorded)" if result.unchanged else ""),
+                    "success",
+                )
+                return redirect(url_for("attendance.import_marks"))
     return render_template(
         "attendance/import.html",
         form=form,
@@ -176,7 +193,7 @@ def import_marks() -> BaseResponse | str:
         max_rows=importer.MAX_ROWS,
         provider_codes=rules.PROVIDER_CODES,
         labels=rules.CODES,
-    )
+    ), status
 
 
 @bp.route("/attendance/closures")
