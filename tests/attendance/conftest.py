@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from datetime import date, time, timedelta
 
 import pytest
@@ -47,3 +48,16 @@ def cell(day: date, session: str) -> str:
 
 def week_url(placement: Placement, monday: date) -> str:
     return f"/placements/{placement.id}/attendance/week/{monday.isoformat()}"
+
+
+def upload_marks(client, content: str):  # type: ignore[no-untyped-def]
+    """Post ``content`` as a CSV file through the import page, as a browser does."""
+    from tests.helpers import form_data
+
+    page = client.get("/attendance/import")
+    assert page.status_code == 200
+    return client.post(
+        "/attendance/import",
+        data=form_data(page, {"file": (io.BytesIO(content.encode()), "marks.csv")}),
+        content_type="multipart/form-data",
+    )

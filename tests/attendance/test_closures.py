@@ -8,7 +8,6 @@ commissioner codes each one; the register and the summary show the sessions lost
 
 from __future__ import annotations
 
-import io
 import re
 from datetime import date, time, timedelta
 
@@ -20,7 +19,7 @@ from service.placements.models import PlacementSession
 from service.rules.attendance_codes import Session
 from service.rules.placement_status import PlacementStatus
 from tests import factories
-from tests.attendance.conftest import cell, full_time_placement, week_url
+from tests.attendance.conftest import cell, full_time_placement, upload_marks, week_url
 from tests.conftest import browser, sign_in
 from tests.helpers import date_fields, form_data, text
 
@@ -34,15 +33,6 @@ def _post_week(client, placement, monday, cells):  # type: ignore[no-untyped-def
     page = client.get(week_url(placement, monday))
     assert page.status_code == 200
     return client.post(week_url(placement, monday), data=form_data(page, cells))
-
-
-def _upload(client, content: str):  # type: ignore[no-untyped-def]
-    page = client.get("/attendance/import")
-    return client.post(
-        "/attendance/import",
-        data=form_data(page, {"file": (io.BytesIO(content.encode()), "marks.csv")}),
-        content_type="multipart/form-data",
-    )
 
 
 # --- What a provider may enter ----------------------------------------------------------------------------------
@@ -73,7 +63,7 @@ def test_a_provider_cannot_import_the_schools_closure_or_a_y_code(as_provider, p
         f"{ref},{last_monday.isoformat()},pm,y4\n"
         f"{ref},{(last_monday + timedelta(days=1)).isoformat()},am,/\n"
     )
-    response = _upload(as_provider, content)
+    response = upload_marks(as_provider, content)
     assert response.status_code == 200
     body = text(response)
     assert "Line 2: code: # is the school&#39;s own planned whole-school closure" in body

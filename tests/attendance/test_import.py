@@ -16,18 +16,8 @@ from service.extensions import db
 from service.rules.attendance_codes import Session
 from service.rules.placement_status import PlacementStatus
 from tests import factories
-from tests.attendance.conftest import full_time_placement
+from tests.attendance.conftest import full_time_placement, upload_marks
 from tests.helpers import form_data, text
-
-
-def _upload(client, content: str):  # type: ignore[no-untyped-def]
-    page = client.get("/attendance/import")
-    assert page.status_code == 200
-    return client.post(
-        "/attendance/import",
-        data=form_data(page, {"file": (io.BytesIO(content.encode()), "marks.csv")}),
-        content_type="multipart/form-data",
-    )
 
 
 def _marks(db_session) -> list[tuple[date, str, str, MarkSource]]:  # type: ignore[no-untyped-def]
@@ -46,7 +36,7 @@ def test_a_good_file_records_every_mark(as_provider, placement, last_monday, db_
         f"ap-{placement.id},{mon.isoformat()},PM,\\\n"
         f"{placement.id},{tue:%d/%m/%Y},am, n \n"
     )
-    response = _upload(as_provider, content)
+    response = upload_marks(as_provider, content)
     assert response.status_code == 302
     assert "Imported 3 new and changed 0 existing marks" in text(as_provider.get(response.headers["Location"]))
     assert _marks(db_session) == [
@@ -76,7 +66,7 @@ def test_every_bad_line_is_reported_and_nothing_is_imported(as_provider, placeme
             f"{ref},{mon.isoformat()}",  # 11: too few values
         ]
     )
-    response = _upload(as_provider, content)
+    response = upload_marks(as_provider, content)
     assert response.status_code == 200
     body = text(response)
     problems = re.findall(r"<a href=\"#file\">(Line [^<]*)</a>", body)
@@ -115,7 +105,7 @@ def test_another_providers_placement_reads_like_one_that_does_not_exist(
         f"AP-{theirs.id + draft.id + 1000},{last_monday.isoformat()},am,/\n"
         f"not-a-reference,{last_monday.isoformat()},am,/\n"
     )
-    body = text(_upload(as_provider, content))
+    body = text(upload_marks(as_provider, content))
     problems = re.findall(r"<a href=\"#file\">Line ([0-9]+): ([^<]*)</a>", body)
     assert [line for line, _ in problems] == ["2", "3", "4", "5"]
     assert len({message for _, message in problems}) == 1, problems  # word for word the same
@@ -125,10 +115,10 @@ def test_another_providers_placement_reads_like_one_that_does_not_exist(
 
 
 def test_the_header_is_checked_first(as_provider, db_session):
-    body = text(_upload(as_provider, "placement,date,code\nAP-1,2026-01-05,/\n"))
+    body = text(upload_marks(as_provider, "placement,date,code\nAP-1,2026-01-05,/\n"))
     assert "Line 1: Unknown column(s): placement" in body
     assert "Line 1: Missing required column(s): placement_reference, session" in body
-    body = text(_upload(as_provider, ""))
+    body = text(upload_marks(as_provider, ""))
     assert "Line 1: The file is empty" in body
     assert _marks(db_session) == []
 
@@ -219,7 +209,7 @@ def test_a_file_of_50000_marks_imports_completely(
     content = _file(rows)
     assert len(content.encode()) < 4 * 1024 * 1024
 
-    response = _upload(as_provider, content)
+    response = upload_marks(as_provider, content)
     assert response.status_code == 302, re.findall(r"<a href=\"#file\">(Line [^<]*)</a>", text(response))[:5]
     assert f"Imported {BIG} new and changed 0 existing marks" in text(as_provider.get(response.headers["Location"]))
 
@@ -268,7 +258,7 @@ def test_one_bad_row_in_50000_imports_nothing_and_names_it(as_provider, school, 
     saturday = last_monday + timedelta(days=5)
     rows[31_335] = f"AP-{placements[12].id},{saturday.isoformat()},am,/"  # line 31,337 (the header is line 1)
 
-    response = _upload(as_provider, _file(rows))
+    response = upload_marks(as_provider, _file(rows))
     assert response.status_code == 200
     body = text(response)
     assert "There is 1 problem with the file: nothing was imported" in body
@@ -279,7 +269,7 @@ def test_one_bad_row_in_50000_imports_nothing_and_names_it(as_provider, school, 
 
 def test_many_bad_rows_are_listed_up_to_a_readable_number_then_counted(as_provider, placement, last_monday, db_session):
     rows = [f"AP-{placement.id},{last_monday.isoformat()},evening,/" for _ in range(250)]
-    body = text(_upload(as_provider, _file(rows)))
+    body = text(upload_marks(as_provider, _file(rows)))
     problems = re.findall(r"<a href=\"#file\">(Line [^<]*)</a>", body)
     assert "There are 250 problems with the file: nothing was imported" in body
     assert len(problems) == 100
@@ -290,7 +280,7 @@ def test_many_bad_rows_are_listed_up_to_a_readable_number_then_counted(as_provid
 
 def test_a_file_of_50001_rows_is_refused_saying_the_limit(as_provider, placement, last_monday, db_session):
     rows = [f"AP-{placement.id},{last_monday.isoformat()},am,/"] * (BIG + 1)
-    body = text(_upload(as_provider, _file(rows)))
+    body = text(upload_marks(as_provider, _file(rows)))
     problems = re.findall(r"<a href=\"#file\">(Line [^<]*)</a>", body)
     assert problems == [
         "Line 50002: The file has 50,001 rows: import at most 50,000 marks at a time (split it into smaller files)"
@@ -316,14 +306,14 @@ def test_marks_already_recorded_are_changed_kept_or_refused_as_on_the_grid(
     )
     db_session.commit()
     ref = f"AP-{placement.id}"
-    refused = _upload(as_provider, _file([f"{ref},{mon},am,/", f"{ref},{tue},am,N", f"{ref},{tue},pm,\\"]))
+    refused = upload_marks(as_provider, _file([f"{ref},{mon},am,/", f"{ref},{tue},am,N", f"{ref},{tue},pm,\\"]))
     assert re.findall(r"<a href=\"#file\">(Line [^<]*)</a>", text(refused)) == [
         "Line 3: The commissioner has decided this absence: ask them if it needs to change"
     ]
     assert _count(db_session, AttendanceMark) == 3
 
     # Without that line: a mark the same as recorded is left alone, the others change or are added.
-    response = _upload(as_provider, _file([f"{ref},{mon},am,/", f"{ref},{mon},pm,\\", f"{ref},{tue},pm,U"]))
+    response = upload_marks(as_provider, _file([f"{ref},{mon},am,/", f"{ref},{mon},pm,\\", f"{ref},{tue},pm,U"]))
     assert response.status_code == 302
     assert "Imported 1 new and changed 1 existing marks (1 already recorded)" in text(
         as_provider.get(response.headers["Location"])

@@ -11,7 +11,6 @@ that reads) while a second browser, in another thread, saves the same session th
 
 from __future__ import annotations
 
-import io
 import threading
 from datetime import timedelta
 from html.parser import HTMLParser
@@ -22,7 +21,7 @@ import sqlalchemy as sa
 from service.attendance import importer, services
 from service.attendance.models import AttendanceMark, MarkSource
 from service.extensions import db
-from tests.attendance.conftest import cell, week_url
+from tests.attendance.conftest import cell, upload_marks, week_url
 from tests.conftest import browser, sign_in
 from tests.helpers import form_data, text
 
@@ -91,15 +90,6 @@ def _save_on_the_register(app, provider_user, placement, monday, code: str) -> N
     assert answer.status_code == 302, answer.status_code
 
 
-def _upload(client, content: str):  # type: ignore[no-untyped-def]
-    page = client.get("/attendance/import")
-    return client.post(
-        "/attendance/import",
-        data=form_data(page, {"file": (io.BytesIO(content.encode()), "marks.csv")}),
-        content_type="multipart/form-data",
-    )
-
-
 def test_an_import_that_loses_the_race_to_the_register_says_so_and_saves_nothing(
     app, as_provider, provider_user, placement, last_monday, monkeypatch: pytest.MonkeyPatch
 ):
@@ -117,7 +107,7 @@ def test_an_import_that_loses_the_race_to_the_register_says_so_and_saves_nothing
         f"AP-{placement.id},{last_monday.isoformat()},pm,\\\n"
     )
 
-    response = _upload(as_provider, content)
+    response = upload_marks(as_provider, content)
 
     assert response.status_code == 409
     page = text(response)
@@ -143,7 +133,7 @@ def test_a_register_save_that_loses_the_race_to_an_import_says_so_and_shows_the_
                 other = browser(app)
                 sign_in(other, provider_user)
                 content = f"placement_reference,date,session,code\nAP-{placement.id},{last_monday.isoformat()},am,L\n"
-                assert _upload(other, content).status_code == 302
+                assert upload_marks(other, content).status_code == 302
 
             _in_another_thread(app, import_it)
         return days
