@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm import load_only
 from sqlalchemy.orm.attributes import set_committed_value
 
 from service.audit import services as audit
@@ -241,16 +242,20 @@ def sending_problems(placement: Placement, check: ContactCheck | None = None) ->
     return problems
 
 
-def pack_messages(placement_ids: Iterable[int]) -> dict[int, OutboxMessage]:
-    """The latest pack message of each placement (one query for a whole dashboard)."""
+def pack_messages(placement_ids: Iterable[int], *, state_only: bool = False) -> dict[int, OutboxMessage]:
+    """The latest pack message of each placement (one query for a whole dashboard). ``state_only``: only what the
+    dashboard shows of each (its status and when it went), not the text and addresses of thousands of emails."""
     ids = list(placement_ids)
     if not ids:
         return {}
-    rows = db.session.scalars(
+    stmt = (
         sa.select(OutboxMessage)
         .where(among(OutboxMessage.placement_id, ids), OutboxMessage.purpose == PURPOSE)
         .order_by(OutboxMessage.id)
-    ).all()
+    )
+    if state_only:
+        stmt = stmt.options(load_only(OutboxMessage.placement_id, OutboxMessage.status, OutboxMessage.sent_at))
+    rows = db.session.scalars(stmt).all()
     return {row.placement_id: row for row in rows if row.placement_id is not None}
 
 
@@ -282,7 +287,7 @@ def status_of(
 def statuses(placements: Iterable[Placement], today: date) -> list[PackStatus]:
     """Every sendable placement's pack status, for the dashboard."""
     wanted = [p for p in placements if p.status in SENDABLE_STATUSES]
-    latest = pack_messages(p.id for p in wanted)
+    latest = pack_messages((p.id for p in wanted), state_only=True)
     _load_packs(wanted)
     checks: dict[tuple[int, int], ContactCheck] = {}
     for organisation_id in {p.commissioning_organisation_id for p in wanted}:  # one query per organisation
