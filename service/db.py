@@ -11,7 +11,6 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Engine
-from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 NAMING_CONVENTION = {
@@ -90,32 +89,16 @@ def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
     cursor.close()
 
 
-class _Among(sa.sql.expression.ColumnElement[bool]):
-    """``column IN (ids)``, compiled per database by the functions below."""
-
-    inherit_cache = False  # the ids are part of the element: a statement holding one is compiled each time
-    type = sa.Boolean()
-
-    def __init__(self, column: sa.ColumnElement[int], ids: list[int]) -> None:
-        self.column = column
-        self.ids = ids
-
-
 def among(column: sa.ColumnElement[int], ids: Iterable[int]) -> sa.ColumnElement[bool]:
     """``column IN ids`` for a list of ids that may run to thousands (a local authority's placements).
 
     Why: SQLAlchemy sends ``IN`` with one bound parameter per id, and rendering and parsing 2,000 parameters for each
     of the dashboard's queries cost more than the queries (issue 18). On PostgreSQL the ids go as one array
-    (``= ANY(%s)``); SQLite keeps ``IN``, whose parameters are cheap in process."""
-    return _Among(column, list(ids))
+    (``= ANY(%s)``); SQLite keeps ``IN``, whose parameters are cheap in process. Built for the database of the
+    current session (an app context is needed), as a plain comparison each planner can use an index for."""
+    from service.extensions import db  # here: the extension's module imports this one
 
-
-@compiles(_Among)
-def _among_default(element: _Among, compiler: Any, **kw: Any) -> str:
-    return compiler.process(element.column.in_(element.ids), **kw)
-
-
-@compiles(_Among, "postgresql")
-def _among_postgresql(element: _Among, compiler: Any, **kw: Any) -> str:
-    ids = sa.bindparam("ids", element.ids, type_=postgresql.ARRAY(sa.Integer), unique=True)
-    return compiler.process(element.column == sa.any_(ids), **kw)
+    values = list(ids)
+    if db.session.get_bind().dialect.name == "postgresql":
+        return column == sa.any_(sa.bindparam("ids", values, type_=postgresql.ARRAY(sa.Integer), unique=True))
+    return column.in_(values)

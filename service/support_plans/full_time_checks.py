@@ -9,6 +9,7 @@ plan's answers).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -28,7 +29,7 @@ from service.support_plans.models import SupportPlan
 
 
 def package_by_day(
-    placement: Placement, plan: SupportPlan | None, timetable: list[TimetableSession] | None = None
+    placement: Placement, plan: SupportPlan | None, timetable: Sequence[TimetableSession] | None = None
 ) -> DayCheck:
     """The placement's week, in every setting, against its organisation's normal school day, with the plan's
     reason for a shorter day. ``timetable``: the week as plain values, when the caller has it already (the
