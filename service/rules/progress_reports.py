@@ -127,6 +127,20 @@ def _grouped_once(half_terms: tuple[HalfTerm, ...]) -> dict[tuple[int, Season], 
     return entered
 
 
+#: The last list of half-terms seen and its terms: the dashboard asks for thousands of placements with the same list,
+#: and hashing its half-terms each time cost more than the rest. Lists of half-terms are never changed in place.
+_last_entered: tuple[Sequence[HalfTerm] | None, dict[tuple[int, Season], Term]] = (None, {})
+
+
+def _entered_for(half_terms: Sequence[HalfTerm]) -> dict[tuple[int, Season], Term]:
+    global _last_entered  # noqa: PLW0603 - a one-entry cache; a race between threads only costs a recomputation
+    seen, entered = _last_entered
+    if seen is not half_terms:
+        entered = _entered_once(tuple(half_terms))
+        _last_entered = (half_terms, entered)
+    return entered
+
+
 @functools.lru_cache(maxsize=64)
 def _entered_once(half_terms: tuple[HalfTerm, ...]) -> dict[tuple[int, Season], Term]:
     """The entered terms by year and season, kept for the same term dates (Terms are frozen: only read)."""
@@ -152,7 +166,7 @@ def entered_terms(half_terms: Sequence[HalfTerm]) -> list[Term]:
 
 def terms_between(first: date, last: date, half_terms: Sequence[HalfTerm]) -> list[Term]:
     """Every term that overlaps ``first``..``last`` (both inclusive), in order."""
-    entered = _entered_once(tuple(half_terms))
+    entered = _entered_for(half_terms)
 
     year, season = _previous(first.year, _season_of_month(first.month))
     end_year, end_season = _next(last.year, _season_of_month(last.month))
@@ -229,7 +243,19 @@ def reports_due(
     if last < active_from:
         return []
     return [
-        report_due(term, active_from, active_to, today)
+        _report_due_once(
+            term,
+            active_from if term.starts_on <= active_from <= term.ends_on else None,
+            active_to if active_to is not None and active_to < term.ends_on else None,
+            today,
+        )
         for term in terms_between(active_from, last, half_terms)
         if term.starts_on <= today
     ]
+
+
+@functools.lru_cache(maxsize=4096)
+def _report_due_once(term: Term, started_in_it: date | None, ended_in_it: date | None, today: date) -> ReportDue:
+    """``report_due`` for placements that started or ended inside the term (the only days it reads), kept: for
+    every term a placement ran right through, thousands of placements owe the same report by the same day."""
+    return report_due(term, started_in_it or term.starts_on - _ONE_DAY, ended_in_it, today)
