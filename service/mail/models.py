@@ -109,6 +109,16 @@ class OutboxMessage(Base):
     )
     created_by: Mapped[User | None] = relationship()
 
+    @property
+    def trying_again(self) -> bool:
+        """Waiting out a back-off after an attempt that did not send: "waiting to send" alone would hide why."""
+        return self.status is MessageStatus.QUEUED and self.attempts > 0
+
+    @property
+    def state_label(self) -> str:
+        """What the outbox calls the message now: the status, or that an attempt failed and another is coming."""
+        return "Not sent yet, trying again" if self.trying_again else self.status.label
+
 
 class OutboxAttachment(Base):
     """A document a message carries: attached as its PDF, or shared by a secure link (which version it was)."""
