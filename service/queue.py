@@ -194,7 +194,9 @@ def create_consumer(app: Flask, workers: int) -> Consumer:
     The process's ``Sweeper`` starts with it: each worker process sweeps, so recovery needs no other process."""
     queue.init_app(app)
     Sweeper(app).start()
-    return huey.create_consumer(workers=workers, worker_type="thread")
+    # An idle consumer looks at the queue at most every 2 s (Huey's default backs off to 10 s), so work the sweep
+    # queues again starts promptly: recovery stays well under a minute.
+    return huey.create_consumer(workers=workers, worker_type="thread", max_delay=2.0)
 
 
 @dataclass(frozen=True)

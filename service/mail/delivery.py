@@ -31,11 +31,10 @@ from datetime import datetime, timedelta
 from email.message import EmailMessage
 
 import sqlalchemy as sa
+from flask import current_app
 
 from service.audit import services as audit
 from service.db import utcnow
-from flask import current_app
-
 from service.extensions import db
 from service.mail import links  # noqa: F401 - registers how a secure document link is made at delivery
 from service.mail.compose import DocumentFailed, DocumentNotReady, attached_pdfs, build_email
@@ -46,6 +45,11 @@ from service.mail.transports import MaybeSent, NotSent, Transport
 from service.queue import Heartbeat, LeaseSettings, worker_id
 
 log = logging.getLogger(__name__)
+
+
+class LeaseLost(Exception):  # noqa: N818 - names what happened
+    """This worker no longer holds the message (the sweep took it back): it must not send it."""
+
 
 #: A message waiting for its document to be made is looked at again this much later (not an attempt).
 DOCUMENT_WAIT = timedelta(seconds=30)
@@ -74,7 +78,7 @@ def attempt(message_id: int, transport: Transport, *, now: datetime | None = Non
         prepared = _prepare(message, settings, now)
         if prepared is not None:
             email, fresh = prepared
-            _hand_over(message, email, fresh, transport, settings, now)
+            _hand_over(message, email, fresh, transport, settings, now, holder)
     return message, True
 
 
@@ -156,13 +160,29 @@ def _hand_over(
     transport: Transport,
     settings: MailSettings,
     now: datetime,
+    holder: str,
 ) -> None:
     """Give the email to the transport and record what its answer means: sent, not sent, or may have been."""
 
     def content_starts() -> None:
-        # Committed before the first byte of content goes: a worker stopped after this may have sent it.
-        message.content_started_at = utcnow()
+        # Committed before the first byte of content goes: a worker stopped after this may have sent it. Only
+        # while this worker still holds the message: one that missed its heartbeats for a whole lease may have
+        # lost it to the sweep, and must then send nothing (the sweep requeues only a message with no content
+        # started, so exactly one of the two conditional updates wins).
+        started = db.session.execute(
+            sa.update(OutboxMessage)
+            .where(
+                OutboxMessage.id == message.id,
+                OutboxMessage.claimed_by == holder,
+                OutboxMessage.status == MessageStatus.SENDING,
+                OutboxMessage.content_started_at.is_(None),
+            )
+            .values(content_started_at=utcnow())
+            .execution_options(synchronize_session=False)
+        ).rowcount
         db.session.commit()
+        if not started:
+            raise LeaseLost
 
     try:
         eml_path = transport.send(
@@ -172,6 +192,10 @@ def _hand_over(
             outbox_id=message.id,
             content_starts=content_starts,
         )
+    except LeaseLost:
+        db.session.rollback()
+        log.warning("outbox message %d was taken back by the sweep before its content went: left to it", message.id)
+        return
     except NotSent as failure:
         _not_sent(message, failure.reason, now, settings)
         return
@@ -331,15 +355,17 @@ def sweep(now: datetime | None = None) -> list[int]:
             }
             action = ""
         elif before_content:
-            values = {"status": MessageStatus.FAILED, "last_error": f"{STOPPED_BEFORE_CONTENT}. Tried {attempts} times."}
+            reason = f"{STOPPED_BEFORE_CONTENT}. Tried {attempts} times."
+            values = {"status": MessageStatus.FAILED, "last_error": reason}
             action = "send_failed"
         else:
             reason = STOPPED_UNKNOWN if unleased else STOPPED_AFTER_CONTENT
             values = {"status": MessageStatus.MAY_HAVE_BEEN_SENT, "last_error": reason}
             action = "send_uncertain"
+        guard = [OutboxMessage.content_started_at.is_(None)] if before_content else []
         changed = db.session.execute(
             sa.update(OutboxMessage)
-            .where(OutboxMessage.id == message_id, OutboxMessage.attempts == attempts - 1, stalled_rule)
+            .where(OutboxMessage.id == message_id, OutboxMessage.attempts == attempts - 1, stalled_rule, *guard)
             .values(attempts=attempts, claimed_by=None, lease_until=None, **values)
             .execution_options(synchronize_session=False)
         ).rowcount
@@ -357,7 +383,7 @@ def sweep(now: datetime | None = None) -> list[int]:
     ).all()
     db.session.commit()
     if requeued:
-        log.warning("%d outbox message(s) left sending by a stopped worker before their content went: queued again", requeued)
+        log.warning("%d outbox message(s) a stopped worker left before their content went: queued again", requeued)
     if uncertain:
         log.warning("%d outbox message(s) left sending by a stopped worker: marked may-have-been-sent", uncertain)
     return list(due)

@@ -12,7 +12,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-import pytest
 from aiosmtpd.controller import Controller
 
 from tests.mail.conftest import Received, RecordingHandler, free_port
@@ -56,8 +55,9 @@ class StallingHandler(RecordingHandler):
         return await super().handle_DATA(server, session, envelope)
 
 
-@pytest.fixture
-def stalling_server() -> Iterator[tuple[StallingHandler, int]]:
+@contextlib.contextmanager
+def stalling_smtp() -> Iterator[tuple[StallingHandler, int]]:
+    """A ``StallingHandler`` behind a real aiosmtpd on 127.0.0.1, and its port (behaving until told to stall)."""
     handler = StallingHandler()
     controller = None
     for _ in range(5):  # another process may take the free port between finding and binding it
@@ -122,8 +122,8 @@ class MidDataDropper:
             self._thread.join(timeout=30)
 
 
-@pytest.fixture
-def mid_data_dropper() -> Iterator[MidDataDropper]:
+@contextlib.contextmanager
+def dropping_smtp() -> Iterator[MidDataDropper]:
     server = MidDataDropper()
     server.start()
     try:

@@ -6,9 +6,11 @@ timeout, refuses, or a bare server that hangs up in the middle of the content (`
 
 from __future__ import annotations
 
+import threading
 import time
 from datetime import UTC, timedelta
 
+import pytest
 import sqlalchemy as sa
 
 from service.db import utcnow
@@ -17,8 +19,20 @@ from service.mail import delivery, jobs, transports
 from service.mail.models import MessageStatus, OutboxMessage
 from service.queue import huey
 from tests.helpers import text
-from tests.mail.helpers import queue, reload
-from tests.mail.stalling import StallingHandler, mid_data_dropper, stalling_server  # noqa: F401 - fixtures
+from tests.mail.helpers import audit_actions, queue, reload
+from tests.mail.stalling import dropping_smtp, stalling_smtp
+
+
+@pytest.fixture
+def stalling_server():  # type: ignore[no-untyped-def]
+    with stalling_smtp() as server:
+        yield server
+
+
+@pytest.fixture
+def mid_data_dropper():  # type: ignore[no-untyped-def]
+    with dropping_smtp() as server:
+        yield server
 
 
 def _use(app, port: int, timeout_s: int = 1) -> None:  # type: ignore[no-untyped-def]
@@ -127,3 +141,75 @@ def test_a_message_waiting_to_try_again_says_so_and_why(app, smtp, placement, do
     assert "Not sent: the mail server refused recipient 1 of 1 (450)" in listing
     detail = text(as_commissioner.get(f"/outbox/{message_id}"))
     assert "Not sent yet, trying again" in detail and "1 of 5" in detail and "next try" in detail
+
+
+def test_a_worker_whose_lease_was_taken_back_before_the_content_sends_nothing(
+    app, stalling_server, placement, document
+):
+    """A live worker that missed its heartbeats for a whole lease: the sweep queued the message again, so the
+    worker must not send its content; the next attempt sends it once."""
+    handler, port = stalling_server
+    handler.stall_at, handler.stall_s = "MAIL", 2.0
+    _use(app, port, timeout_s=30)
+    message_id = queue(placement, attachments=[document])
+
+    def the_sweep_takes_it_back() -> None:
+        assert handler.stalled.wait(30)
+        with app.app_context():
+            db.session.execute(  # as if its worker had not renewed the lease for a whole lease
+                sa.update(OutboxMessage)
+                .where(OutboxMessage.id == message_id)
+                .values(lease_until=utcnow() - timedelta(seconds=1))
+            )
+            db.session.commit()
+            delivery.sweep()
+
+    sweeper = threading.Thread(target=the_sweep_takes_it_back)
+    sweeper.start()
+    delivery.deliver(message_id, transports.transport_for(app))
+    sweeper.join()
+    taken_back = reload(message_id)
+    assert taken_back.status is MessageStatus.QUEUED and taken_back.attempts == 1
+    assert taken_back.last_error == delivery.STOPPED_BEFORE_CONTENT
+    assert handler.messages() == []
+
+    assert delivery.deliver(message_id, transports.transport_for(app)).status is MessageStatus.SENT
+    assert len(handler.messages()) == 1
+
+
+def test_two_workers_sweeping_at_once_take_a_stopped_workers_message_back_once(app, smtp, placement, document):
+    message_id = queue(placement, attachments=[document])
+    db.session.execute(
+        sa.update(OutboxMessage)
+        .where(OutboxMessage.id == message_id)
+        .values(
+            status=MessageStatus.SENDING,
+            claimed_at=utcnow(),
+            claimed_by="gone:1:1",
+            lease_until=utcnow() - timedelta(seconds=1),
+            content_started_at=utcnow(),
+        )
+    )
+    db.session.commit()
+    barrier = threading.Barrier(4)
+    errors: list[BaseException] = []
+
+    def sweep() -> None:
+        with app.app_context():
+            barrier.wait()
+            try:
+                delivery.sweep()
+            except BaseException as error:  # noqa: BLE001 - reported below
+                errors.append(error)
+
+    threads = [threading.Thread(target=sweep) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    checked = reload(message_id)
+    assert checked.status is MessageStatus.MAY_HAVE_BEEN_SENT and checked.attempts == 1
+    assert checked.claimed_by is None and checked.lease_until is None
+    assert audit_actions(message_id).count("send_uncertain") == 1
+    assert smtp.messages() == []
