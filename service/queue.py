@@ -260,8 +260,10 @@ class Heartbeat:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        """Stop beating. The wait is bounded: a renewal blocked behind this worker's own uncommitted change to the
+        row (PostgreSQL's row lock) must not hold the job up for good; it finds the stop flag once it returns."""
         self._stop.set()
-        self._thread.join()
+        self._thread.join(timeout=max(5.0, 2 * self._every))
 
     def _beat(self) -> None:
         while not self._stop.wait(self._every):
