@@ -58,11 +58,11 @@ def _reload(document_id: int) -> Document:
 
 
 def test_four_workers_claiming_one_document_at_once_give_it_to_one(app, placement):
-    document = factories.DocumentFactory(placement=placement)
+    document_id = factories.DocumentFactory(placement=placement).id
     db.session.commit()
-    won = _at_once(app, lambda i: jobs.claim_document(document.id, f"worker-{i}", LEASE))
+    won = _at_once(app, lambda i: jobs.claim_document(document_id, f"worker-{i}", LEASE))
     assert sorted(won, key=str) == [False, False, False, True]
-    assert _reload(document.id).claimed_by == f"worker-{won.index(True)}"
+    assert _reload(document_id).claimed_by == f"worker-{won.index(True)}"
 
 
 def test_a_document_held_by_a_live_lease_is_left_by_a_second_job_and_by_the_sweep(app, placement):
