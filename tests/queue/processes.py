@@ -24,8 +24,11 @@ def worker_env(app: Flask, tmp_path: Path, **extra: str) -> dict[str, str]:
         for key, value in os.environ.items()
         if key not in ("APDOCS_LEASE_S", "APDOCS_HEARTBEAT_S", "APDOCS_SWEEP_INTERVAL_S")  # the defaults are tested
     }
+    scratch = tmp_path / "tmp"  # LibreOffice's profile folders too: a killed worker's stay with the test's files
+    scratch.mkdir(exist_ok=True)
     env.update(
         {
+            "TMPDIR": str(scratch),
             "APDOCS_DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
             "APDOCS_INSTANCE_DIR": str(tmp_path / "instance"),
             "APDOCS_OUTPUT_DIR": app.config["APDOCS_OUTPUT_DIR"],
