@@ -14,6 +14,12 @@ A job must never look for a row that is not there yet, so work that follows a ch
 ``enqueue_after_commit``: the call waits on the SQLAlchemy session and is made only once the transaction has
 committed; a rollback drops it. The rule is kept by this code, not by each caller remembering to commit first.
 
+A worker holds what it works on by a lease (``claimed_by``, ``lease_until`` on the row), taken with one conditional
+UPDATE and renewed by a ``Heartbeat`` thread while it works. Every worker process also runs a ``Sweeper`` thread that,
+every ``APDOCS_SWEEP_INTERVAL_S`` seconds, runs the features' stalled-work sweeps (``register_sweep``): they take back
+only rows whose lease ran out, each with its own conditional UPDATE, so several workers sweeping at once agree, and
+work a killed worker left is started again within the lease plus one sweep (well under a minute at the defaults).
+
 This module is the core: it imports no feature. Features declare their tasks in their own ``jobs.py``, listed once
 in ``service.app.JOB_MODULES``, imported with the app factory, before it binds the queue.
 """
@@ -22,7 +28,12 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Callable
+import os
+import socket
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, ParamSpec
 
@@ -178,6 +189,136 @@ def _inside(savepoint: SessionTransaction | None, transaction: SessionTransactio
 
 def create_consumer(app: Flask, workers: int) -> Consumer:
     """A Huey consumer working for ``app`` with ``workers`` threads. ``app`` was built by ``create_app``, which
-    imported every job module (``service.app.JOB_MODULES``): every task is registered before the consumer starts."""
+    imported every job module (``service.app.JOB_MODULES``): every task is registered before the consumer starts.
+
+    The process's ``Sweeper`` starts with it: each worker process sweeps, so recovery needs no other process."""
     queue.init_app(app)
-    return huey.create_consumer(workers=workers, worker_type="thread")
+    Sweeper(app).start()
+    # An idle consumer looks at the queue at most every 2 s (Huey's default backs off to 10 s), so work the sweep
+    # queues again starts promptly: recovery stays well under a minute.
+    return huey.create_consumer(workers=workers, worker_type="thread", max_delay=2.0)
+
+
+@dataclass(frozen=True)
+class LeaseSettings:
+    """How long a worker's hold on a row lasts, how often it renews it, and how often the sweep looks.
+
+    ``APDOCS_LEASE_S`` (default 20): a worker that stops renewing loses its rows this long after its last
+    heartbeat. ``APDOCS_HEARTBEAT_S`` (default a quarter of the lease): so several heartbeats must be missed
+    before a live worker could lose a row. ``APDOCS_SWEEP_INTERVAL_S`` (default 15). Recovery after a crash
+    takes at most about lease + sweep interval (35 s at the defaults), plus the work itself.
+    Read from the app's config, then the environment (a worker is configured by its environment).
+    """
+
+    lease_s: float = 20.0
+    heartbeat_s: float = 5.0
+    sweep_interval_s: float = 15.0
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any] | None = None) -> LeaseSettings:
+        config = config or {}
+
+        def read(name: str) -> float | None:
+            value = config.get(name) or os.environ.get(name)
+            return float(value) if value not in (None, "") else None
+
+        lease = read("APDOCS_LEASE_S") or cls.lease_s
+        heartbeat = read("APDOCS_HEARTBEAT_S") or lease / 4
+        sweep = read("APDOCS_SWEEP_INTERVAL_S") or cls.sweep_interval_s
+        if heartbeat >= lease:
+            raise ValueError("APDOCS_HEARTBEAT_S must be shorter than APDOCS_LEASE_S")
+        return cls(lease_s=lease, heartbeat_s=heartbeat, sweep_interval_s=sweep)
+
+    @property
+    def lease(self) -> timedelta:
+        return timedelta(seconds=self.lease_s)
+
+
+def worker_id() -> str:
+    """Who holds a lease: host, process and thread, so two threads of one worker never share a claim."""
+    return f"{socket.gethostname()[:80]}:{os.getpid()}:{threading.get_ident()}"[:120]
+
+
+class Heartbeat:
+    """While a worker works on a row, renew its lease every ``every`` seconds from a thread of its own.
+
+    ``renew`` runs inside the app's context (a session of its own) and returns whether the lease is still
+    this worker's. A renewal that fails (the database is away) is logged and tried again at the next beat; a
+    lease found taken is logged once: the sweep gave the row to another worker after this one missed its
+    beats for a whole lease, which the settings make unlikely for a live worker.
+    """
+
+    def __init__(self, app: Flask, renew: Callable[[], bool], every: float) -> None:
+        self._app = app
+        self._renew = renew
+        self._every = every
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._beat, name="apdocs-heartbeat", daemon=True)
+
+    def __enter__(self) -> Heartbeat:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        """Stop beating. The wait is bounded: a renewal blocked behind this worker's own uncommitted change to the
+        row (PostgreSQL's row lock) must not hold the job up for good; it finds the stop flag once it returns."""
+        self._stop.set()
+        self._thread.join(timeout=max(5.0, 2 * self._every))
+
+    def _beat(self) -> None:
+        while not self._stop.wait(self._every):
+            try:
+                with self._app.app_context():
+                    held = self._renew()
+                    db.session.commit()
+            except Exception as error:  # noqa: BLE001 - the next beat tries again; the type only (no personal data)
+                log.warning("renewing a lease failed (%s); trying again at the next heartbeat", type(error).__name__)
+                continue
+            if not held:
+                log.warning("a lease was taken back by the sweep while its worker was still working")
+                return
+
+
+#: The stalled-work sweeps the features register (``register_sweep``), run by every worker's ``Sweeper``.
+_SWEEPS: list[Callable[[], Any]] = []
+
+
+def register_sweep(func: Callable[[], Any]) -> Callable[[], Any]:
+    """Run ``func`` (in the app's context) every ``APDOCS_SWEEP_INTERVAL_S`` in each worker process."""
+    _SWEEPS.append(func)
+    return func
+
+
+def run_sweeps(app: Flask) -> None:
+    """Run every registered sweep once, each in its own app context; one failing does not stop the others."""
+    for sweep in _SWEEPS:
+        try:
+            with app.app_context():
+                sweep()
+        except Exception as error:  # noqa: BLE001 - the next round tries again; the type only (no personal data)
+            log.error("the stalled-work sweep %s failed: %s", getattr(sweep, "__name__", sweep), type(error).__name__)
+
+
+class Sweeper:
+    """A daemon thread of the worker process that runs the registered sweeps every ``sweep_interval_s``.
+
+    A thread and not a Huey periodic task: Huey looks at its periodic tasks once a minute, and recovery must
+    take well under one. Several workers sweeping at once is safe: each sweep takes a row back with a
+    conditional UPDATE on its expired lease and acts only where it changed the row."""
+
+    def __init__(self, app: Flask) -> None:
+        self._app = app
+        self._every = LeaseSettings.from_config(app.config).sweep_interval_s
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="apdocs-sweeper", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        while not self._stop.wait(self._every):
+            run_sweeps(self._app)

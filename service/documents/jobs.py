@@ -1,10 +1,14 @@
 """The documents' background jobs: produce a requested document, and recover the ones a dead worker left.
 
 They run on the one queue (``service.queue``), enqueued only after the transaction that created their document
-has committed (``enqueue_after_commit``): a job must never look for a row that is not there yet. A worker that
-dies mid-job loses the job, not the document: ``recover_stalled_documents`` runs every minute and queues again
-any document left in progress, or marks it failed with a reason after three attempts. A document made ready is
-announced by the ``document_ready`` signal, for the features that wait for it.
+has committed (``enqueue_after_commit``): a job must never look for a row that is not there yet.
+
+A job first claims its document with one conditional UPDATE (``claimed_by``, ``lease_until``; only if no live lease
+holds it), so a second job for the same document (a retry, a second worker, the sweep) does nothing while the
+first works; its heartbeat renews the lease while it renders and converts. A worker that dies mid-job loses the job,
+not the document: its lease runs out, and the stalled-work sweep (every ``APDOCS_SWEEP_INTERVAL_S`` in each worker,
+and every minute as a Huey periodic task) queues it again, or marks it failed with a reason after three attempts.
+A document made ready is announced by the ``document_ready`` signal, for the features that wait for it.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from service.documents.engine.converter import ConverterPool, PoolSettings
 from service.documents.models import Document, DocumentStatus
 from service.documents.services import produce
 from service.extensions import db
-from service.queue import app_task, periodic_app_task
+from service.queue import Heartbeat, LeaseSettings, app_task, periodic_app_task, register_sweep, worker_id
 from service.signals import document_ready
 
 log = logging.getLogger(__name__)
@@ -47,48 +51,123 @@ def converter_pool() -> ConverterPool:
 
 @app_task(retries=2, retry_delay=10)
 def produce_document(document_id: int) -> None:
-    """Render and convert one document. A document problem ends as a failed row, not a retry."""
-    document = produce(document_id, converter_pool(), Path(current_app.config["APDOCS_OUTPUT_DIR"]))
+    """Render and convert one document, holding it by a lease. A document problem ends as a failed row."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    lease = LeaseSettings.from_config(app.config)
+    holder = worker_id()
+    if not claim_document(document_id, holder, lease):
+        log.info("document %d is ready or held by another worker: nothing to do", document_id)
+        return
+    try:
+        with Heartbeat(app, lambda: renew_document_lease(document_id, holder, lease), lease.heartbeat_s):
+            document = produce(document_id, converter_pool(), Path(app.config["APDOCS_OUTPUT_DIR"]))
+    finally:
+        release_document(document_id, holder)
     if document.status is DocumentStatus.READY:
         document_ready.send(document)
 
 
+def claim_document(document_id: int, holder: str, lease: LeaseSettings) -> bool:
+    """Whether this worker now holds the document: one conditional UPDATE, committed, that only succeeds when the
+    document is not ready and no live lease holds it. Works across processes and machines (a row-level claim)."""
+    now = utcnow()
+    claimed = db.session.execute(
+        sa.update(Document)
+        .where(
+            Document.id == document_id,
+            Document.status != DocumentStatus.READY,
+            sa.or_(Document.lease_until.is_(None), Document.lease_until < now),
+        )
+        .values(claimed_by=holder, lease_until=now + lease.lease)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.commit()
+    return bool(claimed)
+
+
+def renew_document_lease(document_id: int, holder: str, lease: LeaseSettings) -> bool:
+    """The heartbeat: push the lease on while this worker still holds it (the caller commits)."""
+    renewed = db.session.execute(
+        sa.update(Document)
+        .where(Document.id == document_id, Document.claimed_by == holder)
+        .values(lease_until=utcnow() + lease.lease)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    return bool(renewed)
+
+
+def release_document(document_id: int, holder: str) -> None:
+    """Let go of the document once the job ends, however it ended (a retry claims it again)."""
+    db.session.rollback()  # whatever the job left unfinished is not ours to commit
+    db.session.execute(
+        sa.update(Document)
+        .where(Document.id == document_id, Document.claimed_by == holder)
+        .values(claimed_by=None, lease_until=None)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+
+
 @periodic_app_task(crontab(minute="*"))
 def recover_stalled_documents() -> None:
-    """Queue again the documents a dead worker left in progress; give up after three attempts."""
+    """Queue again the documents a dead worker left; give up after three attempts (a safety net for the sweeper)."""
+    requeue_stalled_documents()
+
+
+@register_sweep
+def requeue_stalled_documents() -> None:
+    """The sweep: queue again each document whose worker stopped renewing its lease."""
     for document_id in stalled_document_ids():
         produce_document(document_id)
 
 
 def stalled_document_ids(now_minus: timedelta | None = None) -> list[int]:
-    """Documents in progress for longer than any conversion may take, set back to queued (or failed).
+    """Documents a stopped worker left, set back to queued (or failed after three attempts), lease cleared.
 
-    A conversion times out after APDOCS_CONVERTER_TIMEOUT_S and is retried once, so a document still
-    in progress well after that was abandoned by a worker that stopped.
+    A document held by a lease is stalled once the lease ran out: its worker stopped renewing it. One with no
+    lease (made before leases, or left by a job that was lost before it claimed it) is judged by its age as
+    before: in progress for longer than any conversion may take, or queued for ten minutes. Each row is taken
+    back with a conditional UPDATE on what was read, so two workers sweeping at once never both queue it.
     """
     settings = PoolSettings.from_env()
-    cutoff = utcnow() - (now_minus or timedelta(seconds=settings.timeout_s * (settings.retries + 2) + 60))
-    queued_cutoff = utcnow() - timedelta(minutes=10)
-    stalled = db.session.scalars(
-        sa.select(Document).where(
-            sa.or_(
-                sa.and_(
-                    Document.status.in_([DocumentStatus.RENDERING, DocumentStatus.CONVERTING]),
-                    Document.started_at < cutoff,
-                ),
-                sa.and_(Document.status == DocumentStatus.QUEUED, Document.requested_at < queued_cutoff),
-            )
-        )
-    ).all()
+    now = utcnow()
+    cutoff = now - (now_minus or timedelta(seconds=settings.timeout_s * (settings.retries + 2) + 60))
+    queued_cutoff = now - timedelta(minutes=10)
+    in_progress = [DocumentStatus.RENDERING, DocumentStatus.CONVERTING]
+    stalled_rule = sa.or_(
+        sa.and_(
+            Document.lease_until.is_not(None),
+            Document.lease_until < now,
+            Document.status.in_([DocumentStatus.QUEUED, *in_progress]),
+        ),
+        sa.and_(Document.lease_until.is_(None), Document.status.in_(in_progress), Document.started_at < cutoff),
+        sa.and_(
+            Document.lease_until.is_(None),
+            Document.status == DocumentStatus.QUEUED,
+            Document.requested_at < queued_cutoff,
+        ),
+    )
+    stalled = db.session.execute(sa.select(Document.id, Document.attempts).where(stalled_rule)).all()
     again: list[int] = []
-    for document in stalled:
-        if document.attempts >= MAX_ATTEMPTS:
-            document.status = DocumentStatus.FAILED
-            document.error = "The document could not be made: the worker stopped while making it, three times"
-            document.completed_at = utcnow()
+    for document_id, attempts in stalled:
+        hopeless = attempts >= MAX_ATTEMPTS
+        values: dict[str, object] = {"claimed_by": None, "lease_until": None}
+        if hopeless:
+            values |= {
+                "status": DocumentStatus.FAILED,
+                "error": "The document could not be made: the worker stopped while making it, three times",
+                "completed_at": now,
+            }
         else:
-            document.status = DocumentStatus.QUEUED
-            again.append(document.id)
+            values |= {"status": DocumentStatus.QUEUED}
+        changed = db.session.execute(
+            sa.update(Document)
+            .where(Document.id == document_id, Document.attempts == attempts, stalled_rule)
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if changed and not hopeless:
+            again.append(document_id)
     db.session.commit()
     if again:
         log.warning("re-queued %d stalled document(s)", len(again))

@@ -75,6 +75,10 @@ class Document(Base):
     requested_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    #: The worker making it (host:pid:thread) and until when its lease holds; its heartbeat renews it while it
+    #: works. The stalled-work sweep takes back only a document whose lease ran out (``service.documents.jobs``).
+    claimed_by: Mapped[str | None] = mapped_column(sa.String(120), nullable=True)
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
     placement: Mapped[Placement] = relationship()
     requested_by: Mapped[User | None] = relationship()

@@ -91,6 +91,12 @@ class OutboxMessage(Base):
     #: For the file transport: the .eml file, relative to the output folder.
     eml_path: Mapped[str] = mapped_column(sa.String(500), default="")
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    #: The worker sending it (host:pid:thread) and until when its lease holds, renewed by its heartbeat.
+    claimed_by: Mapped[str | None] = mapped_column(sa.String(120), nullable=True)
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    #: When the content of the current attempt started to go to the server (the point of no return): a worker
+    #: that stops before it leaves a message that is safe to send again; after it, one that may have been sent.
+    content_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), nullable=True)
@@ -102,6 +108,16 @@ class OutboxMessage(Base):
         back_populates="message", cascade="all, delete-orphan", order_by="OutboxSecret.position"
     )
     created_by: Mapped[User | None] = relationship()
+
+    @property
+    def trying_again(self) -> bool:
+        """Waiting out a back-off after an attempt that did not send: "waiting to send" alone would hide why."""
+        return self.status is MessageStatus.QUEUED and self.attempts > 0
+
+    @property
+    def state_label(self) -> str:
+        """What the outbox calls the message now: the status, or that an attempt failed and another is coming."""
+        return "Not sent yet, trying again" if self.trying_again else self.status.label
 
 
 class OutboxAttachment(Base):

@@ -17,7 +17,7 @@ import re
 import smtplib
 import socket
 import ssl
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from email.message import EmailMessage
 from email.policy import SMTP as SMTP_POLICY
 from pathlib import Path
@@ -49,12 +49,21 @@ class MaybeSent(Exception):  # noqa: N818
 class Transport(Protocol):
     """Hands one built message over. Returns the .eml path (relative to the output folder) or "".
 
-    Raises ``NotSent`` when nothing can have gone, ``MaybeSent`` when it cannot tell.
+    Raises ``NotSent`` when nothing can have gone, ``MaybeSent`` when it cannot tell. Calls ``content_starts``
+    (if given) just before the first byte of content goes: the point of no return, which the caller records.
     """
 
     name: str
 
-    def send(self, email: EmailMessage, *, sender: str, recipients: Sequence[str], outbox_id: int) -> str: ...
+    def send(
+        self,
+        email: EmailMessage,
+        *,
+        sender: str,
+        recipients: Sequence[str],
+        outbox_id: int,
+        content_starts: Callable[[], None] | None = None,
+    ) -> str: ...
 
 
 _DOT_AT_LINE_START = re.compile(rb"(?m)^\.")
@@ -68,8 +77,22 @@ class SmtpTransport:
     def __init__(self, settings: MailSettings) -> None:
         self.settings = settings
 
-    def send(self, email: EmailMessage, *, sender: str, recipients: Sequence[str], outbox_id: int) -> str:
+    def send(
+        self,
+        email: EmailMessage,
+        *,
+        sender: str,
+        recipients: Sequence[str],
+        outbox_id: int,
+        content_starts: Callable[[], None] | None = None,
+    ) -> str:
         smtp = self._open_envelope(sender, recipients)
+        if content_starts is not None:
+            try:
+                content_starts()
+            except BaseException:
+                _close(smtp)  # nothing of the content went: the server drops the envelope
+                raise
         self._send_content(smtp, email)
         return ""
 
@@ -136,6 +159,11 @@ class SmtpTransport:
             code, _ = smtp.getreply()
         except (smtplib.SMTPException, OSError) as error:
             _close(smtp)
+            if _timed_out(error):
+                raise MaybeSent(
+                    "May have been sent: the mail server did not confirm receiving the message within "
+                    f"{self.settings.smtp_timeout_s} seconds, so we stopped waiting (no answer in time)"
+                ) from None
             raise MaybeSent(
                 "May have been sent: the connection to the mail server was lost while sending the message, "
                 f"before it confirmed receiving it ({_kind(error)})"
@@ -154,9 +182,23 @@ def _close(smtp: smtplib.SMTP | None) -> None:
         smtp.close()
 
 
+def _timed_out(error: BaseException) -> bool:
+    """Whether our own timeout ended the step. smtplib turns a timed-out read or write into
+    ``SMTPServerDisconnected`` ("Connection unexpectedly closed: timed out"), closing the socket itself: the
+    ``TimeoutError`` is what it was raised from (its context), and the server never closed anything."""
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        if isinstance(current, TimeoutError):
+            return True
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return False
+
+
 def _kind(error: BaseException) -> str:
     """A reason for people that names no address: the error's kind, never its message."""
-    if isinstance(error, TimeoutError):
+    if _timed_out(error):
         return "no answer in time"
     if isinstance(error, ConnectionRefusedError):
         return "connection refused"
@@ -177,7 +219,17 @@ class FileTransport:
     def __init__(self, mail_dir: Path) -> None:
         self.mail_dir = mail_dir
 
-    def send(self, email: EmailMessage, *, sender: str, recipients: Sequence[str], outbox_id: int) -> str:
+    def send(
+        self,
+        email: EmailMessage,
+        *,
+        sender: str,
+        recipients: Sequence[str],
+        outbox_id: int,
+        content_starts: Callable[[], None] | None = None,
+    ) -> str:
+        if content_starts is not None:
+            content_starts()  # a worker stopped after this may have left the file written
         stamp = utcnow().strftime("%Y%m%dT%H%M%S%fZ")
         path = self.mail_dir / f"{outbox_id}-{stamp}.eml"
         try:
