@@ -20,6 +20,7 @@ not shared between threads here).
 
 from __future__ import annotations
 
+import functools
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 
@@ -71,6 +72,12 @@ def add_working_days(day: date, n: int) -> date:
     event happened on; this matches :func:`working_days_between` so that
     ``add_working_days(a, working_days_between(a, b)) == b`` for any working day ``b`` after ``a``.
     """
+    return _add_working_days(_as_date(day), n)
+
+
+@functools.lru_cache(maxsize=8192)
+def _add_working_days(day: date, n: int) -> date:
+    """Kept: a pure function of its two arguments, asked for thousands of placements' dates on the dashboard."""
     current = _as_date(day)
     if n == 0:
         while not is_working_day(current):
