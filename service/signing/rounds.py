@@ -188,9 +188,12 @@ def request_messages(request: SignatureRequest) -> list[OutboxMessage]:
     return list(
         db.session.scalars(
             sa.select(OutboxMessage)
-            .join(OutboxSecret, OutboxSecret.message_id == OutboxMessage.id)
-            .where(OutboxSecret.signer_id.in_(signer_ids), OutboxMessage.purpose == PURPOSE_REQUEST)
-            .distinct()
+            .where(
+                OutboxMessage.purpose == PURPOSE_REQUEST,
+                OutboxMessage.id.in_(
+                    sa.select(OutboxSecret.message_id).where(OutboxSecret.signer_id.in_(signer_ids))
+                ),
+            )
             .order_by(OutboxMessage.id)
         )
     )
