@@ -4,9 +4,12 @@ saves one review with one review record, two different saves at once are numbere
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import sqlalchemy as sa
 
 from service.documents.models import Document
+from service.end_of_placement.models import EndOfPlacement
 from service.documents.types import DocumentType
 from service.extensions import db
 from service.reviews.models import Review
@@ -64,3 +67,54 @@ def test_two_saves_at_once_are_numbered_one_and_two(app, agreed, commissioner, d
     assert [r if isinstance(r, str) else r.status_code for r in results] == [302, 302]
     assert _numbers(placement_id) == [1, 2]
     assert len(_records(placement_id)) == 2
+
+
+def _ending(school, provider):  # type: ignore[no-untyped-def]
+    from tests.end_of_placement.test_ending import _placement
+
+    return _placement(school, provider, date(2011, 3, 14))
+
+
+def test_end_the_placement_clicked_twice_ends_it_once_with_one_report(
+    app, school, provider, commissioner, default_templates
+):
+    from tests.end_of_placement.test_ending import _fields
+
+    placement_id = _ending(school, provider).id
+    db.session.commit()
+    first, second = signed_in_browsers(app, commissioner, 2)
+    url = f"/placements/{placement_id}/end"
+    page = first.get(url)
+    token = request_token(page)
+    fields = _fields(page, date.today() - timedelta(days=1))
+    forms = [{**fields, "csrf_token": csrf_token(c.get(url)), "request_token": token} for c in (first, second)]
+    results = at_once([lambda c=c, f=f: c.post(url, data=f) for c, f in zip((first, second), forms, strict=True)])
+    assert [r if isinstance(r, str) else r.status_code for r in results] == [302, 302]
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(EndOfPlacement)) == 1
+    reports = db.session.scalars(
+        sa.select(Document).where(Document.doc_type == DocumentType.END_OF_PLACEMENT_REPORT)
+    ).all()
+    assert len(reports) == 1
+    for client in (first, second):
+        assert "The placement has ended." in text(client.get(f"/placements/{placement_id}"))
+
+
+def test_two_different_ends_at_once_end_it_once_and_the_other_is_told(
+    app, school, provider, commissioner, default_templates
+):
+    from tests.end_of_placement.test_ending import _fields
+
+    placement_id = _ending(school, provider).id
+    db.session.commit()
+    first, second = signed_in_browsers(app, commissioner, 2)
+    url = f"/placements/{placement_id}/end"
+    forms = []
+    for client in (first, second):
+        page = client.get(url)
+        forms.append({**_fields(page, date.today() - timedelta(days=1)), "csrf_token": csrf_token(page)})
+        forms[-1]["request_token"] = request_token(page)
+    results = at_once([lambda c=c, f=f: c.post(url, data=f) for c, f in zip((first, second), forms, strict=True)])
+    assert sorted(r if isinstance(r, str) else r.status_code for r in results) == [302, 400]
+    [refused] = [r for r in results if not isinstance(r, str) and r.status_code == 400]
+    assert "This placement has ended already." in text(refused)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(EndOfPlacement)) == 1
