@@ -31,14 +31,17 @@ def upgrade() -> None:
         sa.Column("document_id", sa.Integer(), nullable=True),
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.ForeignKeyConstraint(
-            ["placement_id"], ["placements.id"], name=op.f("fk_request_tokens_placement_id_placements"), ondelete="CASCADE"
+            ["placement_id"],
+            ["placements.id"],
+            name=op.f("fk_request_tokens_placement_id_placements"),
+            ondelete="CASCADE",
         ),
         sa.ForeignKeyConstraint(["user_id"], ["users.id"], name=op.f("fk_request_tokens_user_id_users")),
-        sa.ForeignKeyConstraint(["document_id"], ["documents.id"], name=op.f("fk_request_tokens_document_id_documents")),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_request_tokens")),
-        sa.UniqueConstraint(
-            "placement_id", "action", "token", name=op.f("uq_request_tokens_placement_action_token")
+        sa.ForeignKeyConstraint(
+            ["document_id"], ["documents.id"], name=op.f("fk_request_tokens_document_id_documents")
         ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_request_tokens")),
+        sa.UniqueConstraint("placement_id", "action", "token", name=op.f("uq_request_tokens_placement_action_token")),
     )
 
 

@@ -403,7 +403,8 @@ def send_due_packs(today: date, output_dir: Path) -> list[tuple[Document, Outbox
     """Send every pack whose send date has come, that nobody has sent, and that can go. The caller commits
     and enqueues. A pack that cannot go (no contact email, no DSL) stays on the dashboard as due."""
     candidates = db.session.scalars(
-        sa.select(Placement).where(
+        sa.select(Placement)
+        .where(
             Placement.status.in_(AUTOMATIC_STATUSES),
             Placement.planned_start >= today,
         )

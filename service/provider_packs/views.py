@@ -28,7 +28,6 @@ from service.rules.roles import Role
 bp = Blueprint("provider_packs", __name__, template_folder="templates")
 
 
-
 @bp.route("/placements/<int:placement_id>/provider-pack", methods=["GET", "POST"])
 @keeps_answers
 @roles_required(Role.COMMISSIONER)

@@ -190,9 +190,7 @@ def request_messages(request: SignatureRequest) -> list[OutboxMessage]:
             sa.select(OutboxMessage)
             .where(
                 OutboxMessage.purpose == PURPOSE_REQUEST,
-                OutboxMessage.id.in_(
-                    sa.select(OutboxSecret.message_id).where(OutboxSecret.signer_id.in_(signer_ids))
-                ),
+                OutboxMessage.id.in_(sa.select(OutboxSecret.message_id).where(OutboxSecret.signer_id.in_(signer_ids))),
             )
             .order_by(OutboxMessage.id)
         )

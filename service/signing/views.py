@@ -223,8 +223,7 @@ def remind(placement_id: int, request_id: int, signer_id: int) -> Response:
         db.session.commit()
         db.session.refresh(message)  # the outbox's state now: never "sent" while it waits
         flash(
-            f"Reminder for {signer.name}: {emails_state([message], 'with a new link')} "
-            "The old link no longer works.",
+            f"Reminder for {signer.name}: {emails_state([message], 'with a new link')} The old link no longer works.",
             "success",
         )
     return redirect(url_for("signing.signatures", placement_id=placement_id))
@@ -313,7 +312,10 @@ def _code_message(message: OutboxMessage, masked: str) -> tuple[str, str]:
     if message.status is MessageStatus.SENT:
         return f"We have emailed a code to {masked}. It works for 15 minutes.", "success"
     if message.status in (MessageStatus.QUEUED, MessageStatus.SENDING):
-        return f"A code is on its way to {masked}: it can take a few minutes to arrive. It works for 15 minutes.", "success"
+        return (
+            f"A code is on its way to {masked}: it can take a few minutes to arrive. It works for 15 minutes.",
+            "success",
+        )
     return f"We could not email a code to {masked} just now. Try again in a few minutes.", "error"
 
 

@@ -102,7 +102,10 @@ def test_a_double_click_on_produce_makes_one_document_and_both_clicks_get_its_pa
     ]
     url = f"/placements/{placement_id}/documents"
     results = at_once(
-        [lambda c=c, f=f: c.post(url, data={**f, "request_token": token}) for c, f in zip((first, second), forms)]
+        [
+            lambda c=c, f=f: c.post(url, data={**f, "request_token": token})
+            for c, f in zip((first, second), forms, strict=True)
+        ]
     )
     assert [r if isinstance(r, str) else r.status_code for r in results] == [302, 302]
     assert [d.version for d in _documents(placement_id, DocumentType.SUPPORT_PLAN)] == [1]

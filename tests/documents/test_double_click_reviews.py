@@ -9,8 +9,8 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 
 from service.documents.models import Document
-from service.end_of_placement.models import EndOfPlacement
 from service.documents.types import DocumentType
+from service.end_of_placement.models import EndOfPlacement
 from service.extensions import db
 from service.reviews.models import Review
 from tests.documents.test_double_click import at_once, request_token, signed_in_browsers
@@ -22,7 +22,9 @@ __all__ = ["agreed"]
 
 def _numbers(placement_id: int) -> list[int]:
     db.session.expire_all()
-    return list(db.session.scalars(sa.select(Review.number).where(Review.placement_id == placement_id).order_by(Review.number)))
+    return list(
+        db.session.scalars(sa.select(Review.number).where(Review.placement_id == placement_id).order_by(Review.number))
+    )
 
 
 def _records(placement_id: int) -> list[Document]:
@@ -37,7 +39,10 @@ def _records(placement_id: int) -> list[Document]:
 
 
 def test_save_clicked_twice_saves_one_review_and_both_clicks_get_its_page(
-    app, agreed, commissioner, default_templates  # noqa: F811
+    app,
+    agreed,
+    commissioner,
+    default_templates,  # noqa: F811
 ):
     placement_id, fields = agreed.id, _review_fields(agreed)
     first, second = signed_in_browsers(app, commissioner, 2)

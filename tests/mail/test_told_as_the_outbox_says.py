@@ -25,7 +25,12 @@ def _end(client, placement) -> str:  # type: ignore[no-untyped-def]
 
 
 def test_an_la_email_waiting_for_its_next_try_is_not_called_told(
-    as_commissioner, local_authority, school, provider, commissioner, smtp  # noqa: F811
+    as_commissioner,
+    local_authority,
+    school,
+    provider,
+    commissioner,
+    smtp,  # noqa: F811
 ):
     smtp.data_reply = "451 4.3.0 Try again later"
     page = _end(as_commissioner, running_placement(school, provider, commissioner))
@@ -37,7 +42,12 @@ def test_an_la_email_waiting_for_its_next_try_is_not_called_told(
 
 
 def test_an_la_email_that_may_have_arrived_is_not_called_told(
-    as_commissioner, local_authority, school, provider, commissioner, smtp  # noqa: F811
+    as_commissioner,
+    local_authority,
+    school,
+    provider,
+    commissioner,
+    smtp,  # noqa: F811
 ):
     smtp.drop_after_data = True
     page = _end(as_commissioner, running_placement(school, provider, commissioner))
@@ -49,7 +59,12 @@ def test_an_la_email_that_may_have_arrived_is_not_called_told(
 
 
 def test_an_la_email_sent_is_called_told(
-    as_commissioner, local_authority, school, provider, commissioner, smtp  # noqa: F811
+    as_commissioner,
+    local_authority,
+    school,
+    provider,
+    commissioner,
+    smtp,  # noqa: F811
 ):
     page = _end(as_commissioner, running_placement(school, provider, commissioner))
     [message] = _la_messages()

@@ -1,4 +1,4 @@
-""""Send the pack now" clicked twice sends one pack, and what the pages say about the pack's email is what the outbox
+""" "Send the pack now" clicked twice sends one pack, and what the pages say about the pack's email is what the outbox
 says: sent, waiting, not sent, or may have been sent (never "failed" for an email that may have arrived). Real
 requests from their own threads, the real engine, a real SMTP server on loopback."""
 
@@ -22,10 +22,14 @@ pytestmark = pytest.mark.usefixtures("default_templates")
 def _packs(placement_id: int) -> tuple[list[Document], list[OutboxMessage]]:
     db.session.expire_all()
     documents = db.session.scalars(
-        sa.select(Document).where(Document.placement_id == placement_id, Document.doc_type == DocumentType.PROVIDER_PACK)
+        sa.select(Document).where(
+            Document.placement_id == placement_id, Document.doc_type == DocumentType.PROVIDER_PACK
+        )
     ).all()
     messages = db.session.scalars(
-        sa.select(OutboxMessage).where(OutboxMessage.placement_id == placement_id, OutboxMessage.purpose == "provider_pack")
+        sa.select(OutboxMessage).where(
+            OutboxMessage.placement_id == placement_id, OutboxMessage.purpose == "provider_pack"
+        )
     ).all()
     return list(documents), list(messages)
 

@@ -1,4 +1,4 @@
-""""Ask for signatures" clicked twice opens one round and emails each signer once; and what the commissioner and the
+""" "Ask for signatures" clicked twice opens one round and emails each signer once; and what the commissioner and the
 signer are told about those emails is what the outbox says (sent, or waiting to be sent), never "sent" for an email
 that waits. Real requests from their own threads, real SMTP on loopback."""
 
@@ -46,9 +46,7 @@ def _asking_emails() -> list[OutboxMessage]:
     )
 
 
-def test_ask_for_signatures_clicked_twice_opens_one_round_and_emails_each_signer_once(
-    app, placement, commissioner
-):
+def test_ask_for_signatures_clicked_twice_opens_one_round_and_emails_each_signer_once(app, placement, commissioner):
     placement_id = placement.id
     first, second = signed_in_browsers(app, commissioner, 2)
     url = f"/placements/{placement_id}/signatures"
