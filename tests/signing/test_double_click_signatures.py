@@ -8,6 +8,7 @@ import re
 
 import sqlalchemy as sa
 
+from service.documents.models import Document
 from service.extensions import db
 from service.mail.models import MessageStatus, OutboxMessage
 from service.signing.models import SignatureRequest
@@ -121,3 +122,32 @@ def test_a_signer_whose_code_waits_in_the_outbox_is_told_it_is_on_its_way(app, s
     told = _told(text(signer.get(f"/sign/{token}")))
     assert told.startswith("A code is on its way to")
     assert "We have emailed" not in told
+
+
+def test_the_last_two_signers_signing_at_once_complete_the_round_once(app, placement, commissioner):
+    """Each of the last two signatures, recorded at the same moment, must see the other: one of them completes the
+    round and queues the signed copy, once."""
+    in_person = [{**row, "method": "in_person", "email": ""} for row in SIGNERS]
+    fields = {f"signers-{n}-{k}": v for n, row in enumerate(in_person) for k, v in row.items()}
+    placement_id = placement.id
+    first, second = signed_in_browsers(app, commissioner, 2)
+    page = first.get(f"/placements/{placement_id}/signatures")
+    assert first.post(f"/placements/{placement_id}/signatures", data=form_data(page, fields)).status_code == 302
+    round_ = db.session.scalars(sa.select(SignatureRequest)).one()
+    round_id = round_.id
+    parent, school, provider = (s.id for s in round_.signers)
+    url = f"/placements/{placement_id}/signatures/{round_id}/signers/{{}}/in-person"
+    page = first.get(url.format(parent))
+    signed = {"read_confirmed": "y", "typed": "A Signer"}
+    assert first.post(url.format(parent), data=form_data(page, signed)).status_code == 302
+    forms = [
+        (client, url.format(signer), {**signed, "csrf_token": csrf_token(client.get(url.format(signer)))})
+        for client, signer in ((first, school), (second, provider))
+    ]
+    results = at_once([lambda c=c, u=u, f=f: c.post(u, data=f) for c, u, f in forms])
+    assert [r if isinstance(r, str) else r.status_code for r in results] == [302, 302]
+    db.session.expire_all()
+    round_ = db.session.get(SignatureRequest, round_id)
+    assert round_.status.value == "completed"
+    sealed = db.session.scalars(sa.select(Document).where(Document.sealed.is_(True))).all()
+    assert len(sealed) == 1
