@@ -228,6 +228,23 @@ def request_document(
     return document
 
 
+def make_again(user: User, document: Document) -> bool:
+    """Queue a failed document to be made again; False when it is no longer failed (the same "Try again" sent twice,
+    or by two people at once), so it is never queued, nor made, twice. The status is changed by one conditional
+    UPDATE: of two requests at once, the database lets one change it and the other finds nothing to change."""
+    changed = db.session.execute(
+        sa.update(Document)
+        .where(Document.id == document.id, Document.status == DocumentStatus.FAILED)
+        .values(status=DocumentStatus.QUEUED)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.expire(document)
+    if changed != 1:
+        return False
+    audit.record("retry", "document", document.id, user)
+    return True
+
+
 def produce(document_id: int, pool: ConverterPool, output_dir: Path, *, renderer: Renderer | None = None) -> Document:
     """Render and convert one queued (or failed) document, committing each step. Never raises for a
     document problem: the row ends ready, or failed with a readable reason.

@@ -128,10 +128,11 @@ def retry(document_id: int) -> Response:
         abort(404)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    if document.status is DocumentStatus.FAILED:
-        document.status = DocumentStatus.QUEUED
-        audit.record("retry", "document", document.id, user)
+    if documents.make_again(user, document):
         enqueue_after_commit(jobs.produce_document, document.id)
+        db.session.commit()
+        flash(f"{document.title} is being made again.", "success")
+    elif not document.status.is_finished:  # "Try again" clicked twice: the first click's try is under way
         db.session.commit()
         flash(f"{document.title} is being made again.", "success")
     return redirect(url_for("placements.show_placement", placement_id=document.placement_id, _anchor="documents"))

@@ -139,3 +139,35 @@ def test_the_same_form_sent_again_later_is_answered_with_the_first_document(app,
     form = {"csrf_token": csrf_token(again), "doc_type": "support-plan", "request_token": request_token(again)}
     client.post(f"/placements/{placement.id}/documents", data=form)
     assert [d.version for d in _documents(placement.id, DocumentType.SUPPORT_PLAN)] == [1, 2]
+
+
+def test_try_again_clicked_twice_makes_the_failed_document_once(app, placement, commissioner):
+    from pathlib import Path
+
+    from service.audit.models import AuditEvent
+    from service.documents import services as documents
+    from service.documents.models import DocumentStatus
+
+    document = documents.request_document(
+        commissioner, placement, DocumentType.SUPPORT_PLAN, Path(app.config["APDOCS_OUTPUT_DIR"])
+    )
+    document.status, document.error = DocumentStatus.FAILED, "The converter stopped"
+    db.session.commit()
+    placement_id, document_id = placement.id, document.id
+    first, second = signed_in_browsers(app, commissioner, 2)
+    forms = []
+    for client in (first, second):
+        page = client.get(f"/placements/{placement_id}")
+        assert "Try again" in text(page)
+        forms.append({"csrf_token": csrf_token(page)})
+    url = f"/documents/{document_id}/retry"
+    results = at_once([lambda c=c, f=f: c.post(url, data=f) for c, f in zip((first, second), forms, strict=True)])
+    assert [r if isinstance(r, str) else r.status_code for r in results] == [302, 302]
+    db.session.expire_all()
+    made = db.session.get(Document, document_id)
+    assert made.status is DocumentStatus.READY, made.error
+    assert made.attempts == 1  # made once, not once per click
+    retries = db.session.scalars(
+        sa.select(AuditEvent).where(AuditEvent.action == "retry", AuditEvent.entity_id == document_id)
+    ).all()
+    assert len(retries) == 1
