@@ -13,6 +13,7 @@ from service.documents.types import DocumentType
 from service.end_of_placement.models import EndOfPlacement
 from service.extensions import db
 from service.reviews.models import Review
+from tests import factories
 from tests.documents.test_double_click import at_once, request_token, signed_in_browsers
 from tests.helpers import csrf_token, text
 from tests.reviews.test_reviews import _review_fields, agreed  # noqa: F401 - the reviews tests' placement
@@ -123,3 +124,38 @@ def test_two_different_ends_at_once_end_it_once_and_the_other_is_told(
     [refused] = [r for r in results if not isinstance(r, str) and r.status_code == 400]
     assert "This placement has ended already." in text(refused)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(EndOfPlacement)) == 1
+
+
+def test_agree_clicked_twice_agrees_once_and_tells_the_la_once(
+    app,
+    client,
+    local_authority,
+    school,
+    provider,
+    commissioner,
+    default_templates,  # noqa: F811
+):
+    from service.la_notices.models import LaNotice
+    from tests.conftest import sign_in
+    from tests.la_notices.conftest import pupil_of
+    from tests.support_plans.test_journey import _fill_everything
+
+    placement_id = factories.PlacementFactory(
+        pupil=pupil_of(school), provider=provider, planned_start=date(2026, 1, 5)
+    ).id
+    db.session.commit()
+    sign_in(client, commissioner)
+    _fill_everything(client, placement_id)
+    first, second = signed_in_browsers(app, commissioner, 2)
+    url = f"/placements/{placement_id}/plan/check"
+    token = request_token(first.get(url))
+    forms = [{"csrf_token": csrf_token(c.get(url)), "request_token": token} for c in (first, second)]
+    agree = f"/placements/{placement_id}/plan/agree"
+    results = at_once([lambda c=c, f=f: c.post(agree, data=f) for c, f in zip((first, second), forms, strict=True)])
+    assert [r if isinstance(r, str) else r.status_code for r in results] == [302, 302]
+    db.session.expire_all()
+    plans = db.session.scalars(sa.select(Document).where(Document.doc_type == DocumentType.SUPPORT_PLAN)).all()
+    assert [d.version for d in plans] == [1]
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(LaNotice)) == 1
+    for browser_ in (first, second):
+        assert "The plan is agreed." in text(browser_.get(f"/placements/{placement_id}"))
