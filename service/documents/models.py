@@ -132,3 +132,31 @@ class DocumentTemplate(Base):
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     uploaded_by: Mapped[User | None] = relationship()
+
+
+class RequestToken(Base):
+    """One submission of a form that makes something numbered (a document version, a pack sent, a signing round):
+    the form's hidden request token, kept so that the same form sent twice (a double click, a browser resending,
+    two web processes taking one request each) is answered with what the first made instead of making it again.
+
+    The token is unique per placement and action in the database, not in a process's memory, so it holds across web
+    processes; the requests of one placement take their turn (``service.documents.services.hold_placement``), and
+    the second finds the first's row (``service.documents.services.earlier_request``).
+    """
+
+    __tablename__ = "request_tokens"
+    __table_args__ = (
+        sa.UniqueConstraint("placement_id", "action", "token", name="uq_request_tokens_placement_action_token"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(sa.String(64))
+    #: What the form asked for ("produce", "send_pack", "ask_signatures", ...): a token is answered only for it.
+    action: Mapped[str] = mapped_column(sa.String(40))
+    placement_id: Mapped[int] = mapped_column(sa.ForeignKey("placements.id", ondelete="CASCADE"))
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), nullable=True)
+    #: The document the first submission made (none for a signing round).
+    document_id: Mapped[int | None] = mapped_column(sa.ForeignKey("documents.id"), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    document: Mapped[Document | None] = relationship()

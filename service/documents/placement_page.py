@@ -21,4 +21,6 @@ def documents_section(placement: Placement, *, user: User, today: date) -> dict[
         "documents": services.documents_for(placement, user),
         "producible": services.placement_document_types() if is_commissioner else [],
         "kept_from_provider": set() if is_commissioner else kept_from_provider(placement),
+        # The "Produce" form's token: a double click sends it twice, and makes one document (views.request_document).
+        "document_request_token": services.new_request_token() if is_commissioner else "",
     }

@@ -10,6 +10,8 @@ or failed with a reason a person can read, and a failed document can be produced
 from __future__ import annotations
 
 import logging
+import re
+import secrets
 import traceback
 from collections.abc import Callable
 from datetime import date
@@ -26,7 +28,7 @@ from service.documents.engine.converter import ConversionFailed, ConverterPool
 from service.documents.engine.render_pool import shared_pool
 from service.documents.engine.rendering import Renderer, RenderError
 from service.documents.kinds import KINDS, MadeFrom
-from service.documents.models import Document, DocumentStatus
+from service.documents.models import Document, DocumentStatus, RequestToken
 from service.documents.types import DocumentType
 from service.extensions import db
 from service.files import sha256_of, write_atomically
@@ -101,12 +103,73 @@ def latest_plan(placement_id: int) -> Document | None:
 
 
 def next_version(placement_id: int, doc_type: DocumentType) -> int:
+    """The number the placement's next version of ``doc_type`` gets. Read it only while holding the placement
+    (:func:`hold_placement`, which :func:`request_document` does): two requests reading it at once would both get
+    the same number, and the second would break ``uq_documents_placement_type_version``."""
     current = db.session.scalar(
         sa.select(sa.func.max(Document.version)).where(
             Document.placement_id == placement_id, Document.doc_type == doc_type
         )
     )
     return (current or 0) + 1
+
+
+def hold_placement(placement_id: int) -> None:
+    """Wait for any other transaction making something for this placement to finish, then hold the placement until
+    this one commits or rolls back.
+
+    Why: a double click on "Produce", or "Send the pack now" sent twice, arrives as two requests at once, maybe in
+    two web processes. Each numbers what it makes from what exists (:func:`next_version`, a review's number) and
+    checks what was already asked (a request token, an open signing round); read at the same moment, both see the
+    same thing. Held, the second reads only after the first has committed. The hold is a write to the placement's
+    row, a no-op: PostgreSQL locks that row (without blocking rows that refer to the placement), and SQLite, whose
+    writers take turns anyway, starts this transaction as a writer, so that nothing read after it is stale.
+    """
+    db.session.execute(sa.text("UPDATE placements SET status = status WHERE id = :id"), {"id": placement_id})
+
+
+#: A form's request token as :func:`new_request_token` makes it; anything else is no token at all.
+_REQUEST_TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
+
+
+def new_request_token() -> str:
+    """A fresh token for a form that makes something (a hidden field): each page shown gets its own, and the
+    same form sent twice carries the same one (:func:`earlier_request`)."""
+    return secrets.token_urlsafe(24)
+
+
+def earlier_request(token: str | None, action: str, placement: Placement) -> RequestToken | None:
+    """The first submission of this same form (``action`` on this placement with this token), if there was one:
+    the caller answers with what that one made, and makes nothing. Holds the placement (:func:`hold_placement`)
+    first, so a submission still in progress elsewhere is waited for, not missed. None without a (well-formed)
+    token: the request goes ahead, as a new one."""
+    hold_placement(placement.id)
+    if not token or not _REQUEST_TOKEN.fullmatch(token):
+        return None
+    return db.session.scalars(
+        sa.select(RequestToken).where(
+            RequestToken.placement_id == placement.id, RequestToken.action == action, RequestToken.token == token
+        )
+    ).first()
+
+
+def record_request(
+    token: str | None, action: str, user: User | None, placement: Placement, document: Document | None = None
+) -> None:
+    """Keep this submission's token, with the document it made, in the caller's transaction, so that the same form
+    sent again is answered from it (:func:`earlier_request`, called first, found none and holds the placement)."""
+    if not token or not _REQUEST_TOKEN.fullmatch(token):
+        return
+    db.session.add(
+        RequestToken(
+            token=token,
+            action=action,
+            placement_id=placement.id,
+            user_id=user.id if user else None,
+            document_id=document.id if document else None,
+        )
+    )
+    db.session.flush()
 
 
 def request_document(
@@ -128,6 +191,7 @@ def request_document(
     builder = context_builders().get(doc_type)
     if builder is None:
         raise ValueError(f"No {doc_type.label} can be produced yet")
+    hold_placement(placement.id)  # two requests at once get a version each, never the same one
     version = next_version(placement.id, doc_type)
     # Before the context is fixed: a new version of the plan stops an open round of signatures (service.signing.jobs).
     document_requested.send(placement, user=user, doc_type=doc_type)
@@ -162,6 +226,23 @@ def request_document(
         {"type": doc_type.value, "version": version, "placement_id": placement.id},
     )
     return document
+
+
+def make_again(user: User, document: Document) -> bool:
+    """Queue a failed document to be made again; False when it is no longer failed (the same "Try again" sent twice,
+    or by two people at once), so it is never queued, nor made, twice. The status is changed by one conditional
+    UPDATE: of two requests at once, the database lets one change it and the other finds nothing to change."""
+    changed = db.session.execute(
+        sa.update(Document)
+        .where(Document.id == document.id, Document.status == DocumentStatus.FAILED)
+        .values(status=DocumentStatus.QUEUED)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.expire(document)
+    if changed != 1:
+        return False
+    audit.record("retry", "document", document.id, user)
+    return True
 
 
 def produce(document_id: int, pool: ConverterPool, output_dir: Path, *, renderer: Renderer | None = None) -> Document:
@@ -231,6 +312,7 @@ def request_sealed_document(source: Document, context: dict[str, Any], output_di
     template_store = word_templates.template_store(output_dir) / f"{source.template_sha256}.docx"
     if not template_store.exists():
         raise ValueError("the template the signers saw is no longer stored")
+    hold_placement(source.placement_id)  # its version number, as in request_document
     document = Document(
         placement_id=source.placement_id,
         doc_type=source.doc_type,

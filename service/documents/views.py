@@ -35,6 +35,8 @@ class DocumentRequestForm(FlaskForm):
     doc_type = StringField(validators=[InputRequired()])
     #: Which of the placement's reviews a review record is of (ignored for the other types).
     review_id = StringField()
+    #: The page's request token (``documents.new_request_token``): the same form sent twice makes one document.
+    request_token = StringField()
 
 
 class ConfirmForm(FlaskForm):
@@ -63,12 +65,19 @@ def request_document(placement_id: int) -> Response:
         review = documents.review_of(placement, int(raw)) if raw.isascii() and raw.isdigit() else None
         if review is None:  # no review named, or not one of this placement's: nothing to say which exists
             abort(404)
+    token, action = form.request_token.data, f"produce:{doc_type.value}:{review.id if review else ''}"
+    earlier = documents.earlier_request(token, action, placement)
+    if earlier is not None and earlier.document is not None:  # a double click: the first click's document
+        db.session.commit()
+        flash(f"{earlier.document.title} is being made.", "success")
+        return redirect(url_for("placements.show_placement", placement_id=placement_id, _anchor="documents"))
     try:
         document = documents.request_document(user, placement, doc_type, _output_dir(), review=review)
     except ValueError as error:  # this type has no context builder yet
         db.session.rollback()
         flash(str(error), "error")
         return redirect(url_for("placements.show_placement", placement_id=placement_id))
+    documents.record_request(token, action, user, placement, document)
     enqueue_after_commit(jobs.produce_document, document.id)
     db.session.commit()
     flash(f"{document.title} is being made.", "success")
@@ -119,10 +128,11 @@ def retry(document_id: int) -> Response:
         abort(404)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    if document.status is DocumentStatus.FAILED:
-        document.status = DocumentStatus.QUEUED
-        audit.record("retry", "document", document.id, user)
+    if documents.make_again(user, document):
         enqueue_after_commit(jobs.produce_document, document.id)
+        db.session.commit()
+        flash(f"{document.title} is being made again.", "success")
+    elif not document.status.is_finished:  # "Try again" clicked twice: the first click's try is under way
         db.session.commit()
         flash(f"{document.title} is being made again.", "success")
     return redirect(url_for("placements.show_placement", placement_id=document.placement_id, _anchor="documents"))

@@ -29,6 +29,9 @@ from service.rules.placement_end import Destination, EndReason
 from service.rules.placement_status import PlacementStatus, can_transition
 from service.rules.school_age import age_on
 
+#: The request token's action for "End the placement" (``documents.earlier_request``).
+END_ACTION = "end_placement"
+
 
 @dataclass(frozen=True)
 class OutcomeAnswer:
@@ -80,6 +83,10 @@ def end_placement(
     fix (``rules.destination``: a Year 11 pupil's destination, the detail of "something else", and for a pupil
     under 18 with none the confirmation and follow-up); nothing is saved then."""
     today = today or date.today()
+    # Two ends at once (a double click, two web processes) would both find it not ended yet and record two ends:
+    # wait for the other, then read the placement as it left it.
+    documents.hold_placement(placement.id)
+    db.session.expire(placement)
     reason = why_not_endable(placement)
     if reason:
         raise FieldError("ended_on", reason)

@@ -5,11 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 
 from forms.end_of_placement import EndOfPlacementForm
 from service.access import keeps_answers, roles_required
 from service.auth.kept_answers import kept_formdata
+from service.documents import services as documents
 from service.documents.jobs import produce_document
 from service.end_of_placement import services
 from service.errors import FieldError
@@ -20,6 +21,8 @@ from service.rules.outcomes import ProgressRating
 from service.rules.roles import Role
 
 bp = Blueprint("end_of_placement", __name__, template_folder="templates")
+
+ENDED = "The placement has ended. The end-of-placement report is being produced."
 
 
 @bp.route("/placements/<int:placement_id>/end", methods=["GET", "POST"])
@@ -43,6 +46,7 @@ def end_placement(placement_id: int) -> Any:
                 formdata=None, data={"outcomes": [{"objective_id": str(o.id)} for o in objectives]}
             )
     status = 200
+    token = request.form.get("request_token") if form.is_submitted() else None
     if form.is_submitted():
         status = 400
         ids = [row.form.objective_id.data for row in form.outcomes]
@@ -71,6 +75,10 @@ def end_placement(placement_id: int) -> Any:
                     for row in form.outcomes
                 ],
             )
+            if documents.earlier_request(token, services.END_ACTION, placement) is not None:
+                db.session.commit()  # "End the placement" clicked twice: the first click ended it
+                flash(ENDED, "success")
+                return redirect(url_for("placements.show_placement", placement_id=placement_id) + "#documents")
             try:
                 document = services.end_placement(
                     user, placement, details, Path(current_app.config["APDOCS_OUTPUT_DIR"])
@@ -87,14 +95,16 @@ def end_placement(placement_id: int) -> Any:
                 else:
                     form.form_errors.append(error.message)
             else:
+                documents.record_request(token, services.END_ACTION, user, placement, document)
                 if document is not None:
                     enqueue_after_commit(produce_document, document.id)
                 db.session.commit()
-                flash("The placement has ended. The end-of-placement report is being produced.", "success")
+                flash(ENDED, "success")
                 return redirect(url_for("placements.show_placement", placement_id=placement_id) + "#documents")
     return render_template(
         "end_of_placement/end.html",
         placement=placement,
         form=form,
         objectives={str(o.id): o for o in objectives},
+        request_token=token or documents.new_request_token(),  # clicked twice, it ends the placement once
     ), status

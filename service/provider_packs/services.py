@@ -51,6 +51,8 @@ from service.rules.provider_pack import (
 )
 
 PURPOSE = "provider_pack"
+#: The request token's action for "Send the pack now" (``documents.earlier_request``).
+SEND_ACTION = "send_pack"
 ANSWER_FIELDS = (
     "send_needs",
     "literacy",
@@ -115,6 +117,24 @@ class PackStatus:
     starting_soon: bool = False
     automatic: bool = False  # the scheduler will send it on the send date (the plan is agreed)
     contact_changed: bool = False  # held: the provider's placement contact changed and is not confirmed yet
+
+    @property
+    def may_have_been_sent(self) -> bool:
+        """The latest pack email may have reached the provider: the mail server took it but never confirmed.
+        Sending again may give the provider two packs, so the SENCO checks with the provider first."""
+        return self.message is not None and self.message.status is MessageStatus.MAY_HAVE_BEEN_SENT
+
+    @property
+    def label(self) -> str:
+        """Where the pack stands, in words that are true of its latest email (the outbox's state of it): a pack
+        whose email may have been sent is never called failed."""
+        if self.state is PackState.FAILED:
+            if self.may_have_been_sent:
+                return "May have been sent — check with the provider before sending it again"
+            return "Not sent — check the outbox"
+        if self.state is PackState.SENDING and self.message is not None:
+            return self.message.status.label  # "Waiting to send" until the mail server has it, then "Sending"
+        return self.state.label
 
 
 def pack_of(placement: Placement) -> ProviderPack | None:
@@ -351,6 +371,25 @@ def send_pack(
     return document, message
 
 
+def send_outcome(message: OutboxMessage | None) -> tuple[str, str]:
+    """What "Send the pack now" tells the SENCO, and the message's category: the pack's email as the outbox has it
+    now (waiting, sent, not sent, or may have been sent), never "sent" while it is only queued."""
+    status = message.status if message is not None else None
+    if status is MessageStatus.SENT:
+        return "The pack was sent to the provider. The email is in the outbox.", "success"
+    if status is MessageStatus.MAY_HAVE_BEEN_SENT:
+        return (
+            "The pack's email may have been sent: the mail server did not confirm it. Check with the provider "
+            "before sending it again. The details are in the outbox.",
+            "error",
+        )
+    if status is MessageStatus.FAILED:
+        return "The pack's email could not be sent. The reason is in the outbox.", "error"
+    if status is MessageStatus.CANCELLED:
+        return "The pack's email was cancelled. The outbox says who cancelled it.", "error"
+    return "The pack is being produced, and its email is waiting to be sent. Its progress is in the outbox.", "success"
+
+
 def _pack_body(placement: Placement, contact_name: str) -> str:
     organisation = placement.commissioning_organisation
     return (
@@ -370,10 +409,12 @@ def send_due_packs(today: date, output_dir: Path) -> list[tuple[Document, Outbox
     """Send every pack whose send date has come, that nobody has sent, and that can go. The caller commits
     and enqueues. A pack that cannot go (no contact email, no DSL) stays on the dashboard as due."""
     candidates = db.session.scalars(
-        sa.select(Placement).where(
+        sa.select(Placement)
+        .where(
             Placement.status.in_(AUTOMATIC_STATUSES),
             Placement.planned_start >= today,
         )
+        .order_by(Placement.id)  # each is held while its pack is numbered: always in the same order
     ).all()
     already = pack_messages(p.id for p in candidates)
     sent: list[tuple[Document, OutboxMessage]] = []

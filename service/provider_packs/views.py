@@ -6,7 +6,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
@@ -93,6 +93,7 @@ def preview_pack(placement_id: int) -> str:
         sections=PackSection,
         kept_out=services.kept_out_with_reasons(placement),
         sent=[d for d in documents.documents_for(placement) if d.doc_type is DocumentType.PROVIDER_PACK],
+        request_token=documents.new_request_token(),  # "Send the pack now" clicked twice sends one pack
     )
 
 
@@ -102,6 +103,11 @@ def send_pack(placement_id: int) -> Response:
     user, placement = placement_or_404(placement_id, audited=False)
     if not FlaskForm().validate_on_submit():
         abort(400)
+    token = request.form.get("request_token")
+    if documents.earlier_request(token, services.SEND_ACTION, placement) is not None:
+        db.session.commit()  # "Send the pack now" clicked twice: the first click's pack is the one on its way
+        flash(*services.send_outcome(services.pack_messages([placement_id]).get(placement_id)))
+        return redirect(url_for("provider_packs.preview_pack", placement_id=placement_id))
     try:
         document, message = services.send_pack(user, placement, Path(current_app.config["APDOCS_OUTPUT_DIR"]))
     except services.PackNotReady as error:
@@ -109,8 +115,10 @@ def send_pack(placement_id: int) -> Response:
         for problem in error.problems:
             flash(problem, "error")
         return redirect(url_for("provider_packs.preview_pack", placement_id=placement_id))
+    documents.record_request(token, services.SEND_ACTION, user, placement, document)
     enqueue_after_commit(produce_document, document.id)
     enqueue_after_commit(deliver_message, message.id)  # it waits for the PDF
     db.session.commit()
-    flash("The pack is being produced and sent. Its progress is in the outbox.", "success")
+    db.session.refresh(message)  # the outbox's state now: still waiting, or already delivered by the time we answer
+    flash(*services.send_outcome(message))
     return redirect(url_for("provider_packs.preview_pack", placement_id=placement_id))

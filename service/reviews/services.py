@@ -36,6 +36,9 @@ from service.rules.review_dates import HalfTerm, ReviewDeadline, latest_review_d
 from service.rules.roles import Role
 from service.term_dates.services import term_dates
 
+#: The request token's action for saving a review (``documents.earlier_request``).
+RECORD_ACTION = "record_review"
+
 #: A review is held on a placement that has been agreed and has not ended.
 REVIEWABLE_STATUSES = frozenset({PlacementStatus.AGREED, PlacementStatus.ACTIVE, PlacementStatus.UNDER_REVIEW})
 
@@ -112,6 +115,10 @@ def record_review(
     """
     if user.role is not Role.COMMISSIONER or placement.commissioning_organisation_id != user.organisation_id:
         raise ReviewError("meeting_date", "Only the commissioning organisation can record a review")
+    # Two saves at once (a double click, two web processes) would both number theirs from the same reviews and
+    # break uq_placement_reviews_placement_number: wait for the other, then read the reviews as it left them.
+    documents.hold_placement(placement.id)
+    db.session.expire(placement, ["reviews"])
     reason = why_not_reviewable(placement)
     if reason:
         raise ReviewError("meeting_date", reason)

@@ -6,7 +6,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 
 from forms.reviews import ReviewForm
 from service.access import keeps_answers, roles_required
@@ -48,9 +48,17 @@ def new_review(placement_id: int) -> Any:
                 data={"progress": [{"objective_id": str(o.id)} for o in objectives], **from_register},
             )
     status = 200
+    token = request.form.get("request_token") if form.is_submitted() else None
     if form.is_submitted():
         status = 400
         if _progress_matches(form, objectives) and form.validate():
+            earlier = documents.earlier_request(token, services.RECORD_ACTION, placement)
+            if earlier is not None and earlier.document is not None and earlier.document.review is not None:
+                # "Save" clicked twice: the first click's review is the one saved.
+                review = earlier.document.review
+                db.session.commit()
+                flash(_saved_message(review), "success")
+                return redirect(url_for("reviews.show_review", placement_id=placement_id, number=review.number))
             try:
                 review, queued = services.record_review(
                     user, placement, _details(form), Path(current_app.config["APDOCS_OUTPUT_DIR"])
@@ -59,11 +67,11 @@ def new_review(placement_id: int) -> Any:
                 db.session.rollback()
                 _attach(form, error)
             else:
+                documents.record_request(token, services.RECORD_ACTION, user, placement, queued[0])
                 for document in queued:
                     enqueue_after_commit(produce_document, document.id)
                 db.session.commit()
-                message = f"Review {review.number} saved. The review record is being produced"
-                flash(message + (", with a new version of the plan." if review.plan_changed else "."), "success")
+                flash(_saved_message(review), "success")
                 return redirect(url_for("reviews.show_review", placement_id=placement_id, number=review.number))
     return render_template(
         "reviews/new.html",
@@ -73,7 +81,13 @@ def new_review(placement_id: int) -> Any:
         due=services.review_due(placement),
         number=len(placement.reviews) + 1,
         from_register=bool(from_register),
+        request_token=token or documents.new_request_token(),  # "Save" clicked twice saves one review
     ), status
+
+
+def _saved_message(review: services.Review) -> str:
+    message = f"Review {review.number} saved. The review record is being produced"
+    return message + (", with a new version of the plan." if review.plan_changed else ".")
 
 
 @bp.route("/placements/<int:placement_id>/reviews/<int:number>")

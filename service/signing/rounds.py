@@ -27,7 +27,7 @@ from service.errors import FieldError
 from service.extensions import db
 from service.mail.addresses import valid_address
 from service.mail.message_secrets import SecretSpec, secret_placeholder
-from service.mail.models import OutboxMessage, SecretKind
+from service.mail.models import OutboxMessage, OutboxSecret, SecretKind
 from service.mail.outbox import queue_message
 from service.placements.models import Placement
 from service.providers import contacts as provider_contacts
@@ -141,7 +141,11 @@ def get_request(placement: Placement, request_id: int) -> SignatureRequest | Non
 def request_signatures(
     user: User, placement: Placement, signers: Sequence[SignerDetails], *, now: datetime | None = None
 ) -> tuple[SignatureRequest, list[OutboxMessage]]:
-    """Ask these people to sign the plan's latest version. Returns the request and the emails to enqueue."""
+    """Ask these people to sign the plan's latest version. Returns the request and the emails to enqueue.
+
+    The placement is held first (``documents.hold_placement``): two requests at once (a double click, two web
+    processes) would both find no open round and open two, each emailing every signer."""
+    documents.hold_placement(placement.id)
     reason = why_not_signable(placement)
     if reason:
         raise SigningError(reason)
@@ -174,6 +178,23 @@ def request_signatures(
         {"placement_id": placement.id, "document_id": document.id, "signers": len(request.signers)},
     )
     return request, messages
+
+
+def request_messages(request: SignatureRequest) -> list[OutboxMessage]:
+    """The emails that asked this round's signers to sign (not the reminders or codes), oldest first."""
+    signer_ids = [signer.id for signer in request.signers]
+    if not signer_ids:
+        return []
+    return list(
+        db.session.scalars(
+            sa.select(OutboxMessage)
+            .where(
+                OutboxMessage.purpose == PURPOSE_REQUEST,
+                OutboxMessage.id.in_(sa.select(OutboxSecret.message_id).where(OutboxSecret.signer_id.in_(signer_ids))),
+            )
+            .order_by(OutboxMessage.id)
+        )
+    )
 
 
 def _check_signers(signers: Sequence[SignerDetails]) -> None:

@@ -66,6 +66,7 @@ def sign(
     now: datetime | None = None,
 ) -> bool:
     """Record the signature. Returns True when it was the last one needed (the caller then completes)."""
+    _hold_round(signer)
     now = now or utcnow()
     if signer.status is not SignerStatus.WAITING or signer.request.status is not RequestStatus.OPEN:
         raise SigningError("This plan can no longer be signed here.")
@@ -105,8 +106,19 @@ def sign(
     return all(s.status is SignerStatus.SIGNED for s in signer.request.signers)
 
 
+def _hold_round(signer: Signer) -> None:
+    """Wait for any other request acting on this placement (another signer signing at the same moment, a new plan
+    version stopping the round), then read the round as it left it. Why: the last two signers signing at once would
+    each find the other still waiting, and the round would never complete; and every request that makes something
+    for a placement holds the placement first (``documents.hold_placement``), so none waits on another in a cycle."""
+    db.session.flush()
+    documents.hold_placement(signer.request.placement_id)
+    db.session.expire_all()
+
+
 def decline(signer: Signer, reason: str, *, ip: str, user_agent: str, witness: User | None = None) -> None:
     """The signer does not agree: the round stops, and the commissioner sees why."""
+    _hold_round(signer)
     reason = reason.strip()
     if not reason:
         raise SigningError("Say why you do not want to sign, so the school can talk it through with you.", "reason")

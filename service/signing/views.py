@@ -24,12 +24,13 @@ from forms.signing import (
 from service.access import public, roles_required
 from service.audit import services as audit
 from service.auth.models import User
+from service.documents import services as documents
 from service.documents.jobs import produce_document
 from service.documents.models import Document
 from service.extensions import db, limiter
 from service.files import sha256_of
 from service.mail.jobs import deliver_message
-from service.mail.models import OutboxMessage
+from service.mail.models import MessageStatus, OutboxMessage
 from service.placements.access import placement_or_404
 from service.placements.models import Placement
 from service.providers import contacts as provider_contacts
@@ -52,6 +53,10 @@ def _client() -> tuple[str, str]:
     return request.remote_addr or "", request.headers.get("User-Agent", "")
 
 
+#: The request token's action for "Ask for signatures" (``documents.earlier_request``).
+ASK_ACTION = "ask_signatures"
+
+
 def _enqueue(messages: list[OutboxMessage]) -> None:
     for message in messages:
         enqueue_after_commit(deliver_message, message.id)
@@ -69,17 +74,27 @@ def signatures(placement_id: int) -> Any:
     if not form.is_submitted():
         form = RequestSignaturesForm(formdata=None, data={"signers": _suggestions(placement, contact)})
     status = 200
+    token = request.form.get("request_token") if form.is_submitted() else None
     if form.is_submitted():
         status = 400
         if form.validate():
+            if documents.earlier_request(token, ASK_ACTION, placement) is not None:
+                # The same form sent twice (a double click): the first one's round, and its emails, are the answer.
+                earlier_round = rounds.latest_request(placement)
+                db.session.commit()
+                flash(_asked_message(rounds.request_messages(earlier_round) if earlier_round else []), "success")
+                return redirect(url_for("signing.signatures", placement_id=placement_id))
             try:
                 _request, messages = rounds.request_signatures(user, placement, _chosen(form))
             except rounds.SigningError as error:
                 db.session.rollback()
                 _attach_error(form, error)
             else:
+                documents.record_request(token, ASK_ACTION, user, placement)
                 _enqueue(messages)
                 db.session.commit()
+                for message in messages:  # the outbox's state now, after delivery was asked for
+                    db.session.refresh(message)
                 flash(_asked_message(messages), "success")
                 return redirect(url_for("signing.signatures", placement_id=placement_id))
     else:
@@ -93,6 +108,7 @@ def signatures(placement_id: int) -> Any:
         not_signable=rounds.why_not_signable(placement),
         contact_changed=contact.needs_confirmation,
         cancel_form=CancelForm(formdata=None),
+        request_token=token or documents.new_request_token(),
     ), status
 
 
@@ -130,9 +146,32 @@ def _attach_error(form: RequestSignaturesForm, error: rounds.SigningError) -> No
 
 
 def _asked_message(messages: list[OutboxMessage]) -> str:
+    """What "Ask for signatures" answers: the signing emails as the outbox has them now. An email waiting in the
+    outbox is not called sent (the mail server may never take it)."""
     if not messages:
         return "Signatures asked for. Everyone signs in person: open each name below when they are with you."
-    return f"Signatures asked for: {len(messages)} email{'s' if len(messages) > 1 else ''} with a signing link sent."
+    state = emails_state(messages, "with a signing link")
+    return f"Signatures asked for: {state} Their progress is in the outbox."
+
+
+def emails_state(messages: list[OutboxMessage], what: str) -> str:
+    """Words counting ``messages`` by their state in the outbox, e.g. "3 emails with a signing link: 2 sent,
+    1 waiting to be sent."."""
+    counts: dict[MessageStatus, int] = {}
+    for message in messages:
+        counts[message.status] = counts.get(message.status, 0) + 1
+    words = {
+        MessageStatus.SENT: "sent",
+        MessageStatus.QUEUED: "waiting to be sent",
+        MessageStatus.SENDING: "being sent",
+        MessageStatus.MAY_HAVE_BEEN_SENT: "may have been sent (check the outbox)",
+        MessageStatus.FAILED: "not sent (check the outbox)",
+        MessageStatus.CANCELLED: "cancelled",
+    }
+    if len(messages) == 1:
+        return f"an email {what}, {words[messages[0].status]}."
+    parts = [f"{count} {words[status]}" for status, count in counts.items()]
+    return f"{len(messages)} emails {what}: " + ", ".join(parts) + "."
 
 
 def _round_or_404(placement: Placement, request_id: int) -> SignatureRequest:
@@ -182,7 +221,11 @@ def remind(placement_id: int, request_id: int, signer_id: int) -> Response:
     else:
         enqueue_after_commit(deliver_message, message.id)
         db.session.commit()
-        flash(f"Reminder sent to {signer.name}, with a new link (the old one no longer works).", "success")
+        db.session.refresh(message)  # the outbox's state now: never "sent" while it waits
+        flash(
+            f"Reminder for {signer.name}: {emails_state([message], 'with a new link')} The old link no longer works.",
+            "success",
+        )
     return redirect(url_for("signing.signatures", placement_id=placement_id))
 
 
@@ -259,8 +302,21 @@ def send_code(token: str) -> ResponseReturnValue:
     else:
         enqueue_after_commit(deliver_message, message.id)
         db.session.commit()
-        flash(f"We have emailed a code to {_masked(signer.email)}. It works for 15 minutes.", "success")
+        db.session.refresh(message)  # what the outbox did with it, not what we hope
+        flash(*_code_message(message, _masked(signer.email)))
     return redirect(url_for("signing.sign_by_link", token=token) + "#enter-code")
+
+
+def _code_message(message: OutboxMessage, masked: str) -> tuple[str, str]:
+    """What the signer is told about the code's email, from its state in the outbox (in their words: no outbox)."""
+    if message.status is MessageStatus.SENT:
+        return f"We have emailed a code to {masked}. It works for 15 minutes.", "success"
+    if message.status in (MessageStatus.QUEUED, MessageStatus.SENDING):
+        return (
+            f"A code is on its way to {masked}: it can take a few minutes to arrive. It works for 15 minutes.",
+            "success",
+        )
+    return f"We could not email a code to {masked} just now. Try again in a few minutes.", "error"
 
 
 @bp.route("/sign/<token>/confirm", methods=["POST"])

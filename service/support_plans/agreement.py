@@ -167,6 +167,9 @@ def agree_plan(user: User, placement: Placement, output_dir: Path, on: date | No
     only moves forward the first time.
     """
     today = on or date.today()
+    # Two agreements at once would both find it never agreed (the LA told twice): wait for the other, read afresh.
+    documents.hold_placement(placement.id)
+    db.session.expire(placement)
     plan = plan_for_editing(user, placement)
     problems = blockers(agreement_checks(placement, today))
     if problems:

@@ -23,6 +23,7 @@ from forms.support_plans import (
 from service.access import keeps_answers, roles_required
 from service.auth.kept_answers import kept_formdata
 from service.auth.models import User
+from service.documents import services as documents
 from service.documents.jobs import produce_document
 from service.extensions import db
 from service.mail.jobs import deliver_message
@@ -39,6 +40,9 @@ from service.support_plans.models import SupportPlan
 from service.support_plans.steps import STEP_PAGES, missing_answers
 
 bp = Blueprint("support_plans", __name__, template_folder="templates")
+
+#: The request token's action for "Agree the plan" (``documents.earlier_request``): clicked twice, it agrees once.
+AGREE_ACTION = "agree_plan"
 
 
 @bp.route("/placements/<int:placement_id>/plan")
@@ -103,6 +107,7 @@ def _check_page(
             on_approved_list=placement.provider.approved_list_status is ApprovedListStatus.APPROVED,
             form=failed or agree_form,
             agree_form=agree_form,
+            request_token=documents.new_request_token(),
             editable=placement.status in services.EDITABLE_STATUSES,
             today=today,
         ),
@@ -181,12 +186,19 @@ def agree(placement_id: int) -> Any:
     form = AgreeForm()
     if not form.validate_on_submit():
         abort(400)
+    token = request.form.get("request_token")
+    earlier = documents.earlier_request(token, AGREE_ACTION, placement)
+    if earlier is not None and earlier.document is not None:  # "Agree" clicked twice: the first click agreed it
+        db.session.commit()
+        flash(f"The plan is agreed. {earlier.document.title} is being produced.", "success")
+        return redirect(url_for("placements.show_placement", placement_id=placement_id) + "#documents")
     try:
         document = agreement.agree_plan(user, placement, Path(current_app.config["APDOCS_OUTPUT_DIR"]))
     except services.PlanError as error:
         db.session.rollback()
         flash(error.message, "error")
         return redirect(url_for("support_plans.check_answers", placement_id=placement_id))
+    documents.record_request(token, AGREE_ACTION, user, placement, document)
     to_parents = services.send_plan_to_parents(user, placement, document)
     enqueue_after_commit(produce_document, document.id)
     for message in to_parents:
