@@ -143,7 +143,7 @@ def _page_number() -> int:
 
 #: The pack tables that can grow with the caseload, by the key of their see-all page ("packs-" and the board's key).
 PACK_LISTS = {
-    "packs-failed": "Provider packs failed: a person must check",
+    "packs-failed": "Provider packs not sent, or that may have been sent: a person must check",
     "packs-starting_soon": "Provider packs: starting within 5 working days, no pack sent",
     "packs-due_now": "Provider packs due now",
     "packs-started": "Provider packs: placement started, no pack sent",

@@ -76,7 +76,7 @@ class PackState(enum.StrEnum):
             "late": "Not sent — placement started",
             "sending": "Sending",
             "sent": "Sent",
-            "failed": "Failed — check the outbox",
+            "failed": "Not sent, or may have been sent — check the outbox",
         }[self.value]
 
     @property
