@@ -21,6 +21,7 @@ from huey import crontab
 
 from service.db import utcnow
 from service.documents.engine.converter import ConverterPool, PoolSettings
+from service.documents.engine.converter.events import ConverterEvents
 from service.documents.models import Document, DocumentStatus
 from service.documents.services import produce
 from service.extensions import db
@@ -35,20 +36,40 @@ _pool: ConverterPool | None = None
 _pool_lock = threading.Lock()
 
 
+def converter_events() -> ConverterEvents:
+    """Where this installation's converter trouble is counted: a file in the instance folder, which the worker
+    (that owns the pool) and the web process (that answers ``/healthz``) share (``engine/converter/events.py``)."""
+    from service.settings import instance_dir_from_env
+
+    settings = current_app.extensions.get("apdocs_settings")
+    instance_dir = settings.instance_dir if settings is not None else instance_dir_from_env()
+    return ConverterEvents(Path(instance_dir) / "converter-events.jsonl")
+
+
 def converter_pool() -> ConverterPool:
     """This process's warm LibreOffice pool, started on first use and closed at exit (a new one if closed)."""
     global _pool
     with _pool_lock:
         if _pool is None or _pool.closed:
-            _pool = ConverterPool(PoolSettings.from_env())
+            _pool = ConverterPool(PoolSettings.from_env(), events=converter_events())
             atexit.register(_pool.close)
         return _pool
 
 
-@app_task(retries=2, retry_delay=10)
-def produce_document(document_id: int) -> None:
-    """Render and convert one document. A document problem ends as a failed row, not a retry."""
-    document = produce(document_id, converter_pool(), Path(current_app.config["APDOCS_OUTPUT_DIR"]))
+#: The job's own retries, after the pool's: LibreOffice crashed, hung or could not start on every attempt, or the
+#: disk was full. Ten seconds apart, so a passing fault has passed.
+JOB_RETRIES = 2
+
+
+@app_task(retries=JOB_RETRIES, retry_delay=10, context=True)
+def produce_document(document_id: int, task=None) -> None:  # type: ignore[no-untyped-def]
+    """Render and convert one document. A document problem ends as a failed row; a passing converter fault leaves
+    it queued and raises, so this job's retry makes it (the last retry fails it with a plain reason)."""
+    retries_left = getattr(task, "retries", 0) or 0
+    # TryAgainLater propagates: Huey logs it (the document's number only) and runs the job again after retry_delay.
+    document = produce(
+        document_id, converter_pool(), Path(current_app.config["APDOCS_OUTPUT_DIR"]), retry_later=retries_left > 0
+    )
     if document.status is DocumentStatus.READY:
         document_ready.send(document)
 
@@ -67,7 +88,8 @@ def stalled_document_ids(now_minus: timedelta | None = None) -> list[int]:
     in progress well after that was abandoned by a worker that stopped.
     """
     settings = PoolSettings.from_env()
-    cutoff = utcnow() - (now_minus or timedelta(seconds=settings.timeout_s * (settings.retries + 2) + 60))
+    backoff = settings.retry_backoff_s * (2 ** max(settings.retries, 0) - 1)
+    cutoff = utcnow() - (now_minus or timedelta(seconds=settings.timeout_s * (settings.retries + 2) + backoff + 60))
     queued_cutoff = utcnow() - timedelta(minutes=10)
     stalled = db.session.scalars(
         sa.select(Document).where(
