@@ -16,7 +16,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
-from flask import current_app
+from flask import current_app, has_app_context
 from huey import crontab
 
 from service.db import utcnow
@@ -41,7 +41,7 @@ def converter_events() -> ConverterEvents:
     (that owns the pool) and the web process (that answers ``/healthz``) share (``engine/converter/events.py``)."""
     from service.settings import instance_dir_from_env
 
-    settings = current_app.extensions.get("apdocs_settings")
+    settings = current_app.extensions.get("apdocs_settings") if has_app_context() else None
     instance_dir = settings.instance_dir if settings is not None else instance_dir_from_env()
     return ConverterEvents(Path(instance_dir) / "converter-events.jsonl")
 

@@ -94,7 +94,7 @@ def test_a_full_disk_gives_a_plain_reason_and_logs_the_detail(small_disk, tmp_pa
 
 def test_a_document_made_on_a_full_disk_fails_with_a_plain_reason(  # type: ignore[no-untyped-def]
     app,
-    placement,
+    placement,  # noqa: F811
     db_session,
     small_disk,
     caplog,
@@ -292,3 +292,44 @@ def test_the_pool_of_the_worker_counts_events_where_the_web_reads_them(app):  # 
     assert PoolSettings.from_env({"APDOCS_CONVERTER_RETRY_BACKOFF_S": "2.5"}).retry_backoff_s == 2.5
     with pytest.raises(ValueError, match="APDOCS_CONVERTER_RETRIES"):
         PoolSettings.from_env({"APDOCS_CONVERTER_RETRIES": "-1"})
+
+
+def test_apdocs_render_survives_two_passing_faults_in_a_row(app, placement, db_session, tmp_path):  # type: ignore[no-untyped-def]  # noqa: F811
+    """`apdocs render --all`, the real command: LibreOffice hangs, then its replacement hangs while starting; the
+    pool's third attempt, after the back-off, makes the document and the command succeeds."""
+    import sys
+    import threading
+
+    from tests.server.conftest import HEALTH_TOKEN  # noqa: F401 - the same environment as the server tests
+
+    db_session.commit()  # the placement, for the command's own connection
+    out = tmp_path / "out"
+    env = {
+        **os.environ,
+        "APDOCS_DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+        "APDOCS_INSTANCE_DIR": str(tmp_path / "instance"),
+        "APDOCS_OUTPUT_DIR": app.config["APDOCS_OUTPUT_DIR"],
+        "APDOCS_QUEUE_URL": f"sqlite:///{tmp_path / 'instance' / 'queue.sqlite3'}",
+        "APDOCS_CONVERTER_TIMEOUT_S": "3",
+        "APDOCS_CONVERTER_START_TIMEOUT_S": "5",
+        "APDOCS_CONVERTER_POOL_SIZE": "1",
+        "APDOCS_CONVERTER_RETRY_BACKOFF_S": "0.5",
+    }
+    command = subprocess.Popen(  # noqa: S603 - this virtualenv's apdocs
+        [str(Path(sys.executable).parent / "apdocs"), "render", "support-plan", "--all", "--out", str(out)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    stop = threading.Event()
+    frozen: list[int] = []
+    freezer = threading.Thread(target=lambda: frozen.extend(_freeze_instances(command.pid, 2, stop)))
+    freezer.start()
+    try:
+        stdout, stderr = command.communicate(timeout=300)
+    finally:
+        stop.set()
+        freezer.join()
+    assert len(frozen) == 2, stderr.decode(errors="replace")[-2000:]
+    assert command.returncode == 0, stderr.decode(errors="replace")[-2000:]
+    assert any(name.endswith(".pdf") for name in os.listdir(out))

@@ -193,12 +193,10 @@ class ConverterPool:
                 self._failed += 1
             if failure is None:  # pragma: no cover - attempts is at least one
                 failure = SlotFailure("no attempt was made", retry=False, kind="export")
-            self._record("failed")
-            raise ConversionFailed(
-                failure.reason,
-                plain=failure.plain,
-                transient=failure.kind in ("timeout", "crash", "start_failed", "disk_full", "closed"),
-            )
+            transient = failure.kind in ("timeout", "crash", "start_failed", "disk_full", "closed")
+            if transient:  # the converter's trouble; a document LibreOffice cannot read is its template's
+                self._record("failed")
+            raise ConversionFailed(failure.reason, plain=failure.plain, transient=transient)
         finally:
             with contextlib.suppress(FileNotFoundError):
                 tmp.unlink()
