@@ -29,7 +29,13 @@ Failure handling
       idle instance is replaced without spending a retry.
     * A conversion that passes ``timeout_s`` (hung LibreOffice), an EOF from the worker, or a
       ``fatal`` reply (``DisposedException``, the bridge went away, soffice exited) kills the slot's
-      process group; the document is retried ``retries`` times on a fresh instance.
+      process group; the document is retried ``retries`` times on a fresh instance, after a back-off
+      (``retry_backoff_s``, doubling). When every attempt failed so, ``ConversionFailed.transient`` is true and
+      the caller's job may try again later.
+    * A full disk (LibreOffice's store fails and writing to that folder fails with ENOSPC) is told to the user
+      plainly (``ConversionFailed.plain``); LibreOffice's own text stays in ``reason`` and the log.
+    * Every failed attempt is logged (no document name) and counted in ``events`` (``events.py``), which the web
+      process's ``/healthz`` reads; a new pool first sweeps instances a dead process left (``leftovers.py``).
     * A document LibreOffice cannot open or export fails without retry (it would fail again) with
       ``ConversionFailed("LibreOffice could not open the document: ...")``.
     * After ``max_docs_per_instance`` documents an instance is recycled (quit cleanly, killed if it
