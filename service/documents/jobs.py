@@ -98,7 +98,12 @@ def stalled_document_ids(now_minus: timedelta | None = None) -> list[int]:
                     Document.status.in_([DocumentStatus.RENDERING, DocumentStatus.CONVERTING]),
                     Document.started_at < cutoff,
                 ),
-                sa.and_(Document.status == DocumentStatus.QUEUED, Document.requested_at < queued_cutoff),
+                sa.and_(
+                    Document.status == DocumentStatus.QUEUED,
+                    Document.requested_at < queued_cutoff,
+                    # Put back to queued by produce() for its job's retry (10 s later): that job still holds it.
+                    sa.or_(Document.started_at.is_(None), Document.started_at < queued_cutoff),
+                ),
             )
         )
     ).all()

@@ -17,10 +17,12 @@ import shutil
 import signal
 import subprocess
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
+from service.db import utcnow
 from service.documents import jobs, services
 from service.documents.engine.converter import ConversionFailed, ConverterPool, PoolSettings
 from service.documents.engine.converter.events import ConverterEvents
@@ -273,7 +275,12 @@ def test_the_last_retry_fails_the_document_with_a_plain_reason(app, placement, d
         os.kill(pool.process_ids()["soffice"][0], signal.SIGSTOP)
         with pytest.raises(services.TryAgainLater):
             services.produce(document.id, pool, output, retry_later=True)
-        assert db_session.get(Document, document.id).status is DocumentStatus.QUEUED
+        waiting = db_session.get(Document, document.id)
+        assert waiting.status is DocumentStatus.QUEUED
+        # Its job's retry holds it: the minute's recovery must not queue a second job, even for an old request.
+        waiting.requested_at = utcnow() - timedelta(minutes=30)
+        db_session.commit()
+        assert document.id not in jobs.stalled_document_ids()
         pool.start()
         os.kill(pool.process_ids()["soffice"][0], signal.SIGSTOP)
         made = services.produce(document.id, pool, output, retry_later=False)
