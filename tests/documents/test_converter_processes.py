@@ -22,6 +22,7 @@ from service.documents.models import Document, DocumentStatus
 from service.documents.types import DocumentType
 from service.rules.placement_status import PlacementStatus
 from tests import factories
+from tests.documents.test_converter_pool import libreoffice  # noqa: F401 - skips without LibreOffice
 from tests.server.conftest import poll, process_gone, start_server  # noqa: F401 - the real `apdocs serve`
 
 pytestmark = pytest.mark.usefixtures("default_templates")
@@ -162,3 +163,27 @@ def test_a_new_pool_sweeps_what_a_killed_process_group_left(start_server, placem
     poll(lambda: status_of(db_session, third) is DocumentStatus.READY, "the new worker to make a document")
     assert_cleaned_up(soffice, folder)
     assert tempfile.gettempdir() == str(folder.parent)
+
+
+def test_the_sweep_removes_only_what_a_dead_owner_left(libreoffice, tmp_path):  # type: ignore[no-untyped-def]  # noqa: F811
+    """A new pool's sweep leaves a live pool's instance running and removes a folder whose owner has exited."""
+    from service.documents.engine.converter import ConverterPool
+    from tests.documents.test_converter_pool import settings
+
+    gone = subprocess.run(  # noqa: S603 - a process that has exited: its pid is nobody's now
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True, check=True
+    )
+    stale = Path(tempfile.mkdtemp(prefix="apdocs-lo-9-"))
+    (stale / "profile").mkdir()
+    (stale / "owner").write_text(f"{int(gone.stdout)} 1\n")
+    with ConverterPool(settings(size=1)) as live:
+        live.start()
+        folder = Path(live._slots[0].workdir)
+        (soffice,) = live.process_ids()["soffice"]
+
+        with ConverterPool(settings(size=1)):
+            pass
+
+        assert folder.is_dir() and not process_gone(soffice)
+        assert live.stats()["alive"] == 1
+        assert not stale.exists()
