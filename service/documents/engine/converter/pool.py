@@ -136,14 +136,14 @@ class ConverterPool:
         """Start every instance now (in parallel) instead of on first use."""
         self._check_open()
         taken = [self._idle.get() for _ in self._slots]
-        errors: list[SlotFailure] = []
+        errors: list[tuple[SlotFailure, int]] = []
 
         def warm(slot: Slot) -> None:
             try:
                 if not slot.healthy():
                     self._start_slot(slot)
             except SlotFailure as exc:
-                errors.append(exc)
+                errors.append((exc, slot.index))
 
         threads = [threading.Thread(target=warm, args=(slot,)) for slot in taken]
         for thread in threads:
@@ -153,9 +153,11 @@ class ConverterPool:
         for slot in taken:
             self._idle.put(slot)
         self._sample_rss()
+        for failure, index in errors:
+            self._count_failure(failure, index, False)
         if errors:
-            self._count_failure(errors[0], -1, False)
-            raise ConversionFailed(errors[0].reason, plain=errors[0].plain, transient=True)
+            failure = errors[0][0]
+            raise ConversionFailed(failure.reason, plain=failure.plain, transient=True)
 
     def convert(self, docx: Path | str, pdf: Path | str, pdf_a: bool = True) -> None:
         """Convert ``docx`` to ``pdf`` (PDF/A-2b unless ``pdf_a`` is false). Blocks; thread-safe."""
@@ -323,7 +325,7 @@ class ConverterPool:
             self._record(failure.kind)
         if failure.kind in ("timeout", "crash"):
             self._record("restart")
-        then = "trying again on a fresh instance" if will_retry and failure.retry else "giving up on this document"
+        then = "trying again on a fresh instance" if will_retry and failure.retry else "giving up"
         level = logging.WARNING if failure.kind in ("open", "export", "closed") else logging.ERROR
         log.log(level, "converter instance %d failed (%s): %s; %s", index, failure.kind, failure.reason, then)
 
