@@ -20,11 +20,12 @@ from datetime import timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
-from flask import current_app
+from flask import current_app, has_app_context
 from huey import crontab
 
 from service.db import utcnow
 from service.documents.engine.converter import ConverterPool, PoolSettings
+from service.documents.engine.converter.events import ConverterEvents
 from service.documents.models import Document, DocumentStatus
 from service.documents.services import produce
 from service.extensions import db
@@ -39,28 +40,49 @@ _pool: ConverterPool | None = None
 _pool_lock = threading.Lock()
 
 
+def converter_events() -> ConverterEvents:
+    """Where this installation's converter trouble is counted: a file in the instance folder, which the worker
+    (that owns the pool) and the web process (that answers ``/healthz``) share (``engine/converter/events.py``)."""
+    from service.settings import instance_dir_from_env
+
+    settings = current_app.extensions.get("apdocs_settings") if has_app_context() else None
+    instance_dir = settings.instance_dir if settings is not None else instance_dir_from_env()
+    return ConverterEvents(Path(instance_dir) / "converter-events.jsonl")
+
+
 def converter_pool() -> ConverterPool:
     """This process's warm LibreOffice pool, started on first use and closed at exit (a new one if closed)."""
     global _pool
     with _pool_lock:
         if _pool is None or _pool.closed:
-            _pool = ConverterPool(PoolSettings.from_env())
+            _pool = ConverterPool(PoolSettings.from_env(), events=converter_events())
             atexit.register(_pool.close)
         return _pool
 
 
-@app_task(retries=2, retry_delay=10)
-def produce_document(document_id: int) -> None:
-    """Render and convert one document, holding it by a lease. A document problem ends as a failed row."""
+#: The job's own retries, after the pool's: LibreOffice crashed, hung or could not start on every attempt, or the
+#: disk was full. Ten seconds apart, so a passing fault has passed.
+JOB_RETRIES = 2
+
+
+@app_task(retries=JOB_RETRIES, retry_delay=10, context=True)
+def produce_document(document_id: int, task=None) -> None:  # type: ignore[no-untyped-def]
+    """Render and convert one document, holding it by a lease. A document problem ends as a failed row; a passing
+    converter fault leaves it queued and raises, so this job's retry makes it (the last retry fails it with a plain
+    reason). The lease is let go however the job ends, so the retry claims it again."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     lease = LeaseSettings.from_config(app.config)
     holder = worker_id()
     if not claim_document(document_id, holder, lease):
         log.info("document %d is ready or held by another worker: nothing to do", document_id)
         return
+    retries_left = getattr(task, "retries", 0) or 0
     try:
         with Heartbeat(app, lambda: renew_document_lease(document_id, holder, lease), lease.heartbeat_s):
-            document = produce(document_id, converter_pool(), Path(app.config["APDOCS_OUTPUT_DIR"]))
+            # TryAgainLater propagates: Huey logs it (the document's number only) and runs the job again later.
+            document = produce(
+                document_id, converter_pool(), Path(app.config["APDOCS_OUTPUT_DIR"]), retry_later=retries_left > 0
+            )
     finally:
         release_document(document_id, holder)
     if document.status is DocumentStatus.READY:
@@ -131,7 +153,8 @@ def stalled_document_ids(now_minus: timedelta | None = None) -> list[int]:
     """
     settings = PoolSettings.from_env()
     now = utcnow()
-    cutoff = now - (now_minus or timedelta(seconds=settings.timeout_s * (settings.retries + 2) + 60))
+    backoff = settings.retry_backoff_s * (2 ** max(settings.retries, 0) - 1)
+    cutoff = now - (now_minus or timedelta(seconds=settings.timeout_s * (settings.retries + 2) + backoff + 60))
     queued_cutoff = now - timedelta(minutes=10)
     in_progress = [DocumentStatus.RENDERING, DocumentStatus.CONVERTING]
     stalled_rule = sa.or_(
@@ -145,6 +168,8 @@ def stalled_document_ids(now_minus: timedelta | None = None) -> list[int]:
             Document.lease_until.is_(None),
             Document.status == DocumentStatus.QUEUED,
             Document.requested_at < queued_cutoff,
+            # Put back to queued by produce() for its job's retry (10 s later): that job still holds it.
+            sa.or_(Document.started_at.is_(None), Document.started_at < queued_cutoff),
         ),
     )
     stalled = db.session.execute(sa.select(Document.id, Document.attempts).where(stalled_rule)).all()

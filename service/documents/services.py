@@ -9,6 +9,7 @@ or failed with a reason a person can read, and a failed document can be produced
 
 from __future__ import annotations
 
+import errno
 import logging
 import re
 import secrets
@@ -25,6 +26,7 @@ from service.auth.models import User
 from service.db import utcnow
 from service.documents import word_templates
 from service.documents.engine.converter import ConversionFailed, ConverterPool
+from service.documents.engine.converter.settings import DISK_FULL
 from service.documents.engine.render_pool import shared_pool
 from service.documents.engine.rendering import Renderer, RenderError
 from service.documents.kinds import KINDS, MadeFrom
@@ -245,14 +247,35 @@ def make_again(user: User, document: Document) -> bool:
     return True
 
 
-def produce(document_id: int, pool: ConverterPool, output_dir: Path, *, renderer: Renderer | None = None) -> Document:
+class TryAgainLater(Exception):
+    """``produce`` met a passing fault (LibreOffice crashed, hung or could not start; the disk was full) and was
+    allowed to leave the document queued for the caller's own retry: the job's retry runs it again later."""
+
+    def __init__(self, document_id: int, reason: str) -> None:
+        super().__init__(f"document {document_id}: {reason}")
+        self.document_id = document_id
+
+
+def produce(
+    document_id: int,
+    pool: ConverterPool,
+    output_dir: Path,
+    *,
+    renderer: Renderer | None = None,
+    retry_later: bool = False,
+) -> Document:
     """Render and convert one queued (or failed) document, committing each step. Never raises for a
     document problem: the row ends ready, or failed with a readable reason.
 
     The template is filled in by ``renderer``, the process's render worker pool by default
     (``render_pool.shared_pool``): in a worker process under the render limits, never in this process, so a
     template that loops for ever or eats memory fails this document ("The template took longer than ...")
-    and the service carries on with the next."""
+    and the service carries on with the next.
+
+    A passing fault (``ConversionFailed.transient``, or no space left to write) is not the document's: when
+    ``retry_later`` is true (the job has retries left) the row goes back to queued and ``TryAgainLater`` is raised
+    so the job's retry makes it later; otherwise the row fails with a plain reason, and can be made again. Either
+    way the detail (LibreOffice's words, paths) goes to the log with the document's number and type only."""
     document = db.session.get(Document, document_id)
     if document is None:
         raise LookupError(f"document {document_id} does not exist")
@@ -263,6 +286,7 @@ def produce(document_id: int, pool: ConverterPool, output_dir: Path, *, renderer
     document.started_at = utcnow()
     document.error = ""
     db.session.commit()
+    doc_type = document.doc_type.value
     folder = output_dir / "documents" / str(document.placement_id)
     docx_path = folder / f"{document.file_stem}.docx"
     pdf_path = folder / f"{document.file_stem}.pdf"
@@ -288,7 +312,21 @@ def produce(document_id: int, pool: ConverterPool, output_dir: Path, *, renderer
         document.pdf_sha256 = sha256_of(pdf_path.read_bytes())
         document.status = DocumentStatus.READY
     except Exception as error:  # noqa: BLE001 - every failure ends as a failed row with a reason, never "in progress"
-        if not isinstance(error, RenderError | ConversionFailed | OSError):
+        passing = _passing(error)
+        if isinstance(error, ConversionFailed):
+            # The detail is LibreOffice's and the pool's (file names hold type, placement and version, no pupil).
+            log.log(
+                logging.ERROR if passing else logging.WARNING,
+                "converting document %s (%s) failed: %s",
+                document_id,
+                doc_type,
+                error.reason,
+            )
+        elif isinstance(error, OSError):
+            log.error(
+                "writing document %s (%s) failed: %s", document_id, doc_type, errno.errorcode.get(error.errno or 0, "")
+            )
+        elif not isinstance(error, RenderError):
             # A fault of ours, not of the document: log where (never the message: it may quote personal data).
             log.error(
                 "producing document %s failed: %s\n%s",
@@ -298,11 +336,23 @@ def produce(document_id: int, pool: ConverterPool, output_dir: Path, *, renderer
             )
         db.session.rollback()
         document = db.session.get(Document, document_id)
+        if passing and retry_later:
+            document.status = DocumentStatus.QUEUED
+            db.session.commit()
+            log.warning("document %s (%s) will be tried again by its job", document_id, doc_type)
+            raise TryAgainLater(document_id, type(error).__name__) from error
         document.status = DocumentStatus.FAILED
         document.error = _readable(error)
     document.completed_at = utcnow()
     db.session.commit()
     return document
+
+
+def _passing(error: Exception) -> bool:
+    """Whether the same document may well be made later: the converter's passing faults, or a full disk."""
+    if isinstance(error, ConversionFailed):
+        return error.transient
+    return isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT)
 
 
 def request_sealed_document(source: Document, context: dict[str, Any], output_dir: Path) -> Document:
@@ -354,7 +404,11 @@ def _readable(error: Exception) -> str:
     if isinstance(error, FileNotFoundError):
         return "A file the document needs is missing from the output folder"
     if isinstance(error, OSError):
+        if error.errno in (errno.ENOSPC, errno.EDQUOT):
+            return DISK_FULL
         return "The document could not be written to the output folder"
+    if isinstance(error, ConversionFailed):
+        return error.plain
     return str(error)
 
 

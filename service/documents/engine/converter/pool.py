@@ -29,7 +29,13 @@ Failure handling
       idle instance is replaced without spending a retry.
     * A conversion that passes ``timeout_s`` (hung LibreOffice), an EOF from the worker, or a
       ``fatal`` reply (``DisposedException``, the bridge went away, soffice exited) kills the slot's
-      process group; the document is retried ``retries`` times on a fresh instance.
+      process group; the document is retried ``retries`` times on a fresh instance, after a back-off
+      (``retry_backoff_s``, doubling). When every attempt failed so, ``ConversionFailed.transient`` is true and
+      the caller's job may try again later.
+    * A full disk (LibreOffice's store fails and writing to that folder fails with ENOSPC) is told to the user
+      plainly (``ConversionFailed.plain``); LibreOffice's own text stays in ``reason`` and the log.
+    * Every failed attempt is logged (no document name) and counted in ``events`` (``events.py``), which the web
+      process's ``/healthz`` reads; a new pool first sweeps instances a dead process left (``leftovers.py``).
     * A document LibreOffice cannot open or export fails without retry (it would fail again) with
       ``ConversionFailed("LibreOffice could not open the document: ...")``.
     * After ``max_docs_per_instance`` documents an instance is recycled (quit cleanly, killed if it
@@ -50,18 +56,24 @@ Memory
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import queue
 import sys
 import threading
+import time
 import uuid
 import weakref
 import zipfile
 from pathlib import Path
 
+from service.documents.engine.converter import leftovers
+from service.documents.engine.converter.events import ConverterEvents
 from service.documents.engine.converter.processes import group_members, rss_kb
 from service.documents.engine.converter.settings import ConversionFailed, PoolSettings
-from service.documents.engine.converter.slot import Slot, SlotFailure
+from service.documents.engine.converter.slot import PLAIN, Slot, SlotFailure, out_of_space
+
+log = logging.getLogger(__name__)
 
 
 class _Resources:
@@ -90,10 +102,17 @@ def _finalize(resources: _Resources) -> None:
 class ConverterPool:
     """Thread-safe DOCX→PDF conversion over ``settings.size`` warm LibreOffice instances."""
 
-    def __init__(self, settings: PoolSettings | None = None) -> None:
+    def __init__(self, settings: PoolSettings | None = None, events: ConverterEvents | None = None) -> None:
+        """``events``, when given, is where failures and restarts are counted for ``/healthz`` (another process)."""
         self.settings = settings or PoolSettings.from_env()
         if self.settings.size < 1:
             raise ValueError("PoolSettings.size must be at least 1")
+        self.events = events
+        # Instances a dead process left running (and their folders) are this pool's to clean: nobody else will.
+        orphans = leftovers.sweep()
+        if orphans and events is not None:
+            for _ in range(orphans):
+                events.record("orphan_removed")
         self._slots = [Slot(i, self.settings) for i in range(self.settings.size)]
         self._idle: queue.Queue[Slot] = queue.Queue()
         for slot in self._slots:
@@ -117,14 +136,14 @@ class ConverterPool:
         """Start every instance now (in parallel) instead of on first use."""
         self._check_open()
         taken = [self._idle.get() for _ in self._slots]
-        errors: list[str] = []
+        errors: list[tuple[SlotFailure, int]] = []
 
         def warm(slot: Slot) -> None:
             try:
                 if not slot.healthy():
                     self._start_slot(slot)
             except SlotFailure as exc:
-                errors.append(exc.reason)
+                errors.append((exc, slot.index))
 
         threads = [threading.Thread(target=warm, args=(slot,)) for slot in taken]
         for thread in threads:
@@ -134,8 +153,11 @@ class ConverterPool:
         for slot in taken:
             self._idle.put(slot)
         self._sample_rss()
+        for failure, index in errors:
+            self._count_failure(failure, index, False)
         if errors:
-            raise ConversionFailed(errors[0])
+            failure = errors[0][0]
+            raise ConversionFailed(failure.reason, plain=failure.plain, transient=True)
 
     def convert(self, docx: Path | str, pdf: Path | str, pdf_a: bool = True) -> None:
         """Convert ``docx`` to ``pdf`` (PDF/A-2b unless ``pdf_a`` is false). Blocks; thread-safe."""
@@ -146,9 +168,11 @@ class ConverterPool:
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_name(f".{target.name}.{uuid.uuid4().hex[:12]}.part")
         attempts = 1 + max(self.settings.retries, 0)
-        reason = "no attempt was made"
+        failure: SlotFailure | None = None
         try:
-            for _attempt in range(attempts):
+            for attempt in range(attempts):
+                if attempt and failure is not None:
+                    self._back_off(attempt)
                 slot = self._idle.get()
                 try:
                     self._check_open()
@@ -163,17 +187,24 @@ class ConverterPool:
                     return
                 except SlotFailure as exc:
                     if self._closed:
-                        reason = "the converter pool was closed before the conversion finished"
+                        failure = SlotFailure(
+                            "the converter pool was closed before the conversion finished", retry=False, kind="closed"
+                        )
                         break
-                    reason = exc.reason
-                    self._count_failure(reason)
+                    failure = exc
+                    self._count_failure(exc, slot.index, attempt + 1 < attempts)
                     if not exc.retry:
                         break
                 finally:
                     self._idle.put(slot)
             with self._lock:
                 self._failed += 1
-            raise ConversionFailed(reason)
+            if failure is None:  # pragma: no cover - attempts is at least one
+                failure = SlotFailure("no attempt was made", retry=False, kind="export")
+            transient = failure.kind in ("timeout", "crash", "start_failed", "disk_full", "closed")
+            if transient:  # the converter's trouble; a document LibreOffice cannot read is its template's
+                self._record("failed")
+            raise ConversionFailed(failure.reason, plain=failure.plain, transient=transient)
         finally:
             with contextlib.suppress(FileNotFoundError):
                 tmp.unlink()
@@ -227,21 +258,34 @@ class ConverterPool:
 
     def _check_open(self) -> None:
         if self._closed:
-            raise ConversionFailed("the converter pool is closed")
+            raise ConversionFailed("the converter pool is closed", plain=PLAIN["closed"], transient=True)
 
     @staticmethod
     def _check_input(src: Path) -> None:
+        plain = PLAIN["open"]
         if not src.is_file():
-            raise ConversionFailed(f"the document {src.name} does not exist")
+            raise ConversionFailed(f"the document {src.name} does not exist", plain=plain)
         if not zipfile.is_zipfile(src):
-            raise ConversionFailed(f"{src.name} is not a Word .docx file (it is not a ZIP package)")
+            raise ConversionFailed(f"{src.name} is not a Word .docx file (it is not a ZIP package)", plain=plain)
         try:
             with zipfile.ZipFile(src) as package:
                 names = set(package.namelist())
         except (zipfile.BadZipFile, OSError) as exc:
-            raise ConversionFailed(f"{src.name} is not a readable Word .docx file ({exc})") from exc
+            raise ConversionFailed(f"{src.name} is not a readable Word .docx file ({exc})", plain=plain) from exc
         if "word/document.xml" not in names:
-            raise ConversionFailed(f"{src.name} is not a Word .docx file (it has no word/document.xml)")
+            raise ConversionFailed(f"{src.name} is not a Word .docx file (it has no word/document.xml)", plain=plain)
+
+    def _back_off(self, attempt: int) -> None:
+        """Wait before trying again on a fresh instance: ``retry_backoff_s``, doubling with each attempt, so a machine
+        short of memory or a LibreOffice still dying gets a moment. Returns early if the pool is closed."""
+        delay = self.settings.retry_backoff_s * (2 ** (attempt - 1))
+        deadline = time.monotonic() + delay
+        while not self._closed and time.monotonic() < deadline:
+            time.sleep(min(0.05, max(deadline - time.monotonic(), 0)))
+
+    def _record(self, event: str) -> None:
+        if self.events is not None:
+            self.events.record(event)
 
     def _prepare(self, slot: Slot) -> None:
         """Make sure the slot has a healthy instance that has not reached its document limit."""
@@ -255,6 +299,9 @@ class ConverterPool:
             with self._lock:
                 self._crashes += 1
                 self._restarts += 1
+            log.warning("converter instance %d had stopped while idle; starting a new one", slot.index)
+            self._record("crash")
+            self._record("restart")
         if slot.process is None:
             self._start_slot(slot)
 
@@ -264,14 +311,23 @@ class ConverterPool:
             self._starts += 1
         self._sample_rss()
 
-    def _count_failure(self, reason: str) -> None:
+    def _count_failure(self, failure: SlotFailure, index: int, will_retry: bool) -> None:
+        """Count one failed attempt and tell the operator: the log (no document name, no path beyond the temporary
+        files', which are named by document type, placement and version) and the shared events for ``/healthz``."""
         with self._lock:
-            if "did not finish converting" in reason:
+            if failure.kind == "timeout":
                 self._timeouts += 1
                 self._restarts += 1
-            elif "stopped unexpectedly" in reason:
+            elif failure.kind == "crash":
                 self._crashes += 1
                 self._restarts += 1
+        if failure.kind in ("timeout", "crash", "start_failed", "disk_full"):
+            self._record(failure.kind)
+        if failure.kind in ("timeout", "crash"):
+            self._record("restart")
+        then = "trying again on a fresh instance" if will_retry and failure.retry else "giving up"
+        level = logging.WARNING if failure.kind in ("open", "export", "closed") else logging.ERROR
+        log.log(level, "converter instance %d failed (%s): %s; %s", index, failure.kind, failure.reason, then)
 
     @staticmethod
     def _deliver(tmp: Path, target: Path) -> None:
@@ -279,8 +335,12 @@ class ConverterPool:
             with open(tmp, "rb") as fh:
                 head = fh.read(5)
         except OSError as exc:
+            if out_of_space(target.parent):
+                raise SlotFailure("no space left: LibreOffice wrote no PDF", retry=False, kind="disk_full") from exc
             raise SlotFailure("LibreOffice reported success but wrote no PDF", retry=True) from exc
         if head != b"%PDF-":
+            if out_of_space(target.parent):
+                raise SlotFailure("no space left: the PDF is incomplete", retry=False, kind="disk_full")
             raise SlotFailure("LibreOffice wrote something that is not a PDF", retry=True)
         os.replace(tmp, target)
 

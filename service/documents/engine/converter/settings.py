@@ -10,11 +10,23 @@ from dataclasses import dataclass, field
 
 
 class ConversionFailed(Exception):
-    """A document could not be converted; ``reason`` is readable by a person."""
+    """A document could not be converted.
 
-    def __init__(self, reason: str) -> None:
+    ``reason`` says what happened, for an engineer or the log (it may quote LibreOffice and name a file, never a
+    pupil: files are named by document type, placement number and version). ``plain`` is what a SENCO or LA officer
+    is shown: plain English, no path, no exception, no LibreOffice text. ``transient`` is true when the same
+    document may well convert later (LibreOffice crashed, hung or could not start; the disk was full), so a job's
+    own retry is worth it; false when it would fail again (a corrupt template)."""
+
+    def __init__(self, reason: str, *, plain: str = "", transient: bool = False) -> None:
         super().__init__(reason)
         self.reason = reason
+        self.plain = plain or reason
+        self.transient = transient
+
+
+#: What a user is told when the disk the PDF goes to (or LibreOffice's scratch space) is full.
+DISK_FULL = "The server ran out of space to save the document; try again later or tell your administrator"
 
 
 def _default_pool_size() -> int:
@@ -27,7 +39,8 @@ class PoolSettings:
     size: int = field(default_factory=_default_pool_size)
     timeout_s: float = 60.0
     max_docs_per_instance: int = 200
-    retries: int = 1
+    retries: int = 2
+    retry_backoff_s: float = 1.0
     uno_python: str = "/usr/bin/python3"
     soffice: str = "soffice"
     start_timeout_s: float = 60.0
@@ -48,7 +61,17 @@ class PoolSettings:
                 raise ValueError(f"{name} must be positive, got {raw!r}")
             return value
 
+        def retries() -> int:
+            raw = env.get("APDOCS_CONVERTER_RETRIES", "").strip()
+            if not raw:
+                return 2
+            if not raw.isdigit():
+                raise ValueError(f"APDOCS_CONVERTER_RETRIES must be a whole number, got {raw!r}")
+            return int(raw)
+
         return cls(
+            retries=retries(),
+            retry_backoff_s=number("APDOCS_CONVERTER_RETRY_BACKOFF_S", 1.0, float),
             size=number("APDOCS_CONVERTER_POOL_SIZE", _default_pool_size(), int),
             timeout_s=number("APDOCS_CONVERTER_TIMEOUT_S", 60.0, float),
             max_docs_per_instance=number("APDOCS_CONVERTER_MAX_DOCS", 200, int),

@@ -5,6 +5,7 @@ document at a time over JSON lines with a deadline on every wait (see ``pool.py`
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
 import queue
@@ -19,19 +20,60 @@ from collections import deque
 from pathlib import Path
 
 from service.documents.engine.child_env import ask_to_quit, minimal_environment
+from service.documents.engine.converter.leftovers import write_owner
 from service.documents.engine.converter.processes import group_members, process_alive
-from service.documents.engine.converter.settings import PoolSettings
+from service.documents.engine.converter.settings import DISK_FULL, PoolSettings
 
 WORKER_SCRIPT = Path(__file__).with_name("uno_worker.py")
 
 
-class SlotFailure(Exception):
-    """One attempt failed; ``retry`` says whether another instance might succeed."""
+#: What a user is told, by what went wrong (``SlotFailure.kind``); the detail goes to the log only.
+PLAIN = {
+    "timeout": "The PDF converter took too long with this document. Try again; if it fails again, tell your "
+    "administrator",
+    "crash": "The PDF converter stopped while making this document. Try again; if it fails again, tell your "
+    "administrator",
+    "start_failed": "The PDF converter could not be started. Try again later, or tell your administrator",
+    "disk_full": DISK_FULL,
+    "open": "The document could not be turned into a PDF: LibreOffice could not read it. Check the Word "
+    "template; if it looks right, tell your administrator",
+    "export": "The document could not be turned into a PDF. Try again; if it fails again, tell your administrator",
+    "closed": "The PDF converter was stopping. Try again",
+}
 
-    def __init__(self, reason: str, retry: bool) -> None:
+
+class SlotFailure(Exception):
+    """One attempt failed; ``retry`` says whether another instance might succeed, ``kind`` what went wrong
+    (a key of ``PLAIN``), ``reason`` the detail for engineers and the log."""
+
+    def __init__(self, reason: str, retry: bool, kind: str = "crash") -> None:
         super().__init__(reason)
         self.reason = reason
         self.retry = retry
+        self.kind = kind
+
+    @property
+    def plain(self) -> str:
+        return PLAIN.get(self.kind, PLAIN["export"])
+
+
+def out_of_space(*folders: Path | str | None) -> bool:
+    """Whether any of ``folders`` is on a full file system: writing 64 kB there fails with ENOSPC or EDQUOT.
+
+    LibreOffice reports a full disk as a general I/O error (``SfxBaseModel::impl_store … 0x20d``), the same code as
+    other write failures, so the pool asks the file system instead of reading LibreOffice's message."""
+    for folder in folders:
+        if not folder or not os.path.isdir(folder):
+            continue
+        try:
+            with tempfile.TemporaryFile(dir=folder) as probe:
+                probe.write(b"\0" * 65536)
+                probe.flush()
+                os.fsync(probe.fileno())
+        except OSError as exc:
+            if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+                return True
+    return False
 
 
 class Slot:
@@ -63,8 +105,18 @@ class Slot:
     def start(self) -> None:
         with self.lock:
             if self.closed:
-                raise SlotFailure("the converter pool is closed", retry=False)
-            self.workdir = tempfile.mkdtemp(prefix=f"apdocs-lo-{self.index}-")
+                raise SlotFailure("the converter pool is closed", retry=False, kind="closed")
+            try:
+                self.workdir = tempfile.mkdtemp(prefix=f"apdocs-lo-{self.index}-")
+                write_owner(self.workdir)  # for the sweep, should this process die without removing it
+            except OSError as exc:
+                self._remove_leftovers()
+                full = exc.errno in (errno.ENOSPC, errno.EDQUOT)
+                raise SlotFailure(
+                    f"could not create LibreOffice's profile folder: {exc.strerror}",
+                    retry=True,
+                    kind="disk_full" if full else "start_failed",
+                ) from exc
             self.pipe = f"apdocs_{os.getpid()}_{self.index}_{uuid.uuid4().hex[:12]}"
             self.replies = queue.Queue()
             self.stderr_tail.clear()
@@ -83,6 +135,8 @@ class Slot:
                 self.pipe,
                 "--start-timeout",
                 str(self.settings.start_timeout_s),
+                "--workdir",
+                self.workdir,
             ]
             try:
                 self.process = subprocess.Popen(  # noqa: S603
@@ -98,7 +152,9 @@ class Slot:
             except OSError as exc:
                 self._remove_leftovers()
                 raise SlotFailure(
-                    f"could not start the converter worker with {self.settings.uno_python}: {exc}", retry=False
+                    f"could not start the converter worker with {self.settings.uno_python}: {exc}",
+                    retry=False,
+                    kind="start_failed",
                 ) from exc
             process, replies = self.process, self.replies
         threading.Thread(target=self._read_stdout, args=(process, replies), daemon=True).start()
@@ -106,12 +162,17 @@ class Slot:
         message = self._wait(self.settings.start_timeout_s + 5)
         if message is None:
             self.kill()
-            raise SlotFailure(f"LibreOffice did not start within {self.settings.start_timeout_s:g} s", retry=True)
+            raise SlotFailure(
+                f"LibreOffice did not start within {self.settings.start_timeout_s:g} s", retry=True, kind="start_failed"
+            )
         if message is EOFError or message.get("event") != "ready":
             error = message.get("error") if isinstance(message, dict) else None
             self.kill()
             detail = error or self._stderr_summary() or "the worker exited"
-            raise SlotFailure(f"LibreOffice could not start: {detail}", retry=True)
+            full = out_of_space(tempfile.gettempdir())
+            raise SlotFailure(
+                f"LibreOffice could not start: {detail}", retry=True, kind="disk_full" if full else "start_failed"
+            )
         self.soffice_pid = message.get("soffice_pid")
 
     def _read_stdout(self, process: subprocess.Popen, replies: queue.Queue) -> None:
@@ -192,7 +253,7 @@ class Slot:
         with self.lock:
             process = self.process
             if self.closed or process is None:
-                raise SlotFailure("the converter pool is closed", retry=False)
+                raise SlotFailure("the converter pool is closed", retry=False, kind="closed")
             self.next_id += 1
             rid = self.next_id
         request = {"id": rid, "src": str(src), "dst": str(tmp), "pdf_a": pdf_a}
@@ -210,7 +271,9 @@ class Slot:
             if reply is None:
                 self.kill()
                 raise SlotFailure(
-                    f"LibreOffice did not finish converting within {self.settings.timeout_s:g} s", retry=True
+                    f"LibreOffice did not finish converting within {self.settings.timeout_s:g} s",
+                    retry=True,
+                    kind="timeout",
                 )
             if reply is EOFError:
                 detail = self._stderr_summary()
@@ -227,10 +290,13 @@ class Slot:
         kind, error = reply.get("kind"), reply.get("error") or "no detail"
         if kind in ("open", "export") and not self.healthy():
             kind = "fatal"  # the instance died under the document: not the document's fault
+        if kind in ("open", "export") and out_of_space(tmp.parent, self.workdir):
+            # Not the document's fault either: the same document converts once there is space again.
+            raise SlotFailure(f"no space left to write the PDF: {error}", retry=False, kind="disk_full")
         if kind == "open":
-            raise SlotFailure(f"LibreOffice could not open the document: {error}", retry=False)
+            raise SlotFailure(f"LibreOffice could not open the document: {error}", retry=False, kind="open")
         if kind == "export":
-            raise SlotFailure(f"LibreOffice could not export the document to PDF: {error}", retry=False)
+            raise SlotFailure(f"LibreOffice could not export the document to PDF: {error}", retry=False, kind="export")
         self.kill()
         raise SlotFailure(f"LibreOffice stopped unexpectedly while converting ({error})", retry=True)
 

@@ -7,6 +7,10 @@ library and ``uno``, never the service package.
 Usage::
 
     /usr/bin/python3 -I uno_worker.py --soffice soffice --profile DIR [--tmpdir DIR] [--pipe NAME] [--start-timeout 60]
+        [--workdir DIR]
+
+``--workdir`` is the instance's folder (holding the profile and TMPDIR): if the service dies, the worker kills its
+LibreOffice and removes that folder itself, since nobody else will.
 
 ``--tmpdir`` becomes LibreOffice's TMPDIR (its ``lu*.tmp`` scratch directories), so the pool can delete
 everything an instance left behind, even after killing it. ``--pipe`` names the UNO pipe
@@ -24,15 +28,20 @@ Protocol: JSON lines. The worker writes exactly one object per line on stdout an
 * ``{"cmd": "quit"}`` or EOF on stdin: terminate LibreOffice cleanly and exit 0.
 
 The worker starts ``soffice`` as its own child, in the worker's process group, so the pool can kill
-worker, ``oosplash`` and ``soffice.bin`` together with one ``os.killpg``.
+worker, ``oosplash`` and ``soffice.bin`` together with one ``os.killpg``. The launcher is also started with
+``PR_SET_PDEATHSIG`` = SIGKILL (set from the main thread, which lives as long as the worker: the signal follows the
+thread that forked), so a worker killed on its own takes ``oosplash`` with it at once.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import ctypes
 import json
 import os
+import shutil
+import signal
 import subprocess
 import sys
 import threading
@@ -95,6 +104,50 @@ def find_soffice_bin(root: int) -> int | None:
     return None
 
 
+PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent() -> None:
+    """In the child, before exec: SIGKILL it when the process that started it dies (Linux prctl)."""
+    with contextlib.suppress(Exception):  # not Linux, or no libc: the watchdog and the pool's sweep still clean up
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+
+
+def kill_own_group() -> None:
+    """SIGKILL every other process in this worker's process group (oosplash, soffice.bin) and wait for them."""
+    me, group = os.getpid(), os.getpgrp()
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        others = []
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit() or int(entry) == me:
+                continue
+            try:
+                with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as fh:
+                    stat = fh.read()
+            except OSError:
+                continue
+            fields = stat[stat.rfind(")") + 2 :].split()
+            if int(fields[2]) == group and fields[0] not in ("Z", "X"):
+                others.append(int(entry))
+        if not others:
+            return
+        for pid in others:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+        time.sleep(0.02)
+
+
+def remove_instance(workdir: str | None, pipe: str) -> None:
+    """Delete the instance's folder and its UNO pipe socket (what the pool would have removed)."""
+    if workdir:
+        shutil.rmtree(workdir, ignore_errors=True)
+    if pipe:
+        for folder in ("/tmp", "/var/tmp"):  # noqa: S108  (where LibreOffice's osl puts pipe sockets)
+            with contextlib.suppress(OSError):
+                os.unlink(os.path.join(folder, f"OSL_PIPE_{os.getuid()}_{pipe}"))
+
+
 def describe(exc: BaseException) -> str:
     name = type(exc).__name__.rsplit(".", 1)[-1]
     message = getattr(exc, "Message", None) or str(exc) or ""
@@ -152,7 +205,7 @@ class Office:
         ]
         started = time.monotonic()
         self.process = subprocess.Popen(  # noqa: S603
-            args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, env=env
+            args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, env=env, preexec_fn=die_with_parent
         )
         local = uno.getComponentContext()
         resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
@@ -236,11 +289,14 @@ class ExportError(Exception):
     pass
 
 
-def watch_parent(parent: int, office: Office) -> None:
-    """If the service dies (even by SIGKILL) while LibreOffice is stuck, take LibreOffice down too."""
+def watch_parent(parent: int, office: Office, workdir: str | None) -> None:
+    """If the service dies (even by SIGKILL) while LibreOffice is stuck, take LibreOffice down too, and remove the
+    instance's folder: the service that would have removed it is gone."""
     while os.getppid() == parent:
-        time.sleep(1.0)
+        time.sleep(0.2)
     office.kill()
+    kill_own_group()
+    remove_instance(workdir, office.pipe_name)
     os._exit(4)
 
 
@@ -251,15 +307,20 @@ def main() -> int:
     parser.add_argument("--tmpdir", default=None)
     parser.add_argument("--pipe", default="")
     parser.add_argument("--start-timeout", type=float, default=60.0)
+    parser.add_argument("--workdir", default=None)
     options = parser.parse_args()
+    parent = os.getppid()
 
     try:
         office = Office(options.soffice, options.profile, options.start_timeout, options.pipe, options.tmpdir)
     except Exception as exc:
         send({"event": "failed", "error": describe(exc)})
+        if os.getppid() != parent:
+            kill_own_group()
+            remove_instance(options.workdir, options.pipe)
         return 2
     send({"event": "ready", "worker_pid": os.getpid(), "soffice_pid": office.bin_pid, "start_ms": office.start_ms})
-    threading.Thread(target=watch_parent, args=(os.getppid(), office), daemon=True).start()
+    threading.Thread(target=watch_parent, args=(parent, office, options.workdir), daemon=True).start()
 
     for line in sys.stdin:
         line = line.strip()
@@ -289,6 +350,9 @@ def main() -> int:
         else:
             send({"id": rid, "ok": True, "ms": round((time.monotonic() - started) * 1000)})
     office.shutdown()
+    if os.getppid() != parent:  # stdin closed because the service died: nobody else will clean up
+        kill_own_group()
+        remove_instance(options.workdir, office.pipe_name)
     return 0
 
 
