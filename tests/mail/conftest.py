@@ -7,6 +7,7 @@ once the content has arrived, which is how each outcome of a real SMTP conversat
 
 from __future__ import annotations
 
+import contextlib
 import io
 import socket
 import threading
@@ -73,9 +74,9 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@pytest.fixture
-def smtp_server() -> Iterator[tuple[RecordingHandler, int]]:
-    handler = RecordingHandler()
+@contextlib.contextmanager
+def running_smtp(handler: Any) -> Iterator[int]:
+    """A real aiosmtpd server on 127.0.0.1 with ``handler``, for as long as the block runs; yields its port."""
     controller = None
     for _ in range(5):  # another process may take the free port between finding and binding it
         port = free_port()
@@ -88,9 +89,16 @@ def smtp_server() -> Iterator[tuple[RecordingHandler, int]]:
         break
     assert controller is not None, "could not start the test SMTP server"
     try:
-        yield handler, port
+        yield port
     finally:
         controller.stop()
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[tuple[RecordingHandler, int]]:
+    handler = RecordingHandler()
+    with running_smtp(handler) as port:
+        yield handler, port
 
 
 @pytest.fixture

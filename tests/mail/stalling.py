@@ -12,9 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from aiosmtpd.controller import Controller
-
-from tests.mail.conftest import Received, RecordingHandler, free_port
+from tests.mail.conftest import Received, RecordingHandler, running_smtp
 
 
 @dataclass
@@ -59,21 +57,8 @@ class StallingHandler(RecordingHandler):
 def stalling_smtp() -> Iterator[tuple[StallingHandler, int]]:
     """A ``StallingHandler`` behind a real aiosmtpd on 127.0.0.1, and its port (behaving until told to stall)."""
     handler = StallingHandler()
-    controller = None
-    for _ in range(5):  # another process may take the free port between finding and binding it
-        port = free_port()
-        candidate = Controller(handler, hostname="127.0.0.1", port=port, ready_timeout=30)
-        try:
-            candidate.start()
-        except (OSError, RuntimeError, TimeoutError):
-            continue
-        controller = candidate
-        break
-    assert controller is not None, "could not start the test SMTP server"
-    try:
+    with running_smtp(handler) as port:
         yield handler, port
-    finally:
-        controller.stop()
 
 
 @dataclass

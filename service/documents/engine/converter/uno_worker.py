@@ -47,6 +47,7 @@ import sys
 import threading
 import time
 import uuid
+from collections.abc import Iterator
 
 # Keep the protocol channel private: fd 1 becomes a copy of stderr for everybody else.
 _PROTO = os.fdopen(os.dup(1), "w", buffering=1, encoding="utf-8")
@@ -72,9 +73,8 @@ def prop(name: str, value) -> PropertyValue:
     return p
 
 
-def children_of(pid: int) -> list[int]:
-    """Direct children of ``pid``, read from /proc (Linux)."""
-    found = []
+def _processes() -> Iterator[tuple[int, list[str]]]:
+    """Every process's pid and the fields of its /proc stat line after the name (state, ppid, pgrp, …), Linux."""
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
@@ -83,10 +83,12 @@ def children_of(pid: int) -> list[int]:
                 stat = fh.read()
         except OSError:
             continue
-        fields = stat[stat.rfind(")") + 2 :].split()
-        if int(fields[1]) == pid:
-            found.append(int(entry))
-    return found
+        yield int(entry), stat[stat.rfind(")") + 2 :].split()
+
+
+def children_of(pid: int) -> list[int]:
+    """Direct children of ``pid``, read from /proc (Linux)."""
+    return [child for child, fields in _processes() if int(fields[1]) == pid]
 
 
 def find_soffice_bin(root: int) -> int | None:
@@ -118,18 +120,9 @@ def kill_own_group() -> None:
     me, group = os.getpid(), os.getpgrp()
     deadline = time.monotonic() + 5
     while time.monotonic() < deadline:
-        others = []
-        for entry in os.listdir("/proc"):
-            if not entry.isdigit() or int(entry) == me:
-                continue
-            try:
-                with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as fh:
-                    stat = fh.read()
-            except OSError:
-                continue
-            fields = stat[stat.rfind(")") + 2 :].split()
-            if int(fields[2]) == group and fields[0] not in ("Z", "X"):
-                others.append(int(entry))
+        others = [
+            pid for pid, fields in _processes() if pid != me and int(fields[2]) == group and fields[0] not in ("Z", "X")
+        ]
         if not others:
             return
         for pid in others:
