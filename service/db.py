@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import enum
 import sqlite3
-from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -87,18 +85,3 @@ def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
-
-
-def among(column: sa.ColumnElement[int], ids: Iterable[int]) -> sa.ColumnElement[bool]:
-    """``column IN ids`` for a list of ids that may run to thousands (a local authority's placements).
-
-    Why: SQLAlchemy sends ``IN`` with one bound parameter per id, and rendering and parsing 2,000 parameters for each
-    of the dashboard's queries cost more than the queries (issue 18). On PostgreSQL the ids go as one array
-    (``= ANY(%s)``); SQLite keeps ``IN``, whose parameters are cheap in process. Built for the database of the
-    current session (an app context is needed), as a plain comparison each planner can use an index for."""
-    from service.extensions import db  # here: the extension's module imports this one
-
-    values = list(ids)
-    if db.session.get_bind().dialect.name == "postgresql":
-        return column == sa.any_(sa.bindparam("ids", values, type_=postgresql.ARRAY(sa.Integer), unique=True))
-    return column.in_(values)

@@ -22,7 +22,6 @@ from service.attendance import services as attendance
 from service.attendance.models import AttendanceMark
 from service.auth.models import User
 from service.dashboard import registration
-from service.db import among
 from service.exclusions import services as exclusions
 from service.extensions import db
 from service.la_decisions import services as la_decisions
@@ -43,6 +42,7 @@ from service.rules.review_dates import HalfTerm, ReviewDeadline
 from service.rules.unexplained import overdue_cutoff
 from service.rules.visits import VisitDue
 from service.signing.models import RequestStatus, SignatureRequest, Signer
+from service.sql import among
 from service.support_plans import full_time_checks
 from service.support_plans.models import SupportPlan
 from service.support_plans.registration import registration_rule

@@ -18,7 +18,6 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from service.auth.models import User
 from service.dashboard.attention import Item
-from service.db import among
 from service.extensions import db
 from service.organisations.models import Organisation
 from service.pagination import PER_PAGE, Page, page_number
@@ -27,6 +26,7 @@ from service.placements.models import Placement
 from service.providers.models import Provider
 from service.pupils.models import Pupil
 from service.rules.placement_status import PlacementStatus
+from service.sql import among
 
 #: Rows of each list shown on the dashboard itself; the rest are a "See all" link away.
 FIRST_ROWS = 5
@@ -171,7 +171,7 @@ def to_do_placements(user: User, today: date) -> list[Placement]:
 
 def _attach(placements: list[Placement]) -> None:
     """Each placement's pupil (its name and SEN status only), provider (with its contacts) and commissioning
-    organisation: one query each, the ids sent as one array (``db.among``), set on the placements so that reading
+    organisation: one query each, the ids sent as one array (``sql.among``), set on the placements so that reading
     them costs nothing more. Joined to every row, the providers and organisations were read thousands of times."""
     pupils = {
         pupil.id: pupil

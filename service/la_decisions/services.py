@@ -22,7 +22,7 @@ from sqlalchemy.orm import selectinload
 from service.access import is_la_officer
 from service.audit import services as audit
 from service.auth.models import User
-from service.db import among, utcnow
+from service.db import utcnow
 from service.extensions import db
 from service.la_decisions.models import LaDecision
 from service.organisations.services import schools_of
@@ -43,6 +43,7 @@ from service.rules.decision import (
 )
 from service.rules.organisations import OrganisationKind
 from service.rules.placement_status import LIVE_STATUSES
+from service.sql import among
 
 #: How many placements one page of the officer's list shows.
 PER_PAGE = 50

@@ -15,13 +15,13 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
 from service.attendance import services as attendance
-from service.db import among
 from service.extensions import db
 from service.placements.models import Placement
 from service.progress_reports.models import ProgressReport
 from service.rules.placement_status import PlacementStatus
 from service.rules.progress_reports import ReportDue, reports_due
 from service.rules.review_dates import HalfTerm
+from service.sql import among
 from service.term_dates.services import term_dates, term_dates_of
 
 #: A report is owed once the pupil has started at the provider; an ended placement still owes its last term's.

@@ -21,7 +21,6 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from service.audit import services as audit
 from service.auth.models import User
-from service.db import among
 from service.documents import services as documents
 from service.documents.kinds.support_plan import PLAN_SECTIONS
 from service.documents.models import Document
@@ -49,6 +48,7 @@ from service.rules.provider_pack import (
     pack_state,
     starting_soon,
 )
+from service.sql import among
 
 PURPOSE = "provider_pack"
 #: The request token's action for "Send the pack now" (``documents.earlier_request``).

@@ -1,12 +1,12 @@
-"""``db.among``: ``IN`` for thousands of ids, sent as one array on PostgreSQL; the same rows on both databases."""
+"""``sql.among``: ``IN`` for thousands of ids, sent as one array on PostgreSQL; the same rows on both databases."""
 
 from __future__ import annotations
 
 import sqlalchemy as sa
 
-from service.db import among
 from service.extensions import db
 from service.pupils.models import Pupil
+from service.sql import among
 from tests import factories
 
 
