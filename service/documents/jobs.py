@@ -27,7 +27,7 @@ from service.db import utcnow
 from service.documents.engine.converter import ConverterPool, PoolSettings
 from service.documents.engine.converter.events import ConverterEvents
 from service.documents.models import Document, DocumentStatus
-from service.documents.services import produce
+from service.documents.services import REQUEST_TOKEN_DAYS, forget_old_requests, produce
 from service.extensions import db
 from service.queue import Heartbeat, LeaseSettings, app_task, periodic_app_task, register_sweep, worker_id
 from service.signals import document_ready
@@ -128,6 +128,15 @@ def release_document(document_id: int, holder: str) -> None:
         .execution_options(synchronize_session=False)
     )
     db.session.commit()
+
+
+@periodic_app_task(crontab(minute="41", hour="3"), lock="forget-old-request-tokens")
+def forget_old_request_tokens() -> None:
+    """Once a night: the forms' request tokens older than a month (``services.forget_old_requests``)."""
+    gone = forget_old_requests(utcnow())
+    db.session.commit()
+    if gone:
+        log.info("forgot %d request token(s) older than %d days", gone, REQUEST_TOKEN_DAYS)
 
 
 @periodic_app_task(crontab(minute="*"))

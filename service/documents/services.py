@@ -15,7 +15,7 @@ import re
 import secrets
 import traceback
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -172,6 +172,18 @@ def record_request(
         )
     )
     db.session.flush()
+
+
+#: How long a form's request token is kept: a browser resending a form, or a second click, comes within seconds;
+#: a month covers a form left open and sent again much later.
+REQUEST_TOKEN_DAYS = 30
+
+
+def forget_old_requests(now: datetime) -> int:
+    """Delete request tokens older than ``REQUEST_TOKEN_DAYS`` (one statement); returns how many went. The caller
+    commits. Why: every Produce, Agree, Send and Ask adds a row; kept for ever they would only grow."""
+    cutoff = now - timedelta(days=REQUEST_TOKEN_DAYS)
+    return db.session.execute(sa.delete(RequestToken).where(RequestToken.created_at < cutoff)).rowcount or 0
 
 
 def request_document(

@@ -162,7 +162,8 @@ class SmtpTransport:
             if _timed_out(error):
                 raise MaybeSent(
                     "May have been sent: the mail server did not confirm receiving the message within "
-                    f"{self.settings.smtp_timeout_s} seconds, so we stopped waiting (no answer in time)"
+                    f"{self.settings.smtp_timeout_s} second{'' if self.settings.smtp_timeout_s == 1 else 's'}, so we "
+                    "stopped waiting (no answer in time)"
                 ) from None
             raise MaybeSent(
                 "May have been sent: the connection to the mail server was lost while sending the message, "

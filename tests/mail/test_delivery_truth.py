@@ -70,13 +70,13 @@ def test_our_own_timeout_after_the_content_is_may_have_been_sent_with_its_attemp
     message = delivery.deliver(message_id, transports.transport_for(app))
     assert message.status is MessageStatus.MAY_HAVE_BEEN_SENT and message.attempts == 1
     assert message.last_error == (
-        "May have been sent: the mail server did not confirm receiving the message within 1 seconds, "
+        "May have been sent: the mail server did not confirm receiving the message within 1 second, "
         "so we stopped waiting (no answer in time)"
     )
     assert len(handler.messages()) == 1  # the server has it: exactly why it is never sent again on its own
     assert delivery.sweep(now=utcnow() + timedelta(days=1)) == []
     detail = text(as_commissioner.get(f"/outbox/{message_id}"))
-    assert "1 of 5" in detail and "did not confirm receiving the message within 1 seconds" in detail
+    assert "1 of 5" in detail and "did not confirm receiving the message within 1 second" in detail
 
 
 def test_a_connection_dropped_in_the_middle_of_the_content_may_have_been_sent(
