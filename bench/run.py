@@ -27,16 +27,20 @@ def emit(name: str, value: float, unit: str, **extra: float) -> None:
 
 
 def bench_rules() -> None:
+    from service.rules import calendar
     from service.rules.calendar import add_working_days, working_days_between
 
-    start = date(2026, 1, 1)
-    days = [start + timedelta(days=i) for i in range(730)]
+    # add_working_days keeps its answers (rules.calendar): every day asked once, after emptying what it kept, so
+    # the figure is the work itself and not the cache.
+    calendar._add_working_days.cache_clear()
+    start = date(2000, 1, 1)
+    days = [start + timedelta(days=i) for i in range(7300)]
     t0 = time.perf_counter()
-    for day in days * 10:
+    for day in days:
         add_working_days(day, 5)
         working_days_between(day, day + timedelta(days=40))
     elapsed = time.perf_counter() - t0
-    emit("working_day_calls_per_s", 2 * len(days) * 10 / elapsed, "calls/s")
+    emit("working_day_calls_per_s", 2 * len(days) / elapsed, "calls/s")
 
 
 def bench_dashboard() -> None:
