@@ -1,6 +1,7 @@
 # apdocs: two commands.
 #   make run   set everything up (first time only) and serve on APDOCS_HOST:APDOCS_PORT (127.0.0.1:5000)
-#   make test  set everything up, run the whole suite on SQLite, then the database tests on PostgreSQL
+#   make test  set everything up, run the whole suite on SQLite, then the database tests on PostgreSQL; a throwaway
+#              Redis server on loopback (scripts/with-redis.sh) serves both runs (the tests marked redis)
 # Also: make bench (speed figures as JSON lines), make lint, make clean.
 
 PYTHON ?= python3
@@ -26,8 +27,8 @@ test: system-test $(STAMPS)/venv-test $(STAMPS)/assets $(TEMPLATES)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports --no-cache
-	$(BIN)/python -m pytest -q
-	scripts/with-postgres.sh $(BIN)/python -m pytest -q -m db
+	scripts/with-redis.sh $(BIN)/python -m pytest -q
+	scripts/with-redis.sh scripts/with-postgres.sh $(BIN)/python -m pytest -q -m db
 
 bench: setup
 	$(BIN)/python bench/run.py

@@ -31,16 +31,18 @@ import logging
 import os
 import socket
 import threading
+import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, ParamSpec
 
 from flask import Flask
 from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey
-from huey.api import TaskWrapper
+from huey.api import Task, TaskLock, TaskWrapper
 from huey.consumer import Consumer
+from huey.exceptions import TaskLockedException
 from sqlalchemy import event
 from sqlalchemy.orm import Session, SessionTransaction
 
@@ -55,12 +57,83 @@ P = ParamSpec("P")
 _PENDING = "apdocs_after_commit"
 
 
+#: How long Redis remembers that a periodic task was enqueued for a given minute (longer than any consumer's drift).
+PERIODIC_CLAIM_S = 3600
+#: How long a task's ``lock=`` holds on Redis when its holder never lets go (killed mid-run): then it frees itself.
+TASK_LOCK_S = 3600
+
+
+class SharedRedisHuey(RedisHuey):
+    """Huey on Redis, shared by several ``apdocs worker`` processes (on one machine or many).
+
+    Two things Huey does not do for several consumers, done here:
+
+    - **Periodic tasks once per period.** Every consumer runs its own scheduler, which enqueues each periodic task
+      that is due once a minute, at the second that consumer started. With two workers, "send the packs due" would
+      be enqueued twice for the same minute, and ``lock=`` does not stop the second run unless both overlap (they
+      rarely do: the first has usually finished). So the first consumer to ask for a task's minute claims it in
+      Redis (``SET … NX``, forgotten after ``PERIODIC_CLAIM_S``); the others skip that minute.
+    - **Locks that free themselves.** Huey's ``lock_task`` is a key deleted when the task ends: a worker killed
+      mid-run (which the recovery tests do) leaves it for good, and that periodic task never runs again. Here the
+      lock is a Redis key with an owner and an expiry (``TASK_LOCK_S``), released only by its owner.
+    """
+
+    def read_periodic(self, timestamp: datetime | None) -> list[Task]:
+        timestamp = timestamp or self._get_timestamp()
+        minute = timestamp.strftime("%Y-%m-%dT%H:%M")
+        claimed = []
+        for task in super().read_periodic(timestamp):
+            key = f"{self.name}.periodic.{task.name}.{minute}"
+            if self.storage.conn.set(key, "1", nx=True, ex=PERIODIC_CLAIM_S):
+                claimed.append(task)
+        return claimed
+
+    def lock_task(self, lock_name: str) -> TaskLock:
+        return ExpiringRedisLock(self, lock_name)
+
+
+class ExpiringRedisLock(TaskLock):
+    """A task lock in Redis with an owner token and an expiry (see :class:`SharedRedisHuey`). The token is kept per
+    thread: one lock object serves every run of its task, in each of the worker's threads."""
+
+    def __init__(self, huey: Huey, name: str) -> None:
+        super().__init__(huey, name)
+        self._tokens = threading.local()
+
+    def acquire(self) -> bool:
+        token = uuid.uuid4().hex
+        if not self._huey.storage.conn.set(self._key, token, nx=True, ex=TASK_LOCK_S):
+            raise TaskLockedException(f"unable to acquire lock {self._name}")
+        self._tokens.token = token
+        return True
+
+    def __exit__(self, *exc: object) -> None:
+        # Delete it only if it is still ours (it may have expired and been taken by another run meanwhile).
+        token = getattr(self._tokens, "token", None)
+        self._tokens.token = None
+        if token is not None:
+            self._huey.storage.conn.eval(_RELEASE_IF_OWNED, 1, self._key, token)
+
+    def is_locked(self) -> bool:
+        return bool(self._huey.storage.conn.exists(self._key))
+
+    locked = is_locked
+
+    def clear(self) -> bool:
+        return bool(self._huey.storage.conn.delete(self._key))
+
+    release = clear
+
+
+_RELEASE_IF_OWNED = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0"
+
+
 def build_huey(url: str) -> Huey:
     """The Huey instance for a queue URL: ``immediate``, ``redis://…``/``rediss://…``, or ``sqlite:///path``."""
     if url == "immediate":
         return MemoryHuey("apdocs", immediate=True)
     if url.startswith(("redis://", "rediss://")):
-        return RedisHuey("apdocs", url=url)
+        return SharedRedisHuey("apdocs", url=url)
     if not url.startswith("sqlite:///"):
         raise ValueError("APDOCS_QUEUE_URL must be immediate, redis://…, rediss://… or sqlite:///…")
     filename = Path(url.removeprefix("sqlite:///"))
