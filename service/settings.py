@@ -46,6 +46,27 @@ def queue_url_from_env(instance_dir: Path) -> str:
     return _env("QUEUE_URL", f"sqlite:///{instance_dir / 'queue.sqlite3'}")
 
 
+@dataclass(frozen=True)
+class WebServer:
+    """Where gunicorn's web processes listen and how many there are (``gunicorn.conf.py``)."""
+
+    host: str
+    port: int
+    #: ``APDOCS_WEB_PROCESSES``: web processes (gunicorn workers) on this machine; each is a whole app.
+    processes: int
+    #: ``APDOCS_WEB_THREADS``: threads per web process, each answering one request at a time.
+    threads: int
+
+    @classmethod
+    def from_env(cls) -> WebServer:
+        return cls(
+            host=_env("HOST", "127.0.0.1"),
+            port=int(_env("PORT", "5000")),
+            processes=int(_env_number("WEB_PROCESSES", 2, 1)),
+            threads=int(_env_number("WEB_THREADS", 4, 1)),
+        )
+
+
 def _secret_key(instance_dir: Path) -> str:
     """A stable secret key for the embedded installation.
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import hmac
+import os
 
 import sqlalchemy as sa
 from flask import current_app
@@ -69,9 +70,15 @@ def _worker_queue() -> dict[str, str]:
     return checks
 
 
+def _web_process() -> dict[str, str]:
+    """Which web process answered: under gunicorn several do, and an operator (or the test that starts two) can tell
+    them apart."""
+    return {"status": "ok", "pid": str(os.getpid())}
+
+
 def run_checks() -> dict[str, dict[str, str]]:
     """Every check by name, each with its ``status`` and, for an operator, what it found."""
-    return {"database": _database(), "converter": _converter(), "worker": _worker_queue()}
+    return {"database": _database(), "converter": _converter(), "worker": _worker_queue(), "web": _web_process()}
 
 
 def healthy(checks: dict[str, dict[str, str]]) -> bool:

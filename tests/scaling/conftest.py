@@ -11,6 +11,7 @@ import pytest
 import redis
 
 from tests.helpers import require
+from tests.scaling.processes import Processes
 
 
 @pytest.fixture
@@ -31,3 +32,13 @@ def redis_url() -> Iterator[str]:
     finally:
         client.flushdb()
         client.close()
+
+
+@pytest.fixture
+def processes() -> Iterator[Processes]:
+    """Real processes started by the test, all stopped (with their children) when it ends."""
+    started = Processes()
+    try:
+        yield started
+    finally:
+        started.stop_all()
