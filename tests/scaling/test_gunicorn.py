@@ -20,9 +20,9 @@ def test_two_gunicorn_web_processes_answer_a_signed_in_person(app, tmp_path, pro
     master = processes.gunicorn(env, tmp_path / "gunicorn.log", port, processes=2)
     web_pids = poll(lambda: pids if len(pids := children_of(master.pid)) == 2 else None, "two web processes")
     assert master.pid not in web_pids
-    log = (tmp_path / "gunicorn.log").read_text()
-    for pid in web_pids:  # each process did the per-process set-up once its app was built
-        assert f"web process {pid} ready: garbage collector tuned, stacks on SIGUSR1" in log
+    ready = [f"web process {pid} ready: garbage collector tuned, stacks on SIGUSR1" for pid in web_pids]
+    # Each process did the per-process set-up once its app was built.
+    poll(lambda: all(line in (tmp_path / "gunicorn.log").read_text() for line in ready), "both processes set up")
 
     person = Browser(f"http://127.0.0.1:{port}")
     dashboard = person.sign_in(commissioner.email, factories.TEST_PASSWORD)
