@@ -11,6 +11,8 @@ import pytest
 import redis
 
 from tests.helpers import require
+from tests.mail.conftest import smtp_server  # noqa: F401 - a real SMTP server on loopback
+from tests.provider_packs.conftest import contact, placement  # noqa: F401 - a placement ready for its pack
 from tests.scaling.processes import Processes
 
 
