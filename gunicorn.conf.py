@@ -15,7 +15,8 @@ from __future__ import annotations
 import faulthandler
 from typing import Any
 
-from service.server import enable_faulthandler, tune_garbage_collector
+# Only the settings here: the master process must not import the app (service.server imports it), whose modules
+# would then be inherited by every web process instead of being loaded after the fork.
 from service.settings import WebServer
 
 _web = WebServer.from_env()
@@ -49,6 +50,8 @@ def post_worker_init(worker: Any) -> None:
     """Each web process, once its app is built: the stacks on a crash (``kill -USR1 <pid>`` for a stuck one), and
     the garbage-collector tuning that ``apdocs serve`` does (``tune_garbage_collector``: freeze the app, collect the
     youngest generation less often), which cannot be done before the fork because the app is built after it."""
+    from service.server import enable_faulthandler, tune_garbage_collector
+
     enable_faulthandler()
     tune_garbage_collector()
     worker.log.info("web process %d ready: garbage collector tuned, stacks on SIGUSR1", worker.pid)

@@ -9,6 +9,7 @@ import http.cookiejar
 import json
 import os
 import re
+import shlex
 import signal
 import subprocess
 import sys
@@ -19,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tests.queue.processes import descendants, end, start_worker
+from tests.queue.processes import descendants, end
 from tests.server.conftest import poll
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -80,6 +81,17 @@ class Browser:
         return json.loads(self.get("/healthz", {"Authorization": f"Bearer {HEALTH_TOKEN}"}).text)
 
 
+def procfile_command(name: str) -> list[str]:
+    """The command of process ``name`` in the sample layout (``deploy/Procfile``), with this virtualenv's programs:
+    the tests start what the sample tells operators to start."""
+    for line in (REPO_ROOT / "deploy" / "Procfile").read_text().splitlines():
+        label, _, command = line.partition(":")
+        if label.strip() == name and not line.startswith("#"):
+            program, *args = shlex.split(command)
+            return [str(BIN / program), *args]
+    raise AssertionError(f"deploy/Procfile has no {name!r} process")
+
+
 @dataclass
 class Processes:
     """What a test started; ``stop_all`` ends each (SIGTERM, then SIGKILL) and whatever it left running below it."""
@@ -87,11 +99,12 @@ class Processes:
     started: list[subprocess.Popen[bytes]] = field(default_factory=list)
 
     def gunicorn(self, env: dict[str, str], log_path: Path, port: int, processes: int = 2) -> subprocess.Popen[bytes]:
-        """gunicorn with the repository's ``gunicorn.conf.py`` on 127.0.0.1:``port``; returns once it answers."""
+        """The ``web`` process of ``deploy/Procfile`` (gunicorn with ``gunicorn.conf.py``) on 127.0.0.1:``port``, with
+        ``processes`` web processes; returns once it answers."""
         env = {**env, "APDOCS_HOST": "127.0.0.1", "APDOCS_PORT": str(port), "APDOCS_WEB_PROCESSES": str(processes)}
         with log_path.open("ab") as log:
             process = subprocess.Popen(  # noqa: S603 - this virtualenv's gunicorn
-                [str(BIN / "gunicorn"), "-c", str(REPO_ROOT / "gunicorn.conf.py")],
+                procfile_command("web"),
                 env=env,
                 cwd=REPO_ROOT,
                 stdout=log,
@@ -111,8 +124,16 @@ class Processes:
         return process
 
     def worker(self, env: dict[str, str], log_path: Path, threads: int = 2) -> subprocess.Popen[bytes]:
-        """``apdocs worker`` with ``env`` (its queue, database, output folder, mail server)."""
-        process = start_worker(env, log_path, threads)
+        """The ``worker`` process of ``deploy/Procfile`` (``apdocs worker``) with ``env`` (its queue, database, output
+        folder, mail server) and ``threads`` threads."""
+        with log_path.open("ab") as log:
+            process = subprocess.Popen(  # noqa: S603 - this virtualenv's apdocs
+                [*procfile_command("worker"), "--workers", str(threads)],
+                env=env,
+                cwd=REPO_ROOT,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
         self.started.append(process)
         return process
 
