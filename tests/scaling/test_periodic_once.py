@@ -1,10 +1,13 @@
 """Two ``apdocs worker`` processes share one Redis queue, and each runs Huey's scheduler: a periodic task (here one
 that runs every minute under a ``lock=``, as the pack sending and the alerts do) must run once a minute, not once
 per worker; and a lock whose holder was killed mid-run must free itself. The real Huey scheduler and worker code
-against a real Redis server; the two consumers are two Huey instances on the same queue, as two processes are."""
+against a real Redis server: two Huey instances on the same queue, as two processes are, at chosen times; then two
+real ``apdocs worker`` processes, whose schedulers' own log says what each enqueued."""
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from collections.abc import Callable
 from datetime import datetime
 
@@ -16,6 +19,8 @@ from huey.exceptions import TaskLockedException
 from service import queue as queue_module
 from service.queue import build_huey
 from tests.queue.processes import wait_for
+from tests.scaling.processes import scaled_env
+from tests.server.conftest import poll
 
 pytestmark = pytest.mark.redis
 
@@ -86,3 +91,37 @@ def test_a_lock_left_by_a_killed_worker_frees_itself(redis_url, monkeypatch):  #
 
     assert wait_for(runs_again, 30), "the task's lock never freed itself: the task would never run again"
     assert ran == [True] and not lock.is_locked()
+
+
+_LOG_LINE = re.compile(r"^(\d{4}-\d\d-\d\d \d\d:\d\d):\d\d,\d+ \w+ huey\.consumer\.Scheduler (.*)$", re.MULTILINE)
+_EVERY_MINUTE = "service.mail.jobs.deliver_due_messages"  # a real periodic job, due every minute
+
+
+def _minutes(log: str) -> tuple[set[str], Counter[str]]:
+    """The minutes in which this worker's scheduler looked for periodic jobs, and how often it enqueued the
+    every-minute one in each."""
+    checked: set[str] = set()
+    enqueued: Counter[str] = Counter()
+    for minute, message in _LOG_LINE.findall(log):
+        if message.startswith("Checking periodic tasks"):
+            checked.add(minute)
+        elif message.startswith(f"Enqueueing periodic task {_EVERY_MINUTE}:"):
+            enqueued[minute] += 1
+    return checked, enqueued
+
+
+def test_two_real_workers_on_redis_enqueue_each_periodic_job_once_a_minute(app, tmp_path, processes, redis_url):  # type: ignore[no-untyped-def]
+    env = scaled_env(app.config["SQLALCHEMY_DATABASE_URI"], redis_url, tmp_path, APDOCS_LOG_LEVEL="DEBUG")
+    logs = [tmp_path / "worker-1.log", tmp_path / "worker-2.log"]
+    for log in logs:
+        processes.worker(env, log)
+
+    def a_minute_both_checked() -> set[str] | None:
+        first, second = (_minutes(log.read_text(errors="replace"))[0] for log in logs)
+        return (first & second) or None
+
+    shared = poll(a_minute_both_checked, "a minute in which both workers' schedulers looked for periodic jobs")
+    enqueued = sum((_minutes(log.read_text(errors="replace"))[1] for log in logs), Counter())
+    assert shared
+    for minute in shared:
+        assert enqueued[minute] == 1, f"{_EVERY_MINUTE} was enqueued {enqueued[minute]} times at {minute}"
