@@ -146,3 +146,43 @@ def test_a_storage_url_that_is_not_s3_stops_the_service_starting(monkeypatch, ur
     monkeypatch.setenv("APDOCS_STORAGE_URL", url)
     with pytest.raises(ValueError, match="APDOCS_STORAGE_URL"):
         Settings.from_env()
+
+
+@pytest.mark.parametrize("store_kind", ["s3"])  # about the object store only
+def test_a_store_that_cannot_be_reached_fails_the_document_with_a_plain_reason(  # type: ignore[no-untyped-def]
+    app,
+    request,
+    placement,  # noqa: F811
+    db_session,
+    caplog,
+):
+    """The bucket is gone between the request and the work (as when the store is down or refuses us): the job may
+    try again later; without retries left the document fails with a reason a person can read, and the log names
+    the document and the store's error code, never the pupil."""
+    from service.documents import services
+    from service.documents.engine.converter import ConverterPool, PoolSettings
+
+    document = services.request_document(
+        None, placement, DocumentType.SUPPORT_PLAN, Path(app.config["APDOCS_OUTPUT_DIR"])
+    )
+    db_session.commit()
+    server = request.getfixturevalue("s3_server")
+    bucket = app.config["APDOCS_STORAGE_URL"].removeprefix("s3://").partition("/")[0]
+    client = server.client()
+    for key in bucket_keys(server, app.config["APDOCS_STORAGE_URL"]):
+        client.delete_object(Bucket=bucket, Key=key)
+    client.delete_bucket(Bucket=bucket)
+
+    output = Path(app.config["APDOCS_OUTPUT_DIR"])
+    with ConverterPool(PoolSettings.from_env()) as pool:
+        with pytest.raises(services.TryAgainLater):
+            services.produce(document.id, pool, output, retry_later=True)
+        db_session.expire_all()
+        assert db_session.get(Document, document.id).status is DocumentStatus.QUEUED
+        made = services.produce(document.id, pool, output)
+    assert made.status is DocumentStatus.FAILED
+    assert made.error == "The store that keeps documents could not be reached. Try again in a few minutes"
+    logged = [record.getMessage() for record in caplog.records]
+    assert any(f"storing document {document.id} (support-plan) failed: " in line for line in logged), logged
+    for line in logged:
+        assert placement.pupil.legal_last_name not in line and bucket not in line
