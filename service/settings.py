@@ -150,11 +150,11 @@ def _smtp_security(value: str) -> str:
 
 def _storage_url(value: str) -> str:
     """Refuse a storage URL that is not ``s3://bucket/prefix`` at start-up, rather than at the first document."""
+    from service.storage.s3 import parse_s3_url  # the one rule, beside the store that reads it
+
     value = value.strip()
     if value:
-        bucket, _, prefix = value.removeprefix("s3://").partition("/")
-        if not value.startswith("s3://") or not bucket or ".." in prefix.split("/"):
-            raise ValueError("APDOCS_STORAGE_URL must look like s3://bucket/prefix (or be unset: the output folder)")
+        parse_s3_url(value)
     return value
 
 

@@ -201,8 +201,9 @@ def request_document(
     """Queue a new version of a document, fixing now the context and template it will be made from.
 
     The template is the commissioning organisation's active one, or the default. Its bytes are kept by
-    their SHA-256 under the output directory, so the document can be produced (or produced again after
-    a failure) exactly as asked, even if the template is replaced meanwhile.
+    their SHA-256 in storage (``service.storage``: the output folder ``output_dir``, or the object store when
+    ``APDOCS_STORAGE_URL`` is set), so the document can be produced (or produced again after a failure) exactly
+    as asked, on any worker, even if the template is replaced meanwhile.
     """
     builder = context_builders().get(doc_type)
     if builder is None:
