@@ -150,11 +150,12 @@ def _smtp_security(value: str) -> str:
 
 def _storage_url(value: str) -> str:
     """Refuse a storage URL that is not ``s3://bucket/prefix`` at start-up, rather than at the first document."""
-    from service.storage.s3 import parse_s3_url  # the one rule, beside the store that reads it
-
     value = value.strip()
-    if value:
-        parse_s3_url(value)
+    if value:  # the same rule as service.storage.s3.parse_s3_url (settings imports no store: the engine reads it)
+        bucket, _, prefix = value.removeprefix("s3://").partition("/")
+        parts = prefix.strip("/").split("/") if prefix.strip("/") else []
+        if not value.startswith("s3://") or not bucket or any(part in ("", ".", "..") for part in parts):
+            raise ValueError("APDOCS_STORAGE_URL must look like s3://bucket/prefix (or be unset: the output folder)")
     return value
 
 
