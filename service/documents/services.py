@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import errno
 import logging
+import os
 import re
 import secrets
+import shutil
 import tempfile
 import traceback
 from collections.abc import Callable
@@ -375,7 +377,8 @@ def _convert(pool: ConverterPool, storage: Storage, docx_key: str, pdf_key: str,
     if target is not None and source is not None:
         pool.convert(source, target, pdf_a=pdf_a)
         return target.read_bytes()
-    with tempfile.TemporaryDirectory(prefix="apdocs-convert-") as scratch:
+    sweep_scratch_folders()
+    with tempfile.TemporaryDirectory(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-") as scratch:
         source = Path(scratch) / PurePosixPath(docx_key).name
         target = Path(scratch) / PurePosixPath(pdf_key).name
         source.write_bytes(docx)
@@ -383,6 +386,35 @@ def _convert(pool: ConverterPool, storage: Storage, docx_key: str, pdf_key: str,
         pdf = target.read_bytes()
     storage.put(pdf_key, pdf)
     return pdf
+
+
+#: The temporary folders conversions for an object store work in: ``apdocs-convert-<pid>-<random>`` under ``TMPDIR``.
+SCRATCH_PREFIX = "apdocs-convert-"
+
+
+def sweep_scratch_folders(root: Path | None = None) -> int:
+    """Remove the conversion folders that processes no longer alive left behind (a worker killed mid-document: its
+    DOCX holds a pupil's details and must not stay on the disk); returns how many went. A live process's folder,
+    this one's included, is left alone. Cheap (one listing of the temporary folder), so it runs before each
+    conversion: a sibling worker on the same machine that died is cleaned up by the next one to convert."""
+    removed = 0
+    for folder in Path(root or tempfile.gettempdir()).glob(f"{SCRATCH_PREFIX}*"):
+        pid_text = folder.name.removeprefix(SCRATCH_PREFIX).partition("-")[0]
+        if not folder.is_dir() or not pid_text.isdigit() or _alive(int(pid_text)):
+            continue
+        shutil.rmtree(folder, ignore_errors=True)
+        removed += 1
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process: alive, and not ours to judge
+        return True
+    return True
 
 
 def _passing(error: Exception) -> bool:

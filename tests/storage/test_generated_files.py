@@ -5,6 +5,7 @@ With ``APDOCS_STORAGE_URL`` set, nothing of it is left on the machine's disk."""
 
 from __future__ import annotations
 
+import os
 from email import message_from_bytes, policy
 from pathlib import Path
 
@@ -186,3 +187,36 @@ def test_a_store_that_cannot_be_reached_fails_the_document_with_a_plain_reason( 
     assert any(f"storing document {document.id} (support-plan) failed: " in line for line in logged), logged
     for line in logged:
         assert placement.pupil.legal_last_name not in line and bucket not in line
+
+
+@pytest.mark.parametrize("store_kind", ["s3"])  # the local folder converts in place, with no scratch folder
+def test_conversion_folders_go_and_those_dead_workers_left_are_swept(  # type: ignore[no-untyped-def]
+    app,
+    as_commissioner,
+    placement,  # noqa: F811
+    db_session,
+    tmp_path,
+    monkeypatch,
+):
+    """With an object store, LibreOffice converts in a temporary folder: it goes when the document is made, and one
+    that a worker killed mid-document left (its DOCX holds the pupil's details) goes at the next conversion. A live
+    process's folder stays."""
+    import subprocess
+    import tempfile
+
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    ended = subprocess.Popen(["true"])  # noqa: S607 - a process that has ended: its pid is free
+    ended.wait()
+    left = scratch / f"apdocs-convert-{ended.pid}-abc123"
+    left.mkdir()
+    (left / "support-plan-placement-1-v1.docx").write_bytes(b"a pupil's plan")
+    live = scratch / f"apdocs-convert-{os.getpid()}-def456"  # this process: alive
+    live.mkdir()
+
+    _produce_plan(as_commissioner, placement.id)
+    document = db_session.scalars(sa.select(Document)).one()
+    assert document.status is DocumentStatus.READY, document.error
+    # (LibreOffice's and the render workers' own folders, of the live pools, are theirs to clean up.)
+    assert sorted(p.name for p in scratch.glob("apdocs-convert-*")) == [live.name]
