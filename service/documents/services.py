@@ -322,9 +322,10 @@ def produce(
         document.docx_sha256 = sha256_of(docx)
         document.status = DocumentStatus.CONVERTING
         db.session.commit()
-        pdf = _convert(pool, storage, docx_key, pdf_key, docx, pdf_a=document.pdf_a)
+        pdf, in_place = _convert(pool, storage, docx_key, pdf_key, docx, pdf_a=document.pdf_a)
         if sealer is not None:
             pdf = sealer.seal(pdf)
+        if sealer is not None or not in_place:  # an object store never holds a signed plan's unsealed PDF
             storage.put(pdf_key, pdf)
         document.pdf_path = pdf_key
         document.pdf_sha256 = sha256_of(pdf)
@@ -368,24 +369,25 @@ def produce(
     return document
 
 
-def _convert(pool: ConverterPool, storage: Storage, docx_key: str, pdf_key: str, docx: bytes, *, pdf_a: bool) -> bytes:
-    """The PDF of ``docx``, kept in storage under ``pdf_key``. LibreOffice works on local files: in the local folder
-    it writes the PDF in place (its ``.part``, renamed), as it always has; for an object store it works in a
-    temporary folder of this machine (``TMPDIR``), removed afterwards, and the PDF is then put into the store."""
+def _convert(
+    pool: ConverterPool, storage: Storage, docx_key: str, pdf_key: str, docx: bytes, *, pdf_a: bool
+) -> tuple[bytes, bool]:
+    """The PDF of ``docx``, and whether it is already in storage under ``pdf_key``. LibreOffice works on local
+    files: in the local folder it writes the PDF in place (its ``.part``, renamed), as it always has; for an object
+    store it works in a temporary folder of this machine (under ``TMPDIR``), removed at once, and the caller puts the
+    PDF (sealed first, for a signed copy) into the store."""
     target = storage.local_path(pdf_key)
     source = storage.local_path(docx_key)
     if target is not None and source is not None:
         pool.convert(source, target, pdf_a=pdf_a)
-        return target.read_bytes()
+        return target.read_bytes(), True
     sweep_scratch_folders()
     with tempfile.TemporaryDirectory(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-") as scratch:
         source = Path(scratch) / PurePosixPath(docx_key).name
         target = Path(scratch) / PurePosixPath(pdf_key).name
         source.write_bytes(docx)
         pool.convert(source, target, pdf_a=pdf_a)
-        pdf = target.read_bytes()
-    storage.put(pdf_key, pdf)
-    return pdf
+        return target.read_bytes(), False
 
 
 #: The temporary folders conversions for an object store work in: ``apdocs-convert-<pid>-<random>`` under ``TMPDIR``.
