@@ -66,7 +66,7 @@ def run(emit) -> None:  # type: ignore[no-untyped-def]
 
             first = services.request_document(None, placement, DocumentType.SUPPORT_PLAN, output)
             db.session.commit()
-            template = (word_templates.template_store(output) / f"{first.template_sha256}.docx").read_bytes()
+            template = word_templates.stored_template(output, first.template_sha256)
             context = first.context
             timings = []
             for _ in range(RENDERS):

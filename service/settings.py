@@ -169,6 +169,17 @@ def _smtp_security(value: str) -> str:
     return value
 
 
+def _storage_url(value: str) -> str:
+    """Refuse a storage URL that is not ``s3://bucket/prefix`` at start-up, rather than at the first document."""
+    value = value.strip()
+    if value:  # the same rule as service.storage.s3.parse_s3_url (settings imports no store: the engine reads it)
+        bucket, _, prefix = value.removeprefix("s3://").partition("/")
+        parts = prefix.strip("/").split("/") if prefix.strip("/") else []
+        if not value.startswith("s3://") or not bucket or any(part in ("", ".", "..") for part in parts):
+            raise ValueError("APDOCS_STORAGE_URL must look like s3://bucket/prefix (or be unset: the output folder)")
+    return value
+
+
 @dataclass(frozen=True)
 class Settings:
     """The service's configuration, resolved from the environment."""
@@ -221,6 +232,11 @@ class Settings:
     #: Limits on filling in a Word template (the render worker): processor time, memory, clock, output size.
     #: Read here so a nonsense value stops the service starting; the render pool reads the same variables.
     render_limits: RenderLimits = field(default_factory=RenderLimits)
+    #: Generated files (service/storage): empty for the local folder ``output_dir`` (the embedded default), or
+    #: ``s3://bucket/prefix`` for an S3-compatible object store shared by every machine, at ``s3_endpoint_url``
+    #: (empty: AWS itself). Credentials come from the usual AWS variables, never from here.
+    storage_url: str = ""
+    s3_endpoint_url: str = ""
     extra: dict[str, object] = field(default_factory=dict)
 
     @property
@@ -266,6 +282,8 @@ class Settings:
             cwsa_s43_commencement=_env_date("CWSA_S43_COMMENCEMENT"),
             registration_full_time_hours=_env_hours("REGISTRATION_FULL_TIME_HOURS", "18"),
             render_limits=RenderLimits.from_env(),
+            storage_url=_storage_url(_env("STORAGE_URL", "")),
+            s3_endpoint_url=_env("S3_ENDPOINT_URL", "").strip(),
         )
 
     @property
@@ -296,6 +314,8 @@ class Settings:
             "RATELIMIT_STORAGE_URI": self.ratelimit_storage_url,
             "RATELIMIT_HEADERS_ENABLED": False,
             "APDOCS_OUTPUT_DIR": str(self.output_dir),
+            "APDOCS_STORAGE_URL": self.storage_url,
+            "APDOCS_S3_ENDPOINT_URL": self.s3_endpoint_url,
             "APDOCS_SESSION_IDLE_MINUTES": self.session_idle_minutes,
             "APDOCS_SESSION_MAX_HOURS": self.session_max_hours,
             "APDOCS_LOGIN_RATE_LIMIT": self.login_rate_limit,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import sys
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
@@ -15,6 +14,7 @@ from service.documents.kinds import NAMES
 from service.documents.kinds import check_template as check_kind_template
 from service.documents.types import DocumentType
 from service.extensions import db
+from service.storage import current_storage
 
 DOCUMENT_TYPES = list(NAMES)
 
@@ -81,7 +81,7 @@ def render(doc_type: str, placement_id: int | None, all_placements: bool, out_di
             if document.error == "":
                 for relative in (document.docx_path, document.pdf_path):
                     target = out_dir / Path(relative).name
-                    shutil.copyfile(output_dir / relative, target)
+                    target.write_bytes(current_storage(output_dir).get(relative))
                     copied.append(target)
             return document.id, document.error, copied
 

@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import errno
 import logging
+import os
 import re
 import secrets
+import shutil
+import tempfile
 import traceback
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, Protocol
 
 import sqlalchemy as sa
@@ -33,11 +36,12 @@ from service.documents.kinds import KINDS, MadeFrom
 from service.documents.models import Document, DocumentStatus, RequestToken
 from service.documents.types import DocumentType
 from service.extensions import db
-from service.files import sha256_of, write_atomically
+from service.files import sha256_of
 from service.placements import access as placements
 from service.placements.models import Placement
 from service.rules.roles import Role
 from service.signals import document_requested, provider_documents, sealing_document
+from service.storage import Storage, StorageError, current_storage
 
 if TYPE_CHECKING:
     from service.reviews.models import Review
@@ -199,8 +203,9 @@ def request_document(
     """Queue a new version of a document, fixing now the context and template it will be made from.
 
     The template is the commissioning organisation's active one, or the default. Its bytes are kept by
-    their SHA-256 under the output directory, so the document can be produced (or produced again after
-    a failure) exactly as asked, even if the template is replaced meanwhile.
+    their SHA-256 in storage (``service.storage``: the output folder ``output_dir``, or the object store when
+    ``APDOCS_STORAGE_URL`` is set), so the document can be produced (or produced again after a failure) exactly
+    as asked, on any worker, even if the template is replaced meanwhile.
     """
     builder = context_builders().get(doc_type)
     if builder is None:
@@ -299,11 +304,11 @@ def produce(
     document.error = ""
     db.session.commit()
     doc_type = document.doc_type.value
-    folder = output_dir / "documents" / str(document.placement_id)
-    docx_path = folder / f"{document.file_stem}.docx"
-    pdf_path = folder / f"{document.file_stem}.pdf"
+    storage = current_storage(output_dir)
+    folder = f"documents/{document.placement_id}"
+    docx_key, pdf_key = f"{folder}/{document.file_stem}.docx", f"{folder}/{document.file_stem}.pdf"
     try:
-        template = (word_templates.template_store(output_dir) / f"{document.template_sha256}.docx").read_bytes()
+        template = word_templates.stored_template(output_dir, document.template_sha256)
         if sha256_of(template) != document.template_sha256:
             raise RenderError("The stored template does not match the one this document was requested with")
         if renderer is None:
@@ -312,16 +317,18 @@ def produce(
         docx = renderer.render(template, document.context)
         if sealer is not None:
             docx = sealer.certify(docx)
-        write_atomically(docx_path, docx)
-        document.docx_path = str(docx_path.relative_to(output_dir))
+        storage.put(docx_key, docx)
+        document.docx_path = docx_key
         document.docx_sha256 = sha256_of(docx)
         document.status = DocumentStatus.CONVERTING
         db.session.commit()
-        pool.convert(docx_path, pdf_path, pdf_a=document.pdf_a)
+        pdf, in_place = _convert(pool, storage, docx_key, pdf_key, docx, pdf_a=document.pdf_a)
         if sealer is not None:
-            write_atomically(pdf_path, sealer.seal(pdf_path.read_bytes()))
-        document.pdf_path = str(pdf_path.relative_to(output_dir))
-        document.pdf_sha256 = sha256_of(pdf_path.read_bytes())
+            pdf = sealer.seal(pdf)
+        if sealer is not None or not in_place:  # an object store never holds a signed plan's unsealed PDF
+            storage.put(pdf_key, pdf)
+        document.pdf_path = pdf_key
+        document.pdf_sha256 = sha256_of(pdf)
         document.status = DocumentStatus.READY
     except Exception as error:  # noqa: BLE001 - every failure ends as a failed row with a reason, never "in progress"
         passing = _passing(error)
@@ -334,6 +341,8 @@ def produce(
                 doc_type,
                 error.reason,
             )
+        elif isinstance(error, StorageError):  # its text is the store's error code, never a key or a bucket
+            log.error("storing document %s (%s) failed: %s", document_id, doc_type, error)
         elif isinstance(error, OSError):
             log.error(
                 "writing document %s (%s) failed: %s", document_id, doc_type, errno.errorcode.get(error.errno or 0, "")
@@ -360,10 +369,63 @@ def produce(
     return document
 
 
+def _convert(
+    pool: ConverterPool, storage: Storage, docx_key: str, pdf_key: str, docx: bytes, *, pdf_a: bool
+) -> tuple[bytes, bool]:
+    """The PDF of ``docx``, and whether it is already in storage under ``pdf_key``. LibreOffice works on local
+    files: in the local folder it writes the PDF in place (its ``.part``, renamed), as it always has; for an object
+    store it works in a temporary folder of this machine (under ``TMPDIR``), removed at once, and the caller puts the
+    PDF (sealed first, for a signed copy) into the store."""
+    target = storage.local_path(pdf_key)
+    source = storage.local_path(docx_key)
+    if target is not None and source is not None:
+        pool.convert(source, target, pdf_a=pdf_a)
+        return target.read_bytes(), True
+    sweep_scratch_folders()
+    with tempfile.TemporaryDirectory(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-") as scratch:
+        source = Path(scratch) / PurePosixPath(docx_key).name
+        target = Path(scratch) / PurePosixPath(pdf_key).name
+        source.write_bytes(docx)
+        pool.convert(source, target, pdf_a=pdf_a)
+        return target.read_bytes(), False
+
+
+#: The temporary folders conversions for an object store work in: ``apdocs-convert-<pid>-<random>`` under ``TMPDIR``.
+SCRATCH_PREFIX = "apdocs-convert-"
+
+
+def sweep_scratch_folders(root: Path | None = None) -> int:
+    """Remove the conversion folders that processes no longer alive left behind (a worker killed mid-document: its
+    DOCX holds a pupil's details and must not stay on the disk); returns how many went. A live process's folder,
+    this one's included, is left alone. Cheap (one listing of the temporary folder), so it runs before each
+    conversion: a sibling worker on the same machine that died is cleaned up by the next one to convert."""
+    removed = 0
+    for folder in Path(root or tempfile.gettempdir()).glob(f"{SCRATCH_PREFIX}*"):
+        pid_text = folder.name.removeprefix(SCRATCH_PREFIX).partition("-")[0]
+        if not folder.is_dir() or not pid_text.isdigit() or _alive(int(pid_text)):
+            continue
+        shutil.rmtree(folder, ignore_errors=True)
+        removed += 1
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process: alive, and not ours to judge
+        return True
+    return True
+
+
 def _passing(error: Exception) -> bool:
-    """Whether the same document may well be made later: the converter's passing faults, or a full disk."""
+    """Whether the same document may well be made later: the converter's passing faults, a full disk, or an object
+    store that could not be reached."""
     if isinstance(error, ConversionFailed):
         return error.transient
+    if isinstance(error, StorageError):
+        return True
     return isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT)
 
 
@@ -371,8 +433,7 @@ def request_sealed_document(source: Document, context: dict[str, Any], output_di
     """Queue the signed version of ``source``: the same template the signers saw, ``context`` (theirs, with the
     signatures and the certificate's facts), a certificate page appended and the PDF sealed when it is made.
     It is the document's next version and, once ready, is never replaced (``Document.sealed``)."""
-    template_store = word_templates.template_store(output_dir) / f"{source.template_sha256}.docx"
-    if not template_store.exists():
+    if not word_templates.has_stored_template(output_dir, source.template_sha256):
         raise ValueError("the template the signers saw is no longer stored")
     hold_placement(source.placement_id)  # its version number, as in request_document
     document = Document(
@@ -413,6 +474,8 @@ def _readable(error: Exception) -> str:
             "Something went wrong in apdocs while making this document. "
             "Try again; if it fails again, tell your administrator"
         )
+    if isinstance(error, StorageError):
+        return "The store that keeps documents could not be reached. Try again in a few minutes"
     if isinstance(error, FileNotFoundError):
         return "A file the document needs is missing from the output folder"
     if isinstance(error, OSError):

@@ -22,6 +22,7 @@ from service.extensions import db
 from service.placements.access import placement_or_404
 from service.queue import enqueue_after_commit
 from service.rules.roles import Role
+from service.storage import current_storage, send_stored
 
 bp = Blueprint("documents", __name__, template_folder="templates")
 
@@ -110,13 +111,14 @@ def download(document_id: int, kind: str) -> ResponseReturnValue:
     document = documents.get_document_for(user, document_id)
     if document is None or document.status is not DocumentStatus.READY:
         abort(404)
-    relative = document.docx_path if kind == "docx" else document.pdf_path
-    path = (_output_dir() / relative).resolve()
-    if not path.is_relative_to(_output_dir().resolve()) or not path.is_file():
+    key = document.docx_path if kind == "docx" else document.pdf_path
+    storage = current_storage(_output_dir())
+    if not storage.exists(key):  # a row's path that is missing, or not a plain path inside the store
         abort(404)
     audit.record("download", "document", document.id, user, {"kind": kind, "placement_id": document.placement_id})
     db.session.commit()
-    return send_file(path, mimetype=MIME[kind], as_attachment=True, download_name=f"{document.file_stem}.{kind}")
+    # Through this view only, after its checks: never a link to the object store itself.
+    return send_stored(storage, key, mimetype=MIME[kind], download_name=f"{document.file_stem}.{kind}")
 
 
 @bp.route("/documents/<int:document_id>/retry", methods=["POST"])

@@ -24,9 +24,10 @@ from service.documents.models import DocumentTemplate
 from service.documents.types import DocumentType
 from service.errors import FieldError
 from service.extensions import db
-from service.files import sha256_of, write_atomically
+from service.files import sha256_of
 from service.rules.roles import Role
 from service.settings import REPO_ROOT
+from service.storage import current_storage
 
 DEFAULT_TEMPLATES_DIR = REPO_ROOT / "templates_docx"
 
@@ -39,17 +40,28 @@ class TemplateRejected(FieldError):
         self.problems = problems
 
 
-def template_store(output_dir: Path) -> Path:
-    """Where template bytes are kept, named by SHA-256: every document can be made again from its own."""
-    return output_dir / "templates"
+def template_key(sha256: str) -> str:
+    """Where a template's bytes are kept in storage, named by SHA-256: every document can be made again from its
+    own, on any machine, even after the organisation replaced the template."""
+    return f"templates/{sha256}.docx"
+
+
+def stored_template(output_dir: Path, sha256: str) -> bytes:
+    """The bytes of the template a document was requested with (``FileNotFoundError`` if they are gone)."""
+    return current_storage(output_dir).get(template_key(sha256))
+
+
+def has_stored_template(output_dir: Path, sha256: str) -> bool:
+    return current_storage(output_dir).exists(template_key(sha256))
 
 
 def store_template_bytes(output_dir: Path, data: bytes) -> str:
-    """Keep a template's bytes in the store (once) and return their SHA-256."""
+    """Keep a template's bytes in storage (once) and return their SHA-256. ``output_dir`` is the local folder of the
+    embedded default; with ``APDOCS_STORAGE_URL`` set the bytes go to the object store instead."""
     sha = sha256_of(data)
-    path = template_store(output_dir) / f"{sha}.docx"
-    if not path.exists():
-        write_atomically(path, data)
+    storage = current_storage(output_dir)
+    if not storage.exists(template_key(sha)):
+        storage.put(template_key(sha), data)
     return sha
 
 

@@ -18,6 +18,7 @@ from service.files import sha256_of
 from service.mail.message_secrets import shown_body
 from service.mail.models import Delivery, OutboxMessage
 from service.mail.settings import MailSettings, mail_settings
+from service.storage import BadKey, current_storage
 
 if TYPE_CHECKING:
     from service.documents.models import Document
@@ -42,16 +43,16 @@ def attached_pdfs(message: OutboxMessage, settings: MailSettings) -> list[tuple[
             raise DocumentFailed(f"Not sent: {item.document.title} could not be made. Make it again, then resend")
         if not item.document.is_ready:
             raise DocumentNotReady
-    output = settings.output_dir.resolve()
+    storage = current_storage(settings.output_dir)
     attached = []
     for item in message.attachments:
         if item.delivery is not Delivery.ATTACH:
             continue
         document = item.document
-        path = (output / document.pdf_path).resolve()
-        if not document.pdf_path or not path.is_relative_to(output) or not path.is_file():
-            raise DocumentFailed(f"Not sent: the PDF of {document.title} is missing from the output folder")
-        data = path.read_bytes()
+        try:  # from the local folder or the object store (a StorageError is passing: delivery tries again)
+            data = storage.get(document.pdf_path)
+        except (FileNotFoundError, BadKey):
+            raise DocumentFailed(f"Not sent: the PDF of {document.title} is missing from the output folder") from None
         if document.pdf_sha256 and sha256_of(data) != document.pdf_sha256:
             raise DocumentFailed(f"Not sent: the PDF of {document.title} has changed since it was made")
         attached.append((document, data))

@@ -20,14 +20,13 @@ import ssl
 from collections.abc import Callable, Mapping, Sequence
 from email.message import EmailMessage
 from email.policy import SMTP as SMTP_POLICY
-from pathlib import Path
 from typing import Any, Protocol
 
 from flask import Flask
 
 from service.db import utcnow
-from service.files import write_atomically
 from service.mail.settings import MailSettings
+from service.storage import Storage, storage_for
 
 
 class NotSent(Exception):  # noqa: N818 - names the outcome, as MaybeSent does
@@ -213,12 +212,14 @@ def _kind(error: BaseException) -> str:
 
 
 class FileTransport:
-    """The embedded default: each message written whole as ``<id>-<timestamp>.eml`` under ``output/mail/``."""
+    """The embedded default: each message written whole as ``mail/<id>-<timestamp>.eml`` in storage (the output
+    folder, or the object store when scaled out), where the outbox and whoever reads the mailbox find it."""
 
     name = "file"
 
-    def __init__(self, mail_dir: Path) -> None:
-        self.mail_dir = mail_dir
+    def __init__(self, storage: Storage, folder: str = "mail") -> None:
+        self.storage = storage
+        self.folder = folder
 
     def send(
         self,
@@ -232,12 +233,12 @@ class FileTransport:
         if content_starts is not None:
             content_starts()  # a worker stopped after this may have left the file written
         stamp = utcnow().strftime("%Y%m%dT%H%M%S%fZ")
-        path = self.mail_dir / f"{outbox_id}-{stamp}.eml"
+        key = f"{self.folder}/{outbox_id}-{stamp}.eml"
         try:
-            write_atomically(path, email.as_bytes(policy=SMTP_POLICY))
+            self.storage.put(key, email.as_bytes(policy=SMTP_POLICY))
         except OSError as error:
             raise NotSent(f"Not sent: the .eml file could not be written ({type(error).__name__})") from None
-        return path.relative_to(self.mail_dir.parent).as_posix()
+        return key
 
 
 def transport_for(app_or_config: Flask | Mapping[str, Any]) -> Transport:
@@ -246,4 +247,4 @@ def transport_for(app_or_config: Flask | Mapping[str, Any]) -> Transport:
     settings = MailSettings.from_config(config)
     if settings.smtp_host:
         return SmtpTransport(settings)
-    return FileTransport(settings.output_dir / "mail")
+    return FileTransport(storage_for(config, settings.output_dir))

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
@@ -24,6 +24,7 @@ from service.mail import compose, jobs, links, message_secrets, services
 from service.mail.models import Delivery, MessageStatus, OutboxMessage
 from service.queue import enqueue_after_commit
 from service.rules.roles import Role
+from service.storage import current_storage, send_stored
 
 bp = Blueprint("mail", __name__, template_folder="templates")
 
@@ -181,9 +182,8 @@ def shared_pdf(token: str) -> ResponseReturnValue:
     if link is None:
         return _not_valid()
     document = link.document
-    output = _output_dir().resolve()
-    path = (output / document.pdf_path).resolve()
-    if not document.pdf_path or not path.is_relative_to(output) or not path.is_file():
+    storage = current_storage(_output_dir())
+    if not storage.exists(document.pdf_path):
         return _not_valid()
     links.open_link(token)
     audit.record(
@@ -195,8 +195,8 @@ def shared_pdf(token: str) -> ResponseReturnValue:
         organisation_id=document.placement.commissioning_organisation_id,
     )
     db.session.commit()
-    response = send_file(
-        path, mimetype="application/pdf", as_attachment=True, download_name=compose.attachment_name(document)
+    response = send_stored(
+        storage, document.pdf_path, mimetype="application/pdf", download_name=compose.attachment_name(document)
     )
     response.headers["Cache-Control"] = "no-store"
     response.headers["Referrer-Policy"] = "no-referrer"

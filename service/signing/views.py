@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, session, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -39,6 +39,7 @@ from service.rules.roles import Role
 from service.signing import identity, rounds, verification
 from service.signing import signatures as signed
 from service.signing.models import RequestStatus, SignatureRequest, Signer, SignerRole, SigningMethod
+from service.storage import BadKey, current_storage, send_stored
 
 bp = Blueprint("signing", __name__, template_folder="templates")
 
@@ -395,14 +396,21 @@ def _masked(address: str) -> str:
 def _pinned_pdf(round_: SignatureRequest) -> Response:
     """The PDF the round pinned, only if it is still exactly those bytes."""
     document: Document = round_.document
-    output = _output_dir().resolve()
-    path = (output / document.pdf_path).resolve()
-    if not document.pdf_path or not path.is_relative_to(output) or not path.is_file():
+    storage = current_storage(_output_dir())
+    try:
+        data = storage.get(document.pdf_path)
+    except (FileNotFoundError, BadKey):
         abort(404)
-    data = path.read_bytes()
     if sha256_of(data) != round_.document_sha256:
         abort(404)
-    response = send_file(path, mimetype="application/pdf", as_attachment=False, download_name="ap-support-plan.pdf")
+    response = send_stored(
+        storage,
+        document.pdf_path,
+        mimetype="application/pdf",
+        as_attachment=False,
+        download_name="ap-support-plan.pdf",
+        data=data,  # the bytes whose hash was just checked, not read again
+    )
     response.headers["Cache-Control"] = "no-store"
     return response
 

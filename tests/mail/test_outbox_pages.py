@@ -14,6 +14,7 @@ from service.extensions import db
 from service.mail import delivery, jobs, outbox, transports
 from service.mail.models import MessageStatus
 from service.queue import huey as huey_queue
+from service.storage import LocalStorage
 from tests import factories
 from tests.helpers import form_data, text
 from tests.mail.conftest import ready_document
@@ -60,7 +61,8 @@ def test_transport_for_picks_smtp_when_a_host_is_set(app):
     assert isinstance(smtp, transports.SmtpTransport)
     file_transport = transports.transport_for({"APDOCS_OUTPUT_DIR": "/srv/apdocs/output"})
     assert isinstance(file_transport, transports.FileTransport)
-    assert file_transport.mail_dir == Path("/srv/apdocs/output/mail")
+    assert isinstance(file_transport.storage, LocalStorage)
+    assert file_transport.storage.root == Path("/srv/apdocs/output") and file_transport.folder == "mail"
 
 
 def test_the_worker_knows_the_mail_tasks(app):

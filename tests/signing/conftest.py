@@ -59,7 +59,9 @@ def delivered_text(message: OutboxMessage) -> str:
     from flask import current_app
 
     assert message.eml_path, f"message {message.id} was not delivered: {message.status} {message.last_error}"
-    data = (Path(current_app.config["APDOCS_OUTPUT_DIR"]) / message.eml_path).read_bytes()
+    from service.storage import storage_for
+
+    data = storage_for(current_app.config).get(message.eml_path)  # the output folder, or the object store
     email = message_from_bytes(data, policy=policy.default)
     return email.get_body(("plain",)).get_content()  # type: ignore[union-attr]
 
