@@ -20,20 +20,12 @@ from service.documents.types import DocumentType
 from service.extensions import db
 from service.rules.placement_status import PlacementStatus
 from tests import factories
-from tests.queue.processes import crash, end, enqueue, start_worker, stop_worker, wait_for, worker_env
+from tests.queue.processes import crash, document_row, end, enqueue, start_worker, stop_worker, wait_for, worker_env
 
 pytestmark = pytest.mark.usefixtures("default_templates")
 
 RECOVERY_S = 60
 IN_PROGRESS = (DocumentStatus.RENDERING, DocumentStatus.CONVERTING)
-
-
-def _row(document_id: int) -> Document:
-    db.session.expire_all()
-    document = db.session.get(Document, document_id)
-    assert document is not None
-    db.session.commit()  # end the read: the workers write meanwhile
-    return document
 
 
 def test_a_worker_killed_mid_document_is_replaced_and_the_document_is_made_once(
@@ -55,16 +47,18 @@ def test_a_worker_killed_mid_document_is_replaced_and_the_document_is_made_once(
     try:
         enqueue(env, f"from service.documents.jobs import produce_document; produce_document({document_id})")
         started = wait_for(
-            lambda: (row := _row(document_id)).claimed_by is not None and row.status in IN_PROGRESS, 120, every=0.02
+            lambda: (row := document_row(document_id)).claimed_by is not None and row.status in IN_PROGRESS,
+            120,
+            every=0.02,
         )
         assert started, log.read_text(errors="replace")
         first.send_signal(signal.SIGSTOP)  # frozen mid-way: it can record nothing more
-        frozen = _row(document_id)
+        frozen = document_row(document_id)
         assert frozen.status in IN_PROGRESS and frozen.attempts == 1
         children = crash(first)
         second = start_worker(env, log)
-        wait_for(lambda: _row(document_id).status is DocumentStatus.READY, RECOVERY_S)
-        made = _row(document_id)
+        wait_for(lambda: document_row(document_id).status is DocumentStatus.READY, RECOVERY_S)
+        made = document_row(document_id)
         assert made.status is DocumentStatus.READY, log.read_text(errors="replace")
         assert made.attempts == 2  # the crashed attempt and the one that made it: no third
         assert made.claimed_by is None and made.lease_until is None

@@ -5,7 +5,12 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+import sqlalchemy as sa
 
+from service.documents.models import Document
+from service.documents.types import DocumentType
+from service.extensions import db
+from service.mail.models import OutboxMessage
 from service.placements.models import Placement
 from service.rules.placement_status import PlacementStatus
 from tests import factories
@@ -30,3 +35,19 @@ def placement(school, provider, contact) -> Placement:  # type: ignore[no-untype
     factories.PlanObjectiveFactory(support_plan=plan, objective="Attend every session")
     factories.ProviderPackFactory(placement=placement)
     return placement
+
+
+def packs_made(placement_id: int) -> tuple[list[Document], list[OutboxMessage]]:
+    """The placement's provider pack documents and pack emails, read afresh."""
+    db.session.expire_all()
+    documents = db.session.scalars(
+        sa.select(Document).where(
+            Document.placement_id == placement_id, Document.doc_type == DocumentType.PROVIDER_PACK
+        )
+    ).all()
+    messages = db.session.scalars(
+        sa.select(OutboxMessage).where(
+            OutboxMessage.placement_id == placement_id, OutboxMessage.purpose == "provider_pack"
+        )
+    ).all()
+    return list(documents), list(messages)

@@ -7,31 +7,13 @@ from __future__ import annotations
 import re
 
 import pytest
-import sqlalchemy as sa
 
-from service.documents.models import Document
-from service.documents.types import DocumentType
-from service.extensions import db
-from service.mail.models import MessageStatus, OutboxMessage
+from service.mail.models import MessageStatus
 from tests.documents.test_double_click import at_once, request_token, signed_in_browsers
 from tests.helpers import csrf_token, text
+from tests.provider_packs.conftest import packs_made
 
 pytestmark = pytest.mark.usefixtures("default_templates")
-
-
-def _packs(placement_id: int) -> tuple[list[Document], list[OutboxMessage]]:
-    db.session.expire_all()
-    documents = db.session.scalars(
-        sa.select(Document).where(
-            Document.placement_id == placement_id, Document.doc_type == DocumentType.PROVIDER_PACK
-        )
-    ).all()
-    messages = db.session.scalars(
-        sa.select(OutboxMessage).where(
-            OutboxMessage.placement_id == placement_id, OutboxMessage.purpose == "provider_pack"
-        )
-    ).all()
-    return list(documents), list(messages)
 
 
 def _send(client, placement_id: int):  # type: ignore[no-untyped-def]
@@ -52,7 +34,7 @@ def test_send_the_pack_now_clicked_twice_sends_one_pack(app, smtp, placement, co
     url = f"/placements/{placement_id}/provider-pack/send"
     results = at_once([lambda c=c, f=f: c.post(url, data=f) for c, f in zip((first, second), forms, strict=True)])
     assert [r if isinstance(r, str) else r.status_code for r in results] == [302, 302]
-    documents, messages = _packs(placement_id)
+    documents, messages = packs_made(placement_id)
     assert len(documents) == 1 and len(messages) == 1
     assert messages[0].status is MessageStatus.SENT, messages[0].last_error
     assert len(smtp.messages()) == 1
@@ -77,7 +59,7 @@ def test_a_pack_whose_email_may_have_been_sent_is_not_called_failed(app, smtp, p
     smtp.drop_after_data = True  # the server has the message, and the line drops before it says so
     (client,) = signed_in_browsers(app, commissioner, 1)
     answer = text(_send(client, placement.id))
-    [message] = _packs(placement.id)[1]
+    [message] = packs_made(placement.id)[1]
     assert message.status is MessageStatus.MAY_HAVE_BEEN_SENT
     assert "may have been sent" in answer and "Check with the provider before sending it again" in answer
     for page in (f"/placements/{placement.id}", f"/placements/{placement.id}/provider-pack/preview"):
@@ -91,7 +73,7 @@ def test_a_pack_whose_email_was_refused_for_good_says_not_sent(app, smtp, placem
     app.config["APDOCS_MAIL_MAX_ATTEMPTS"] = 1
     (client,) = signed_in_browsers(app, commissioner, 1)
     answer = text(_send(client, placement.id))
-    [message] = _packs(placement.id)[1]
+    [message] = packs_made(placement.id)[1]
     assert message.status is MessageStatus.FAILED
     assert "could not be sent" in answer and "was sent" not in answer
     shown = text(client.get(f"/placements/{placement.id}"))
@@ -103,7 +85,7 @@ def test_a_pack_whose_email_is_waiting_to_be_tried_again_is_not_called_sent(app,
     smtp.data_reply = "451 4.3.0 Try again later"
     (client,) = signed_in_browsers(app, commissioner, 1)
     answer = text(_send(client, placement.id))
-    [message] = _packs(placement.id)[1]
+    [message] = packs_made(placement.id)[1]
     assert message.status is MessageStatus.QUEUED
     assert "its email is waiting to be sent" in answer and "was sent" not in answer
     shown = text(client.get(f"/placements/{placement.id}"))

@@ -90,15 +90,20 @@ def end(pids: list[int]) -> None:
 
 def stop_worker(worker: subprocess.Popen[bytes]) -> None:
     """Stop a worker as Ctrl+C does, killing it (and its children) if it does not stop."""
-    if worker.poll() is not None:
+    stop_process(worker, signal.SIGINT, 30)
+
+
+def stop_process(process: subprocess.Popen[bytes], how: signal.Signals, seconds: float) -> None:
+    """Send ``how``; kill the process if it has not stopped within ``seconds``; then kill what it left running."""
+    if process.poll() is not None:
         return
-    children = descendants(worker.pid)
-    worker.send_signal(signal.SIGINT)
+    children = descendants(process.pid)
+    process.send_signal(how)
     try:
-        worker.wait(timeout=30)
+        process.wait(timeout=seconds)
     except subprocess.TimeoutExpired:
-        worker.kill()
-        worker.wait()
+        process.kill()
+        process.wait()
     end(children)
 
 
@@ -110,3 +115,15 @@ def wait_for(condition: Callable[[], Any], seconds: float, every: float = 0.2) -
         if value or time.monotonic() >= deadline:
             return value
         time.sleep(every)
+
+
+def document_row(document_id: int) -> Any:
+    """The document as the workers have left it, read afresh (the read is ended at once: the workers write on)."""
+    from service.documents.models import Document
+    from service.extensions import db
+
+    db.session.expire_all()
+    document = db.session.get(Document, document_id)
+    assert document is not None
+    db.session.commit()
+    return document

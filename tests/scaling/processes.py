@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tests.queue.processes import descendants, end
+from tests.queue.processes import stop_process
 from tests.server.conftest import poll
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -139,16 +139,7 @@ class Processes:
 
     def stop_all(self) -> None:
         for process in reversed(self.started):
-            if process.poll() is not None:
-                continue
-            children = descendants(process.pid)
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-            end(children)
+            stop_process(process, signal.SIGTERM, 60)
 
 
 def scaled_env(database_url: str, redis_url: str | None, tmp_path: Path, **extra: str) -> dict[str, str]:

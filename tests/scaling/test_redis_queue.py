@@ -6,33 +6,16 @@ The web processes never do the work themselves."""
 from __future__ import annotations
 
 import pytest
-import sqlalchemy as sa
 
-from service.documents.models import Document, DocumentStatus
-from service.documents.types import DocumentType
-from service.extensions import db
-from service.mail.models import MessageStatus, OutboxMessage
+from service.documents.models import DocumentStatus
+from service.mail.models import MessageStatus
 from service.queue import build_huey
 from tests import factories
+from tests.provider_packs.conftest import packs_made
 from tests.scaling.processes import Browser, scaled_env
 from tests.server.conftest import free_port, poll
 
 pytestmark = [pytest.mark.redis, pytest.mark.usefixtures("default_templates")]
-
-
-def _pack(placement_id: int) -> tuple[list[Document], list[OutboxMessage]]:
-    db.session.expire_all()
-    documents = db.session.scalars(
-        sa.select(Document).where(
-            Document.placement_id == placement_id, Document.doc_type == DocumentType.PROVIDER_PACK
-        )
-    ).all()
-    messages = db.session.scalars(
-        sa.select(OutboxMessage).where(
-            OutboxMessage.placement_id == placement_id, OutboxMessage.purpose == "provider_pack"
-        )
-    ).all()
-    return list(documents), list(messages)
 
 
 def test_a_pack_sent_through_the_web_is_made_and_emailed_once_by_a_worker_on_redis(  # type: ignore[no-untyped-def]
@@ -59,16 +42,16 @@ def test_a_pack_sent_through_the_web_is_made_and_emailed_once_by_a_worker_on_red
     assert answer.status == 200, answer.text[:500]
 
     # No worker yet: the document and its email wait, the job in Redis.
-    [document], [message] = _pack(placement.id)
+    [document], [message] = packs_made(placement.id)
     assert document.status is DocumentStatus.QUEUED
     assert message.status is not MessageStatus.SENT
     assert build_huey(redis_url).pending_count() >= 1, "the job is not in the Redis queue"
     assert handler.messages() == []
 
     processes.worker(env, tmp_path / "worker.log")
-    poll(lambda: _pack(placement.id)[1][0].status is MessageStatus.SENT, "the worker to make and send the pack")
+    poll(lambda: packs_made(placement.id)[1][0].status is MessageStatus.SENT, "the worker to make and send the pack")
 
-    [document], [message] = _pack(placement.id)
+    [document], [message] = packs_made(placement.id)
     assert document.status is DocumentStatus.READY and document.pdf_path
     assert len(handler.messages()) == 1, "the pack's email was sent once"
     # Nothing of it is left in the queue (a periodic job the worker's scheduler just queued may pass through).

@@ -16,21 +16,13 @@ from service.documents.types import DocumentType
 from service.extensions import db
 from service.rules.placement_status import PlacementStatus
 from tests import factories
-from tests.queue.processes import crash, end, enqueue, wait_for
+from tests.queue.processes import crash, document_row, end, enqueue, wait_for
 from tests.scaling.processes import scaled_env
 
 pytestmark = [pytest.mark.redis, pytest.mark.usefixtures("default_templates")]
 
 RECOVERY_S = 60
 IN_PROGRESS = (DocumentStatus.RENDERING, DocumentStatus.CONVERTING)
-
-
-def _row(document_id: int) -> Document:
-    db.session.expire_all()
-    document = db.session.get(Document, document_id)
-    assert document is not None
-    db.session.commit()  # end the read: the workers write meanwhile
-    return document
 
 
 def test_a_document_left_by_a_killed_worker_is_made_once_by_the_other_worker_on_redis(  # type: ignore[no-untyped-def]
@@ -50,17 +42,19 @@ def test_a_document_left_by_a_killed_worker_is_made_once_by_the_other_worker_on_
     try:
         enqueue(env, f"from service.documents.jobs import produce_document; produce_document({document_id})")
         started = wait_for(
-            lambda: (row := _row(document_id)).claimed_by is not None and row.status in IN_PROGRESS, 120, every=0.02
+            lambda: (row := document_row(document_id)).claimed_by is not None and row.status in IN_PROGRESS,
+            120,
+            every=0.02,
         )
         assert started, log.read_text(errors="replace")
-        holder = workers[int(_row(document_id).claimed_by.split(":")[1])]
+        holder = workers[int(document_row(document_id).claimed_by.split(":")[1])]
         holder.send_signal(signal.SIGSTOP)  # frozen mid-way: it can record nothing more
-        frozen = _row(document_id)
+        frozen = document_row(document_id)
         assert frozen.status in IN_PROGRESS and frozen.attempts == 1
         children = crash(holder)
 
-        wait_for(lambda: _row(document_id).status is DocumentStatus.READY, RECOVERY_S)
-        made = _row(document_id)
+        wait_for(lambda: document_row(document_id).status is DocumentStatus.READY, RECOVERY_S)
+        made = document_row(document_id)
         assert made.status is DocumentStatus.READY, log.read_text(errors="replace")
         assert made.attempts == 2  # the crashed attempt and the one that made it: no third
         assert made.claimed_by is None and made.lease_until is None
