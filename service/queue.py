@@ -26,11 +26,14 @@ in ``service.app.JOB_MODULES``, imported with the app factory, before it binds t
 
 from __future__ import annotations
 
+import dataclasses
 import functools
+import json
 import logging
 import os
 import socket
 import threading
+import time
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -41,6 +44,7 @@ from typing import Any, ParamSpec
 from flask import Flask
 from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey
 from huey.api import Task, TaskLock, TaskWrapper
+from huey.constants import EmptyData
 from huey.consumer import Consumer
 from huey.exceptions import TaskLockedException
 from sqlalchemy import event
@@ -128,6 +132,145 @@ class ExpiringRedisLock(TaskLock):
 _RELEASE_IF_OWNED = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0"
 
 
+class EmbeddedSqliteHuey(SqliteHuey):
+    """Huey in a SQLite file (the embedded default): the queue of one machine's web process and its worker.
+
+    Huey's ``lock_task`` is a row in the file deleted when the task ends, so a worker killed mid-run (SIGKILL, the
+    out-of-memory killer, a power cut) would leave it there for good, and that periodic task (sending the packs due,
+    the alerts, the reminders) would be refused at every later run, silently. Here the lock names its holder (host,
+    process id and that process's start time) and an expiry (``TASK_LOCK_S``): a lock whose holder is gone from this
+    machine is taken over at once, and logged; one held from another machine (a queue file on a shared disk, which is
+    not supported) frees itself at its expiry. A worker also clears such locks when it starts
+    (``clear_abandoned_locks``), so the log says so even before the task is next due.
+    """
+
+    def lock_task(self, lock_name: str) -> TaskLock:
+        return OwnedSqliteLock(self, lock_name)
+
+    def clear_abandoned_locks(self) -> list[str]:
+        """Delete every task lock whose holder has gone (or that has expired); returns their names."""
+        prefix = f"{self.name}.lock."
+        rows = self.storage.sql(
+            "select key, value from kv where queue = ? and key like ?", (self.name, prefix + "%"), results=True
+        )
+        cleared = []
+        for key, value in rows:
+            lock_name = key.removeprefix(prefix)
+            if OwnedSqliteLock(self, lock_name).take_back_if_abandoned(bytes(value)):
+                cleared.append(lock_name)
+        return cleared
+
+
+@dataclass(frozen=True)
+class LockHolder:
+    """Who holds a task lock in the SQLite queue, and until when at the latest (see :class:`EmbeddedSqliteHuey`)."""
+
+    host: str
+    pid: int
+    started: str  # the process's start time since boot (Linux), so a pid used again is not taken for the holder
+    token: str
+    until: float
+
+    @classmethod
+    def this_thread(cls) -> LockHolder:
+        return cls(socket.gethostname(), os.getpid(), _process_start(os.getpid()), uuid.uuid4().hex, 0.0)
+
+    @classmethod
+    def parse(cls, raw: bytes) -> LockHolder | None:
+        """The holder a stored value names; None for a value that names none (a lock left by Huey's own code)."""
+        try:
+            fields = json.loads(raw)
+            return cls(
+                str(fields["host"]),
+                int(fields["pid"]),
+                str(fields["started"]),
+                str(fields["token"]),
+                float(fields["until"]),
+            )
+        except (ValueError, KeyError, TypeError):
+            return None
+
+    def encode(self) -> bytes:
+        return json.dumps(dataclasses.asdict(self), sort_keys=True).encode()
+
+    def gone(self) -> bool:
+        """Whether this holder can no longer let go: expired, or a process of this machine that has ended."""
+        if time.time() > self.until:
+            return True
+        if self.host != socket.gethostname():
+            return False  # another machine's process: only its expiry tells
+        return _process_start(self.pid) != self.started
+
+
+def _process_start(pid: int) -> str:
+    """``pid``'s start time (clock ticks since boot, from /proc), or "" when no such process runs (or it is a zombie,
+    ended and waiting for its parent). Where /proc is missing, "alive" if the process exists."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except FileNotFoundError:
+        return ""
+    except OSError:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return ""
+        except PermissionError:
+            pass
+        return "?"
+    state, start_ticks = fields[0], fields[19]
+    return "" if state in ("Z", "X") else start_ticks
+
+
+class OwnedSqliteLock(TaskLock):
+    """A task lock in the SQLite queue file that names its holder (see :class:`EmbeddedSqliteHuey`). Released only
+    by its holder; taken over when its holder has gone. The holder is kept per thread, as
+    :class:`ExpiringRedisLock` keeps its token."""
+
+    def __init__(self, huey: Huey, name: str) -> None:
+        super().__init__(huey, name)
+        self._holders = threading.local()
+
+    def acquire(self) -> bool:
+        holder = dataclasses.replace(LockHolder.this_thread(), until=time.time() + TASK_LOCK_S)
+        value = holder.encode()
+        storage = self._huey.storage
+        if not storage.put_if_empty(self._key, value):
+            current = storage.peek_data(self._key)
+            abandoned = current is not EmptyData and self.take_back_if_abandoned(current)
+            if not (abandoned and storage.put_if_empty(self._key, value)):
+                raise TaskLockedException(f"unable to acquire lock {self._name}")
+        self._holders.value = value
+        return True
+
+    def take_back_if_abandoned(self, current: bytes) -> bool:
+        """Delete the lock if it still holds ``current`` and that holder has gone; logged (the task's name and the
+        holder's process, nothing of what it worked on). Two workers may race here: the delete is conditional on the
+        value, so only one deletes, and only one of them then takes the lock."""
+        holder = LockHolder.parse(current)
+        if holder is not None and not holder.gone():
+            return False
+        with self._huey.storage.db(commit=True) as cursor:
+            cursor.execute(
+                "delete from kv where queue = ? and key = ? and value = ?",
+                (self._huey.storage.name, self._key, current),
+            )
+            deleted = cursor.rowcount == 1
+        if deleted:
+            who = f"worker pid {holder.pid} on {holder.host}" if holder else "a worker of an earlier version"
+            log.warning("task lock %s was left by %s, which has gone: cleared", self._name, who)
+        return deleted
+
+    def __exit__(self, *exc: object) -> None:
+        value = getattr(self._holders, "value", None)
+        self._holders.value = None
+        if value is not None:  # only if it is still ours
+            self._huey.storage.sql(
+                "delete from kv where queue = ? and key = ? and value = ?",
+                (self._huey.storage.name, self._key, value),
+                True,
+            )
+
+
 def build_huey(url: str) -> Huey:
     """The Huey instance for a queue URL: ``immediate``, ``redis://…``/``rediss://…``, or ``sqlite:///path``."""
     if url == "immediate":
@@ -138,7 +281,7 @@ def build_huey(url: str) -> Huey:
         raise ValueError("APDOCS_QUEUE_URL must be immediate, redis://…, rediss://… or sqlite:///…")
     filename = Path(url.removeprefix("sqlite:///"))
     filename.parent.mkdir(parents=True, exist_ok=True)
-    return SqliteHuey("apdocs", filename=str(filename))
+    return EmbeddedSqliteHuey("apdocs", filename=str(filename))
 
 
 class AppQueue:
@@ -266,6 +409,8 @@ def create_consumer(app: Flask, workers: int) -> Consumer:
 
     The process's ``Sweeper`` starts with it: each worker process sweeps, so recovery needs no other process."""
     queue.init_app(app)
+    if isinstance(huey, EmbeddedSqliteHuey):
+        huey.clear_abandoned_locks()  # left by a worker killed mid-job: each is logged
     Sweeper(app).start()
     # An idle consumer looks at the queue at most every 2 s (Huey's default backs off to 10 s), so work the sweep
     # queues again starts promptly: recovery stays well under a minute.

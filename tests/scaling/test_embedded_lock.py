@@ -9,15 +9,22 @@ job (its database write waits behind one this test holds), killed with SIGKILL t
 from __future__ import annotations
 
 import contextlib
+import os
+import socket
 import sqlite3
+import subprocess
+import time
 from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
 import psycopg
+import pytest
 import sqlalchemy as sa
+from huey.exceptions import TaskLockedException
 
 from service.extensions import db
+from service.queue import LockHolder, build_huey
 from tests.provider_packs.conftest import packs_made
 from tests.queue.processes import crash, end, enqueue, start_worker, stop_worker, wait_for, worker_env
 
@@ -76,8 +83,7 @@ def test_a_worker_killed_mid_job_leaves_no_lock_that_stops_the_job_for_good(app,
         wait_for(lambda: packs_made(placement.id)[0], 60)
         documents, messages = packs_made(placement.id)
         assert len(documents) == 1 and len(messages) == 1, (
-            "the job never ran again after its worker was killed mid-run: "
-            + log.read_text(errors="replace")[-3000:]
+            "the job never ran again after its worker was killed mid-run: " + log.read_text(errors="replace")[-3000:]
         )
         text = log.read_text(errors="replace")
         assert "unable to acquire lock" not in text
@@ -88,3 +94,28 @@ def test_a_worker_killed_mid_job_leaves_no_lock_that_stops_the_job_for_good(app,
         stop_worker(first)
         if second is not None:
             stop_worker(second)
+
+
+def test_a_lock_in_the_queue_file_is_kept_while_its_holder_lives_and_taken_once_it_has_gone(tmp_path):  # type: ignore[no-untyped-def]
+    huey = build_huey(f"sqlite:///{tmp_path / 'queue.sqlite3'}")
+    held = huey.lock_task("send-due-provider-packs")
+    held.__enter__()  # a live worker (this process) runs the task
+    with pytest.raises(TaskLockedException):
+        huey.lock_task("send-due-provider-packs").acquire()  # a second worker on the same file waits its turn
+    assert huey.clear_abandoned_locks() == []  # a worker starting meanwhile leaves it alone
+    held.__exit__(None, None, None)
+    assert _lock_in(tmp_path / "queue.sqlite3") is None
+
+    ended = subprocess.Popen(["true"])  # noqa: S607 - a process that has ended: the holder of an abandoned lock
+    ended.wait()
+    gone = LockHolder(socket.gethostname(), ended.pid, "1", "token", time.time() + 3600)
+    huey.storage.put_data(LOCK_KEY, gone.encode())
+    taker = huey.lock_task("send-due-provider-packs")
+    taker.__enter__()  # taken over at once, not an hour later
+    assert LockHolder.parse(_lock_in(tmp_path / "queue.sqlite3") or b"").pid == os.getpid()  # type: ignore[union-attr]
+    taker.__exit__(None, None, None)
+
+    elsewhere = LockHolder("another-machine", 1, "1", "token", time.time() - 1)  # expired, from another machine
+    huey.storage.put_data(LOCK_KEY, elsewhere.encode())
+    assert huey.clear_abandoned_locks() == ["send-due-provider-packs"]
+    assert _lock_in(tmp_path / "queue.sqlite3") is None
