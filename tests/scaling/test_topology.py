@@ -13,7 +13,8 @@ together at the limit. And, for the periodic jobs whose time does not come durin
 hour, the alerts every ten minutes on school days, the reminders), two schedulers on the same Redis at each job's own
 time: enqueued once.
 
-It takes about two minutes on a 2-core machine (most of it LibreOffice making 60 PDFs with two instances)."""
+It takes 100 to 150 s on a shared 2-core machine, on SQLite or PostgreSQL (about a minute of it the batch itself:
+LibreOffice making 60 PDFs with two instances)."""
 
 from __future__ import annotations
 
