@@ -1,0 +1,137 @@
+"""Locust's users for ``make load`` (``bench/load/run.py`` starts Locust with this file): commissioners and provider
+staff, each signed in to an account of their own, taking the journeys of ``bench/load/journeys.py`` with their
+weights, and thinking between them.
+
+Only a thin layer: the journeys themselves (and what they check) live in ``bench/load/journeys.py``, which the tests
+run without Locust (``tests/load``). Each request is also written as one JSON line to ``APDOCS_LOAD_RESULTS`` when set,
+so the run's own figures (``bench/load/run.py``) are computed from every answer, not from Locust's rounded
+histograms. Environment: ``APDOCS_LOAD_USERS`` (how many people in all, split by ``journeys.split``) and
+``APDOCS_LOAD_PASSWORD`` (the accounts' password, ``bench/load/accounts.py``).
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import random
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from locust import HttpUser, between, events  # noqa: E402 - after the path to bench.load
+from locust.exception import StopUser  # noqa: E402
+
+from bench.load import journeys  # noqa: E402
+
+COMMISSIONERS, PROVIDERS = journeys.split(int(os.environ.get("APDOCS_LOAD_USERS", "50")))
+PASSWORD = os.environ.get("APDOCS_LOAD_PASSWORD", "")
+#: A person reads a page, types, thinks: seconds between two journeys.
+THINK_S = (3, 10)
+
+_results = open(os.environ["APDOCS_LOAD_RESULTS"], "a", buffering=1) if os.environ.get("APDOCS_LOAD_RESULTS") else None  # noqa: SIM115 - open for the whole run
+
+
+@events.request.add_listener
+def _record(request_type: str, name: str, response_time: float, exception: Any = None, **_: Any) -> None:
+    if _results is not None:
+        line = {"at": time.time(), "type": request_type, "name": name, "ms": response_time}
+        if exception is not None:
+            line["error"] = str(exception)[:200]
+        _results.write(json.dumps(line) + "\n")
+
+
+class _Counted(journeys.JourneyError):
+    """A request that failed and was already counted as such: the journey stops, nothing more to count."""
+
+
+class LocustBrowser:
+    """``journeys.Client`` over Locust's session: each request timed and counted under its page's name (redirects
+    followed, as a browser does, inside the same figure); 400 and above, or no answer, is a failure."""
+
+    def __init__(self, user: HttpUser) -> None:
+        self.session = user.client
+
+    def get(self, path: str, *, name: str) -> journeys.Page:
+        return self._send("GET", path, name)
+
+    def post(self, path: str, fields: list[tuple[str, str]], *, name: str) -> journeys.Page:
+        return self._send("POST", path, name, data=fields)
+
+    def _send(self, method: str, path: str, name: str, **kwargs: Any) -> journeys.Page:
+        with self.session.request(method, path, name=name, catch_response=True, **kwargs) as response:
+            failed = not response.status_code or response.status_code >= 400
+            if failed:
+                response.failure(f"HTTP {response.status_code} at {name}")
+            else:
+                response.success()
+        if failed:
+            raise _Counted(f"HTTP {response.status_code} at {name}")
+        return journeys.Page(response.status_code, response.url or path, response.text or "", bool(response.history))
+
+
+def _task(journey: journeys.Journey) -> Any:
+    def run(user: _Person) -> None:
+        user.take(journey)
+
+    run.__name__ = journey.__name__
+    return run
+
+
+class _Person(HttpUser):
+    abstract = True
+    wait_time = between(*THINK_S)
+    email_pattern = ""
+    count = 1
+    _numbers: itertools.count[int]
+
+    def on_start(self) -> None:
+        index = next(self._numbers)
+        self.person = journeys.Person(
+            email=self.email_pattern.format(index=index),
+            password=PASSWORD,
+            index=index,
+            count=self.count,
+            rng=random.Random(index),
+        )
+        self.browser = LocustBrowser(self)
+        if not self.take(journeys.sign_in):
+            raise StopUser()
+
+    def take(self, journey: Any) -> bool:
+        """Take one journey; a check that failed is counted as a failure of the journey itself."""
+        try:
+            journey(self.browser, self.person)
+        except _Counted:
+            return False
+        except journeys.JourneyError as error:
+            self.environment.events.request.fire(
+                request_type="JOURNEY",
+                name=journey.__name__,
+                response_time=0,
+                response_length=0,
+                response=None,
+                context={},
+                exception=error,
+            )
+            return False
+        return True
+
+
+class Commissioner(_Person):
+    fixed_count = COMMISSIONERS
+    email_pattern = journeys.COMMISSIONER_EMAIL
+    count = COMMISSIONERS
+    _numbers = itertools.count()
+    tasks = {_task(journey): weight for journey, weight in journeys.COMMISSIONER_JOURNEYS.items()}
+
+
+class ProviderStaff(_Person):
+    fixed_count = PROVIDERS
+    email_pattern = journeys.PROVIDER_EMAIL
+    count = max(PROVIDERS, 1)
+    _numbers = itertools.count()
+    tasks = {_task(journey): weight for journey, weight in journeys.PROVIDER_JOURNEYS.items()}
