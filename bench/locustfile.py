@@ -14,7 +14,6 @@ from __future__ import annotations
 import itertools
 import json
 import os
-import random
 import sys
 import time
 from pathlib import Path
@@ -84,19 +83,13 @@ def _task(journey: journeys.Journey) -> Any:
 class _Person(HttpUser):
     abstract = True
     wait_time = between(*THINK_S)
-    email_pattern = ""
-    count = 1
     _numbers: itertools.count[int]
 
+    def who(self, number: int) -> journeys.Person:
+        raise NotImplementedError
+
     def on_start(self) -> None:
-        index = next(self._numbers)
-        self.person = journeys.Person(
-            email=self.email_pattern.format(index=index),
-            password=PASSWORD,
-            index=index,
-            count=self.count,
-            rng=random.Random(index),
-        )
+        self.person = self.who(next(self._numbers))
         self.browser = LocustBrowser(self)
         if not self.take(journeys.sign_in):
             raise StopUser()
@@ -123,15 +116,19 @@ class _Person(HttpUser):
 
 class Commissioner(_Person):
     fixed_count = COMMISSIONERS
-    email_pattern = journeys.COMMISSIONER_EMAIL
-    count = COMMISSIONERS
     _numbers = itertools.count()
+
+    def who(self, number: int) -> journeys.Person:
+        return journeys.commissioner(number, COMMISSIONERS, PASSWORD)
+
     tasks = {_task(journey): weight for journey, weight in journeys.COMMISSIONER_JOURNEYS.items()}
 
 
 class ProviderStaff(_Person):
     fixed_count = PROVIDERS
-    email_pattern = journeys.PROVIDER_EMAIL
-    count = max(PROVIDERS, 1)
     _numbers = itertools.count()
+
+    def who(self, number: int) -> journeys.Person:
+        return journeys.provider_staff(number, PROVIDERS, PASSWORD)
+
     tasks = {_task(journey): weight for journey, weight in journeys.PROVIDER_JOURNEYS.items()}

@@ -28,6 +28,8 @@ def add_accounts(users: int, password: str) -> tuple[int, int]:
     if officer is None:
         raise LookupError("no LA-sized caseload in this database: run bench/scale.py --generate first")
     names = [name for name, _postcode in scale.PROVIDERS]
+    if len(names) != journeys.PROVIDER_ORGANISATIONS:
+        raise ValueError(f"the caseload has {len(names)} providers: set journeys.PROVIDER_ORGANISATIONS to match")
     by_name = {p.name: p for p in db.session.scalars(sa.select(Provider).where(Provider.name.in_(names)))}
     provider_orgs = [by_name[name].organisation_id for name in names]
     hashed = hash_password(password)  # one hash for all: the same password, and argon2 is slow on purpose

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import random
 import re
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -33,6 +34,8 @@ COMMISSIONER_EMAIL = "load-commissioner-{index}@scale.example"
 PROVIDER_EMAIL = "load-provider-{index}@scale.example"
 #: The share of the users who are commissioners (the rest are provider staff marking registers).
 COMMISSIONER_SHARE = 0.6
+#: How many providers the generated caseload has (``service.demo.scale.PROVIDERS``; ``accounts.py`` checks it).
+PROVIDER_ORGANISATIONS = 6
 
 _PLACEMENT_LINK = re.compile(r'href="/placements/(\d+)"')
 _PAGE_LINK = re.compile(r"[?&]amp;page=(\d+)|[?&]page=(\d+)")
@@ -43,6 +46,21 @@ def split(users: int) -> tuple[int, int]:
     """How many of ``users`` are commissioners and how many provider staff (at least one of each from two users)."""
     commissioners = max(1, round(users * COMMISSIONER_SHARE)) if users > 1 else users
     return commissioners, users - commissioners
+
+
+def commissioner(number: int, commissioners: int, password: str) -> Person:
+    """The ``number``-th commissioner (from 0) of ``commissioners``: they share the LA's whole caseload."""
+    email = COMMISSIONER_EMAIL.format(index=number)
+    return Person(email, password, index=number, count=commissioners, rng=random.Random(email))
+
+
+def provider_staff(number: int, providers: int, password: str) -> Person:
+    """The ``number``-th provider staff (from 0) of ``providers``: at provider ``number % PROVIDER_ORGANISATIONS``,
+    sharing its placements with the others there."""
+    organisation = number % PROVIDER_ORGANISATIONS
+    colleagues = len(range(organisation, providers, PROVIDER_ORGANISATIONS))
+    email = PROVIDER_EMAIL.format(index=number)
+    return Person(email, password, index=number // PROVIDER_ORGANISATIONS, count=colleagues, rng=random.Random(email))
 
 
 class JourneyError(Exception):
@@ -81,8 +99,10 @@ class Person:
     last_page: dict[str, int] = field(default_factory=dict)
 
     def mine(self, placement_id: int) -> bool:
-        """The placements this person changes: no two people of a role write to one placement."""
-        return placement_id % self.count == self.index
+        """The placements this person changes, among those they see: no two people who see a placement both write
+        to it. By a hash of the id, not the id itself: the caseload gives placements to providers in turn, so a
+        plain remainder could leave someone none."""
+        return zlib.crc32(str(placement_id).encode()) % self.count == self.index
 
 
 # -- reading forms as a browser sends them ------------------------------------------------------------------------

@@ -76,6 +76,21 @@ def test_the_split_and_the_accounts(db_session, caseload) -> None:  # type: igno
     assert journeys.split(1) == (1, 0)
 
 
+def test_no_two_people_write_to_one_placement() -> None:
+    """Each placement is one commissioner's to change, and one of its provider's staff's (20 staff at 6 providers)."""
+    commissioners = [journeys.commissioner(n, 30, "") for n in range(30)]
+    staff = [journeys.provider_staff(n, 20, "") for n in range(20)]
+    for placement_id in range(1, 3001):
+        assert sum(p.mine(placement_id) for p in commissioners) == 1
+        for organisation in range(journeys.PROVIDER_ORGANISATIONS):
+            colleagues = staff[organisation :: journeys.PROVIDER_ORGANISATIONS]
+            assert sum(p.mine(placement_id) for p in colleagues) == 1
+    # and everyone has some: a provider's placements (every sixth id) are shared among all its staff
+    for organisation in range(journeys.PROVIDER_ORGANISATIONS):
+        for person in staff[organisation :: journeys.PROVIDER_ORGANISATIONS]:
+            assert any(person.mine(pid) for pid in range(organisation + 1, 3001, journeys.PROVIDER_ORGANISATIONS))
+
+
 def test_every_commissioner_journey_runs_once(app, db_session, caseload) -> None:  # type: ignore[no-untyped-def]
     person = _person(journeys.COMMISSIONER_EMAIL.format(index=0))
     client = AppBrowser(app)
