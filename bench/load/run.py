@@ -15,8 +15,9 @@ What it starts, all on loopback and all stopped at the end:
    made or to fail, and counts them in the database.
 
 The figures: ``load_users``; ``load_requests_per_s`` (every request, over the run); ``load_p95_ms`` (the pages:
-every HTML page and form post a person waits for once signed in, redirects followed; not the JSON status the
-placement page polls; signing in apart, as ``sign_in_p95``), with the five slowest pages by their own p95;
+every HTML page and form post a person waits for, redirects followed, asked once the last person had signed in
+(``from_s`` into the run); not the JSON status the placement page polls; the whole run's as ``whole_run_p95`` and
+signing in apart, as ``sign_in_p95``), with the five slowest pages by their own p95;
 ``load_error_rate`` (failed requests and failed journey checks over all requests); ``load_docs_requested`` and
 ``load_docs_produced`` (documents created during the run, and those of them ready at the end). Every line also says
 how busy the machine was (the load average before and after the run).
@@ -231,21 +232,29 @@ def _report(requests: list[dict[str, Any]], elapsed: float, split: tuple[int, in
     http = [r for r in requests if r["type"] != "JOURNEY"]
     span = max(r["at"] for r in http) - min(r["at"] - r["ms"] / 1000 for r in http) if http else elapsed
     _emit("load_requests_per_s", len(http) / span if span else 0.0, "requests/s", context, requests=len(http))
+    # Once everyone is in: the 50 sign-ins as the run starts take the processors for a while (argon2), and every page
+    # asked meanwhile waits behind them. The whole run's p95 is given too.
+    sign_ins = [r for r in http if r["name"] in SIGN_IN]
+    everyone_in = max((r["at"] for r in sign_ins), default=0.0)
+    whole_run = [r["ms"] for r in http if r["name"] not in NOT_PAGES | SIGN_IN]
     by_page: dict[str, list[float]] = defaultdict(list)
     for r in http:
-        if r["name"] not in NOT_PAGES | SIGN_IN:
+        if r["name"] not in NOT_PAGES | SIGN_IN and r["at"] - r["ms"] / 1000 >= everyone_in:
             by_page[r["name"]].append(r["ms"])
     pages = [ms for timings in by_page.values() for ms in timings]
     slowest = sorted(by_page, key=lambda name: _p95(by_page[name]), reverse=True)[:5]
+    first = min((r["at"] - r["ms"] / 1000 for r in http), default=everyone_in)
     _emit(
         "load_p95_ms",
         _p95(pages),
         "ms",
         context,
-        measured="pages: every HTML page and form post after signing in (redirects followed)",
+        measured="pages: every HTML page and form post (redirects followed) asked once everyone had signed in",
+        from_s=round(everyone_in - first, 1),
         pages=len(pages),
         p50=round(sorted(pages)[len(pages) // 2], 1) if pages else 0.0,
-        sign_in_p95=round(_p95([r["ms"] for r in http if r["name"] in SIGN_IN]), 1),
+        whole_run_p95=round(_p95(whole_run), 1),
+        sign_in_p95=round(_p95([r["ms"] for r in sign_ins]), 1),
         slowest_p95={name: {"p95": round(_p95(by_page[name]), 1), "n": len(by_page[name])} for name in slowest},
     )
     errors = [r for r in requests if "error" in r]
