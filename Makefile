@@ -37,7 +37,7 @@ bench: setup
 # Locust for APDOCS_LOAD_SECONDS (120) with APDOCS_LOAD_USERS (50) people on a throwaway PostgreSQL and Redis, against
 # gunicorn's two web processes and two apdocs workers, on an LA-sized caseload (README, "Measuring under load").
 load: setup system-test $(STAMPS)/venv-load
-	$(BIN)/python bench/load/run.py
+	@$(BIN)/python bench/load/run.py
 
 lint: $(STAMPS)/venv-test
 	$(BIN)/ruff check .

@@ -21,7 +21,9 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from locust import HttpUser, between, events  # noqa: E402 - after the path to bench.load
+import gevent  # noqa: E402 - after the path to bench.load
+from locust import HttpUser, between, events  # noqa: E402
+from locust.env import Environment  # noqa: E402
 from locust.exception import StopUser  # noqa: E402
 
 from bench.load import journeys  # noqa: E402
@@ -30,8 +32,36 @@ COMMISSIONERS, PROVIDERS = journeys.split(int(os.environ.get("APDOCS_LOAD_USERS"
 PASSWORD = os.environ.get("APDOCS_LOAD_PASSWORD", "")
 #: A person reads a page, types, thinks: seconds between two journeys.
 THINK_S = (3, 10)
+#: How long the run lasts once everyone has signed in (Locust's own ``--run-time`` is only a safety net).
+RUN_SECONDS = float(os.environ.get("APDOCS_LOAD_SECONDS", "120"))
 
 _results = open(os.environ["APDOCS_LOAD_RESULTS"], "a", buffering=1) if os.environ.get("APDOCS_LOAD_RESULTS") else None  # noqa: SIM115 - open for the whole run
+
+
+_environment: Environment | None = None
+_arrived = 0
+
+
+@events.init.add_listener
+def _init(environment: Environment, **_: Any) -> None:
+    global _environment
+    _environment = environment
+
+
+def _arrive() -> None:
+    """One more person has tried to sign in. Once all have, the measured run starts: it lasts ``RUN_SECONDS``, so
+    that it measures everyone at work and not the sign-ins (whose password check is slow by design)."""
+    global _arrived
+    _arrived += 1
+    if _arrived == COMMISSIONERS + PROVIDERS:
+        _mark("everyone signed in")
+        assert _environment is not None and _environment.runner is not None
+        gevent.spawn_later(RUN_SECONDS, _environment.runner.quit)
+
+
+def _mark(name: str) -> None:
+    if _results is not None:
+        _results.write(json.dumps({"at": time.time(), "type": "MARK", "name": name, "ms": 0}) + "\n")
 
 
 @events.request.add_listener
@@ -91,7 +121,9 @@ class _Person(HttpUser):
     def on_start(self) -> None:
         self.person = self.who(next(self._numbers))
         self.browser = LocustBrowser(self)
-        if not self.take(journeys.sign_in):
+        signed_in = self.take(journeys.sign_in)
+        _arrive()
+        if not signed_in:
             raise StopUser()
 
     def take(self, journey: Any) -> bool:
