@@ -389,21 +389,18 @@ def mark_week(client: Client, person: Person) -> None:
         week = monday - timedelta(weeks=weeks_back)
         path = f"/placements/{placement_id}/attendance/week/{week.isoformat()}"
         page = client.get(path, name="/placements/[id]/attendance/week/[monday]")
-        cells = [name for name in forms(page)[-1].choices if name.startswith("mark-")] if forms(page) else []
-        if not cells:
+        form = next((f for f in forms(page) if any(name.startswith("mark-") for name in f.choices)), None)
+        if form is None:  # nothing to record in this week
             continue
-        form = form_with(page, cells[0])
-        changes: dict[str, str] = {}
-        for name in cells:
-            if not form.value(name):
-                changes[name] = "/" if name.endswith("-am") else "\\"
-        if not changes:
-            name = person.rng.choice(cells)
-            present = "/" if name.endswith("-am") else "\\"
-            current = form.value(name)
-            if current not in (present, "L"):
-                continue  # an absence or a decided mark: leave it to the commissioner
-            changes[name] = "L" if current == present else present
+        cells = [name for name in form.choices if name.startswith("mark-")]
+        changes = {name: "/" if name.endswith("-am") else "\\" for name in cells if not form.value(name)}
+        if not changes:  # all marked: correct one present or late mark (absences are the commissioner's to decide)
+            present = {name: "/" if name.endswith("-am") else "\\" for name in cells}
+            correctable = [name for name in cells if form.value(name) in (present[name], "L")]
+            if not correctable:
+                continue
+            name = person.rng.choice(correctable)
+            changes[name] = "L" if form.value(name) == present[name] else present[name]
         answer = client.post(path, form.submit(changes), name="/placements/[id]/attendance/week/[monday] (post)")
         expect(answer, path, "saving a register week")
         return

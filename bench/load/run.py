@@ -182,7 +182,7 @@ def _run(  # noqa: PLR0913
             "APDOCS_LOAD_PASSWORD": password,
         }
         _note(f"Locust: {users()} people for {seconds()} s against http://127.0.0.1:{port}")
-        subprocess.run(  # noqa: S603 - this virtualenv's locust
+        locust = subprocess.Popen(  # noqa: S603 - this virtualenv's locust
             [
                 str(Path(sys.executable).parent / "locust"),
                 "-f",
@@ -194,8 +194,8 @@ def _run(  # noqa: PLR0913
                 "2",
                 "--run-time",  # a safety net: the locustfile stops the run APDOCS_LOAD_SECONDS after everyone is in
                 f"{seconds() + 900}s",
-                "--stop-timeout",
-                "30",
+                "--stop-timeout",  # at the end, every journey under way finishes: none is cut off mid-request
+                "300",
                 "--host",
                 f"http://127.0.0.1:{port}",
                 "--only-summary",
@@ -205,16 +205,27 @@ def _run(  # noqa: PLR0913
             env=locust_env,
             cwd=ROOT,
             stdout=sys.stderr,
-            check=False,  # Locust exits 1 when any request failed: the figures below say so
         )
+        # The processor time the web and worker processes used during the measured run (from everyone's sign-in to
+        # the end): what the pages and documents cost, whatever else the machine was doing meanwhile.
+        cpu_at_start: dict[str, float] | None = None
+        while locust.poll() is None:
+            time.sleep(1)
+            if cpu_at_start is None and results.exists() and '"MARK"' in results.read_text():
+                cpu_at_start = _cpu_seconds(processes)
+        cpu_at_end = _cpu_seconds(processes)
+        cpu = {k: round(cpu_at_end[k] - (cpu_at_start or {}).get(k, 0.0), 1) for k in cpu_at_end}
         context["loadavg_1m_after"] = round(_load_average(), 2)
         requests = [json.loads(line) for line in results.read_text().splitlines()] if results.exists() else []
-        _report(requests, split, context)
+        _report(requests, split, context, cpu)
         with app.app_context():
             requested, produced, failed, waited = _drain(first_document)
         _emit("load_docs_requested", requested, "documents", context)
         _emit("load_docs_produced", produced, "documents", context, failed=failed, waited_s=round(waited, 1))
-        _note(f"server log lines at ERROR or with a traceback: {_log_errors(tmp)}")
+        logged = _log_errors(tmp)
+        _note(f"server log lines at ERROR, CRITICAL or with a traceback: {len(logged)}")
+        for line in logged[:20]:
+            _note(line)
     finally:
         processes.stop_all()
 
@@ -225,7 +236,9 @@ def _p95(values: list[float]) -> float:
     return ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)] if ordered else 0.0
 
 
-def _report(requests: list[dict[str, Any]], split: tuple[int, int], context: dict[str, Any]) -> None:
+def _report(
+    requests: list[dict[str, Any]], split: tuple[int, int], context: dict[str, Any], cpu: dict[str, float]
+) -> None:
     """The figures of the measured run: from the moment everyone had signed in (the locustfile's mark) to the end.
     The sign-ins before it (50 people within the first half-minute, each password check slow by design) are given
     apart, and the pages' p95 over the whole run beside the measured one."""
@@ -248,7 +261,16 @@ def _report(requests: list[dict[str, Any]], split: tuple[int, int], context: dic
         signing_in_s=round(everyone_in - first, 1),
         everyone_signed_in=bool(marks),
     )
-    _emit("load_requests_per_s", len(measured) / span if span else 0.0, "requests/s", context, requests=len(measured))
+    _emit(
+        "load_requests_per_s",
+        len(measured) / span if span else 0.0,
+        "requests/s",
+        context,
+        requests=len(measured),
+        web_cpu_s=cpu.get("web", 0.0),
+        worker_cpu_s=cpu.get("workers", 0.0),
+        web_cpu_ms_per_request=round(1000 * cpu.get("web", 0.0) / len(measured), 1) if measured else 0.0,
+    )
     sign_ins = [r["ms"] for r in http if r["name"] in SIGN_IN]
     by_page: dict[str, list[float]] = defaultdict(list)
     for r in measured:
@@ -303,12 +325,36 @@ def _drain(first_document: int) -> tuple[int, int, int, float]:
     return len(statuses), ready, failed, time.monotonic() - started
 
 
-def _log_errors(tmp: Path) -> int:
-    count = 0
-    for log in tmp.glob("*.log"):
-        lines = log.read_text(errors="replace").splitlines()
-        count += sum(1 for line in lines if " ERROR " in line or "Traceback" in line)
-    return count
+def _cpu_seconds(processes: Any) -> dict[str, float]:
+    """Processor seconds used so far by gunicorn (master and web processes) and by the workers (with their render
+    workers and LibreOffice), children that ended included."""
+    import psutil
+
+    totals = {"web": 0.0, "workers": 0.0}
+    for number, started in enumerate(processes.started):
+        try:
+            root = psutil.Process(started.pid)
+            tree = [root, *root.children(recursive=True)]
+        except psutil.Error:
+            continue
+        for process in tree:
+            try:
+                times = process.cpu_times()
+            except psutil.Error:
+                continue
+            used = times.user + times.system + times.children_user + times.children_system
+            totals["web" if number == 0 else "workers"] += used
+    return totals
+
+
+def _log_errors(tmp: Path) -> list[str]:
+    """The servers' log lines that say something went wrong (the logs hold no personal data)."""
+    found = []
+    for log in sorted(tmp.glob("*.log")):
+        for line in log.read_text(errors="replace").splitlines():
+            if any(word in line for word in (" ERROR ", "[ERROR]", "CRITICAL", "Traceback", "WORKER TIMEOUT")):
+                found.append(f"{log.name}: {line[:300]}")
+    return found
 
 
 if __name__ == "__main__":
