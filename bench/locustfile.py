@@ -94,7 +94,9 @@ class LocustBrowser:
         with self.session.request(method, path, name=name, catch_response=True, **kwargs) as response:
             failed = not response.status_code or response.status_code >= 400
             if failed:
-                response.failure(f"HTTP {response.status_code} at {name}")
+                # No answer at all (status 0): say why (the connection's error), without the address it was for.
+                why = f" ({type(response.error).__name__}: {str(response.error)[:120]})" if response.error else ""
+                response.failure(f"HTTP {response.status_code} at {name}{why if not response.status_code else ''}")
             else:
                 response.success()
         if failed:
