@@ -95,7 +95,8 @@ class LocustBrowser:
             failed = not response.status_code or response.status_code >= 400
             if failed:
                 # No answer at all (status 0): say why (the connection's error), without the address it was for.
-                why = f" ({type(response.error).__name__}: {str(response.error)[:120]})" if response.error else ""
+                error = getattr(response, "error", None)  # only a request that met no answer has one
+                why = f" ({type(error).__name__}: {str(error)[:120]})" if error else ""
                 response.failure(f"HTTP {response.status_code} at {name}{why if not response.status_code else ''}")
             else:
                 response.success()
