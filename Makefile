@@ -2,7 +2,8 @@
 #   make run   set everything up (first time only) and serve on APDOCS_HOST:APDOCS_PORT (127.0.0.1:5000)
 #   make test  set everything up, run the whole suite on SQLite, then the database tests on PostgreSQL; a throwaway
 #              Redis server on loopback (scripts/with-redis.sh) serves both runs (the tests marked redis)
-# Also: make bench (speed figures as JSON lines), make lint, make clean.
+# Also: make bench (speed figures as JSON lines), make load (Locust against the scaled-out topology, JSON lines),
+#       make lint, make clean.
 
 PYTHON ?= python3
 VENV := .venv
@@ -14,7 +15,7 @@ STAMPS := .stamps
 KINDS := $(notdir $(basename $(wildcard service/documents/kinds/[a-z]*.py)))
 TEMPLATES := $(KINDS:%=templates_docx/%.docx)
 
-.PHONY: run test bench lint format clean system system-test setup
+.PHONY: run test bench load lint format clean system system-test setup
 
 run: setup
 	@$(BIN)/apdocs demo --if-empty
@@ -32,6 +33,11 @@ test: system-test $(STAMPS)/venv-test $(STAMPS)/assets $(TEMPLATES)
 
 bench: setup
 	$(BIN)/python bench/run.py
+
+# Locust for APDOCS_LOAD_SECONDS (120) with APDOCS_LOAD_USERS (50) people on a throwaway PostgreSQL and Redis, against
+# gunicorn's two web processes and two apdocs workers, on an LA-sized caseload (README, "Measuring under load").
+load: setup system-test $(STAMPS)/venv-load
+	@$(BIN)/python bench/load/run.py
 
 lint: $(STAMPS)/venv-test
 	$(BIN)/ruff check .
@@ -57,6 +63,10 @@ $(STAMPS)/venv: pyproject.toml
 
 $(STAMPS)/venv-test: $(STAMPS)/venv pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $@
+
+$(STAMPS)/venv-load: $(STAMPS)/venv-test pyproject.toml
+	$(BIN)/python -m pip install --quiet -e '.[test,load]'
 	@touch $@
 
 $(STAMPS)/npm: package.json package-lock.json
