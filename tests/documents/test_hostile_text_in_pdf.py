@@ -1,5 +1,8 @@
 """Whatever a person types into a plan or a review comes out in the PDF exactly as typed: the default AP
 Support Plan and review record, filled with hostile text, rendered and converted by the real LibreOffice pool.
+A preferred name with an emoji ZWJ sequence (woman, zero-width joiner, graduation cap) must reach the PDF too:
+LibreOffice drops a character no installed font draws, so this pins the emoji font (fonts-noto-color-emoji,
+installed by scripts/system-packages.sh) as well as the text.
 
 Needs ``soffice`` and a Python that can ``import uno``; outside CI the tests skip with the reason when those
 are missing, with ``CI=true`` they fail instead (as in test_converter_pool.py).
@@ -9,8 +12,11 @@ from __future__ import annotations
 
 import io
 import re
+import shutil
+import subprocess
 import unicodedata
 from datetime import date
+from pathlib import Path
 
 import docx
 import pytest
@@ -20,7 +26,8 @@ from service.documents.kinds.review_record import build_review_record_context
 from service.documents.kinds.support_plan import build_support_plan_context
 from service.rules.placement_status import PlacementStatus
 from tests import factories
-from tests.documents.conftest import pdf_text
+from tests.documents.conftest import all_text, pdf_text
+from tests.helpers import require
 
 ON = date(2026, 2, 10)
 EMOJI = "\U0001f600"
@@ -34,6 +41,9 @@ HOSTILE = [
     f"Arabic {ARABIC} and Hebrew {HEBREW} end",
 ]
 PUPIL_FIRST, PUPIL_LAST = "Zoë", "O'Brien-Smith"
+#: A preferred name with an emoji ZWJ sequence: 👩 + zero-width joiner + 🎓, drawn as one glyph (woman student).
+ZWJ_SEQUENCE = "\U0001f469\u200d\U0001f393"
+PREFERRED = f"Zo {ZWJ_SEQUENCE}"
 
 
 def long_answer() -> str:
@@ -54,7 +64,9 @@ MARKERS = re.findall(r"s\d{4}", LONG)
 
 @pytest.fixture
 def placement(db_session, school, provider):  # type: ignore[no-untyped-def]
-    pupil = factories.PupilFactory(organisation=school, legal_first_name=PUPIL_FIRST, legal_last_name=PUPIL_LAST)
+    pupil = factories.PupilFactory(
+        organisation=school, legal_first_name=PUPIL_FIRST, legal_last_name=PUPIL_LAST, preferred_name=PREFERRED
+    )
     placement = factories.PlacementFactory(
         pupil=pupil, provider=provider, status=PlacementStatus.ACTIVE, reason_for_referral=HOSTILE[0]
     )
@@ -95,6 +107,14 @@ def _in_order(wanted: list[str], found: list[str]) -> bool:
     return all(any(item == seen for seen in position) for item in wanted)
 
 
+def _pdftotext(pdf: Path) -> str:
+    """The PDF's text as poppler's pdftotext reads it (a second reader beside pypdf, the one the brief names)."""
+    pdftotext = shutil.which("pdftotext")
+    require("" if pdftotext else "pdftotext is not installed (poppler-utils)")
+    assert pdftotext is not None
+    return subprocess.run([pdftotext, "-enc", "UTF-8", str(pdf), "-"], check=True, capture_output=True).stdout.decode()
+
+
 def _docx_paragraphs(data: bytes) -> list[str]:
     document = docx.Document(io.BytesIO(data))
     return [p.text for t in document.tables for r in t.rows for c in r.cells for p in c.paragraphs]
@@ -109,9 +129,14 @@ def test_the_support_plan_pdf_holds_hostile_answers_exactly_as_typed(
     paragraphs = _docx_paragraphs(data)
     assert "First line\nsecond line" in paragraphs and "A new paragraph." in paragraphs  # breaks kept
     assert HOSTILE[1] in paragraphs and HOSTILE[3] in paragraphs  # the objective's cells
+    assert any(ZWJ_SEQUENCE in p for p in all_text(data))  # the preferred name, emoji and all, in the DOCX
     text = pdf_text(pool, data, tmp_path, "plan")
     assert f"{PUPIL_FIRST} {PUPIL_LAST}" in _squash(text)
     _assert_holds_the_hostile_text(text)  # the tags typed in an answer among them: printed, not run
+    # ... and in the PDF: each of the sequence's two emoji extracted (a font that lacks them leaves nothing).
+    extracted = _pdftotext(tmp_path / "plan.pdf")
+    for emoji in ZWJ_SEQUENCE.split("\u200d"):
+        assert emoji in extracted, f"{emoji!r} missing from the PDF's text"
 
 
 def test_the_review_record_pdf_holds_hostile_notes_exactly_as_typed(
