@@ -10,6 +10,8 @@ pinned per page.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import lxml.html
 import pytest
 import sqlalchemy as sa
@@ -21,7 +23,9 @@ from service.auth.models import User
 from service.demo.world import DEMO_PASSWORD
 from service.extensions import db
 from service.placements.models import Placement
+from service.progress_reports.models import ProgressReport, ReportStatus
 from service.providers.models import Provider
+from service.reviews.models import Review
 from service.support_plans.models import SupportPlan
 from tests.conftest import browser, sign_in
 from tests.helpers import form_data
@@ -105,6 +109,22 @@ def _placement_with_objectives() -> int:
     )
 
 
+def _review() -> str:
+    """One of the school's recorded reviews (its objectives' progress is a table)."""
+    query = sa.select(Review).join(Placement).where(Placement.commissioning_organisation_id == _school())
+    review = db.session.scalars(query.order_by(Review.id)).first()
+    return f"{review.placement_id}/reviews/{review.number}"
+
+
+def _progress_report() -> str:
+    """A termly progress report on one of the school's placements, submitted (the demo's are drafts)."""
+    query = sa.select(ProgressReport).join(Placement).where(Placement.commissioning_organisation_id == _school())
+    report = next(r for r in db.session.scalars(query.order_by(ProgressReport.id)) if r.objectives)
+    report.status, report.submitted_at = ReportStatus.SUBMITTED, datetime(2026, 12, 1, 10, tzinfo=UTC)
+    db.session.commit()
+    return f"{report.placement_id}/progress-reports/{report.term_key}"
+
+
 def _provider_with_contacts() -> int:
     return next(p.id for p in db.session.scalars(sa.select(Provider).order_by(Provider.id)) if p.contacts)
 
@@ -118,6 +138,8 @@ PAGES = [
     (SENCO, "/outbox"),
     (SENCO, "/placements/{marked}/attendance"),
     (SENCO, "/placements/{planned}/plan/check"),
+    (SENCO, "/placements/{review}"),
+    (SENCO, "/placements/{report}"),
     (OFFICER, "/pupils"),
     (OFFICER, "/summary"),
     (STAFF, "/providers"),
@@ -131,11 +153,14 @@ PAGES = [
 @pytest.mark.parametrize(("email", "path"), PAGES)
 def test_each_table_stacks_or_scrolls_in_its_own_region(app, demo_world, email: str, path: str) -> None:
     ids = {
-        "marked": _placement_with_marks(),
-        "planned": _placement_with_objectives(),
-        "provider": _provider_with_contacts(),
+        "marked": _placement_with_marks,
+        "planned": _placement_with_objectives,
+        "provider": _provider_with_contacts,
+        "review": _review,
+        "report": _progress_report,
     }
-    page = _as(app, email).get(path.format(**ids))
+    path = path.format(**{key: find() for key, find in ids.items() if "{" + key + "}" in path})
+    page = _as(app, email).get(path)
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     assert count_tables(html), "the page shows no table rows: nothing was checked"
