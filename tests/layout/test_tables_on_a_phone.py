@@ -142,6 +142,7 @@ PAGES = [
     (SENCO, "/placements/{report}"),
     (OFFICER, "/pupils"),
     (OFFICER, "/summary"),
+    (OFFICER, "/local-authority/placements"),
     (STAFF, "/providers"),
     (GOVERNOR, "/summary"),
     (ADMIN, "/users"),
