@@ -6,7 +6,7 @@
 set -euo pipefail
 mode="${1:-run}"
 packages=(libreoffice-writer-nogui python3-uno fonts-crosextra-carlito fonts-crosextra-caladea
-          fonts-liberation2 fonts-dejavu-core nodejs npm)
+          fonts-liberation2 fonts-dejavu-core fonts-symbola nodejs npm)
 if [ "$mode" = "test" ]; then
   packages+=(postgresql redis-server poppler-utils)
 fi
