@@ -81,7 +81,9 @@ def date_not_in_future(form: Any, field: DateField) -> None:
 def error_summary(form: Any) -> dict[str, Any]:
     """The GOV.UK error summary for a form, each message linking to the box the user must fix.
 
-    A date is three boxes, so its message links to the day box (``#name-day``), as GOV.UK asks.
+    A date is three boxes, so its message links to the day box (``#name-day``), as GOV.UK asks. A message about the
+    form as a whole links to the form's ``form_errors_href`` when it names one, else it is listed without a link
+    (never to ``#``, which is nowhere).
     """
     from govuk_frontend_wtf.main import wtforms_errors
 
@@ -92,7 +94,10 @@ def error_summary(form: Any) -> dict[str, Any]:
         if not item.get("text"):
             continue  # a field marked as wrong without a message of its own (the password on sign-in)
         target = item["href"].removeprefix("#")
-        if target in date_ids:
+        if target in ("", "None"):
+            href = getattr(form, "form_errors_href", "")
+            item = {"text": item["text"], "href": href} if href else {"text": item["text"]}
+        elif target in date_ids:
             item = {**item, "href": f"#{target}-day"}
         items.append(item)
     return {**params, "errorList": items}
