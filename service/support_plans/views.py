@@ -269,9 +269,10 @@ def _step_page(
     saved: bool = False,
     new_row: int | None = None,
 ) -> Any:
-    """One step's page. ``new_row`` is the index of a row just added: its first box has ``autofocus``, so the user
-    is back where they were working (the add button's ``formaction`` carries the row's fragment, so the browser
-    scrolls to it too; neither needs JavaScript)."""
+    """One step's page. ``new_row`` is the index of a row just added: its first box has ``autofocus``, so the
+    browser scrolls to it and puts focus in it, and the user is back at the row they added rather than at the top
+    of the page, without JavaScript. (Not a ``#fragment`` as well: a page whose address has a fragment ignores
+    ``autofocus``.)"""
     _set_choices(form, placement)
     index = [s.slug for s in services.STEPS].index(spec.slug)
     extra: dict[str, Any] = {}
