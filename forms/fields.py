@@ -81,7 +81,9 @@ def date_not_in_future(form: Any, field: DateField) -> None:
 def error_summary(form: Any) -> dict[str, Any]:
     """The GOV.UK error summary for a form, each message linking to the box the user must fix.
 
-    A date is three boxes, so its message links to the day box (``#name-day``), as GOV.UK asks.
+    A date is three boxes, so its message links to the day box (``#name-day``), as GOV.UK asks. A message about the
+    form as a whole links to the form's ``form_errors_href`` when it names one, else it is listed without a link
+    (never to ``#``, which is nowhere).
     """
     from govuk_frontend_wtf.main import wtforms_errors
 
@@ -92,10 +94,38 @@ def error_summary(form: Any) -> dict[str, Any]:
         if not item.get("text"):
             continue  # a field marked as wrong without a message of its own (the password on sign-in)
         target = item["href"].removeprefix("#")
-        if target in date_ids:
+        if target in ("", "None"):
+            href = getattr(form, "form_errors_href", "")
+            item = {"text": item["text"], "href": href} if href else {"text": item["text"]}
+        elif target in date_ids:
             item = {**item, "href": f"#{target}-day"}
         items.append(item)
     return {**params, "errorList": items}
+
+
+def name_row_errors(rows: FieldList, names: list[str]) -> None:
+    """Begin each message in a repeating row with the name of what the row is about ("Objective 2 (Attainment):
+    Enter the evidence"), by the box and in the error summary.
+
+    Why: rows repeat the same questions, so without it the summary lists the same message once per row and nobody
+    can tell which row each is about. A FieldList keeps the errors it found when it was validated, so they are
+    gathered again for the summary. Messages already named are left as they are.
+    """
+    for entry, name in zip(rows.entries, names, strict=False):
+        if not isinstance(entry, FormField):
+            continue
+        for field in entry.form:
+            field.errors = [m if str(m).startswith(f"{name}: ") else f"{name}: {m}" for m in field.errors]
+    found = [entry.errors for entry in rows.entries]
+    if any(found):
+        rows.errors = found
+
+
+def objective_name(number: int, area_label: str, text: str) -> str:
+    """An objective as a message names it: its number and area ("Objective 2 (Attainment)"), or the start of
+    its words when it has no area."""
+    about = area_label or (text if len(text) <= 40 else text[:39].rstrip() + "…")
+    return f"Objective {number} ({about})" if about else f"Objective {number}"
 
 
 def _fields_of(form: Any) -> list[Field]:

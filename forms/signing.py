@@ -51,6 +51,8 @@ class SignerRowForm(Form):
 
 
 class RequestSignaturesForm(FlaskForm):
+    #: Where the error summary links a message about the signers as a whole (``forms.fields.error_summary``).
+    form_errors_href = "#signers"
     signers = FieldList(FormField(SignerRowForm), min_entries=1, max_entries=MAX_SIGNERS)
     submit = SubmitField("Ask for signatures", widget=GovSubmitInput())
 

@@ -15,6 +15,7 @@ from forms.attendance import AttendanceImportForm, DecisionForm, PeriodForm
 from forms.closures import ClosureForm
 from service.access import current, roles_required
 from service.attendance import chart, closures, importer, report, services
+from service.attendance.models import AttendanceMark
 from service.audit import services as audit
 from service.auth.models import User
 from service.errors import FieldError
@@ -23,6 +24,7 @@ from service.placements.access import placement_or_404
 from service.placements.models import Placement
 from service.rules import attendance_codes as rules
 from service.rules.attendance_codes import monday_of
+from service.rules.dates import uk_date
 from service.rules.roles import Role
 
 bp = Blueprint("attendance", __name__, template_folder="templates")
@@ -92,6 +94,14 @@ def register(placement_id: int) -> Any:
     return _register_page(user, placement)
 
 
+def _decided_message(mark: AttendanceMark) -> str:
+    """The decision confirmed in the words the rest of the service uses: the date as every page writes it, and
+    the code with its meaning (a bare "I" means nothing to someone who does not know the register's codes)."""
+    meaning = rules.label(mark.code)
+    code = f"{mark.code} ({meaning[:1].lower() + meaning[1:]})" if meaning != mark.code else mark.code
+    return f"The {mark.session.label.lower()} absence on {mark.on:%A} {uk_date(mark.on)} is recorded as {code}."
+
+
 @bp.route("/placements/<int:placement_id>/attendance/marks/<int:mark_id>/decision", methods=["POST"])
 @roles_required(Role.COMMISSIONER)
 def decide(placement_id: int, mark_id: int) -> Any:
@@ -109,7 +119,7 @@ def decide(placement_id: int, mark_id: int) -> Any:
         db.session.rollback()
         return _register_page(user, placement, failed=(mark_id, {error.field: error.message}))
     db.session.commit()
-    flash(f"Absence on {mark.on:%d/%m/%Y} ({mark.session.label.lower()}) recorded as {mark.code}.", "success")
+    flash(_decided_message(mark), "success")
     return redirect(url_for("attendance.register", placement_id=placement_id) + "#unexplained")
 
 

@@ -65,9 +65,15 @@ def _agreed_plan(placement: Placement, by: User, today: date) -> SupportPlan:
     provider_hours = Decimal(placement.hours_per_week)
     school_minutes = sum(s.minutes for s in placement.sessions if s.setting is DeliveredBy.SCHOOL)
     school_hours = (Decimal(school_minutes) / 60).quantize(Decimal("0.1"))
+    # Agreed ten days before the start, or yesterday for a placement starting sooner than that: never on a day
+    # still to come ("Agreed on" a future date), the planning meeting four days before.
+    agreed_on = min(start - timedelta(days=10), today - timedelta(days=1))
+    # The school's representative at the meeting is the deputy head, who signs in person witnessed by the SENCO
+    # (a SENCO named as the representative would be suggested to sign by link: nobody witnesses themselves).
+    school_rep = "Jo Patel, Deputy Headteacher" if "senco" in by.email else f"{by.name}, Access to Learning officer"
     plan = SupportPlan(
-        planning_meeting_date=start - timedelta(days=14),
-        school_rep=f"{by.name}, {'SENCO' if 'senco' in by.email else 'Access to Learning officer'}",
+        planning_meeting_date=agreed_on - timedelta(days=4),
+        school_rep=school_rep,
         provider_rep=f"{placement.provider.name} placement lead",
         parent_ids=[p.id for p in placement.pupil.parents],
         other_professionals="Educational psychologist (consulted before the meeting)",
@@ -89,7 +95,7 @@ def _agreed_plan(placement: Placement, by: User, today: date) -> SupportPlan:
         review_date=latest_review_date(start, [HalfTerm(n, a, b) for n, a, b in half_terms(today)]).latest,
         part_time_reason=None,
         part_time_detail="",
-        agreed_at=datetime.combine(start - timedelta(days=10), time(16, 0), tzinfo=UTC),
+        agreed_at=datetime.combine(agreed_on, time(16, 0), tzinfo=UTC),
         agreed_by_id=by.id,
     )
     plan.objectives = [

@@ -8,6 +8,7 @@ from typing import Any
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 
 from forms.end_of_placement import EndOfPlacementForm
+from forms.fields import name_row_errors, objective_name
 from service.access import keeps_answers, roles_required
 from service.auth.kept_answers import kept_formdata
 from service.documents import services as documents
@@ -101,6 +102,14 @@ def end_placement(placement_id: int) -> Any:
                 db.session.commit()
                 flash(ENDED, "success")
                 return redirect(url_for("placements.show_placement", placement_id=placement_id) + "#documents")
+    if form.is_submitted():  # each objective's messages name it: the rows ask the same questions
+        names = {
+            str(o.id): objective_name(n, o.area.label if o.area else "", o.objective)
+            for n, o in enumerate(objectives, start=1)
+        }
+        name_row_errors(
+            form.outcomes, [names.get(row.form.objective_id.data or "", "This objective") for row in form.outcomes]
+        )
     return render_template(
         "end_of_placement/end.html",
         placement=placement,

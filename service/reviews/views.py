@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 
+from forms.fields import name_row_errors, objective_name
 from forms.reviews import ReviewForm
 from service.access import keeps_answers, roles_required
 from service.auth.kept_answers import kept_formdata
@@ -73,6 +74,8 @@ def new_review(placement_id: int) -> Any:
                 db.session.commit()
                 flash(_saved_message(review), "success")
                 return redirect(url_for("reviews.show_review", placement_id=placement_id, number=review.number))
+    if form.is_submitted():
+        _name_objectives(form, objectives)
     return render_template(
         "reviews/new.html",
         placement=placement,
@@ -100,6 +103,20 @@ def show_review(placement_id: int, number: int) -> str:
     db.session.commit()  # the audit record of this view
     records = [d for d in documents.documents_for(placement, user) if d.review_id == review.id]
     return render_template("reviews/show.html", placement=placement, review=review, records=records)
+
+
+def _name_objectives(form: ReviewForm, objectives: list[Any]) -> None:
+    """Each objective's messages name it: the rows ask the same questions, so the summary must say which."""
+    numbered = {str(o.id): (n, o) for n, o in enumerate(objectives, start=1)}
+    names = []
+    for entry in form.progress.entries:
+        number, objective = numbered.get(entry.form.objective_id.data or "", (0, None))
+        names.append(
+            objective_name(number, objective.area.label if objective.area else "", objective.objective)
+            if objective is not None
+            else "This objective"
+        )
+    name_row_errors(form.progress, names)
 
 
 def _progress_matches(form: ReviewForm, objectives: list[Any]) -> bool:

@@ -19,6 +19,7 @@ from service.auth.models import User
 from service.db import Base, UTCDateTime, enum_column, utcnow
 from service.documents.models import Document
 from service.placements.models import Placement
+from service.rules.organisations import OrganisationKind
 
 
 class SignerRole(enum.StrEnum):
@@ -35,6 +36,13 @@ class SignerRole(enum.StrEnum):
             "provider_representative": "Alternative provider representative",
             "pupil": "Pupil",
         }[self.value]
+
+    def label_for(self, local_authority: bool) -> str:
+        """The role as the plan's commissioner calls it: a plan a local authority commissioned (a pupil without a
+        school place) is signed for the LA by its representative, not by a "school representative"."""
+        if local_authority and self is SignerRole.SCHOOL_REPRESENTATIVE:
+            return "Local authority representative"
+        return self.label
 
 
 class SigningMethod(enum.StrEnum):
@@ -158,3 +166,13 @@ class Signer(Base):
             who = self.witnessed_by.name if self.witnessed_by is not None else "a member of staff"
             return f"Signed in person, witnessed by {who}"
         return f"Single-use link sent to {self.email}, and a one-time code sent to the same address"
+
+    @property
+    def role_label(self) -> str:
+        """The role this signer signs as, in the commissioner's words (``SignerRole.label_for``)."""
+        return self.role.label_for(commissioned_by_la(self.request.placement))
+
+
+def commissioned_by_la(placement: Placement) -> bool:
+    """Whether a local authority commissioned the placement (it signs for the LA, not for a school)."""
+    return placement.commissioning_organisation.kind is OrganisationKind.LOCAL_AUTHORITY

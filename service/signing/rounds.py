@@ -34,7 +34,15 @@ from service.providers import contacts as provider_contacts
 from service.providers.contacts import ContactCheck
 from service.rules.calendar import working_days_between
 from service.rules.dates import uk_date
-from service.signing.models import RequestStatus, SignatureRequest, Signer, SignerRole, SignerStatus, SigningMethod
+from service.signing.models import (
+    RequestStatus,
+    SignatureRequest,
+    Signer,
+    SignerRole,
+    SignerStatus,
+    SigningMethod,
+    commissioned_by_la,
+)
 
 REMINDER_WORKING_DAYS = 3
 MAX_REMINDERS = 3
@@ -48,6 +56,33 @@ class SigningError(FieldError):
 
     def __init__(self, message: str, field: str = "") -> None:
         super().__init__(field, message)
+
+
+class SigningProblems(SigningError):
+    """Several things to fix at once (each a ``SigningError`` with its field), so a form shows them all together
+    rather than one per attempt."""
+
+    def __init__(self, problems: Sequence[SigningError]) -> None:
+        super().__init__(problems[0].message, problems[0].field)
+        self.problems = list(problems)
+
+
+def raise_problems(problems: Sequence[SigningError]) -> None:
+    """Raise the problems found, if any: one alone as itself, several together."""
+    if len(problems) == 1:
+        raise problems[0]
+    if problems:
+        raise SigningProblems(problems)
+
+
+def same_person(signer_name: str, user: User) -> bool:
+    """Whether a signer's name is this member of staff's own ("Sam Okafor, SENCO" is Sam Okafor): nobody
+    witnesses their own signature, and the school's signer is not suggested to sign in front of themselves."""
+
+    def plain(name: str) -> str:
+        return " ".join(name.split(",")[0].split()).casefold()
+
+    return bool(plain(signer_name)) and plain(signer_name) == plain(user.name)
 
 
 @dataclass(frozen=True)
@@ -81,8 +116,15 @@ def why_not_signable(placement: Placement) -> str:
     return ""
 
 
-def suggested_signers(placement: Placement, contact: ContactCheck | None = None) -> list[SignerDetails]:
-    """The parents and carers with parental responsibility, and the plan's school and provider representatives."""
+def suggested_signers(
+    placement: Placement, contact: ContactCheck | None = None, asker: User | None = None
+) -> list[SignerDetails]:
+    """The parents and carers with parental responsibility, and the plan's school and provider representatives.
+
+    The school's representative is the one the plan names, signing in person in front of ``asker`` (the SENCO
+    asking, who witnesses it). When the plan names ``asker`` themselves, as it usually does when the SENCO wrote
+    it, they are suggested to sign by a link to their own account's address instead: a witness cannot vouch for
+    their own signature, and the link and code prove it was them as they prove it for a parent."""
     plan = placement.support_plan
     suggestions = [
         SignerDetails(parent.name, SignerRole.PARENT_CARER, SigningMethod.LINK, parent.email or "")
@@ -92,9 +134,11 @@ def suggested_signers(placement: Placement, contact: ContactCheck | None = None)
     # The provider's placement contact as this organisation confirmed it: a contact the catalogue entry's owner
     # changed is not suggested until it is confirmed (``providers.contacts``).
     contact = contact or provider_contacts.contact_check(placement.commissioning_organisation_id, placement.provider)
-    suggestions.append(
-        SignerDetails(plan.school_rep if plan else "", SignerRole.SCHOOL_REPRESENTATIVE, SigningMethod.IN_PERSON)
-    )
+    school_rep = plan.school_rep if plan else ""
+    if asker is not None and same_person(school_rep, asker):
+        suggestions.append(SignerDetails(school_rep, SignerRole.SCHOOL_REPRESENTATIVE, SigningMethod.LINK, asker.email))
+    else:
+        suggestions.append(SignerDetails(school_rep, SignerRole.SCHOOL_REPRESENTATIVE, SigningMethod.IN_PERSON))
     suggestions.append(
         SignerDetails(
             (plan.provider_rep if plan else "") or contact.name,
@@ -111,6 +155,24 @@ def open_request(placement: Placement) -> SignatureRequest | None:
         sa.select(SignatureRequest)
         .where(SignatureRequest.placement_id == placement.id, SignatureRequest.status == RequestStatus.OPEN)
         .order_by(SignatureRequest.id.desc())
+    ).first()
+
+
+def signed_round(placement: Placement) -> SignatureRequest | None:
+    """The round in which everyone signed the plan's latest version, if there is one: nothing more to ask for
+    until the plan changes (a new version is asked for afresh)."""
+    latest = signable_document(placement)
+    if latest is None:
+        return None
+    return db.session.scalars(
+        sa.select(SignatureRequest)
+        .where(
+            SignatureRequest.placement_id == placement.id,
+            SignatureRequest.status == RequestStatus.COMPLETED,
+            SignatureRequest.document_id == latest.id,
+        )
+        .order_by(SignatureRequest.id.desc())
+        .limit(1)
     ).first()
 
 
@@ -151,7 +213,7 @@ def request_signatures(
         raise SigningError(reason)
     if open_request(placement) is not None:
         raise SigningError("Signatures are already being collected for this plan: cancel that round first.")
-    _check_signers(signers)
+    _check_signers(signers, commissioned_by_la(placement))
     document = signable_document(placement)
     assert document is not None  # why_not_signable checked
     request = SignatureRequest(
@@ -197,24 +259,30 @@ def request_messages(request: SignatureRequest) -> list[OutboxMessage]:
     )
 
 
-def _check_signers(signers: Sequence[SignerDetails]) -> None:
+def _check_signers(signers: Sequence[SignerDetails], local_authority: bool) -> None:
+    """Every problem with the signers at once, each on its row's field."""
+    problems: list[SigningError] = []
     roles = {s.role for s in signers}
-    missing = [role.label.lower() for role in REQUIRED_ROLES if role not in roles]
+    missing = [role.label_for(local_authority).lower() for role in REQUIRED_ROLES if role not in roles]
     if missing:
-        raise SigningError("Add a signer for each of: " + ", ".join(missing) + ".", "signers")
+        problems.append(SigningError("Add a signer for each of: " + ", ".join(missing) + ".", "signers"))
     for n, signer in enumerate(signers):
         if not signer.name.strip():
-            raise SigningError(f"Enter the name of signer {n + 1}", f"signers-{n}-name")
-        if len(signer.name) > 200:
-            raise SigningError(f"Keep signer {n + 1}'s name to 200 characters or fewer", f"signers-{n}-name")
+            problems.append(SigningError(f"Enter the name of signer {n + 1}", f"signers-{n}-name"))
+        elif len(signer.name) > 200:
+            problems.append(SigningError(f"Keep signer {n + 1}'s name to 200 characters or fewer", f"signers-{n}-name"))
         if signer.method is SigningMethod.LINK:
             try:
                 valid_address(signer.email)
             except FieldError:
-                raise SigningError(
-                    f"Enter an email address for {signer.name.strip()}, like name@example.com, or choose in person",
-                    f"signers-{n}-email",
-                ) from None
+                who = signer.name.strip() or f"signer {n + 1}"
+                problems.append(
+                    SigningError(
+                        f"Enter an email address for {who}, like name@example.com, or choose in person",
+                        f"signers-{n}-email",
+                    )
+                )
+    raise_problems(problems)
 
 
 def _ask(user: User | None, signer: Signer, now: datetime, *, reminder: bool = False) -> OutboxMessage:
@@ -254,7 +322,7 @@ def _ask(user: User | None, signer: Signer, now: datetime, *, reminder: bool = F
         body=(
             f"Dear {signer.name},\n\n"
             f"{opening} read and sign the AP Support Plan for a placement at {placement.provider.name} "
-            f"starting on {uk_date(placement.planned_start)}, as the {signer.role.label.lower()}. "
+            f"starting on {uk_date(placement.planned_start)}, as the {signer.role_label.lower()}. "
             f"{organisation.name} asked for your signature.\n\n"
             f"{secret_placeholder(1)}\n\n"
             "Before you sign we will email a six-figure code to this address, to check it is you. You can read "

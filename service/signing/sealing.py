@@ -222,7 +222,7 @@ def verify_pdf(
         signed=True,
         intact=digest_matches and whole_file,
         sealed_by_us=sealed_by_us,
-        signer=certificate.subject.human_friendly,
+        signer=readable_name(certificate.subject),
         signed_at=signed_at,
         timestamped=timestamped,
         problems=problems,
@@ -254,9 +254,28 @@ def _unsigned(digest: str, problem: str) -> Verification:
     return Verification(False, False, False, "", None, False, [problem], digest)
 
 
+def readable_name(subject: asn1_x509.Name) -> str:
+    """A certificate's subject as people read a name: the name, then the organisation ("apdocs document seal
+    (self-signed), Northbridge Academy"). Why: parents read the verify page, and "Common Name: …, Organization: …"
+    is the certificate's jargon. A subject with neither keeps its own wording."""
+    try:
+        native = subject.native
+    except Exception:
+        return ""
+    parts: list[str] = []
+    for key in ("common_name", "organization_name"):
+        value = native.get(key) if isinstance(native, dict) else None
+        for item in value if isinstance(value, list) else [value]:
+            if item and str(item) not in parts:
+                parts.append(str(item))
+    if parts:
+        return ", ".join(parts)
+    return str(getattr(subject, "human_friendly", ""))
+
+
 def _signer_of(signature: object) -> str:
     try:
-        return signature.signer_cert.subject.human_friendly  # type: ignore[attr-defined]
+        return readable_name(signature.signer_cert.subject)  # type: ignore[attr-defined]
     except Exception:
         return ""
 

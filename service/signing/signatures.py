@@ -26,7 +26,7 @@ from service.formatting import uk_datetime
 from service.mail.models import OutboxMessage
 from service.rules.dates import uk_date
 from service.signing.models import RequestStatus, SignatureRequest, Signer, SignerRole, SignerStatus, SigningMethod
-from service.signing.rounds import SigningError
+from service.signing.rounds import SigningError, raise_problems, same_person
 
 MAX_SIGNATURE_BYTES = 200_000
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -74,17 +74,31 @@ def sign(
         raise SigningError("Confirm the code we emailed you first.", "code")
     if signer.method is SigningMethod.IN_PERSON and witness is None:
         raise SigningError("A signature in person is witnessed by a signed-in member of staff.")
+    if witness is not None and same_person(signer.name, witness):
+        raise SigningError(
+            f"You cannot witness your own signature. Ask a colleague to witness it on their device, or cancel this "
+            f"round and ask again with {signer.name} signing by email link."
+        )
+    # Every mistake at once: the signer fixes them together, not one per attempt.
+    problems: list[SigningError] = []
     if not read_confirmed:
-        raise SigningError("Confirm that you have read the plan.", "read_confirmed")
+        problems.append(SigningError("Confirm that you have read the plan.", "read_confirmed"))
     typed = " ".join(typed.split())
-    if drawn:
-        signer.signature_png = decode_signature(drawn)
-    elif typed:
-        if len(typed) > 200:
+    png: bytes | None = None
+    try:
+        if drawn:
+            png = decode_signature(drawn)
+        elif not typed:
+            raise SigningError("Draw your signature in the box, or type your name.", "signature")
+        elif len(typed) > 200:
             raise SigningError("Keep your typed name to 200 characters or fewer.", "typed")
-        signer.typed_signature = typed
+    except SigningError as problem:
+        problems.append(problem)
+    raise_problems(problems)
+    if png is not None:
+        signer.signature_png = png
     else:
-        raise SigningError("Draw your signature in the box, or type your name.", "signature")
+        signer.typed_signature = typed
     signer.read_confirmed = True
     signer.status = SignerStatus.SIGNED
     signer.signed_at = now
@@ -195,7 +209,7 @@ def _block(signer: Signer) -> dict[str, str]:
 def _certificate_row(signer: Signer) -> dict[str, str]:
     return {
         "name": signer.name,
-        "role": signer.role.label,
+        "role": signer.role_label,
         "identified_by": signer.identified_by,
         "ip_address": signer.ip_address,
         "device": signer.user_agent,

@@ -69,5 +69,5 @@ def describe(result: Result) -> list[str]:
         if result.placement_visible:
             lines.insert(1, f"It is the {result.document.title} of placement AP-{result.document.placement_id}.")
         for signer in result.signers:
-            lines.append(f"Signed by {signer.name} ({signer.role.label}) on {uk_datetime(signer.signed_at)}")
+            lines.append(f"Signed by {signer.name} ({signer.role_label}) on {uk_datetime(signer.signed_at)}")
     return lines

@@ -38,7 +38,14 @@ from service.queue import enqueue_after_commit
 from service.rules.roles import Role
 from service.signing import identity, rounds, verification
 from service.signing import signatures as signed
-from service.signing.models import RequestStatus, SignatureRequest, Signer, SignerRole, SigningMethod
+from service.signing.models import (
+    RequestStatus,
+    SignatureRequest,
+    Signer,
+    SignerRole,
+    SigningMethod,
+    commissioned_by_la,
+)
 from service.storage import BadKey, current_storage, send_stored
 
 bp = Blueprint("signing", __name__, template_folder="templates")
@@ -73,7 +80,10 @@ def signatures(placement_id: int) -> Any:
     contact = provider_contacts.contact_check(placement.commissioning_organisation_id, placement.provider)
     form = RequestSignaturesForm()
     if not form.is_submitted():
-        form = RequestSignaturesForm(formdata=None, data={"signers": _suggestions(placement, contact)})
+        form = RequestSignaturesForm(formdata=None, data={"signers": _suggestions(placement, contact, user)})
+    local_authority = commissioned_by_la(placement)
+    for row in form.signers:  # the LA signs as the LA, not as a school
+        row.form.role.choices = [(r.value, r.label_for(local_authority)) for r in SignerRole]
     status = 200
     token = request.form.get("request_token") if form.is_submitted() else None
     if form.is_submitted():
@@ -107,16 +117,18 @@ def signatures(placement_id: int) -> Any:
         rounds=rounds.requests_for(placement),
         open_round=rounds.open_request(placement),
         not_signable=rounds.why_not_signable(placement),
+        signed_round=rounds.signed_round(placement),
+        commissioner_role=SignerRole.SCHOOL_REPRESENTATIVE.label_for(local_authority).lower(),
         contact_changed=contact.needs_confirmation,
         cancel_form=CancelForm(formdata=None),
         request_token=token or documents.new_request_token(),
     ), status
 
 
-def _suggestions(placement: Placement, contact: provider_contacts.ContactCheck) -> list[dict[str, Any]]:
+def _suggestions(placement: Placement, contact: provider_contacts.ContactCheck, asker: User) -> list[dict[str, Any]]:
     rows = [
         {"include": True, "name": s.name, "role": s.role.value, "method": s.method.value, "email": s.email}
-        for s in rounds.suggested_signers(placement, contact)
+        for s in rounds.suggested_signers(placement, contact, asker)
     ]
     rows.append({"include": False, "name": "", "role": SignerRole.PUPIL.value, "method": "in_person", "email": ""})
     return rows
@@ -136,14 +148,22 @@ def _chosen(form: RequestSignaturesForm) -> list[rounds.SignerDetails]:
 
 
 def _attach_error(form: RequestSignaturesForm, error: rounds.SigningError) -> None:
-    """Put the error next to its field: ``signers-<n>-<field>`` counts the ticked rows only."""
-    if error.field.startswith("signers-") and error.field.count("-") == 2:
-        _, number, name = error.field.split("-")
-        ticked = [row for row in form.signers if row.form.include.data]
-        if number.isdigit() and int(number) < len(ticked):
-            getattr(ticked[int(number)].form, name).errors = [error.message]
-            return
-    form.form_errors.append(error.message)
+    """Put each error next to its field (``signers-<n>-<field>`` counts the ticked rows only; ``signers`` is the
+    list as a whole), and let the error summary see them: a FieldList keeps the errors it found when it was
+    validated, so they are gathered again. The error summary links a message about the whole list to the list
+    (``RequestSignaturesForm.form_errors_href``)."""
+    problems = error.problems if isinstance(error, rounds.SigningProblems) else [error]
+    ticked = [row for row in form.signers if row.form.include.data]
+    for problem in problems:
+        if problem.field.startswith("signers-") and problem.field.count("-") == 2:
+            _, number, name = problem.field.split("-")
+            if number.isdigit() and int(number) < len(ticked):
+                field = getattr(ticked[int(number)].form, name)
+                field.errors = [*field.errors, problem.message]
+                continue
+        form.form_errors.append(problem.message)  # about the signers as a whole, shown above them
+    rows = [row.form.errors for row in form.signers]
+    form.signers.errors = rows if any(rows) else []
 
 
 def _asked_message(messages: list[OutboxMessage]) -> str:
@@ -434,13 +454,13 @@ def _sign_page(signer: Signer, *, witness: User | None, action: str, token: str 
                 )
             except rounds.SigningError as error:
                 db.session.rollback()
-                field = {"signature": form.typed, "typed": form.typed, "read_confirmed": form.read_confirmed}.get(
-                    error.field
-                )
-                if field is not None:
-                    field.errors = [error.message]
-                else:
-                    form.form_errors.append(error.message)
+                fields = {"signature": form.typed, "typed": form.typed, "read_confirmed": form.read_confirmed}
+                for problem in error.problems if isinstance(error, rounds.SigningProblems) else [error]:
+                    field = fields.get(problem.field)
+                    if field is not None:
+                        field.errors = [*field.errors, problem.message]
+                    else:
+                        form.form_errors.append(problem.message)
             else:
                 document = signed.complete(signer.request, _output_dir()) if last else None
                 if document is not None:

@@ -7,6 +7,7 @@ saves what was typed, even when something is missing or wrong elsewhere on the p
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -233,8 +234,9 @@ def edit_step(placement_id: int, step: str) -> Any:
 
     form = page.form()
     _set_choices(form, placement)
-    if _row_button(form):
-        return _step_page(placement, spec, form)
+    change = _row_button(form)
+    if change is not None:
+        return _step_page(placement, spec, form, new_row=change.added)
     if not form.validate_on_submit():
         return _step_page(placement, spec, form, 400)
     try:
@@ -260,8 +262,17 @@ def edit_step(placement_id: int, step: str) -> Any:
 
 
 def _step_page(
-    placement: Placement, spec: services.Step, form: StepForm, status: int = 200, saved: bool = False
+    placement: Placement,
+    spec: services.Step,
+    form: StepForm,
+    status: int = 200,
+    saved: bool = False,
+    new_row: int | None = None,
 ) -> Any:
+    """One step's page. ``new_row`` is the index of a row just added: its first box has ``autofocus``, so the
+    browser scrolls to it and puts focus in it, and the user is back at the row they added rather than at the top
+    of the page, without JavaScript. (Not a ``#fragment`` as well: a page whose address has a fragment ignores
+    ``autofocus``.)"""
     _set_choices(form, placement)
     index = [s.slug for s in services.STEPS].index(spec.slug)
     extra: dict[str, Any] = {}
@@ -281,6 +292,7 @@ def _step_page(
             saved=saved,
             outcome_hints=OUTCOME_HINTS,
             today=date.today(),
+            new_row=new_row,
             **extra,
         ),
         status,
@@ -302,7 +314,14 @@ def _parent_label(parent: Any) -> str:
     return f"{parent.name} ({parent.relationship_to_pupil})" if parent.relationship_to_pupil else parent.name
 
 
-def _row_button(form: StepForm) -> bool:
+@dataclass(frozen=True)
+class RowChange:
+    """A row added or removed by its button, without saving; ``added`` is the new row's index when one was added."""
+
+    added: int | None = None
+
+
+def _row_button(form: StepForm) -> RowChange | None:
     """Add or remove a row without saving: the page comes back with every typed answer in place."""
     for name, add in (("objectives", "add_objective"), ("interventions", "add_intervention")):
         rows = getattr(form, name, None)
@@ -310,7 +329,7 @@ def _row_button(form: StepForm) -> bool:
             continue
         if getattr(form, add).data and len(rows.entries) < rows.max_entries:
             rows.append_entry()
-            return True
+            return RowChange(added=len(rows.entries) - 1)
         for key in request.form:
             prefix = f"remove_{name}-"
             if key.startswith(prefix) and key.removeprefix(prefix).isdigit():
@@ -319,8 +338,8 @@ def _row_button(form: StepForm) -> bool:
                     rows.entries.pop(index)
                     for position, entry in enumerate(rows.entries):  # renumber so the next post lines up
                         _rename(entry, f"{name}-{position}")
-                return True
-    return False
+                return RowChange()
+    return None
 
 
 def _rename(entry: Any, prefix: str) -> None:
