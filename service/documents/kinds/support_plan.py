@@ -43,6 +43,7 @@ from service.rules.dates import uk_date
 from service.rules.decision import LaOutcome, label_without_sen
 from service.rules.full_time import FULL_TIME_HOURS, DeliveredBy, PartTimeReason, package_check
 from service.rules.outcomes import OutcomeArea
+from service.signing.models import SignerRole, commissioned_by_la
 from service.rules.plan_requirements import direction_latest_end
 
 # Feature models for the signatures only: a kind reads what it needs through the placement's relationships, so
@@ -325,12 +326,8 @@ def build_support_plan_context(placement: Placement, *, on: date, version: int =
     pupil = placement.pupil
     plan = placement.support_plan
     signatures = empty_values(SIGNATURES)
-    for key, role in (
-        ("parent_carer", "Parent or carer"),
-        ("school_representative", "School representative"),
-        ("provider_representative", "Alternative provider representative"),
-    ):
-        signatures[key]["role"] = role
+    for role in (SignerRole.PARENT_CARER, SignerRole.SCHOOL_REPRESENTATIVE, SignerRole.PROVIDER_REPRESENTATIVE):
+        signatures[role.value]["role"] = role.label_for(commissioned_by_la(placement))
     context = {
         "document": common.document(TITLE, version, on),
         "pupil": common.pupil(pupil, on),
