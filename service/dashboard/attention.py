@@ -9,19 +9,18 @@ so an LA officer with 400 placements waits no longer than a SENCO with 4 (tests/
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.orm import load_only
-from sqlalchemy.orm.attributes import set_committed_value
 
 from service.access import is_la_officer
 from service.attendance import services as attendance
 from service.attendance.models import AttendanceMark
 from service.auth.models import User
 from service.dashboard import registration
+from service.dashboard.read_model import AnyPlacement, PlanRow, plan_rows
 from service.exclusions import services as exclusions
 from service.extensions import db
 from service.la_decisions import services as la_decisions
@@ -44,7 +43,6 @@ from service.rules.visits import VisitDue
 from service.signing.models import RequestStatus, SignatureRequest, Signer
 from service.sql import among
 from service.support_plans import full_time_checks
-from service.support_plans.models import SupportPlan
 from service.support_plans.registration import registration_rule
 from service.term_dates.services import term_dates, term_dates_of
 from service.visits.models import Visit
@@ -103,7 +101,7 @@ PROVIDER_GROUPS = ("unmarked", "progress_reports")
 
 
 def needs_action(
-    user: User, placements: list[Placement], today: date, now: datetime | None = None, only: str | None = None
+    user: User, placements: Sequence[AnyPlacement], today: date, now: datetime | None = None, only: str | None = None
 ) -> list[Group]:
     """Every group of things to do, in the order a commissioner should take them; empty groups included
     (the page says "none" for them: knowing nothing is overdue matters too). ``now`` (aware) decides which
@@ -136,10 +134,12 @@ def needs_action(
             "Progress reports overdue",
             _progress_reports_overdue(placements, {user.organisation_id: half_terms}, today),
         ),
-        "unsigned": lambda: Group("unsigned", "Plans not signed", _plans_not_signed(running)),
+        "unsigned": lambda: Group("unsigned", "Plans not signed", _plans_not_signed(running, facts.plans)),
         "contacts": lambda: Group("contacts", "Provider contacts to confirm", _contacts_to_confirm(user, placements)),
         "part_time": lambda: Group(
-            "part_time", "Below full time with no reason", _part_time_without_reason(running, facts.timetables)
+            "part_time",
+            "Below full time with no reason",
+            _part_time_without_reason(running, facts.plans, facts.timetables),
         ),
         "registration": lambda: _registration_risks(user, running, today),
         "no_placement": lambda: Group("no_placement", "Pupils with no placement", _pupils_without_placement(user)),
@@ -151,7 +151,7 @@ def needs_action(
     return [builders[key]() for key in COMMISSIONER_GROUPS if only is None or key == only]
 
 
-def _la_decisions_group(user: User, placements: list[Placement]) -> Group:
+def _la_decisions_group(user: User, placements: Sequence[AnyPlacement]) -> Group:
     """A school: its placements waiting for its LA's decision. An LA officer: how many decisions wait for them
     (their schools' and their own), linked to the list; counted, not listed, as an LA may have thousands."""
     if is_la_officer(user):
@@ -172,7 +172,7 @@ def _la_decisions_group(user: User, placements: list[Placement]) -> Group:
     return Group("la_decisions", "Waiting for the local authority's decision", items)
 
 
-def _contacts_to_confirm(user: User, placements: list[Placement]) -> list[Item]:
+def _contacts_to_confirm(user: User, placements: Sequence[AnyPlacement]) -> list[Item]:
     """Providers whose placement contact was changed by the catalogue entry's owner and not yet confirmed here:
     packs and signing links to them are held until someone checks the new address (one query)."""
     live = {p.provider_id: p.provider for p in placements if p.status in LIVE_STATUSES}
@@ -192,7 +192,7 @@ def _contacts_to_confirm(user: User, placements: list[Placement]) -> list[Item]:
 
 
 def provider_to_do(
-    user: User, placements: list[Placement], today: date, now: datetime | None = None, only: str | None = None
+    user: User, placements: Sequence[AnyPlacement], today: date, now: datetime | None = None, only: str | None = None
 ) -> list[Group]:
     """What provider staff owe today: the register of each pupil they teach, by each commissioner's term
     dates, and the termly progress reports due or overdue. Reviews, plans and visits are the commissioner's,
@@ -200,7 +200,7 @@ def provider_to_do(
     attending = [p for p in placements if p.status in ATTENDING]
     ended_today = _ended_today(now)
     half_terms = term_dates_of(p.commissioning_organisation_id for p in placements)  # one query
-    by_commissioner: dict[int, list[Placement]] = defaultdict(list)
+    by_commissioner: dict[int, list[AnyPlacement]] = defaultdict(list)
     for placement in attending:
         by_commissioner[placement.commissioning_organisation_id].append(placement)
     groups = []
@@ -226,44 +226,26 @@ class Facts:
 
     timetables: dict[int, tuple[TimetableSession, ...]] = field(default_factory=dict)  # each placement's week
     last_reviews: dict[int, date] = field(default_factory=dict)  # the latest review's meeting, when there is one
+    plans: dict[int, PlanRow] = field(default_factory=dict)  # each placement's plan, when it has one
 
 
 #: The lists that read ``Facts`` or the plans: the others cost none of these queries.
 KEYS_NEEDING_FACTS = {"reviews", "unsigned", "part_time"}
 
 
-def _facts(running: list[Placement], wanted: set[str]) -> Facts:
+def _facts(running: Sequence[AnyPlacement], wanted: set[str]) -> Facts:
     """Plans, timetables and latest reviews of the running placements, in a fixed number of queries, for the lists
     in ``wanted`` only.
 
-    Why plain values: at an LA's 5,000 placements, loading each placement's ten weekly sessions and every review
-    as objects took over a second of the dashboard's time; the lists need only each week's days and times and
-    the latest meeting's date. Plans come as objects with only the columns the lists read (agreement, and the
-    reason for a shorter day)."""
+    Why plain values: at an LA's 5,000 placements, loading each placement's ten weekly sessions, its plan and every
+    review as objects took over a second of the dashboard's time; the lists need only each week's days and times,
+    the plan's agreement and reason for a shorter day (``read_model.plan_rows``), and the latest meeting's date."""
     facts = Facts()
     ids = [p.id for p in running]
     if not ids or not wanted & KEYS_NEEDING_FACTS:
         return facts
     if wanted & {"unsigned", "part_time"}:
-        plans = {
-            plan.placement_id: plan
-            for plan in db.session.scalars(
-                sa.select(SupportPlan)
-                .options(
-                    load_only(
-                        SupportPlan.placement_id,
-                        SupportPlan.agreed_at,
-                        SupportPlan.part_time_reason,
-                        SupportPlan.part_time_detail,
-                        SupportPlan.parents_consulted_on,
-                        SupportPlan.parents_consulted_with,
-                    )
-                )
-                .where(among(SupportPlan.placement_id, ids))
-            )
-        }
-        for placement in running:
-            set_committed_value(placement, "support_plan", plans.get(placement.id))
+        facts.plans = plan_rows(ids)
     if "part_time" in wanted:
         facts.timetables = timetables(ids)
     if "reviews" in wanted:
@@ -321,7 +303,7 @@ def _week_from_text(text: str) -> tuple[TimetableSession, ...]:
     return tuple(sorted(sessions, key=lambda s: (s.weekday, s.starts_at, s.ends_at, s.setting.value)))
 
 
-def _about(placement: Placement, on: date | None) -> dict[str, object]:
+def _about(placement: AnyPlacement, on: date | None) -> dict[str, object]:
     """What the see-all page sorts and filters a placement's item by."""
     return {
         "provider_id": placement.provider_id,
@@ -331,7 +313,7 @@ def _about(placement: Placement, on: date | None) -> dict[str, object]:
     }
 
 
-def _item(placement: Placement, reason: str, anchor: str = "", on: date | None = None) -> Item:
+def _item(placement: AnyPlacement, reason: str, anchor: str = "", on: date | None = None) -> Item:
     return Item(
         placement.pupil.display_name,
         reason,
@@ -342,7 +324,7 @@ def _item(placement: Placement, reason: str, anchor: str = "", on: date | None =
     )
 
 
-def _absences_without_reason(running: list[Placement], cutoff: date) -> list[Item]:
+def _absences_without_reason(running: Sequence[AnyPlacement], cutoff: date) -> list[Item]:
     """Absences still marked ``N`` and still within their five school days: the commissioner keeps the register and
     must decide each one. The older ones are listed under "Absence not decided within five school days" instead
     (:func:`_unexplained_overdue`, the same ``cutoff``), so each ``N`` is on one list, never both."""
@@ -374,7 +356,7 @@ def _absences_without_reason(running: list[Placement], cutoff: date) -> list[Ite
     return items
 
 
-def _unexplained_overdue(running: list[Placement], cutoff: date) -> list[Item]:
+def _unexplained_overdue(running: Sequence[AnyPlacement], cutoff: date) -> list[Item]:
     """Placements with an ``N`` older than five school days: the School Attendance (Pupil Registration) (England)
     Regulations 2024 and DfE, Working together to improve school attendance, give five school days to replace it.
 
@@ -415,7 +397,7 @@ def _unexplained_overdue(running: list[Placement], cutoff: date) -> list[Item]:
 
 
 def _attendance_not_marked(
-    running: list[Placement], half_terms: list[HalfTerm], today: date, ended_today: set[Session]
+    running: Sequence[AnyPlacement], half_terms: list[HalfTerm], today: date, ended_today: set[Session]
 ) -> list[Item]:
     """Timetabled sessions of the last four weeks with no mark: nobody has said whether the pupil was there.
 
@@ -470,7 +452,7 @@ def _attendance_not_marked(
     return items
 
 
-def _missing_marks(attending: list[Placement], slots: list[tuple[date, Session]]) -> dict[int, tuple[int, date]]:
+def _missing_marks(attending: Sequence[AnyPlacement], slots: list[tuple[date, Session]]) -> dict[int, tuple[int, date]]:
     """Per placement, how many of ``slots`` its week at the provider covers with no mark, and the first such day:
     one query. The week's (weekday, session) pairs are ``attendance.scheduled_sessions`` in SQL: a provider's
     session starting before 12:30 covers the morning, one ending after 12:30 the afternoon.
@@ -575,7 +557,7 @@ def _report_item(report: report_schedule.ReportOwed, to_write: bool) -> Item:
 
 
 def _progress_reports_overdue(
-    placements: list[Placement], half_terms: dict[int, list[HalfTerm]], today: date
+    placements: Sequence[AnyPlacement], half_terms: dict[int, list[HalfTerm]], today: date
 ) -> list[Item]:
     """Termly reports the provider has not sent: the commissioner chases them (or writes one from a paper
     report). Only the last six months': older gaps are on the placement's page."""
@@ -588,7 +570,7 @@ def _progress_reports_overdue(
 
 
 def _reviews_overdue(
-    running: list[Placement], last_reviews: dict[int, date], half_terms: list[HalfTerm], today: date
+    running: Sequence[AnyPlacement], last_reviews: dict[int, date], half_terms: list[HalfTerm], today: date
 ) -> list[Item]:
     items = []
     deadlines: dict[tuple[date, date | None], ReviewDeadline] = {}  # placements that started (or met) on the same day
@@ -604,7 +586,7 @@ def _reviews_overdue(
     return items
 
 
-def _visits_overdue(running: list[Placement], half_terms: list[HalfTerm], today: date) -> list[Item]:
+def _visits_overdue(running: Sequence[AnyPlacement], half_terms: list[HalfTerm], today: date) -> list[Item]:
     attending = [p for p in running if p.status in ATTENDING]
     last = dict(
         db.session.execute(
@@ -626,7 +608,7 @@ def _visits_overdue(running: list[Placement], half_terms: list[HalfTerm], today:
     return items
 
 
-def _plans_not_signed(running: list[Placement]) -> list[Item]:
+def _plans_not_signed(running: Sequence[AnyPlacement], plans: dict[int, PlanRow]) -> list[Item]:
     """Agreed plans whose latest round of signing is not done. Two queries whatever the caseload: each placement's
     rounds (their status only, not the PDFs or signatures), then the signed and total signers of the open ones."""
     latest: dict[int, tuple[int, RequestStatus, bool]] = {}
@@ -649,7 +631,7 @@ def _plans_not_signed(running: list[Placement]) -> list[Item]:
     }
     items = []
     for placement in running:
-        plan = placement.support_plan
+        plan = plans.get(placement.id)
         if plan is None or plan.agreed_at is None:
             continue
         request = latest.get(placement.id)
@@ -667,14 +649,16 @@ def _plans_not_signed(running: list[Placement]) -> list[Item]:
     return items
 
 
-def _part_time_without_reason(running: list[Placement], weeks: dict[int, tuple[TimetableSession, ...]]) -> list[Item]:
+def _part_time_without_reason(
+    running: Sequence[AnyPlacement], plans: dict[int, PlanRow], weeks: dict[int, tuple[TimetableSession, ...]]
+) -> list[Item]:
     """Running placements with a plan whose week does not cover the school day every day (in every setting) and
     that record no accepted reason: the same rule as the plan's check (``support_plans.full_time_checks``)."""
     items = []
     # The same week, reason and school day give the same answer: an LA's placements share a few timetables.
     checks: dict[tuple[object, ...], DayCheck] = {}
     for placement in running:
-        plan = placement.support_plan
+        plan = plans.get(placement.id)
         if plan is None:
             continue
         organisation = placement.commissioning_organisation
@@ -695,7 +679,7 @@ def _part_time_without_reason(running: list[Placement], weeks: dict[int, tuple[T
     return items
 
 
-def _registration_risks(user: User, running: list[Placement], today: date) -> Group:
+def _registration_risks(user: User, running: Sequence[AnyPlacement], today: date) -> Group:
     """The providers that may have to register as a school (service/dashboard/registration.py): for an LA's
     commissioners, every provider the LA or its schools use, until it registers or the line is no longer
     crossed; for a school's, the providers of its running placements. Counts only: the other commissioners'
@@ -711,7 +695,7 @@ def _registration_risks(user: User, running: list[Placement], today: date) -> Gr
     return Group("registration", heading, items)
 
 
-def _ehcp_reviews_due(user: User, placements: list[Placement], today: date) -> list[Item]:
+def _ehcp_reviews_due(user: User, placements: Sequence[AnyPlacement], today: date) -> list[Item]:
     """Pupils with an EHCP, in a live placement of this organisation, whose annual review is overdue or due within
     four weeks (Children and Families Act 2014 s44): one query, however many placements."""
     pupil_ids = {p.pupil_id for p in placements if p.status in LIVE_STATUSES}
