@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 
 import sqlalchemy as sa
 
@@ -32,7 +33,8 @@ from service.reviews.models import Review
 from service.reviews.services import review_due_after
 from service.rules.attendance_codes import MIDDAY, UNEXPLAINED, Session, monday_of, sessions_over
 from service.rules.attendance_expected import LOOK_BACK_DAYS, window_slots
-from service.rules.dates import UK, uk_date
+from service.rules.dates import UK
+from service.rules.dates import uk_date as _uk_date
 from service.rules.full_time import DayCheck, DeliveredBy, TimetableSession
 from service.rules.organisations import OrganisationKind
 from service.rules.placement_status import LIVE_STATUSES, PlacementStatus
@@ -48,6 +50,10 @@ from service.term_dates.services import term_dates, term_dates_of
 from service.visits.models import Visit
 from service.visits.services import next_visit
 
+#: Dates as the lists write them (``rules.dates.uk_date``), each distinct date formatted once: the lists write some
+#: 7,000 reasons at an LA's size over a few hundred dates.
+uk_date = lru_cache(maxsize=4096)(_uk_date)
+
 #: Progress reports overdue for longer than this are left to the placement page: an old gap cannot be mended.
 PROGRESS_REPORT_LOOK_BACK_DAYS = 183
 
@@ -56,7 +62,7 @@ RUNNING = (PlacementStatus.AGREED, PlacementStatus.ACTIVE, PlacementStatus.UNDER
 ATTENDING = (PlacementStatus.ACTIVE, PlacementStatus.UNDER_REVIEW)
 
 
-@dataclass
+@dataclass(slots=True)
 class Item:
     """One thing to do: whose, why, and where to do it."""
 
@@ -655,24 +661,25 @@ def _part_time_without_reason(
     """Running placements with a plan whose week does not cover the school day every day (in every setting) and
     that record no accepted reason: the same rule as the plan's check (``support_plans.full_time_checks``)."""
     items = []
-    # The same week, reason and school day give the same answer: an LA's placements share a few timetables.
+    # The same week, reason and school day (the organisation's) give the same answer: an LA's placements share a
+    # few timetables. A week is keyed by its identity, not its sessions: ``timetables`` makes one tuple per distinct
+    # week, and hashing ten sessions for each of thousands of placements cost more than the rule.
     checks: dict[tuple[object, ...], DayCheck] = {}
     for placement in running:
         plan = plans.get(placement.id)
         if plan is None:
             continue
-        organisation = placement.commissioning_organisation
+        week = weeks[placement.id]
         key = (
-            weeks[placement.id],
+            id(week),
             plan.part_time_reason,
             plan.part_time_detail,
             plan.parents_consulted_on,
             plan.parents_consulted_with,
-            organisation.school_day_starts,
-            organisation.school_day_ends,
+            placement.commissioning_organisation_id,
         )
         if key not in checks:
-            checks[key] = full_time_checks.package_by_day(placement, plan, weeks[placement.id])
+            checks[key] = full_time_checks.package_by_day(placement, plan, week)
         check = checks[key]
         if not check.acceptable:
             items.append(_item(placement, check.message, "support-plan"))
