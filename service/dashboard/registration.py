@@ -72,11 +72,21 @@ def area_providers_at_risk(local_authority_id: int, rule: RegistrationRule, on: 
 
 
 def _minutes_of_day(column: Any) -> Any:
+    """The time of day in whole minutes (hours and minutes, no seconds). PostgreSQL's ``EXTRACT`` answers a
+    ``numeric``, whose arithmetic over an LA's 50,000 weekly sessions took most of this query's time: its
+    ``date_part`` gives the same whole numbers as floating point, several times faster."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return sa.func.date_part("hour", column) * 60 + sa.func.date_part("minute", column)
     return sa.extract("hour", column) * 60 + sa.extract("minute", column)
 
 
 def _facts(providers: sa.ColumnElement[bool]) -> sa.Select[Any]:
     """One row per current placement at an unregistered provider: the facts the threshold turns on, no name."""
+    current = (
+        sa.select(Placement.id)
+        .join(Provider, Provider.id == Placement.provider_id)
+        .where(Placement.status.in_(CURRENT_STATUSES), Provider.dfe_registered.is_(False), providers)
+    )
     session_minutes = (
         sa.select(
             PlacementSession.placement_id.label("placement_id"),
@@ -84,7 +94,10 @@ def _facts(providers: sa.ColumnElement[bool]) -> sa.Select[Any]:
                 "minutes"
             ),
         )
-        .where(PlacementSession.setting == DeliveredBy.PROVIDER)  # the home school's sessions are not at the provider
+        .where(
+            PlacementSession.setting == DeliveredBy.PROVIDER,  # the home school's sessions are not at the provider
+            PlacementSession.placement_id.in_(current),  # not every placement's week: the current ones asked about
+        )
         .group_by(PlacementSession.placement_id)
         .subquery()
     )

@@ -13,20 +13,18 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload, load_only, selectinload
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm import joinedload, selectinload
 
 from service.auth.models import User
 from service.dashboard.attention import Item
+from service.dashboard.read_model import PlacementRow, placement_rows
 from service.extensions import db
-from service.organisations.models import Organisation
 from service.pagination import PER_PAGE, Page, page_number
 from service.placements.access import visible_placements
 from service.placements.models import Placement
 from service.providers.models import Provider
 from service.pupils.models import Pupil
 from service.rules.placement_status import PlacementStatus
-from service.sql import among
 
 #: Rows of each list shown on the dashboard itself; the rest are a "See all" link away.
 FIRST_ROWS = 5
@@ -145,62 +143,24 @@ def placements_page(user: User, filters: Filters, requested: int) -> Page[Placem
     return Page(rows=list(rows), number=number, total=total)
 
 
-def to_do_placements(user: User, today: date) -> list[Placement]:
-    """The placements the To do lists are about, loaded once with what every list reads: none cancelled, and no
-    placement ended long ago (``ENDED_LOOK_BACK_DAYS``), so an LA's years of ended placements are not loaded.
+def to_do_placements(user: User, today: date) -> list[PlacementRow]:
+    """The placements the To do lists are about, read once with what every list reads: none cancelled, and no
+    placement ended long ago (``ENDED_LOOK_BACK_DAYS``), so an LA's years of ended placements are not read.
 
-    Only the pupil's name and SEN status come with each (the lists name the pupil; a school's list of decisions
-    waiting for its LA asks whether there is an EHCP): at an LA's 5,000 placements, whole pupil records and every
-    weekly session as objects took over a second. The lists that need the timetable read it as plain values
-    (``attention.timetables``)."""
+    As plain values (``read_model.placement_rows``: the placement's columns the lists use, its pupil's name and SEN
+    status, its provider and organisation), not ORM objects: at an LA's 5,000 placements, making and reading
+    thousands of mapped placements and pupils was most of the dashboard's time. The lists that need the timetable
+    read it as plain values too (``attention.timetables``)."""
     since = today - timedelta(days=ENDED_LOOK_BACK_DAYS)
     ended_long_ago = sa.and_(
         Placement.status == PlacementStatus.ENDED,
         sa.func.coalesce(Placement.actual_end, Placement.planned_end, Placement.planned_start) < since,
     )
-    placements = list(
-        db.session.scalars(
-            visible_placements(user)
-            .where(Placement.status != PlacementStatus.CANCELLED, sa.not_(ended_long_ago))
-            .order_by(Placement.planned_start, Placement.id)
-        )
+    return placement_rows(
+        visible_placements(user)
+        .where(Placement.status != PlacementStatus.CANCELLED, sa.not_(ended_long_ago))
+        .order_by(Placement.planned_start, Placement.id)
     )
-    _attach(placements)
-    return placements
-
-
-def _attach(placements: list[Placement]) -> None:
-    """Each placement's pupil (its name and SEN status only), provider (with its contacts) and commissioning
-    organisation: one query each, the ids sent as one array (``sql.among``), set on the placements so that reading
-    them costs nothing more. Joined to every row, the providers and organisations were read thousands of times."""
-    pupils = {
-        pupil.id: pupil
-        for pupil in db.session.scalars(
-            sa.select(Pupil)
-            .options(load_only(Pupil.legal_first_name, Pupil.legal_last_name, Pupil.preferred_name, Pupil.sen_status))
-            .where(among(Pupil.id, {p.pupil_id for p in placements}))
-        )
-    }
-    providers = {
-        provider.id: provider
-        for provider in db.session.scalars(
-            sa.select(Provider)
-            .options(selectinload(Provider.contacts))
-            .where(among(Provider.id, {p.provider_id for p in placements}))
-        )
-    }
-    organisations = {
-        organisation.id: organisation
-        for organisation in db.session.scalars(
-            sa.select(Organisation).where(among(Organisation.id, {p.commissioning_organisation_id for p in placements}))
-        )
-    }
-    for placement in placements:
-        set_committed_value(placement, "pupil", pupils[placement.pupil_id])
-        set_committed_value(placement, "provider", providers[placement.provider_id])
-        set_committed_value(
-            placement, "commissioning_organisation", organisations[placement.commissioning_organisation_id]
-        )
 
 
 def _sort_key(sort: str) -> Callable[[Item], tuple[object, ...]]:

@@ -11,8 +11,8 @@ from service.access import current, roles_required
 from service.auth import services as accounts
 from service.auth.models import User
 from service.dashboard import attention, services
+from service.dashboard.read_model import PlacementRow
 from service.placements import services as placements
-from service.placements.models import Placement
 from service.provider_packs import services as packs
 from service.rules.calendar import add_working_days
 from service.rules.dates import UK, uk_date
@@ -49,7 +49,7 @@ def index() -> str:
     return render_template("dashboard/admin.html", users=accounts.users_of(user.organisation_id))
 
 
-def _to_do(user: User, involved: list[Placement], now: datetime, only: str | None = None) -> list[attention.Group]:
+def _to_do(user: User, involved: list[PlacementRow], now: datetime, only: str | None = None) -> list[attention.Group]:
     """The user's To do lists (or the one named ``only``): the commissioner's, or provider staff's."""
     if user.role is Role.COMMISSIONER:
         return attention.needs_action(user, involved, now.date(), now, only=only)
@@ -184,7 +184,7 @@ def _pack_item(status: packs.PackStatus) -> attention.Item:
     )
 
 
-def provider_pack_board(every_placement: list[Placement], today: date) -> dict[str, list[packs.PackStatus]]:
+def provider_pack_board(every_placement: list[PlacementRow], today: date) -> dict[str, list[packs.PackStatus]]:
     """The packs on the dashboard: what needs doing (failed, late, due), placements starting within five
     working days with no pack sent, packs coming up in the next five working days, and the latest sent."""
     statuses = packs.statuses(every_placement, today)

@@ -17,7 +17,6 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import load_only
-from sqlalchemy.orm.attributes import set_committed_value
 
 from service.audit import services as audit
 from service.auth.models import User
@@ -221,8 +220,15 @@ def placement_contact(placement: Placement, check: ContactCheck | None = None) -
     return check.contact if check.address else None
 
 
-def sending_problems(placement: Placement, check: ContactCheck | None = None) -> list[str]:
-    """What stops the pack going: each one named, so the SENCO knows what to fix and where."""
+#: ``pack`` not given: the placement's own (``placement.provider_pack``).
+_ITS_OWN: Any = object()
+
+
+def sending_problems(
+    placement: Placement, check: ContactCheck | None = None, pack: ProviderPack | None = _ITS_OWN
+) -> list[str]:
+    """What stops the pack going: each one named, so the SENCO knows what to fix and where. ``pack``: the
+    placement's pack when the caller has read it already (the dashboard's placements are plain values)."""
     problems: list[str] = []
     check = check or contact_check(placement)
     if placement.status not in SENDABLE_STATUSES:
@@ -252,7 +258,8 @@ def sending_problems(placement: Placement, check: ContactCheck | None = None) ->
             "Your organisation's concern procedure (how a provider raises a concern about a pupil) is not recorded: "
             "an administrator adds it in Organisation settings, under Safeguarding."
         )
-    pack = placement.provider_pack
+    if pack is _ITS_OWN:
+        pack = placement.provider_pack
     if pack is not None:
         for section in kept_out_problems(pack.withheld or [], pack.withheld_reasons or {}):
             problems.append(
@@ -286,6 +293,7 @@ def status_of(
     *,
     look_up: bool = True,
     check: ContactCheck | None = None,
+    pack: ProviderPack | None = _ITS_OWN,
 ) -> PackStatus:
     if message is None and look_up:
         message = pack_messages([placement.id]).get(placement.id)
@@ -297,7 +305,7 @@ def status_of(
         send_on=send_on,
         state=pack_state(today=today, starts_on=placement.planned_start, send_on=send_on, message=outcome),
         message=message,
-        problems=sending_problems(placement, check),
+        problems=sending_problems(placement, check, pack),
         starting_soon=starting_soon(today=today, starts_on=placement.planned_start),
         automatic=placement.status in AUTOMATIC_STATUSES,
         contact_changed=check.needs_confirmation,
@@ -305,10 +313,13 @@ def status_of(
 
 
 def statuses(placements: Iterable[Placement], today: date) -> list[PackStatus]:
-    """Every sendable placement's pack status, for the dashboard."""
+    """Every sendable placement's pack status, for the dashboard: a fixed number of queries (the latest pack
+    messages, the packs, each organisation's contact confirmations), whatever the number of placements. The
+    placements may be the dashboard's plain values (``dashboard.read_model``): their packs are passed along, not
+    set on them."""
     wanted = [p for p in placements if p.status in SENDABLE_STATUSES]
     latest = pack_messages((p.id for p in wanted), state_only=True)
-    _load_packs(wanted)
+    packs = _packs_of([p.id for p in wanted])
     checks: dict[tuple[int, int], ContactCheck] = {}
     for organisation_id in {p.commissioning_organisation_id for p in wanted}:  # one query per organisation
         providers = [p.provider for p in wanted if p.commissioning_organisation_id == organisation_id]
@@ -316,24 +327,26 @@ def statuses(placements: Iterable[Placement], today: date) -> list[PackStatus]:
             checks[organisation_id, provider_id] = check
     return [
         status_of(
-            p, today, latest.get(p.id), look_up=False, check=checks[p.commissioning_organisation_id, p.provider_id]
+            p,
+            today,
+            latest.get(p.id),
+            look_up=False,
+            check=checks[p.commissioning_organisation_id, p.provider_id],
+            pack=packs.get(p.id),
         )
         for p in wanted
     ]
 
 
-def _load_packs(placements: list[Placement]) -> None:
-    """Every placement's pack in one query, set on each placement, so the send checks (which read what the pack
-    keeps out) cost no query per placement on the dashboard."""
-    ids = [p.id for p in placements]
-    if not ids:
-        return
-    packs = {
+def _packs_of(placement_ids: list[int]) -> dict[int, ProviderPack]:
+    """Every placement's pack in one query, by placement, so the send checks (which read what the pack keeps out)
+    cost no query per placement on the dashboard."""
+    if not placement_ids:
+        return {}
+    return {
         pack.placement_id: pack
-        for pack in db.session.scalars(sa.select(ProviderPack).where(among(ProviderPack.placement_id, ids)))
+        for pack in db.session.scalars(sa.select(ProviderPack).where(among(ProviderPack.placement_id, placement_ids)))
     }
-    for placement in placements:
-        set_committed_value(placement, "provider_pack", packs.get(placement.id))
 
 
 def send_pack(

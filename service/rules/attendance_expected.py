@@ -39,10 +39,24 @@ def expected_sessions(
     """
     start = max(first_day, today - timedelta(days=look_back_days))
     end = today if last_day is None else min(today, last_day)
+    slots = window_slots(today=today, ended_today=ended_today, half_terms=half_terms, since=start)
+    return expected_among(slots, timetable=timetable, first_day=start, last_day=end)
+
+
+def expected_among(
+    slots: Iterable[tuple[date, Session]],
+    *,
+    timetable: Collection[tuple[int, Session]],
+    first_day: date,
+    last_day: date | None,
+) -> list[tuple[date, Session]]:
+    """Of ``slots`` (``window_slots``, in order), those a placement should have a mark for: on its week's
+    (weekday, session) pairs, from its first day to its last (None: still running). The dashboard works the window
+    out once and asks this of every placement."""
     return [
         (day, session)
-        for day, session in window_slots(today=today, ended_today=ended_today, half_terms=half_terms, since=start)
-        if day <= end and (day.weekday(), session) in timetable
+        for day, session in slots
+        if first_day <= day and (last_day is None or day <= last_day) and (day.weekday(), session) in timetable
     ]
 
 
