@@ -17,6 +17,7 @@ from service.providers.models import Provider
 from service.pupils.models import Pupil
 from service.rules.decision import Circumstance, DecisionMaker
 from service.rules.full_time import DeliveredBy, TimetableSession
+from service.rules.organisations import OrganisationKind
 from service.rules.placement_status import PlacementStatus
 
 if TYPE_CHECKING:
@@ -90,6 +91,12 @@ class Placement(TimestampMixin, Base):
     #: Checks a senior leader overrode on this placement's plan, oldest first (read-only here: rows are written by
     #: ``service.support_plans.overrides``, and the documents read them through this).
     plan_overrides: Mapped[list[PlanOverride]] = relationship(viewonly=True, order_by="PlanOverride.id")
+
+    @property
+    def commissioned_by_la(self) -> bool:
+        """Whether a local authority commissioned the placement (a pupil without a school place): the LA, not a
+        school, then signs its plan and is named as its commissioner."""
+        return self.commissioning_organisation.kind is OrganisationKind.LOCAL_AUTHORITY
 
     @property
     def provider_sessions(self) -> list[PlacementSession]:

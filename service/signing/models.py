@@ -19,7 +19,7 @@ from service.auth.models import User
 from service.db import Base, UTCDateTime, enum_column, utcnow
 from service.documents.models import Document
 from service.placements.models import Placement
-from service.rules.organisations import OrganisationKind
+from service.rules.signers import signer_role_label
 
 
 class SignerRole(enum.StrEnum):
@@ -30,19 +30,12 @@ class SignerRole(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {
-            "parent_carer": "Parent or carer",
-            "school_representative": "School representative",
-            "provider_representative": "Alternative provider representative",
-            "pupil": "Pupil",
-        }[self.value]
+        return signer_role_label(self.value, local_authority=False)
 
     def label_for(self, local_authority: bool) -> str:
         """The role as the plan's commissioner calls it: a plan a local authority commissioned (a pupil without a
         school place) is signed for the LA by its representative, not by a "school representative"."""
-        if local_authority and self is SignerRole.SCHOOL_REPRESENTATIVE:
-            return "Local authority representative"
-        return self.label
+        return signer_role_label(self.value, local_authority=local_authority)
 
 
 class SigningMethod(enum.StrEnum):
@@ -175,4 +168,4 @@ class Signer(Base):
 
 def commissioned_by_la(placement: Placement) -> bool:
     """Whether a local authority commissioned the placement (it signs for the LA, not for a school)."""
-    return placement.commissioning_organisation.kind is OrganisationKind.LOCAL_AUTHORITY
+    return placement.commissioned_by_la

@@ -56,3 +56,16 @@ def test_the_ehcp_review_is_kept_out_with_the_sen(db_session, school, local_auth
 
     assert decided_by.startswith("Westshire Council: agreed on 10 December 2025")
     assert "EHCP" not in decided_by
+
+
+def test_a_plan_the_la_commissioned_is_signed_by_its_representative_not_a_schools(db_session, school, local_authority):
+    la_placement = factories.PlacementFactory(commissioning_organisation=local_authority)
+    factories.SupportPlanFactory(placement=la_placement)
+    school_placement = factories.PlacementFactory(pupil=factories.PupilFactory(organisation=school))
+    factories.SupportPlanFactory(placement=school_placement)
+
+    la_roles = [s["role"] for s in build_support_plan_context(la_placement, on=ON)["signatures"].values()]
+    school_roles = [s["role"] for s in build_support_plan_context(school_placement, on=ON)["signatures"].values()]
+
+    assert la_roles == ["Parent or carer", "Local authority representative", "Alternative provider representative"]
+    assert school_roles == ["Parent or carer", "School representative", "Alternative provider representative"]

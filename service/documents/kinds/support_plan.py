@@ -43,8 +43,8 @@ from service.rules.dates import uk_date
 from service.rules.decision import LaOutcome, label_without_sen
 from service.rules.full_time import FULL_TIME_HOURS, DeliveredBy, PartTimeReason, package_check
 from service.rules.outcomes import OutcomeArea
-from service.signing.models import SignerRole, commissioned_by_la
 from service.rules.plan_requirements import direction_latest_end
+from service.rules.signers import signer_role_label
 
 # Feature models for the signatures only: a kind reads what it needs through the placement's relationships, so
 # the documents package sits below the features it makes documents of.
@@ -326,8 +326,8 @@ def build_support_plan_context(placement: Placement, *, on: date, version: int =
     pupil = placement.pupil
     plan = placement.support_plan
     signatures = empty_values(SIGNATURES)
-    for role in (SignerRole.PARENT_CARER, SignerRole.SCHOOL_REPRESENTATIVE, SignerRole.PROVIDER_REPRESENTATIVE):
-        signatures[role.value]["role"] = role.label_for(commissioned_by_la(placement))
+    for role in ("parent_carer", "school_representative", "provider_representative"):
+        signatures[role]["role"] = signer_role_label(role, local_authority=placement.commissioned_by_la)
     context = {
         "document": common.document(TITLE, version, on),
         "pupil": common.pupil(pupil, on),
