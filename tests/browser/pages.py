@@ -189,9 +189,11 @@ class Browser:
 
     def overflow(self) -> int:
         """How many px the page is wider than the window (0 when it fits)."""
+        # Not window.innerWidth: on an emulated phone the layout viewport grows to fit a page that is too wide.
         return int(
             self.driver.execute_script(
-                "return Math.max(document.documentElement.scrollWidth, document.body.scrollWidth) - window.innerWidth"
+                "return Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)"
+                " - document.documentElement.clientWidth"
             )
         )
 
