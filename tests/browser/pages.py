@@ -164,6 +164,13 @@ class Browser:
                 raise AssertionError(f"gave up waiting for {what} on {self.path}")
             time.sleep(0.25)
 
+    def mark_page(self) -> None:
+        """Leave a mark on the page as it is now: a reload (or a new page) wipes it out (``not_reloaded``)."""
+        self.driver.execute_script("window.apdocsNotReloaded = true")
+
+    def not_reloaded(self) -> bool:
+        return bool(self.driver.execute_script("return window.apdocsNotReloaded === true"))
+
     # -- the checks every page gets ---------------------------------------------------------------------------
     def axe_violations(self) -> list[dict[str, Any]]:
         """axe-core's violations of the WCAG 2.0-2.2 A and AA rules on the page as it is now."""
