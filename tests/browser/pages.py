@@ -119,7 +119,18 @@ class Browser:
     def button(self, text: str) -> Any:
         from selenium.webdriver.common.by import By
 
-        return self.driver.find_element(By.XPATH, f"//button[normalize-space()={json.dumps(text)}]")
+        buttons = self.driver.find_elements(By.XPATH, f"//button[normalize-space()={json.dumps(text)}]")
+        shown = [b for b in buttons if b.get_attribute("aria-hidden") != "true"]  # not a form's hidden default
+        assert shown, f"no button {text!r} on {self.path}"
+        return shown[0]
+
+    def submit_button(self) -> Any:
+        """The main form's own submit button (not the hidden default button a form with several puts first)."""
+        buttons = [
+            b for b in self.find_all("main form button[type=submit]") if b.get_attribute("aria-hidden") != "true"
+        ]
+        assert buttons, f"no submit button on {self.path}"
+        return buttons[-1]
 
     def field(self, label: str) -> Any:
         """The input, select or textarea whose label reads ``label`` (as a person finds it)."""
