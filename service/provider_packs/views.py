@@ -22,7 +22,7 @@ from service.mail.jobs import deliver_message
 from service.placements.access import placement_or_404
 from service.provider_packs import services
 from service.queue import enqueue_after_commit
-from service.rules.provider_pack import PackSection
+from service.rules.provider_pack import PackSection, PackState
 from service.rules.roles import Role
 
 bp = Blueprint("provider_packs", __name__, template_folder="templates")
@@ -105,7 +105,7 @@ def pack_status(placement_id: int) -> Response:
     _, placement = placement_or_404(placement_id, audited=False)
     status = services.status_of(placement, date.today())
     html = render_template("provider_packs/_status.html", placement=placement, pack_status=status, fragment=True)
-    return jsonify({"state": status.state.value, "finished": status.state.value != "sending", "html": html})
+    return jsonify({"state": status.state.value, "finished": status.state is not PackState.SENDING, "html": html})
 
 
 @bp.route("/placements/<int:placement_id>/provider-pack/send", methods=["POST"])
