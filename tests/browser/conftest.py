@@ -82,11 +82,7 @@ def live() -> Iterator[Live]:
 
     scratch = Path(tempfile.mkdtemp(prefix="apdocs-browser-"))
     port = free_port()
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith("APDOCS_") or key in ("APDOCS_CONVERTER_POOL",)
-    }
+    env = {key: value for key, value in os.environ.items() if not key.startswith("APDOCS_")}  # nothing of the tests
     env.update(
         {
             "TMPDIR": str(scratch),
