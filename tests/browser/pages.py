@@ -148,15 +148,29 @@ class Browser:
     def click(self, element: Any, check: bool = True) -> None:
         """Click as a person does (scrolled into view first); then check the page it leads to."""
         self.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
+        page = self.find("html")
         element.click()
         if check:
+            self.left(page)
             self.check()
+
+    def left(self, page: Any, seconds: float = 10.0) -> None:
+        """Wait until the browser has left ``page`` (its old <html>): a click returns before the next page loads, and
+        the checks must not run on the page being left. A click that stays on the page waits ``seconds``."""
+        from selenium.common.exceptions import TimeoutException
+        from selenium.webdriver.support import expected_conditions
+        from selenium.webdriver.support.ui import WebDriverWait
+
+        with contextlib.suppress(TimeoutException):
+            WebDriverWait(self.driver, seconds).until(expected_conditions.staleness_of(page))
 
     def sign_in(self, email: str, password: str) -> None:
         self.go("/sign-in")
         self.fill("Email address", email)
         self.fill("Password", password)
+        page = self.find("html")
         self.click(self.button("Sign in"), check=False)  # the landing page is checked by the test that visits it
+        self.left(page)
         assert "/sign-in" not in self.path, f"sign-in as {email} failed: {self.text()[:300]}"
 
     def wait_for(self, probe: Callable[[], T | None], what: str, seconds: float = WAIT_S) -> T:
