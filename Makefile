@@ -2,6 +2,7 @@
 #   make run   set everything up (first time only) and serve on APDOCS_HOST:APDOCS_PORT (127.0.0.1:5000)
 #   make test  set everything up, run the whole suite on SQLite, then the database tests on PostgreSQL; a throwaway
 #              Redis server on loopback (scripts/with-redis.sh) serves both runs (the tests marked redis)
+#   make test-browser  the real-browser suite alone (tests/browser: headless Chromium, axe-core, 1280 and 390 px)
 # Also: make bench (speed figures as JSON lines), make load (Locust against the scaled-out topology, JSON lines),
 #       make lint, make clean.
 
@@ -15,7 +16,7 @@ STAMPS := .stamps
 KINDS := $(notdir $(basename $(wildcard service/documents/kinds/[a-z]*.py)))
 TEMPLATES := $(KINDS:%=templates_docx/%.docx)
 
-.PHONY: run test bench load lint format clean system system-test setup
+.PHONY: run test test-browser bench load lint format clean system system-test setup
 
 run: setup
 	@$(BIN)/apdocs demo --if-empty
@@ -30,6 +31,10 @@ test: system-test $(STAMPS)/venv-test $(STAMPS)/assets $(TEMPLATES)
 	$(BIN)/lint-imports --no-cache
 	scripts/with-redis.sh $(BIN)/python -m pytest -q
 	scripts/with-redis.sh scripts/with-postgres.sh $(BIN)/python -m pytest -q -m db
+
+# `make test` runs it too (in the SQLite pass; it touches no test database, so not in the PostgreSQL pass).
+test-browser: system-test $(STAMPS)/venv-test $(STAMPS)/assets $(TEMPLATES)
+	$(BIN)/python -m pytest -q tests/browser
 
 bench: setup
 	$(BIN)/python bench/run.py

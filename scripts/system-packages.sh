@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Installs the Debian packages apdocs needs and lacks. Usage: system-packages.sh run|test
 #   run:  LibreOffice (Writer, no GUI) with the UNO bridge and metric-compatible fonts; Node.js + npm
-#   test: the same, plus the PostgreSQL and Redis servers the test suite runs against
+#   test: the same, plus the PostgreSQL and Redis servers the test suite runs against, and Debian's Chromium with its
+#         chromedriver for the real-browser suite (tests/browser: Selenium drives them; no browser is downloaded)
 # Installs with apt-get only when something is missing and we are root; otherwise says what to install.
 set -euo pipefail
 mode="${1:-run}"
 packages=(libreoffice-writer-nogui python3-uno fonts-crosextra-carlito fonts-crosextra-caladea
           fonts-liberation2 fonts-dejavu-core fonts-symbola nodejs npm)
 if [ "$mode" = "test" ]; then
-  packages+=(postgresql redis-server poppler-utils)
+  packages+=(postgresql redis-server poppler-utils chromium chromium-driver)
 fi
 missing=()
 for package in "${packages[@]}"; do

@@ -34,7 +34,7 @@ class DocumentStatus(enum.StrEnum):
     @property
     def label(self) -> str:
         return {
-            "queued": "Waiting to start",
+            "queued": "In the queue to be made",  # not "Waiting to start": read as the placement's start
             "rendering": "Filling in the template",
             "converting": "Making the PDF",
             "ready": "Ready",

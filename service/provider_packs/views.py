@@ -6,7 +6,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
@@ -22,7 +22,7 @@ from service.mail.jobs import deliver_message
 from service.placements.access import placement_or_404
 from service.provider_packs import services
 from service.queue import enqueue_after_commit
-from service.rules.provider_pack import PackSection
+from service.rules.provider_pack import PackSection, PackState
 from service.rules.roles import Role
 
 bp = Blueprint("provider_packs", __name__, template_folder="templates")
@@ -95,6 +95,17 @@ def preview_pack(placement_id: int) -> str:
         sent=[d for d in documents.documents_for(placement) if d.doc_type is DocumentType.PROVIDER_PACK],
         request_token=documents.new_request_token(),  # "Send the pack now" clicked twice sends one pack
     )
+
+
+@bp.route("/placements/<int:placement_id>/provider-pack/status")
+@roles_required(Role.COMMISSIONER)
+def pack_status(placement_id: int) -> Response:
+    """Where the pack stands now, for the page that shows it (js/pack-status.mjs) while its email is in the outbox:
+    the SENCO who pressed "Send the pack now" sees it go without reloading, as a document's status does."""
+    _, placement = placement_or_404(placement_id, audited=False)
+    status = services.status_of(placement, date.today())
+    html = render_template("provider_packs/_status.html", placement=placement, pack_status=status, fragment=True)
+    return jsonify({"state": status.state.value, "finished": status.state is not PackState.SENDING, "html": html})
 
 
 @bp.route("/placements/<int:placement_id>/provider-pack/send", methods=["POST"])

@@ -2,8 +2,13 @@
 // without the user refreshing the page. Without JavaScript, a refresh shows the same.
 const rows = document.querySelectorAll("[data-document-status-url]");
 
-function links(state) {
+function links(row, state) {
   const fragment = document.createDocumentFragment();
+  const pdfOnly = row.getAttribute("data-document-pdf-text"); // the signed plan: its sealed PDF only
+  if (pdfOnly) {
+    fragment.append(" · ", Object.assign(document.createElement("a"), { className: "govuk-link", href: state.pdf_url, textContent: pdfOnly }));
+    return fragment;
+  }
   const pdf = Object.assign(document.createElement("a"), { className: "govuk-link", href: state.pdf_url, textContent: "PDF" });
   const word = Object.assign(document.createElement("a"), { className: "govuk-link", href: state.docx_url, textContent: "Word" });
   fragment.append(pdf, " · ", word);
@@ -29,7 +34,7 @@ async function poll(row) {
     }
     if (state.status === "ready") {
       status.textContent = state.label;
-      row.querySelector("[data-document-links]").replaceChildren(links(state));
+      row.querySelector("[data-document-links]").replaceChildren(links(row, state));
     } else {
       window.location.reload(); // shows the reason and the "Try again" button
     }
