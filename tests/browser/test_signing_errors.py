@@ -1,16 +1,12 @@
 """The signing forms with their errors shown, in a real browser: "Ask for signatures" with a parent's email missing,
-and "I do not want to sign" with no reason. Both must show an error summary and "Error:" in the title (issue 20 item
-3, being fixed by the forms work: marked xfail(strict) until it is merged). Riley Thompson's placement (AP-6) in the
-demo has an agreed plan with no PDF yet."""
+and "I do not want to sign" with no reason. Both must show an error summary and "Error:" in the title (both showed
+neither before). Riley Thompson's placement (AP-6) in the demo has an agreed plan with no PDF yet."""
 
 from __future__ import annotations
-
-import pytest
 
 from tests.browser.pages import Browser
 
 PLAN_NOT_MADE = 6  # Riley Thompson at Oak Tree Tutoring Ltd (service.demo)
-ITEM_3 = "issue 20 item 3: {} shows no error summary and no 'Error:' in the title"
 
 
 def shows_errors(browser: Browser, what: str) -> None:
@@ -18,7 +14,6 @@ def shows_errors(browser: Browser, what: str) -> None:
     assert browser.driver.title.startswith("Error:"), f"{what}: the title is {browser.driver.title!r}"
 
 
-@pytest.mark.xfail(strict=True, reason=ITEM_3.format("'Ask for signatures' with no parent's email"))
 def test_asking_for_signatures_without_the_parents_email_shows_the_error(open_browser) -> None:
     senco = open_browser("senco")
     senco.go(f"/placements/{PLAN_NOT_MADE}")
@@ -31,7 +26,6 @@ def test_asking_for_signatures_without_the_parents_email_shows_the_error(open_br
     shows_errors(senco, "Ask for signatures")
 
 
-@pytest.mark.xfail(strict=True, reason=ITEM_3.format("'I do not want to sign' with no reason"))
 def test_declining_without_a_reason_shows_the_error(open_browser) -> None:
     senco = open_browser("senco")
     senco.go(f"/placements/{PLAN_NOT_MADE}/signatures")
