@@ -62,13 +62,19 @@ def repeat() -> int:
 def run(emit: Emit) -> None:  # noqa: ARG001 - the lines come from the processes under with-postgres.sh
     """Run the bench under a throwaway PostgreSQL and forward its JSON lines (anything else goes to stderr)."""
     command = [str(ROOT / "scripts" / "with-postgres.sh"), sys.executable, str(Path(__file__).resolve()), "--inside"]
+    forward_json_lines(command, "bench/scale.py")
+
+
+def forward_json_lines(command: list[str], what: str) -> None:
+    """Run ``command`` (a throwaway server's wrapper around this script) and pass on its JSON lines, one measurement
+    each, on stdout; anything else it prints goes to stderr. Exits non-zero, naming ``what``, if it failed."""
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, text=True)  # noqa: S603
     assert process.stdout is not None
     for line in process.stdout:
         (sys.stdout if line.startswith("{") else sys.stderr).write(line)
         sys.stdout.flush()
     if process.wait():
-        raise SystemExit(f"bench/scale.py failed (exit {process.returncode})")
+        raise SystemExit(f"{what} failed (exit {process.returncode})")
 
 
 def _inside() -> None:

@@ -71,13 +71,9 @@ def main() -> None:
         str(Path(__file__).resolve()),
         "--inside",
     ]
-    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, text=True)  # noqa: S603
-    assert process.stdout is not None
-    for line in process.stdout:
-        (sys.stdout if line.startswith("{") else sys.stderr).write(line)
-        sys.stdout.flush()
-    if process.wait():
-        raise SystemExit(f"make load failed (exit {process.returncode})")
+    from bench.scale import forward_json_lines
+
+    forward_json_lines(command, "make load")
 
 
 def _note(message: str) -> None:

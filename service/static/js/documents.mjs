@@ -1,5 +1,7 @@
 // Shows a document's progress as it is made, and its download links when it is ready,
 // without the user refreshing the page. Without JavaScript, a refresh shows the same.
+import { follow } from "./follow.mjs";
+
 const rows = document.querySelectorAll("[data-document-status-url]");
 
 function links(row, state) {
@@ -15,31 +17,16 @@ function links(row, state) {
   return fragment;
 }
 
-async function poll(row) {
-  const url = row.getAttribute("data-document-status-url");
-  for (let attempt = 0; attempt < 400; attempt += 1) {
-    await new Promise((resolve) => setTimeout(resolve, attempt < 20 ? 1000 : 3000));
-    let state;
-    try {
-      const response = await fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" });
-      if (!response.ok) continue;
-      state = await response.json();
-    } catch {
-      continue;
-    }
-    const status = row.querySelector("[data-document-status]");
-    if (!state.finished) {
-      status.textContent = state.label;
-      continue;
-    }
-    if (state.status === "ready") {
-      status.textContent = state.label;
-      row.querySelector("[data-document-links]").replaceChildren(links(row, state));
-    } else {
-      window.location.reload(); // shows the reason and the "Try again" button
-    }
-    return;
+function show(row, state) {
+  const status = row.querySelector("[data-document-status]");
+  status.textContent = state.label;
+  if (!state.finished) return false;
+  if (state.status === "ready") {
+    row.querySelector("[data-document-links]").replaceChildren(links(row, state));
+  } else {
+    window.location.reload(); // shows the reason and the "Try again" button
   }
+  return true;
 }
 
-rows.forEach((row) => poll(row));
+rows.forEach((row) => follow(row.getAttribute("data-document-status-url"), (state) => show(row, state)));
