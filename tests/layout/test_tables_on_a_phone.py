@@ -28,8 +28,7 @@ from service.providers.models import Provider
 from service.reviews.models import Review
 from service.support_plans.models import SupportPlan
 from tests.conftest import browser, sign_in
-from tests.helpers import form_data
-from tests.signing.conftest import placement, pool  # noqa: F401 - an agreed plan with its real PDF, to put to signature
+from tests.signing.conftest import SIGNERS, ask_for_signatures, placement, pool  # noqa: F401 - an agreed plan with its real PDF, to put to signature
 
 SENCO, OFFICER, STAFF, GOVERNOR, ADMIN = (
     "senco@northbridge.example",
@@ -173,20 +172,9 @@ def test_the_signatures_table_stacks_so_sign_now_in_person_stays_on_a_phone(
     placement,  # noqa: F811
 ) -> None:  # type: ignore[no-untyped-def]
     """An open round with a signer in person: the link to sign now is in a labelled cell of a stacked row."""
-    page = as_commissioner.get(f"/placements/{placement.id}/signatures")
-    rows = [
-        {"include": "y", "name": "Pat Parent", "role": "parent_carer", "method": "link", "email": "pat@example.com"},
-        {"include": "y", "name": "Ms K Owen", "role": "school_representative", "method": "in_person", "email": ""},
-        {
-            "include": "y",
-            "name": "Alex Jones",
-            "role": "provider_representative",
-            "method": "link",
-            "email": "a.very.long.address.for.the.placement.contact@provider.example",
-        },
-    ]
-    fields = {f"signers-{n}-{k}": v for n, row in enumerate(rows) for k, v in row.items()}
-    assert as_commissioner.post(page.request.path, data=form_data(page, fields)).status_code == 302
+    long_address = "a.very.long.address.for.the.placement.contact@provider.example"
+    rows = [*SIGNERS[:2], {**SIGNERS[2], "email": long_address}]
+    assert ask_for_signatures(as_commissioner, placement, rows).status_code == 302
 
     html = as_commissioner.get(f"/placements/{placement.id}/signatures").get_data(as_text=True)
     assert tables_that_would_overflow(html) == []

@@ -21,6 +21,7 @@ from service.placements.models import Placement
 from service.rules.placement_status import PlacementStatus
 from tests import factories
 from tests.documents.conftest import pool  # noqa: F401 - real PDF/A files to seal, from the documents tests' pool
+from tests.helpers import form_data
 from tests.mail.conftest import smtp, smtp_server  # noqa: F401 - a real SMTP server on loopback, as the mail tests use
 
 
@@ -92,3 +93,25 @@ def drawn_signature() -> str:
     import base64
 
     return "data:image/png;base64," + base64.b64encode(png).decode()
+
+
+#: The three signers a plan needs: the parent by link, the school's representative in person, the provider by link.
+SIGNERS = [
+    {"include": "y", "name": "Pat Parent", "role": "parent_carer", "method": "link", "email": "pat@example.com"},
+    {"include": "y", "name": "Ms K Owen", "role": "school_representative", "method": "in_person", "email": ""},
+    {
+        "include": "y",
+        "name": "Alex Jones",
+        "role": "provider_representative",
+        "method": "link",
+        "email": "alex@provider.example",
+    },
+]
+
+
+def ask_for_signatures(client, placement, rows=None):  # type: ignore[no-untyped-def]
+    """Post "Ask for signatures" through the page's own form (its CSRF and request tokens) for ``rows``."""
+    page = client.get(f"/placements/{placement.id}/signatures")
+    assert page.status_code == 200
+    fields = {f"signers-{n}-{k}": v for n, row in enumerate(rows or SIGNERS) for k, v in row.items()}
+    return client.post(f"/placements/{placement.id}/signatures", data=form_data(page, fields))

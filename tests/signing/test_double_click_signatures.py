@@ -14,18 +14,7 @@ from service.mail.models import MessageStatus, OutboxMessage
 from service.signing.models import SignatureRequest
 from tests.documents.test_double_click import at_once, request_token, signed_in_browsers
 from tests.helpers import csrf_token, form_data, text
-
-SIGNERS = [
-    {"include": "y", "name": "Pat Parent", "role": "parent_carer", "method": "link", "email": "pat@example.com"},
-    {"include": "y", "name": "Ms K Owen", "role": "school_representative", "method": "in_person", "email": ""},
-    {
-        "include": "y",
-        "name": "Alex Jones",
-        "role": "provider_representative",
-        "method": "link",
-        "email": "alex@provider.example",
-    },
-]
+from tests.signing.conftest import SIGNERS
 
 
 def _fields() -> dict[str, str]:

@@ -15,29 +15,12 @@ from service.extensions import db
 from service.signing.models import RequestStatus, SignatureRequest, Signer, SignerStatus
 from tests.conftest import browser, sign_in
 from tests.helpers import form_data, text
-from tests.signing.conftest import code_in, drawn_signature, link_token, messages_to
+from tests.signing.conftest import ask_for_signatures, code_in, drawn_signature, link_token, messages_to
 
 NOT_VALID = "This link does not work"
 
 
-def _ask(client, placement, rows=None):  # type: ignore[no-untyped-def]
-    page = client.get(f"/placements/{placement.id}/signatures")
-    assert page.status_code == 200
-    rows = rows or [
-        {"include": "y", "name": "Pat Parent", "role": "parent_carer", "method": "link", "email": "pat@example.com"},
-        {"include": "y", "name": "Ms K Owen", "role": "school_representative", "method": "in_person", "email": ""},
-        {
-            "include": "y",
-            "name": "Alex Jones",
-            "role": "provider_representative",
-            "method": "link",
-            "email": "alex@provider.example",
-        },
-    ]
-    fields = {}
-    for n, row in enumerate(rows):
-        fields.update({f"signers-{n}-{k}": v for k, v in row.items()})
-    return client.post(f"/placements/{placement.id}/signatures", data=form_data(page, fields))
+_ask = ask_for_signatures
 
 
 def _round(db_session) -> SignatureRequest:  # type: ignore[no-untyped-def]
