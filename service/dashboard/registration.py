@@ -144,13 +144,18 @@ def hours_from_totals(minutes: object, provider_hours: object) -> Decimal:
 
 def placed_by_provider(providers: sa.ColumnElement[bool], on: date) -> dict[int, tuple[str, list[PlacedPupil]]]:
     """Each unregistered provider matching ``providers``, by id: its name and its current placements reduced to the
-    facts the threshold turns on, as ``service.support_plans.agreement.placed`` reduces one placement (one query)."""
+    facts the threshold turns on, as ``service.support_plans.agreement.placed`` reduces one placement (one query).
+    An LA's placements share a few weekly totals: each is turned into hours once (``Decimal`` arithmetic)."""
     found: dict[int, tuple[str, list[PlacedPupil]]] = {}
+    hours: dict[tuple[object, object], Decimal] = {}
     for row in db.session.execute(_facts(providers)):
         sen = SenStatus(row.sen_status)
+        totals = (row.minutes, row.hours)
+        if totals not in hours:
+            hours[totals] = hours_from_totals(*totals)
         found.setdefault(row.provider_id, (row.name, []))[1].append(
             PlacedPupil(
-                hours_at_provider=hours_from_totals(row.minutes, row.hours),
+                hours_at_provider=hours[totals],
                 compulsory_school_age=is_compulsory_school_age(row.date_of_birth, max(row.planned_start, on)),
                 looked_after=bool(row.looked_after),
                 has_ehcp=sen is SenStatus.EHCP,
