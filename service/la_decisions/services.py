@@ -160,7 +160,8 @@ def decidable_by(user: User) -> sa.Select[tuple[Placement]]:
 
 def _waiting_ids(user: User) -> list[int]:
     """Every placement waiting for this officer, oldest planned start first: one query of plain columns (an LA
-    may have thousands of placements), each judged by the rule."""
+    may have thousands of placements), each judged by the rule. The rule is pure and most rows share their facts
+    (no decision recorded yet, a handful of circumstances), so it is worked out once per distinct set of facts."""
     stmt = (
         decidable_by(user)
         .outerjoin(LaDecision, LaDecision.placement_id == Placement.id)
@@ -179,6 +180,7 @@ def _waiting_ids(user: User) -> list[int]:
         .order_by(Placement.planned_start, Placement.id)
     )
     waiting = []
+    judged: dict[tuple[object, bool, LaDecisionFacts | None], bool] = {}
     for row in db.session.execute(stmt):
         ehcp = row.sen_status == SenStatus.EHCP
         facts = (
@@ -193,9 +195,13 @@ def _waiting_ids(user: User) -> list[int]:
                 health_input_on=row.health_input_on,
             )
         )
-        maker = who_decides(row.circumstance, ehcp).decision_maker
-        # Whoever commissions, the officer's own list counts what the LA has still to record.
-        if decision_status(maker, ehcp, Commissioner.LOCAL_AUTHORITY, "", facts).state in WAITING_STATES:
+        key = (row.circumstance, ehcp, facts)
+        if key not in judged:
+            maker = who_decides(row.circumstance, ehcp).decision_maker
+            # Whoever commissions, the officer's own list counts what the LA has still to record.
+            status = decision_status(maker, ehcp, Commissioner.LOCAL_AUTHORITY, "", facts)
+            judged[key] = status.state in WAITING_STATES
+        if judged[key]:
             waiting.append(row.id)
     return waiting
 
