@@ -425,15 +425,16 @@ class LeaseSettings:
     heartbeat. ``APDOCS_HEARTBEAT_S`` (default a quarter of the lease): so several heartbeats must be missed
     before a live worker could lose a row. ``APDOCS_SWEEP_INTERVAL_S`` (default 15). Recovery after a crash
     takes at most about lease + sweep interval (35 s at the defaults), plus the work itself.
-    ``APDOCS_LOST_JOB_S`` (default 60): a row that is waiting for its job, unheld, for this long, while no call for it
-    waits in the queue (``waiting_calls``), lost its job to a worker killed before it claimed the row.
+    ``APDOCS_LOST_JOB_S`` (default 40, so with the sweep lost work is found within a minute): a row waiting for its
+    job, unheld, for this long while no call for it waits in the queue (``waiting_calls``) lost its job to a worker
+    killed before it claimed the row.
     Read from the app's config, then the environment (a worker is configured by its environment).
     """
 
     lease_s: float = 20.0
     heartbeat_s: float = 5.0
     sweep_interval_s: float = 15.0
-    lost_job_s: float = 60.0
+    lost_job_s: float = 40.0
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any] | None = None) -> LeaseSettings:

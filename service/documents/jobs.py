@@ -167,7 +167,7 @@ def stalled_document_ids(now_minus: timedelta | None = None) -> list[int]:
     lease (made before leases) is judged by its age as before: in progress for longer than any conversion may take,
     or queued for ten minutes (the backstop). A queued one whose job was lost before it claimed it (a worker killed
     between taking the job from the queue and the claim) has no lease either: it is queued again once it has
-    waited ``APDOCS_LOST_JOB_S`` (a minute) and no call for it waits in the queue (``waiting_calls``), so a queue
+    waited ``APDOCS_LOST_JOB_S`` (40 s) and no call for it waits in the queue (``waiting_calls``), so a queue
     that is merely busy is not flooded with second jobs. Each row is taken back with a conditional UPDATE on what
     was read, so two workers sweeping at once never both queue it.
     """

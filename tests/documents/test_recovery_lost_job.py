@@ -106,8 +106,8 @@ def _queued(placement, minutes_ago: float, **fields: object) -> int:  # type: ig
 
 
 @pytest.mark.usefixtures("keeping_queue")
-def test_a_queued_document_is_queued_again_after_a_minute_only_when_no_job_for_it_waits(app, placement):
-    assert LeaseSettings().lost_job_s == 60.0
+def test_a_queued_document_is_queued_again_after_forty_seconds_only_when_no_job_for_it_waits(app, placement):
+    assert LeaseSettings().lost_job_s == 40.0
     lost = _queued(placement, 2)
     waiting = _queued(placement, 2)
     retrying = _queued(placement, 2)
