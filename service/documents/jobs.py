@@ -155,9 +155,34 @@ def recover_stalled_documents() -> None:
 
 @register_sweep
 def requeue_stalled_documents() -> None:
-    """The sweep: queue again each document whose worker stopped renewing its lease."""
+    """The sweep: queue again each document whose worker stopped renewing its lease (or lost its job), and clear
+    the leases their dead workers left on finished documents."""
     for document_id in stalled_document_ids():
         produce_document(document_id)
+    clear_leases_left_on_finished_documents()
+
+
+def clear_leases_left_on_finished_documents() -> int:
+    """Clear the lease of a document finished a heartbeat ago or more whose job never let it go: its worker was
+    killed between the commit that finished it and the release (a worker with two threads can be killed so while
+    the other thread makes a document). No job works on a ready document, so the lease only misleads; a live job
+    lets go at once after that commit, so it is never cleared under a live worker's feet."""
+    lease = LeaseSettings.from_config(current_app.config)
+    finished_before = utcnow() - timedelta(seconds=lease.heartbeat_s)
+    cleared = db.session.execute(
+        sa.update(Document)
+        .where(
+            Document.claimed_by.is_not(None),
+            Document.status.in_([DocumentStatus.READY, DocumentStatus.FAILED]),
+            Document.completed_at < finished_before,
+        )
+        .values(claimed_by=None, lease_until=None)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.commit()
+    if cleared:
+        log.warning("cleared the lease left on %d finished document(s) by a stopped worker", cleared)
+    return cleared
 
 
 def stalled_document_ids(now_minus: timedelta | None = None) -> list[int]:

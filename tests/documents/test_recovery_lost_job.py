@@ -146,3 +146,24 @@ def test_the_ten_minute_rule_still_takes_back_a_document_whose_job_waits(app, pl
     stuck = _queued(placement, 11)
     jobs.produce_document(stuck)
     assert jobs.stalled_document_ids() == [stuck]
+
+
+def test_a_lease_left_on_a_finished_document_by_a_worker_killed_before_its_release_is_cleared(app, placement):
+    # Killed between produce()'s last commit and the release: ready, still naming the dead worker.
+    left = factories.DocumentFactory(
+        placement=placement,
+        status=DocumentStatus.READY,
+        completed_at=utcnow() - timedelta(seconds=30),
+        lease_until=utcnow() + timedelta(seconds=5),
+    )
+    left.claimed_by = "a-killed-worker"
+    # Finished this instant by a live worker, which lets go itself a moment later: left alone.
+    just_made = factories.DocumentFactory(
+        placement=placement, status=DocumentStatus.READY, completed_at=utcnow(), lease_until=utcnow()
+    )
+    just_made.claimed_by = "a-live-worker"
+    db.session.commit()
+    jobs.requeue_stalled_documents()
+    db.session.expire_all()
+    assert (left.claimed_by, left.lease_until, left.status) == (None, None, DocumentStatus.READY)
+    assert just_made.claimed_by == "a-live-worker"
