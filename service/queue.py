@@ -425,12 +425,16 @@ class LeaseSettings:
     heartbeat. ``APDOCS_HEARTBEAT_S`` (default a quarter of the lease): so several heartbeats must be missed
     before a live worker could lose a row. ``APDOCS_SWEEP_INTERVAL_S`` (default 15). Recovery after a crash
     takes at most about lease + sweep interval (35 s at the defaults), plus the work itself.
+    ``APDOCS_LOST_JOB_S`` (default 40, so with the sweep lost work is found within a minute): a row waiting for its
+    job, unheld, for this long while no call for it waits in the queue (``waiting_calls``) lost its job to a worker
+    killed before it claimed the row.
     Read from the app's config, then the environment (a worker is configured by its environment).
     """
 
     lease_s: float = 20.0
     heartbeat_s: float = 5.0
     sweep_interval_s: float = 15.0
+    lost_job_s: float = 40.0
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any] | None = None) -> LeaseSettings:
@@ -443,13 +447,35 @@ class LeaseSettings:
         lease = read("APDOCS_LEASE_S") or cls.lease_s
         heartbeat = read("APDOCS_HEARTBEAT_S") or lease / 4
         sweep = read("APDOCS_SWEEP_INTERVAL_S") or cls.sweep_interval_s
+        lost_job = read("APDOCS_LOST_JOB_S") or cls.lost_job_s
         if heartbeat >= lease:
             raise ValueError("APDOCS_HEARTBEAT_S must be shorter than APDOCS_LEASE_S")
-        return cls(lease_s=lease, heartbeat_s=heartbeat, sweep_interval_s=sweep)
+        return cls(lease_s=lease, heartbeat_s=heartbeat, sweep_interval_s=sweep, lost_job_s=lost_job)
 
     @property
     def lease(self) -> timedelta:
         return timedelta(seconds=self.lease_s)
+
+
+def waiting_calls(task: TaskWrapper, on: Huey | None = None) -> list[tuple[Any, ...]]:
+    """The arguments of every call of ``task`` waiting in the queue: enqueued, or scheduled (a retry's delay).
+
+    What tells a job that is merely waiting its turn on a busy queue from one that was lost: a worker that took a job
+    from the queue and died before it claimed its row leaves no call here, and no lease on the row. Read from the
+    queue's storage (the SQLite file's tables, Redis's list and sorted set, or memory), each message decoded but no
+    task built; one pass over the queue, so a sweep asks only when it has a row that may have lost its job. A job in
+    a live worker's hands between the queue and its claim is not here either, for a moment: a call queued again
+    then is a duplicate its claim turns away. ``on``: another Huey instance (a test's view of a worker's queue).
+    """
+    queue_huey = on or huey
+    name = queue_huey._registry.task_to_string(task.task_class)  # noqa: SLF001 - Huey's own name for the task
+    storage = queue_huey.storage
+    calls = []
+    for data in [*storage.enqueued_items(), *storage.scheduled_items()]:
+        message = queue_huey.serializer.deserialize(data)
+        if message.name == name:
+            calls.append(tuple(message.args))
+    return calls
 
 
 def worker_id() -> str:

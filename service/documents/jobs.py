@@ -29,7 +29,15 @@ from service.documents.engine.converter.events import ConverterEvents
 from service.documents.models import Document, DocumentStatus
 from service.documents.services import REQUEST_TOKEN_DAYS, forget_old_requests, produce
 from service.extensions import db
-from service.queue import Heartbeat, LeaseSettings, app_task, periodic_app_task, register_sweep, worker_id
+from service.queue import (
+    Heartbeat,
+    LeaseSettings,
+    app_task,
+    periodic_app_task,
+    register_sweep,
+    waiting_calls,
+    worker_id,
+)
 from service.signals import document_ready
 
 log = logging.getLogger(__name__)
@@ -147,25 +155,62 @@ def recover_stalled_documents() -> None:
 
 @register_sweep
 def requeue_stalled_documents() -> None:
-    """The sweep: queue again each document whose worker stopped renewing its lease."""
+    """The sweep: queue again each document whose worker stopped renewing its lease (or lost its job), and clear
+    the leases their dead workers left on finished documents."""
     for document_id in stalled_document_ids():
         produce_document(document_id)
+    clear_leases_left_on_finished_documents()
+
+
+def clear_leases_left_on_finished_documents() -> int:
+    """Clear the lease of a document finished a heartbeat ago or more whose job never let it go: its worker was
+    killed between the commit that finished it and the release (a worker with two threads can be killed so while
+    the other thread makes a document). No job works on a ready document, so the lease only misleads; a live job
+    lets go at once after that commit, so it is never cleared under a live worker's feet."""
+    lease = LeaseSettings.from_config(current_app.config)
+    finished_before = utcnow() - timedelta(seconds=lease.heartbeat_s)
+    cleared = db.session.execute(
+        sa.update(Document)
+        .where(
+            Document.claimed_by.is_not(None),
+            Document.status.in_([DocumentStatus.READY, DocumentStatus.FAILED]),
+            Document.completed_at < finished_before,
+        )
+        .values(claimed_by=None, lease_until=None)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.commit()
+    if cleared:
+        log.warning("cleared the lease left on %d finished document(s) by a stopped worker", cleared)
+    return cleared
 
 
 def stalled_document_ids(now_minus: timedelta | None = None) -> list[int]:
     """Documents a stopped worker left, set back to queued (or failed after three attempts), lease cleared.
 
     A document held by a lease is stalled once the lease ran out: its worker stopped renewing it. One with no
-    lease (made before leases, or left by a job that was lost before it claimed it) is judged by its age as
-    before: in progress for longer than any conversion may take, or queued for ten minutes. Each row is taken
-    back with a conditional UPDATE on what was read, so two workers sweeping at once never both queue it.
+    lease (made before leases) is judged by its age as before: in progress for longer than any conversion may take,
+    or queued for ten minutes (the backstop). A queued one whose job was lost before it claimed it (a worker killed
+    between taking the job from the queue and the claim) has no lease either: it is queued again once it has
+    waited ``APDOCS_LOST_JOB_S`` (40 s) and no call for it waits in the queue (``waiting_calls``), so a queue
+    that is merely busy is not flooded with second jobs. Each row is taken back with a conditional UPDATE on what
+    was read, so two workers sweeping at once never both queue it.
     """
     settings = PoolSettings.from_env()
     now = utcnow()
     backoff = settings.retry_backoff_s * (2 ** max(settings.retries, 0) - 1)
     cutoff = now - (now_minus or timedelta(seconds=settings.timeout_s * (settings.retries + 2) + backoff + 60))
     queued_cutoff = now - timedelta(minutes=10)
+    lost_cutoff = now - timedelta(seconds=LeaseSettings.from_config(current_app.config).lost_job_s)
     in_progress = [DocumentStatus.RENDERING, DocumentStatus.CONVERTING]
+    unheld_and_waiting = sa.and_(
+        Document.lease_until.is_(None),
+        Document.status == DocumentStatus.QUEUED,
+        Document.requested_at < lost_cutoff,
+        # Put back to queued by produce() for its job's retry (10 s later): that job still holds it.
+        sa.or_(Document.started_at.is_(None), Document.started_at < lost_cutoff),
+    )
+    lost = lost_job_document_ids(db.session.scalars(sa.select(Document.id).where(unheld_and_waiting)).all())
     stalled_rule = sa.or_(
         sa.and_(
             Document.lease_until.is_not(None),
@@ -180,6 +225,7 @@ def stalled_document_ids(now_minus: timedelta | None = None) -> list[int]:
             # Put back to queued by produce() for its job's retry (10 s later): that job still holds it.
             sa.or_(Document.started_at.is_(None), Document.started_at < queued_cutoff),
         ),
+        sa.and_(unheld_and_waiting, Document.id.in_(lost)),
     )
     stalled = db.session.execute(sa.select(Document.id, Document.attempts).where(stalled_rule)).all()
     again: list[int] = []
@@ -206,6 +252,15 @@ def stalled_document_ids(now_minus: timedelta | None = None) -> list[int]:
     if again:
         log.warning("re-queued %d stalled document(s)", len(again))
     return again
+
+
+def lost_job_document_ids(candidates: list[int]) -> list[int]:
+    """Of these unheld queued documents, the ones no produce job waits for in the queue (nor in its schedule, as a
+    retry): their job was lost. The queue is read only when there is a candidate, once per sweep."""
+    if not candidates:
+        return []
+    waiting = {args[0] for args in waiting_calls(produce_document) if args}
+    return [document_id for document_id in candidates if document_id not in waiting]
 
 
 def worker_threads(pool_size: int) -> int:

@@ -190,9 +190,9 @@ def test_sixty_documents_and_twenty_emails_once_each_through_the_whole_topology_
         processes.gunicorn(env, tmp_path / f"web-{n}.log", port, processes=1)
         addresses.append(f"http://127.0.0.1:{port}")
     worker_logs = [tmp_path / "worker-1.log", tmp_path / "worker-2.log"]
-    # One thread each: a worker killed while it makes a document has no other job in hand. (A job taken from the
-    # queue and not yet started when its worker dies waits for the ten-minute sweep of queued documents.)
-    workers = {(process := processes.worker(env, log, threads=1)).pid: process for log in worker_logs}
+    # Two threads each, as deployed: a job the killed worker had taken from the queue but not yet claimed is queued
+    # again by the sweep once it has waited APDOCS_LOST_JOB_S and no call for it waits in the queue.
+    workers = {(process := processes.worker(env, log, threads=2)).pid: process for log in worker_logs}
     killed_children: list[int] = []
     try:
         first, second = Browser(addresses[0]), Browser(addresses[1])
