@@ -106,6 +106,9 @@ def test_the_plan_is_signed_by_link_and_in_person_and_the_sealed_plan_appears(op
     )[0]
     assert senco.not_reloaded(), "the signatures page reloaded"
     senco.check()
+    # Everyone has signed: no second round is offered (item 8).
+    assert "The plan is signed" in senco.text(), senco.text()
+    assert not [b for b in senco.find_all("main button") if b.text == "Ask for signatures"], "a second round offered"
 
     # Anyone can check the sealed plan; a changed copy is caught.
     pdf = fetch_pdf(senco, sealed.get_attribute("href"))
@@ -123,4 +126,6 @@ def test_the_plan_is_signed_by_link_and_in_person_and_the_sealed_plan_appears(op
         verifier.click(verifier.button("Check it"))
         results[copy.name] = verifier.text()
     assert "This signed plan is genuine and unchanged" in results["signed-plan.pdf"], results["signed-plan.pdf"]
+    # The seal's certificate named as people read it, not "Common Name: …, Organization: …" (item 10).
+    assert "Common Name" not in results["signed-plan.pdf"] and "Organization:" not in results["signed-plan.pdf"]
     assert "Do not rely on this document" in results["changed-plan.pdf"], results["changed-plan.pdf"]
