@@ -163,9 +163,4 @@ class Signer(Base):
     @property
     def role_label(self) -> str:
         """The role this signer signs as, in the commissioner's words (``SignerRole.label_for``)."""
-        return self.role.label_for(commissioned_by_la(self.request.placement))
-
-
-def commissioned_by_la(placement: Placement) -> bool:
-    """Whether a local authority commissioned the placement (it signs for the LA, not for a school)."""
-    return placement.commissioned_by_la
+        return self.role.label_for(self.request.placement.commissioned_by_la)

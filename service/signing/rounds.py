@@ -41,7 +41,6 @@ from service.signing.models import (
     SignerRole,
     SignerStatus,
     SigningMethod,
-    commissioned_by_la,
 )
 
 REMINDER_WORKING_DAYS = 3
@@ -213,7 +212,7 @@ def request_signatures(
         raise SigningError(reason)
     if open_request(placement) is not None:
         raise SigningError("Signatures are already being collected for this plan: cancel that round first.")
-    _check_signers(signers, commissioned_by_la(placement))
+    _check_signers(signers, placement.commissioned_by_la)
     document = signable_document(placement)
     assert document is not None  # why_not_signable checked
     request = SignatureRequest(

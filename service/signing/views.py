@@ -44,7 +44,6 @@ from service.signing.models import (
     Signer,
     SignerRole,
     SigningMethod,
-    commissioned_by_la,
 )
 from service.storage import BadKey, current_storage, send_stored
 
@@ -81,7 +80,7 @@ def signatures(placement_id: int) -> Any:
     form = RequestSignaturesForm()
     if not form.is_submitted():
         form = RequestSignaturesForm(formdata=None, data={"signers": _suggestions(placement, contact, user)})
-    local_authority = commissioned_by_la(placement)
+    local_authority = placement.commissioned_by_la
     for row in form.signers:  # the LA signs as the LA, not as a school
         row.form.role.choices = [(r.value, r.label_for(local_authority)) for r in SignerRole]
     status = 200
